@@ -1,0 +1,1 @@
+"""Pregón: la plataforma de la Unidad de Comunicación Social."""

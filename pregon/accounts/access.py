@@ -1,0 +1,61 @@
+"""Who may do what: the single permission helper every view and API endpoint uses."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from pregon.accounts.roles import Role
+
+DENIED = "No tiene permiso para realizar esta acción."
+
+
+def has_role(user, *roles: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    labels = {Role(r).label for r in roles}
+    return user.groups.filter(name__in=labels).exists()
+
+
+def can(user, perm: str) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.has_perm(perm))
+
+
+def check(user, perm: str, message: str = DENIED) -> None:
+    """Raise PermissionDenied (a 403 with a Spanish message) unless `user` has `perm`."""
+    if not can(user, perm):
+        raise PermissionDenied(message)
+
+
+def sees_all_areas(user) -> bool:
+    return user.is_superuser or not has_role(user, Role.ENLACE) or has_role(user, Role.COORDINACION)
+
+
+def scope_to_area(user, queryset: QuerySet, field: str = "area") -> QuerySet:
+    """An Enlace de área sees only their area's records; everyone else sees all."""
+    if sees_all_areas(user):
+        return queryset
+    return queryset.filter(**{field: user.area_id}) if user.area_id else queryset.none()
+
+
+def can_act_for_area(user, area_id: int | None) -> bool:
+    return sees_all_areas(user) or (user.area_id is not None and user.area_id == area_id)
+
+
+def require(perm: str) -> Callable:
+    """View decorator: anonymous → login page; signed in without `perm` → 403."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            check(request.user, perm)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from pregon.accounts.models import ApiToken, Area, User
+
+
+@admin.register(User)
+class PregonUserAdmin(UserAdmin):
+    fieldsets = (*UserAdmin.fieldsets, ("Área", {"fields": ("area",)}))
+    list_display = ["username", "first_name", "last_name", "area", "is_active"]
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "is_active"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "digest", "created_at", "last_used_at"]

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class AccountsConfig(AppConfig):
+    name = "pregon.accounts"
+    verbose_name = "Personas, roles y áreas"
+    nav = (("Bitácora", "accounts:audit", "core.browse_audit"),)
+    # Permissions each role gets from this app (see accounts.roles).
+    role_permissions = {
+        "coordinacion": [
+            "accounts.view_area",
+            "accounts.change_area",
+            "accounts.add_area",
+            "accounts.view_user",
+            "core.browse_audit",
+        ],
+        "*": ["accounts.view_area"],
+    }
+
+    def ready(self) -> None:
+        from pregon.accounts.roles import sync_roles_after_migrate
+
+        post_migrate.connect(sync_roles_after_migrate, sender=self)

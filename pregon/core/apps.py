@@ -1,0 +1,15 @@
+from datetime import timedelta
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "pregon.core"
+    verbose_name = "Núcleo"
+
+    def ready(self) -> None:
+        from pregon.core import periodic
+
+        periodic.register(
+            "core.prune_heartbeats", timedelta(hours=6), "pregon.core.tasks.prune_heartbeats"
+        )

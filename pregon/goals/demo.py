@@ -1,0 +1,82 @@
+"""Chapultepec's plan 2023 and the targets it states."""
+
+from typing import TextIO
+
+from pregon.goals.models import FormulaKind, Frequency, Indicator, Plan, Source
+
+OBJECTIVES = (
+    "Ser el principal canal de comunicación entre sociedad para consolidar la veracidad de la "
+    "información, relaciones públicas y atención ciudadana. Difusión oportuna de acciones, obras "
+    "y proyectos de la administración municipal."
+)
+
+INDICATORS = [
+    dict(
+        code="P1",
+        name="Publicaciones por año",
+        formula_kind=FormulaKind.COUNT,
+        numerator=Source.PUBLICATIONS_PUBLISHED,
+        frequency=Frequency.ANNUAL,
+        target=720,
+        unit="publicaciones",
+        means_of_verification="Registro de entregas publicadas en Pregón.",
+    ),
+    dict(
+        code="P2",
+        name="Publicaciones por trimestre",
+        formula_kind=FormulaKind.COUNT,
+        numerator=Source.PUBLICATIONS_PUBLISHED,
+        frequency=Frequency.QUARTERLY,
+        target=180,
+        unit="publicaciones",
+        means_of_verification="Registro de entregas publicadas en Pregón.",
+    ),
+    dict(
+        code="C1",
+        name="Acciones de gobierno publicadas",
+        formula_kind=FormulaKind.RATIO,
+        numerator=Source.ACTIVITIES_PUBLISHED,
+        denominator=Source.ACTIVITIES_REGISTERED,
+        frequency=Frequency.SEMIANNUAL,
+        target=80,
+        unit="%",
+        means_of_verification="Agenda de actividades y publicaciones vinculadas.",
+    ),
+    dict(
+        code="A1",
+        name="Crecimiento de seguidores",
+        formula_kind=FormulaKind.GROWTH,
+        numerator=Source.FOLLOWERS,
+        frequency=Frequency.SEMIANNUAL,
+        target=10,
+        baseline=6900,
+        unit="%",
+        means_of_verification="Estadísticas de las propias redes sociales.",
+    ),
+    dict(
+        code="A2",
+        name="Interacciones promedio por publicación",
+        formula_kind=FormulaKind.AVERAGE,
+        numerator=Source.INTERACTIONS,
+        denominator=Source.POSTS_MEASURED,
+        frequency=Frequency.SEMIANNUAL,
+        target=50,
+        unit="interacciones",
+        means_of_verification="Exportaciones de Meta Business Suite y X.",
+    ),
+]
+
+
+def load(stdout: TextIO) -> None:
+    plan, _ = Plan.objects.update_or_create(
+        municipality="Chapultepec, Estado de México",
+        year=2023,
+        defaults={"title": "Plan Anual de Difusión a la Ciudadanía 2023", "objectives": OBJECTIVES},
+    )
+    for order, fields in enumerate(INDICATORS):
+        code = fields["code"]
+        values = {k: v for k, v in fields.items() if k != "code"}
+        Indicator.objects.update_or_create(
+            plan=plan, code=code, defaults={**values, "order": order}
+        )
+    stdout.write(f"Plan 2023 con {len(INDICATORS)} indicadores.\n")

@@ -1,0 +1,59 @@
+import json
+
+from django.core.management import call_command
+from openapi_spec_validator import validate
+
+from pregon.accounts.models import ApiToken
+
+
+def test_me_with_bearer_token(api_client, ricardo):
+    response = api_client(ricardo).get("/api/v1/me")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["username"] == "ricardo"
+    assert body["roles"] == ["Enlace de área"]
+    assert body["area"]["short_name"] == "OPDU"
+
+
+def test_areas_listed(api_client, pedro, area_factory):
+    area_factory("SMDIF", "Sistema Municipal DIF")
+    response = api_client(pedro).get("/api/v1/areas")
+    assert response.status_code == 200
+    assert {a["short_name"] for a in response.json()} >= {"SMDIF", "CONT"}
+
+
+def test_token_command_prints_usable_token_and_revoke_works(client, mariana, capsys):
+    call_command("token", "mariana")
+    raw = capsys.readouterr().out.strip()
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    assert ApiToken.objects.filter(digest=ApiToken.hash(raw)).exists()
+    assert raw not in json.dumps(list(ApiToken.objects.values("prefix", "digest")))
+    call_command("token", "--revoke", raw[:12])
+    response = client.get("/api/v1/me", headers=headers)
+    assert response.status_code == 401
+
+
+def test_unknown_token_rejected(client, db):
+    response = client.get("/api/v1/me", headers={"Authorization": "Bearer pgn_nada"})
+    assert response.status_code == 401
+
+
+def test_inactive_user_token_rejected(api_client, jorge):
+    c = api_client(jorge)
+    jorge.is_active = False
+    jorge.save()
+    assert c.get("/api/v1/me").status_code == 401
+
+
+def test_openapi_document_validates(client, db):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    spec = response.json()
+    validate(spec)
+    assert "/api/v1/me" in spec["paths"] and "/api/v1/areas" in spec["paths"]
+
+
+def test_api_validation_errors_in_spanish(api_client, mariana):
+    response = api_client(mariana).get("/api/v1/no-existe")
+    assert response.status_code == 404

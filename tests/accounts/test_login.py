@@ -1,0 +1,63 @@
+from pregon.core.models import AuditEntry
+
+
+def test_login_page_is_spanish(client, db):
+    response = client.get("/cuenta/entrar/")
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert 'lang="es-MX"' in content
+    assert "Entrar a Pregón" in content and "Contraseña" in content
+
+
+def test_login_success_goes_home_and_is_audited(client, mariana):
+    response = client.post(
+        "/cuenta/entrar/", {"username": "mariana", "password": "mariana-clave-segura-1"}
+    )
+    assert response.status_code == 302 and response.url == "/"
+    assert AuditEntry.objects.filter(verb="accounts.login", actor=mariana).exists()
+    assert "Buenos días, Mariana" in client.get("/").content.decode()
+
+
+def test_wrong_password_gets_spanish_message(client, mariana):
+    response = client.post("/cuenta/entrar/", {"username": "mariana", "password": "mala"})
+    assert response.status_code == 200
+    assert "Usuario o contraseña incorrectos" in response.content.decode()
+
+
+def test_login_throttled_after_repeated_failures(client, mariana, settings):
+    settings.PREGON_LOGIN_MAX_FAILURES = 3
+    for _ in range(3):
+        client.post("/cuenta/entrar/", {"username": "mariana", "password": "mala"})
+    # Even the right password is refused while locked.
+    response = client.post(
+        "/cuenta/entrar/", {"username": "mariana", "password": "mariana-clave-segura-1"}
+    )
+    assert response.status_code == 200
+    assert "Demasiados intentos fallidos" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_passwords_hashed_with_argon2(mariana):
+    assert mariana.password.startswith("argon2")
+
+
+def test_password_change_in_spanish(client, mariana):
+    client.force_login(mariana)
+    response = client.post(
+        "/cuenta/contrasena/",
+        {
+            "old_password": "mariana-clave-segura-1",
+            "new_password1": "Otra-clave-muy-segura-2023",
+            "new_password2": "Otra-clave-muy-segura-2023",
+        },
+    )
+    assert response.status_code == 302
+    mariana.refresh_from_db()
+    assert mariana.check_password("Otra-clave-muy-segura-2023")
+
+
+def test_logout_requires_post_and_ends_session(client, mariana):
+    client.force_login(mariana)
+    client.post("/cuenta/salir/")
+    response = client.get("/")
+    assert response.status_code == 302 and response.url.startswith("/cuenta/entrar/")
