@@ -1,0 +1,96 @@
+"""The contract every channel connector follows.
+
+A channel knows its network's API, not our workflow: it gets what to send and returns
+the remote id and URL, or raises `ChannelError` saying whether the failure is
+permanent, transient or rate-limited, and whether the outcome is unknown.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+class ChannelError(Exception):
+    """One error type for every network.
+
+    - permanent: retrying will not help (bad request, content refused).
+    - reconnect: the credentials are invalid or expired; the account needs a person.
+    - rate_limited: try again after `retry_after` seconds.
+    - uncertain: the request may have reached the network (timeout after sending):
+      never retry blindly; check with `find_existing` or ask a person.
+    Anything else is transient and retried on the schedule.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        permanent: bool = False,
+        reconnect: bool = False,
+        rate_limited: bool = False,
+        retry_after: float | None = None,
+        uncertain: bool = False,
+        status: int | None = None,
+        response_text: str = "",
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent or reconnect
+        self.reconnect = reconnect
+        self.rate_limited = rate_limited
+        self.retry_after = retry_after
+        self.uncertain = uncertain
+        self.status = status
+        self.response_text = response_text[:2000]
+
+
+@dataclass
+class OutgoingMedia:
+    path: Path  # a local file with the bytes to upload (a derivative, never the original)
+    mime_type: str
+    alt_text: str = ""
+    public_url: str = ""  # for networks that fetch the media themselves (Instagram)
+
+
+@dataclass
+class OutgoingPost:
+    text: str
+    link: str = ""
+    title: str = ""  # the portal's post title
+    media: list[OutgoingMedia] = field(default_factory=list)
+    reference: str = ""  # our delivery id, to recognise our own post when settling
+
+
+@dataclass
+class PostResult:
+    remote_id: str
+    remote_url: str = ""
+
+
+@dataclass
+class AccountConfig:
+    """Plain values from a ChannelAccount, so connectors import no models."""
+
+    kind: str
+    external_id: str = ""
+    base_url: str = ""
+    credentials: dict = field(default_factory=dict)
+
+
+class Channel:
+    kind = ""
+
+    def __init__(self, account: AccountConfig) -> None:
+        self.account = account
+
+    def publish(self, post: OutgoingPost) -> PostResult:
+        raise NotImplementedError
+
+    def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
+        """After an uncertain outcome: the post if it exists on the network, None if
+        it certainly does not. Raise ChannelError(uncertain=True) if it cannot tell."""
+        raise ChannelError("Este canal no permite comprobar publicaciones.", uncertain=True)
+
+    def test_connection(self) -> str:
+        """A human description of the connected account, or ChannelError."""
+        raise NotImplementedError
