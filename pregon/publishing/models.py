@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from pregon.core.crypto import EncryptedTextField
 
@@ -36,6 +38,9 @@ class ChannelAccount(models.Model):
         "estado", max_length=12, choices=ChannelState.choices, default=ChannelState.ACTIVE
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField("última prueba de conexión", null=True, blank=True)
+    check_ok = models.BooleanField("conexión correcta", null=True, blank=True)
+    check_message = models.CharField("resultado de la prueba", max_length=500, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -44,3 +49,304 @@ class ChannelAccount(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Category(models.TextChoices):
+    """Used by the compliance blackout rules: store the slug."""
+
+    SALUD = "salud", "Salud"
+    EDUCACION = "educacion", "Educación"
+    PROTECCION_CIVIL = "proteccion_civil", "Protección civil"
+    SEGURIDAD_PUBLICA = "seguridad_publica", "Seguridad pública"
+    OBRA_PUBLICA = "obra_publica", "Obra pública"
+    CULTURA = "cultura", "Cultura"
+    DEPORTE = "deporte", "Deporte"
+    TRAMITES = "tramites_servicios", "Trámites y servicios"
+    INSTITUCIONAL = "institucional", "Institucional"
+    OTRO = "otro", "Otro"
+
+
+class PublicationStatus(models.TextChoices):
+    BORRADOR = "borrador", "Borrador"
+    EN_REVISION = "en_revision", "En revisión"
+    APROBADA = "aprobada", "Aprobada"
+    PROGRAMADA = "programada", "Programada"
+    PUBLICADA = "publicada", "Publicada"
+    FALLIDA = "fallida", "Fallida"
+    CANCELADA = "cancelada", "Cancelada"
+
+
+EDITABLE_STATUSES = (
+    PublicationStatus.BORRADOR,
+    PublicationStatus.EN_REVISION,
+    PublicationStatus.APROBADA,
+    PublicationStatus.PROGRAMADA,
+)
+
+
+class PublicationQuerySet(models.QuerySet):
+    """"Published" is one rule in one place: the goals app counts with this."""
+
+    def published(self) -> "PublicationQuerySet":
+        return self.filter(status=PublicationStatus.PUBLICADA)
+
+    def published_between(self, start, end) -> "PublicationQuerySet":
+        return self.published().filter(published_at__gte=start, published_at__lt=end)
+
+    def awaiting_review(self) -> "PublicationQuerySet":
+        return self.filter(status=PublicationStatus.EN_REVISION)
+
+
+class Publication(models.Model):
+    title = models.CharField("título interno", max_length=200)
+    text = models.TextField("texto base")
+    link = models.URLField("enlace", blank=True, max_length=500)
+    category = models.CharField(
+        "categoría", max_length=30, choices=Category.choices, default=Category.INSTITUCIONAL
+    )
+    activity = models.ForeignKey(
+        "agenda.Activity",
+        verbose_name="actividad",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publications",
+    )
+    campaign = models.ForeignKey(
+        "agenda.Campaign",
+        verbose_name="campaña",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publications",
+    )
+    area = models.ForeignKey(
+        "accounts.Area",
+        verbose_name="área",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publications",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="autor",
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    status = models.CharField(
+        "estado",
+        max_length=12,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.BORRADOR,
+        db_index=True,
+    )
+    scheduled_at = models.DateTimeField("fecha de publicación", null=True, blank=True)
+    submitted_at = models.DateTimeField("enviada a revisión", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="aprobada por",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField("aprobada el", null=True, blank=True)
+    published_at = models.DateTimeField("publicada el", null=True, blank=True, db_index=True)
+    missed_at = models.DateTimeField(
+        "no aprobada a tiempo",
+        null=True,
+        blank=True,
+        help_text="Cuándo se avisó al autor de que no se aprobó a tiempo.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-scheduled_at", "-created_at"]
+        verbose_name = "publicación"
+        verbose_name_plural = "publicaciones"
+        permissions = [
+            ("approve_publication", "Puede aprobar publicaciones"),
+            ("schedule_publication", "Puede programar publicaciones"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+
+def _media_path(instance: "PublicationMedia", filename: str) -> str:
+    return f"publicaciones/{instance.publication_id}/{filename}"
+
+
+class PublicationMedia(models.Model):
+    """An uploaded image, validated by content. Replaced by archive.Asset when the
+    archive lands (see the README: publishing media)."""
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="media", verbose_name="publicación"
+    )
+    file = models.FileField("archivo", upload_to=_media_path, max_length=300)
+    original_name = models.CharField("nombre original", max_length=255, blank=True)
+    mime_type = models.CharField("tipo", max_length=50)
+    width = models.PositiveIntegerField("ancho")
+    height = models.PositiveIntegerField("alto")
+    size_bytes = models.PositiveIntegerField("tamaño (bytes)")
+    alt_text = models.CharField("texto alternativo", max_length=1000, blank=True)
+    position = models.PositiveSmallIntegerField("orden", default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "imagen de publicación"
+        verbose_name_plural = "imágenes de publicación"
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+
+class Variant(models.Model):
+    """What one channel account receives: its own text, media and alt texts."""
+
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="variants", verbose_name="publicación"
+    )
+    account = models.ForeignKey(
+        ChannelAccount, on_delete=models.PROTECT, related_name="variants", verbose_name="canal"
+    )
+    text = models.TextField("texto", blank=True)
+    media = models.ManyToManyField(
+        PublicationMedia, blank=True, related_name="variants", verbose_name="imágenes"
+    )
+    alt_texts = models.JSONField(
+        "textos alternativos",
+        default=dict,
+        blank=True,
+        help_text="Por imagen (id → texto); si falta, se usa el de la imagen.",
+    )
+
+    class Meta:
+        ordering = ["account__name"]
+        verbose_name = "variante"
+        verbose_name_plural = "variantes"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "account"], name="publishing_one_variant_per_account"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication} · {self.account}"
+
+    def alt_text_for(self, media: PublicationMedia) -> str:
+        return self.alt_texts.get(str(media.pk)) or media.alt_text
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDIENTE = "pendiente", "Pendiente"
+    ENVIANDO = "enviando", "Enviando"
+    PUBLICADA = "publicada", "Publicada"
+    INCIERTA = "incierta", "Resultado incierto"
+    FALLIDA = "fallida", "Fallida"
+    CANCELADA = "cancelada", "Cancelada"
+
+
+LIVE_DELIVERY_STATUSES = (
+    DeliveryStatus.PENDIENTE,
+    DeliveryStatus.ENVIANDO,
+    DeliveryStatus.PUBLICADA,
+    DeliveryStatus.INCIERTA,
+)
+
+
+class Delivery(models.Model):
+    """One variant going out to one account. Claimed with a conditional UPDATE before
+    any call, so two workers never send the same delivery."""
+
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="deliveries", verbose_name="variante"
+    )
+    account = models.ForeignKey(
+        ChannelAccount, on_delete=models.PROTECT, related_name="deliveries", verbose_name="canal"
+    )
+    status = models.CharField(
+        "estado",
+        max_length=12,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.PENDIENTE,
+        db_index=True,
+    )
+    scheduled_at = models.DateTimeField("enviar a partir de", db_index=True)
+    attempts = models.PositiveIntegerField("intentos", default=0)
+    claimed_by = models.CharField("tomada por", max_length=100, blank=True)
+    claimed_at = models.DateTimeField("tomada el", null=True, blank=True)
+    published_at = models.DateTimeField("publicada el", null=True, blank=True)
+    remote_id = models.CharField("id remoto", max_length=200, blank=True, db_index=True)
+    remote_url = models.URLField("URL remota", max_length=500, blank=True)
+    last_error = models.TextField("último error", blank=True)
+    settled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="resuelta por",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["scheduled_at", "pk"]
+        verbose_name = "envío"
+        verbose_name_plural = "envíos"
+        permissions = [("settle_delivery", "Puede resolver envíos inciertos o fallidos")]
+        constraints = [
+            # At most one live (not cancelled, not failed) delivery per variant: a
+            # second one could post the same text twice.
+            models.UniqueConstraint(
+                fields=["variant"],
+                condition=Q(status__in=LIVE_DELIVERY_STATUSES),
+                name="publishing_one_live_delivery_per_variant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Envío {self.pk} · {self.account}"
+
+
+class AttemptOutcome(models.TextChoices):
+    OK = "ok", "Publicada"
+    TRANSIENT = "transitorio", "Error transitorio"
+    RATE_LIMITED = "limite", "Límite de la red"
+    PERMANENT = "permanente", "Error permanente"
+    RECONNECT = "reconexion", "Requiere reconexión"
+    UNCERTAIN = "incierto", "Resultado incierto"
+    FOUND = "encontrada", "Encontrada en la red"
+    NOT_FOUND = "no_encontrada", "No está en la red"
+
+
+class DeliveryAttempt(models.Model):
+    """Every call to a network, recorded (status, duration, trimmed body)."""
+
+    delivery = models.ForeignKey(
+        Delivery, on_delete=models.CASCADE, related_name="attempt_log", verbose_name="envío"
+    )
+    started_at = models.DateTimeField("cuándo")
+    duration_ms = models.PositiveIntegerField("duración (ms)", default=0)
+    http_status = models.PositiveSmallIntegerField("estado HTTP", null=True, blank=True)
+    outcome = models.CharField("resultado", max_length=15, choices=AttemptOutcome.choices)
+    response_text = models.TextField("respuesta (recortada)", blank=True)
+    error = models.TextField("error", blank=True)
+    worker = models.CharField("proceso", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["started_at", "pk"]
+        verbose_name = "intento de envío"
+        verbose_name_plural = "intentos de envío"
+
+    def __str__(self) -> str:
+        return f"{self.delivery} · {self.get_outcome_display()}"
