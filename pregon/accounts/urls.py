@@ -16,4 +16,6 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("bitacora/", views.audit_log, name="audit"),
+    path("tokens/", views.api_tokens, name="tokens"),
+    path("tokens/<int:pk>/revocar/", views.api_token_revoke, name="token_revoke"),
 ]

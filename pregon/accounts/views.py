@@ -1,10 +1,14 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
 from pregon.accounts.forms import ThrottledAuthenticationForm
+from pregon.accounts.models import ApiToken
 from pregon.core.audit import log_action
 from pregon.core.models import AuditEntry
 
@@ -41,3 +45,25 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(actor__username__icontains=who)
     page = Paginator(entries, 50).get_page(request.GET.get("pagina"))
     return render(request, "accounts/audit.html", {"page": page, "verb": verb, "who": who})
+
+
+@login_required
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    """A person's own API tokens: create one (shown once) or revoke one."""
+    new_token = None
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()[:100] or "sin nombre"
+        token, new_token = ApiToken.issue(request.user, name)
+        log_action(token, "accounts.token_issued", user=request.user, data={"name": name})
+    tokens = request.user.api_tokens.order_by("-created_at")
+    return render(request, "accounts/tokens.html", {"tokens": tokens, "new_token": new_token})
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user, revoked_at__isnull=True)
+    token.revoke()
+    log_action(token, "accounts.token_revoked", user=request.user)
+    messages.success(request, f"Token {token.prefix}… revocado.")
+    return redirect("accounts:tokens")

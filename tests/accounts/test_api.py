@@ -1,6 +1,7 @@
 import json
 
 from django.core.management import call_command
+from django.test import Client
 from openapi_spec_validator import validate
 
 from pregon.accounts.models import ApiToken
@@ -57,3 +58,24 @@ def test_openapi_document_validates(client, db):
 def test_api_validation_errors_in_spanish(api_client, mariana):
     response = api_client(mariana).get("/api/v1/no-existe")
     assert response.status_code == 404
+
+
+def test_token_page_creates_once_and_revokes(client, jorge):
+    client.force_login(jorge)
+    response = client.post("/cuenta/tokens/", {"name": "tablero"})
+    raw = response.context["new_token"]
+    assert raw in response.content.decode()
+    assert raw not in client.get("/cuenta/tokens/").content.decode()  # shown only once
+    headers = {"Authorization": f"Bearer {raw}"}
+    assert Client().get("/api/v1/me", headers=headers).status_code == 200
+    token = ApiToken.objects.get(user=jorge)
+    client.post(f"/cuenta/tokens/{token.pk}/revocar/")
+    assert Client().get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_cannot_revoke_someone_elses_token(client, jorge, pedro):
+    token, _ = ApiToken.issue(pedro, "suyo")
+    client.force_login(jorge)
+    assert client.post(f"/cuenta/tokens/{token.pk}/revocar/").status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None
