@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from pregon.accounts.models import Area
 
@@ -16,11 +19,25 @@ class ActivityType(models.TextChoices):
     OTRO = "otro", "Otro"
 
 
+CABILDO_TYPES = (
+    ActivityType.CABILDO_ORDINARIA,
+    ActivityType.CABILDO_EXTRAORDINARIA,
+    ActivityType.CABILDO_SOLEMNE,
+)
+
+
 class ActivityStatus(models.TextChoices):
     PROPUESTA = "propuesta", "Propuesta"
     CONFIRMADA = "confirmada", "Confirmada"
+    REPROGRAMADA = "reprogramada", "Reprogramada"
     REALIZADA = "realizada", "Realizada"
     CANCELADA = "cancelada", "Cancelada"
+
+
+class Tier(models.TextChoices):
+    A = "A", "A · cobertura completa"
+    B = "B", "B · foto y canales principales"
+    C = "C", "C · mención"
 
 
 class Campaign(models.Model):
@@ -36,6 +53,40 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ActivityQuerySet(models.QuerySet):
+    """Domain words for reading activities; the goals app counts with these."""
+
+    def active(self) -> "ActivityQuerySet":
+        return self.exclude(status=ActivityStatus.CANCELADA)
+
+    def public(self) -> "ActivityQuerySet":
+        """What may appear in public feeds: public and not cancelled."""
+        return self.filter(is_public=True).active()
+
+    def upcoming(self, now=None) -> "ActivityQuerySet":
+        return self.filter(ends_at__gte=now or timezone.now())
+
+    def between(self, start, end) -> "ActivityQuerySet":
+        """Activities that overlap the half-open interval [start, end)."""
+        return self.filter(starts_at__lt=end, ends_at__gt=start)
+
+    def published(self) -> "ActivityQuerySet":
+        # The publishing app adds Publication.activity (related_name="publications");
+        # until it exists nothing counts as published.
+        if not _has_publications():
+            return self.none()
+        return self.filter(publications__status="publicada").distinct()
+
+    def unpublished(self) -> "ActivityQuerySet":
+        if not _has_publications():
+            return self.all()
+        return self.exclude(pk__in=self.model.objects.published().values("pk"))
+
+
+def _has_publications() -> bool:
+    return hasattr(Activity, "publications")
 
 
 class Activity(models.Model):
@@ -60,6 +111,7 @@ class Activity(models.Model):
     with_mayor = models.BooleanField("con la Presidenta Municipal", default=False)
     expected_attendance = models.PositiveIntegerField("asistencia esperada", null=True, blank=True)
     is_public = models.BooleanField("pública", default=True)
+    public_interest = models.BooleanField("de interés público", default=False)
     campaign = models.ForeignKey(
         Campaign,
         verbose_name="campaña",
@@ -72,13 +124,175 @@ class Activity(models.Model):
     status = models.CharField(
         "estado", max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.PROPUESTA
     )
+    # iCalendar identity: UID plus RECURRENCE-ID (blank for single events), so a
+    # re-import updates the same rows instead of duplicating them.
+    ical_uid = models.CharField("UID iCalendar", max_length=255, blank=True, db_index=True)
+    ical_recurrence_id = models.CharField("RECURRENCE-ID", max_length=40, blank=True)
+    priority_score = models.IntegerField("puntaje", default=0)
+    priority_tier = models.CharField(
+        "nivel", max_length=1, choices=Tier.choices, default=Tier.C, db_index=True
+    )
+    priority_terms = models.JSONField("explicación del puntaje", default=list, blank=True)
+    priority_override = models.CharField(
+        "nivel asignado manualmente", max_length=1, choices=Tier.choices, blank=True
+    )
+    priority_override_reason = models.TextField("motivo del ajuste", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="registró",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at"]
         verbose_name = "actividad"
         verbose_name_plural = "actividades"
+        permissions = [
+            ("import_ics", "Importar calendarios iCalendar"),
+            ("override_priority", "Ajustar manualmente el nivel de prioridad"),
+            ("view_priority_queue", "Ver la cola de publicación"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ical_uid", "ical_recurrence_id"],
+                condition=~Q(ical_uid=""),
+                name="agenda_activity_unique_ical_identity",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def tier(self) -> str:
+        """The effective tier: a manual override wins over the computed one."""
+        return self.priority_override or self.priority_tier
+
+    @property
+    def is_cabildo(self) -> bool:
+        return self.type in CABILDO_TYPES
+
+
+class ActivityChange(models.Model):
+    """History of status changes and reschedulings (reprogramada keeps the old dates)."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="changes")
+    from_status = models.CharField("estado anterior", max_length=12, blank=True)
+    to_status = models.CharField("estado nuevo", max_length=12)
+    old_starts_at = models.DateTimeField("inicio anterior", null=True, blank=True)
+    old_ends_at = models.DateTimeField("fin anterior", null=True, blank=True)
+    reason = models.TextField("motivo", blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = "cambio de actividad"
+        verbose_name_plural = "cambios de actividades"
+
+    def __str__(self) -> str:
+        return f"{self.activity} → {self.to_status}"
+
+
+class Criterion(models.TextChoices):
+    WITH_MAYOR = "with_mayor", "Con la Presidenta Municipal"
+    TYPE = "type", "Tipo de actividad"
+    ATTENDANCE = "attendance", "Asistencia esperada de al menos"
+    PUBLIC_INTEREST = "public_interest", "Interés público"
+    CAMPAIGN = "campaign", "Parte de una campaña"
+    NOVELTY = "novelty", "Primera de su tipo en el mes"
+    AREA = "area", "Área"
+
+
+class PriorityRuleSet(models.Model):
+    """The active rule set scores activities; thresholds map scores to tiers."""
+
+    name = models.CharField("nombre", max_length=120, unique=True)
+    is_active = models.BooleanField("activo", default=True)
+    tier_a_min = models.IntegerField("puntaje mínimo para nivel A", default=60)
+    tier_b_min = models.IntegerField("puntaje mínimo para nivel B", default=30)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "reglas de prioridad"
+        verbose_name_plural = "reglas de prioridad"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriorityRule(models.Model):
+    """One weighted term: `criterion` (+ `value` for type, area, attendance) → points."""
+
+    rule_set = models.ForeignKey(PriorityRuleSet, on_delete=models.CASCADE, related_name="rules")
+    criterion = models.CharField("criterio", max_length=20, choices=Criterion.choices)
+    value = models.CharField(
+        "valor", max_length=60, blank=True, help_text="Tipo, siglas del área o número de personas."
+    )
+    points = models.IntegerField("puntos")
+
+    class Meta:
+        ordering = ["criterion", "value"]
+        verbose_name = "regla de prioridad"
+        verbose_name_plural = "reglas de prioridad"
+
+    def __str__(self) -> str:
+        return f"{self.get_criterion_display()} {self.value}".strip()
+
+
+class CoverageKind(models.TextChoices):
+    FOTOGRAFIA = "fotografia", "Fotografía"
+    VIDEO = "video", "Video"
+    AUDIO = "audio", "Audio"
+    TRANSMISION = "transmision", "Transmisión en vivo"
+    DISENO = "diseno", "Diseño"
+    REDACCION = "redaccion", "Redacción"
+
+
+class CoverageStatus(models.TextChoices):
+    PLANEADA = "planeada", "Planeada"
+    ASIGNADA = "asignada", "Asignada"
+    CUBIERTA = "cubierta", "Cubierta"
+    CANCELADA = "cancelada", "Cancelada"
+
+
+class CoverageAssignment(models.Model):
+    activity = models.ForeignKey(
+        Activity, verbose_name="actividad", on_delete=models.CASCADE, related_name="coverage"
+    )
+    kind = models.CharField("tipo de cobertura", max_length=12, choices=CoverageKind.choices)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="responsable",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="coverage_assignments",
+    )
+    status = models.CharField(
+        "estado", max_length=10, choices=CoverageStatus.choices, default=CoverageStatus.PLANEADA
+    )
+    notes = models.TextField("notas", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["activity__starts_at", "kind"]
+        verbose_name = "asignación de cobertura"
+        verbose_name_plural = "asignaciones de cobertura"
+        permissions = [
+            ("request_coverage", "Solicitar cobertura"),
+            ("mark_covered", "Marcar una cobertura como cubierta"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.activity}"

@@ -1,0 +1,351 @@
+"""iCalendar (RFC 5545) import and export. Parsing and recurrence expansion are done
+by `icalendar` and `recurring-ical-events`; this module only maps events to activities
+and turns parser complaints into Spanish messages that name the line."""
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import recurring_ical_events
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from pregon.accounts.models import Area
+from pregon.agenda.models import Activity, ActivityStatus
+
+MAX_OCCURRENCES = 3000
+STATUS_FROM_ICS = {
+    "CONFIRMED": ActivityStatus.CONFIRMADA,
+    "TENTATIVE": ActivityStatus.PROPUESTA,
+    "CANCELLED": ActivityStatus.CANCELADA,
+}
+SYNCED_FIELDS = ("title", "description", "place", "starts_at", "ends_at", "all_day", "is_public")
+
+
+class IcsError(Exception):
+    """A file we refuse to import; the message is Spanish and names the line."""
+
+
+@dataclass
+class Occurrence:
+    uid: str
+    recurrence_id: str
+    title: str
+    description: str
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool
+    is_public: bool
+    status: str
+    action: str = "crear"  # crear | actualizar | sin cambios | cancelar
+    activity_id: int | None = None
+
+
+@dataclass
+class ImportResult:
+    occurrences: list[Occurrence] = field(default_factory=list)
+    dry_run: bool = True
+
+    def count(self, action: str) -> int:
+        return sum(1 for o in self.occurrences if o.action == action)
+
+    def summary(self) -> dict:
+        return {
+            "ocurrencias": len(self.occurrences),
+            "creadas": self.count("crear"),
+            "actualizadas": self.count("actualizar"),
+            "sin_cambios": self.count("sin cambios"),
+            "canceladas": self.count("cancelar"),
+            "simulacion": self.dry_run,
+        }
+
+    def as_dict(self) -> dict:
+        rows = [
+            {**asdict(o), "starts_at": o.starts_at.isoformat(), "ends_at": o.ends_at.isoformat()}
+            for o in self.occurrences
+        ]
+        return {**self.summary(), "detalle": rows}
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise IcsError(f"Línea {line}: el archivo no está en UTF-8.") from exc
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """Unfolded content lines with the physical line number where each starts."""
+    lines: list[list] = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line[:1] in (" ", "\t") and lines:
+            lines[-1][1] += line[1:]
+        elif line.strip():
+            lines.append([number, line])
+    return [(n, s) for n, s in lines]
+
+
+def _line_of_text(lines: list[tuple[int, str]], fragment: str) -> tuple[int, str] | None:
+    for number, line in lines:
+        if line == fragment:
+            return number, line
+    return None
+
+
+def _line_of_property(lines: list[tuple[int, str]], prop: str) -> tuple[int, str] | None:
+    """The first `prop` line that icalendar cannot read on its own."""
+    candidates = [(n, s) for n, s in lines if re.split(r"[;:]", s, maxsplit=1)[0].upper() == prop]
+    for number, line in candidates:
+        probe = icalendar.Event.from_ical(f"BEGIN:VEVENT\r\n{line}\r\nEND:VEVENT\r\n")
+        if probe.errors:
+            return number, line
+    return candidates[0] if candidates else None
+
+
+def _fail(lines: list[tuple[int, str]], prop: str | None, problem: str) -> IcsError:
+    quoted = re.search(r"could not be parsed into parts: '(.*?)':", problem)
+    where = _line_of_text(lines, quoted.group(1)) if quoted else None
+    if where is None and prop:
+        where = _line_of_property(lines, prop.upper())
+    if where is None:
+        return IcsError(f"El calendario no es válido: {problem}")
+    number, line = where
+    what = f"el valor de {prop} no es válido" if prop else "la línea no tiene la forma NOMBRE:valor"
+    return IcsError(f"Línea {number}: {what} («{line[:120]}»).")
+
+
+def parse_calendar(data: bytes) -> icalendar.Calendar:
+    text = _decode(data)
+    lines = _logical_lines(text)
+    if not lines or lines[0][1].strip().upper() != "BEGIN:VCALENDAR":
+        raise IcsError("Línea 1: el archivo no es un calendario iCalendar (falta BEGIN:VCALENDAR).")
+    try:
+        calendar = icalendar.Calendar.from_ical(text)
+    except ValueError as exc:
+        raise _fail(lines, None, str(exc)) from exc
+    for component in calendar.walk():
+        for prop, problem in component.errors:
+            raise _fail(lines, prop, str(problem))
+    for index, event in enumerate(calendar.walk("VEVENT")):
+        if "DTSTART" not in event:
+            begins = [n for n, s in lines if s.strip().upper() == "BEGIN:VEVENT"]
+            raise IcsError(f"Línea {begins[index]}: el evento no tiene fecha de inicio (DTSTART).")
+    return calendar
+
+
+# --- mapping -------------------------------------------------------------------------
+
+
+def _local_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _aware(value: date | datetime) -> datetime:
+    if not isinstance(value, datetime):
+        return datetime.combine(value, time.min, tzinfo=_local_tz())
+    if timezone.is_naive(value):  # floating time: the municipality's local time
+        return value.replace(tzinfo=_local_tz())
+    return value
+
+
+def _recurrence_key(value: date | datetime) -> str:
+    if isinstance(value, datetime):
+        return _aware(value).astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ")
+    return value.strftime("%Y%m%d")
+
+
+def _occurrence(event, recurring: set[str]) -> Occurrence:
+    start = event.decoded("DTSTART")
+    end = event.decoded("DTEND") if "DTEND" in event else None
+    all_day = not isinstance(start, datetime)
+    if end is None:
+        end = start + (timedelta(days=1) if all_day else timedelta(hours=1))
+    uid = str(event.get("UID", ""))
+    rid = event.get("RECURRENCE-ID")
+    status = str(event.get("STATUS", "CONFIRMED")).upper()
+    return Occurrence(
+        uid=uid,
+        recurrence_id=_recurrence_key(rid.dt) if uid in recurring and rid else "",
+        title=str(event.get("SUMMARY", "")).strip()[:300] or "(sin título)",
+        description=str(event.get("DESCRIPTION", "")),
+        place=str(event.get("LOCATION", ""))[:300],
+        starts_at=_aware(start),
+        ends_at=_aware(end),
+        all_day=all_day,
+        is_public=str(event.get("CLASS", "PUBLIC")).upper() == "PUBLIC",
+        status=STATUS_FROM_ICS.get(status, ActivityStatus.CONFIRMADA),
+    )
+
+
+def _window(calendar: icalendar.Calendar) -> tuple[datetime, datetime]:
+    """From the first DTSTART to a year after the later of the last DTSTART and today:
+    an endless RRULE is imported for the coming twelve months."""
+    starts = [_aware(e.decoded("DTSTART")) for e in calendar.walk("VEVENT")]
+    if not starts:
+        now = timezone.now()
+        return now, now
+    until = max(max(starts), timezone.now()) + timedelta(days=365)
+    return min(starts), until
+
+
+def expand(
+    calendar: icalendar.Calendar, since: datetime | None = None, until: datetime | None = None
+) -> list[Occurrence]:
+    first, last = _window(calendar)
+    recurring = {
+        str(e.get("UID", ""))
+        for e in calendar.walk("VEVENT")
+        if any(key in e for key in ("RRULE", "RDATE", "RECURRENCE-ID"))
+    }
+    found = []
+    for event in recurring_ical_events.of(calendar).between(since or first, until or last):
+        found.append(_occurrence(event, recurring))
+        if len(found) > MAX_OCCURRENCES:
+            raise IcsError(
+                f"El archivo produce más de {MAX_OCCURRENCES} ocurrencias; "
+                "indique un periodo más corto (--desde/--hasta)."
+            )
+    found.sort(key=lambda o: (o.starts_at, o.uid))
+    return found
+
+
+# --- planning and applying -----------------------------------------------------------
+
+
+def _plan(occurrences: list[Occurrence]) -> list[Occurrence]:
+    """Decide per occurrence: create, update or nothing; occurrences that disappeared
+    from a UID we import again (a new EXDATE) are cancelled."""
+    uids = {o.uid for o in occurrences if o.uid}
+    existing = {
+        (a.ical_uid, a.ical_recurrence_id): a for a in Activity.objects.filter(ical_uid__in=uids)
+    }
+    for occ in occurrences:
+        current = existing.pop((occ.uid, occ.recurrence_id), None) if occ.uid else None
+        if current is None:
+            continue
+        occ.activity_id = current.pk
+        same = all(getattr(current, f) == getattr(occ, f) for f in SYNCED_FIELDS)
+        occ.action = "sin cambios" if same else "actualizar"
+    gone = [a for a in existing.values() if a.status != ActivityStatus.CANCELADA]
+    return occurrences + [_cancellation(a) for a in gone]
+
+
+def _cancellation(activity: Activity) -> Occurrence:
+    occ = Occurrence(
+        uid=activity.ical_uid,
+        recurrence_id=activity.ical_recurrence_id,
+        **{f: getattr(activity, f) for f in SYNCED_FIELDS},
+        status=ActivityStatus.CANCELADA,
+    )
+    occ.action, occ.activity_id = "cancelar", activity.pk
+    return occ
+
+
+def _apply(occurrences: list[Occurrence], area: Area, user) -> list[Activity]:
+    from pregon.agenda import services  # services imports this module for exports
+
+    touched = []
+    for occ in occurrences:
+        if occ.action == "sin cambios":
+            continue
+        if occ.action == "cancelar":
+            activity = Activity.objects.get(pk=occ.activity_id)
+            services.change_status(
+                activity, ActivityStatus.CANCELADA, user, "Ya no está en el calendario importado."
+            )
+            continue
+        values = {f: getattr(occ, f) for f in SYNCED_FIELDS}
+        if occ.action == "actualizar":
+            Activity.objects.filter(pk=occ.activity_id).update(**values, updated_at=timezone.now())
+            touched.append(Activity.objects.get(pk=occ.activity_id))
+        else:
+            activity = Activity.objects.create(
+                **values,
+                area=area,
+                status=occ.status,
+                ical_uid=occ.uid,
+                ical_recurrence_id=occ.recurrence_id,
+                created_by=user if getattr(user, "is_authenticated", False) else None,
+            )
+            occ.activity_id = activity.pk
+            touched.append(activity)
+    return touched
+
+
+def import_ics(
+    data: bytes,
+    area: Area,
+    user=None,
+    dry_run: bool = False,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> ImportResult:
+    """Preview (dry_run) or import a calendar file. All or nothing."""
+    from pregon.agenda import services
+
+    occurrences = _plan(expand(parse_calendar(data), since, until))
+    result = ImportResult(occurrences=occurrences, dry_run=dry_run)
+    if dry_run:
+        return result
+    with transaction.atomic():
+        touched = _apply(occurrences, area, user)
+        services.rescore(touched)
+        services.audit_import(area, user, result.summary())
+    return result
+
+
+# --- export --------------------------------------------------------------------------
+
+
+def export_uid(activity: Activity) -> str:
+    if activity.ical_uid and not activity.ical_recurrence_id:
+        return activity.ical_uid
+    return f"actividad-{activity.pk}@pregon.chapultepec"
+
+
+def _event(activity: Activity, stamp: datetime) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("UID", export_uid(activity))
+    event.add("DTSTAMP", stamp)
+    event.add("SUMMARY", activity.title)
+    local = _local_tz()
+    if activity.all_day:
+        event.add("DTSTART", activity.starts_at.astimezone(local).date())
+        event.add("DTEND", activity.ends_at.astimezone(local).date())
+    else:
+        event.add("DTSTART", activity.starts_at.astimezone(local))
+        event.add("DTEND", activity.ends_at.astimezone(local))
+    if activity.description:
+        event.add("DESCRIPTION", activity.description)
+    if activity.place:
+        event.add("LOCATION", activity.place)
+    event.add("CLASS", "PUBLIC" if activity.is_public else "PRIVATE")
+    event.add(
+        "STATUS",
+        {"cancelada": "CANCELLED", "propuesta": "TENTATIVE"}.get(activity.status, "CONFIRMED"),
+    )
+    event.add("CATEGORIES", [activity.get_type_display()])
+    event.add("LAST-MODIFIED", activity.updated_at)
+    return event
+
+
+def export_ics(activities, name: str) -> bytes:
+    calendar = icalendar.Calendar()
+    calendar.add("PRODID", "-//Pregón//Agenda Chapultepec//ES")
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("X-WR-CALNAME", name)
+    calendar.add("X-WR-TIMEZONE", settings.TIME_ZONE)
+    stamp = timezone.now()
+    for activity in activities:
+        calendar.add_component(_event(activity, stamp))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
