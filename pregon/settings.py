@@ -44,6 +44,9 @@ CSRF_TRUSTED_ORIGINS = [PREGON_PUBLIC_URL] if PREGON_PUBLIC_URL else []
 PREGON_MUNICIPALITY = env("PREGON_MUNICIPALITY", "Chapultepec, Estado de México")
 PREGON_GRAPH_API_URL = env("PREGON_GRAPH_API_URL", "https://graph.facebook.com/v23.0")
 PREGON_X_API_URL = env("PREGON_X_API_URL", "https://api.x.com")
+# Channels: seconds to wait for a network's answer; Instagram's hashtag limit per caption.
+PREGON_CHANNEL_TIMEOUT = float(env("PREGON_CHANNEL_TIMEOUT", "20"))
+PREGON_INSTAGRAM_HASHTAG_LIMIT = envint("PREGON_INSTAGRAM_HASHTAG_LIMIT", "5")
 # Agenda: minutes between two assignments of one person before we warn of an overlap.
 PREGON_COVERAGE_TRAVEL_MARGIN_MINUTES = envint("PREGON_COVERAGE_TRAVEL_MARGIN_MINUTES", "30")
 
