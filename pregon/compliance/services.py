@@ -1,0 +1,91 @@
+"""Writes: the compliance event log (mirrored into the audit log) and rule edits."""
+
+from datetime import datetime
+
+from django.db import models, transaction
+
+from pregon.compliance.models import ComplianceEvent, EventKind
+from pregon.compliance.verdict import Verdict
+from pregon.core.audit import log_action
+
+
+def record_event(
+    kind: str,
+    *,
+    app_label: str,
+    object_id: object,
+    object_label: str,
+    rule: str,
+    message: str,
+    user=None,
+    item_date: datetime | None = None,
+) -> ComplianceEvent:
+    """Log what a rule did (blocked/flagged/exempted/overridden) and mirror it
+    into the audit log as `compliance.<kind>`."""
+    event = ComplianceEvent.objects.create(
+        kind=EventKind(kind),
+        app_label=app_label,
+        object_id=str(object_id or ""),
+        object_label=str(object_label)[:300],
+        rule=rule,
+        message=message,
+        item_date=item_date,
+        user=user if getattr(user, "is_authenticated", False) else None,
+    )
+    log_action(
+        event,
+        f"compliance.{kind}",
+        user=user,
+        data={"app": app_label, "object_id": event.object_id, "rule": rule, "message": message},
+    )
+    return event
+
+
+def record_verdict(
+    verdict: Verdict,
+    *,
+    app_label: str,
+    object_id: object,
+    object_label: str,
+    user=None,
+    item_date: datetime | None = None,
+    overridden: bool = False,
+) -> list[ComplianceEvent]:
+    """One event per rule that blocked or flagged (or "overridden" when a person
+    with authority went ahead anyway), plus one for an exemption used."""
+    kind = EventKind.BLOCKED if verdict.blocked else EventKind.FLAGGED
+    if overridden:
+        kind = EventKind.OVERRIDDEN
+    pairs = list(zip(verdict.rules, verdict.messages, strict=False))
+    events = []
+    with transaction.atomic():
+        for rule, message in pairs:
+            this_kind = EventKind.EXEMPTED if rule == "veda_exenta" else kind
+            if this_kind != EventKind.EXEMPTED and verdict.severity == "ok":
+                continue
+            events.append(
+                record_event(
+                    this_kind,
+                    app_label=app_label,
+                    object_id=object_id,
+                    object_label=object_label,
+                    rule=rule,
+                    message=message,
+                    user=user,
+                    item_date=item_date,
+                )
+            )
+    return events
+
+
+def save_rule(obj: models.Model, *, user, created: bool) -> models.Model:
+    """Save a rule record edited by Coordinación and audit the change."""
+    obj.save()
+    verb = "created" if created else "changed"
+    log_action(obj, f"compliance.{obj._meta.model_name}_{verb}", user=user)
+    return obj
+
+
+def delete_rule(obj: models.Model, *, user) -> None:
+    log_action(obj, f"compliance.{obj._meta.model_name}_deleted", user=user)
+    obj.delete()
