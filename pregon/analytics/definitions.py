@@ -1,0 +1,83 @@
+"""Every audience figure is defined once, here, and the same text is shown next to it
+on the dashboards and in reports."""
+
+from dataclasses import dataclass
+
+BASELINE_FOLLOWERS = 6900  # plan: followers in January 2023
+LIKES_BAND = (50, 200)  # plan: typical likes per post
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    name: str
+    text: str
+
+
+DEFINITIONS = {
+    d.key: d
+    for d in (
+        Definition(
+            "interactions",
+            "Interacciones",
+            "Reacciones o «me gusta» + comentarios + veces compartida + guardados de una "
+            "publicación.",
+        ),
+        Definition(
+            "engagement_reach",
+            "Tasa de interacción por alcance",
+            "Interacciones ÷ personas alcanzadas × 100, por publicación; el promedio pondera "
+            "por alcance (suma de interacciones ÷ suma de alcance).",
+        ),
+        Definition(
+            "engagement_followers",
+            "Tasa de interacción por seguidores",
+            "Interacciones promedio por publicación ÷ seguidores al final del periodo × 100.",
+        ),
+        Definition(
+            "growth",
+            "Crecimiento de seguidores",
+            f"(Seguidores al final del periodo − línea base) ÷ línea base × 100. Línea base del "
+            f"plan: {BASELINE_FOLLOWERS:,} seguidores en enero de 2023.",
+        ),
+        Definition(
+            "avg_interactions",
+            "Interacciones promedio por publicación",
+            f"Suma de interacciones ÷ número de publicaciones del periodo. Referencia del plan: "
+            f"{LIKES_BAND[0]}–{LIKES_BAND[1]} «me gusta» por publicación.",
+        ),
+        Definition(
+            "visits",
+            "Visitas al portal",
+            "Páginas vistas por personas (GET con respuesta correcta, sin imágenes, estilos ni "
+            "scripts, sin robots conocidos), de las bitácoras del servidor o del contador del "
+            "portal.",
+        ),
+        Definition(
+            "visitors",
+            "Visitantes únicos diarios",
+            "Combinaciones distintas de dirección IP y navegador en un día, contadas con una "
+            "huella cifrada con una sal que cambia cada día; no se guarda ninguna IP.",
+        ),
+    )
+}
+
+
+def percent(part: float, whole: float) -> float | None:
+    return round(100 * part / whole, 2) if whole else None
+
+
+def engagement_rate_by_reach(interactions: int, reach: int) -> float | None:
+    return percent(interactions, reach)
+
+
+def engagement_rate_by_followers(avg_interactions: float, followers: int) -> float | None:
+    return percent(avg_interactions, followers)
+
+
+def growth_rate(current: int, baseline: int = BASELINE_FOLLOWERS) -> float | None:
+    return percent(current - baseline, baseline)
+
+
+def average_interactions(total: int, posts: int) -> float | None:
+    return round(total / posts, 1) if posts else None

@@ -1,0 +1,46 @@
+"""`pregon import-weblog FILE...`: count portal visits from access logs (gzip too)."""
+
+import json
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+
+from pregon.analytics.services import import_weblog
+from pregon.analytics.weblog import count_lines
+from pregon.core.progress import ProgressBar
+
+
+class Command(BaseCommand):
+    help = (
+        "Importa bitácoras de acceso del portal (Common/Combined, nginx o Apache, también "
+        ".gz). Repetir un archivo no cuenta nada dos veces; una importación interrumpida "
+        "continúa donde se quedó."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("files", nargs="+", metavar="FILE")
+        parser.add_argument("--json", action="store_true", help="Imprime un resumen en JSON.")
+
+    def handle(self, *args, **options) -> None:
+        missing = [f for f in options["files"] if not os.path.isfile(f)]
+        if missing:
+            raise CommandError("No existe el archivo: " + ", ".join(missing))
+        reports = [self._one(path, options["json"]) for path in options["files"]]
+        if options["json"]:
+            self.stdout.write(json.dumps({"files": [r.as_dict() for r in reports]}))
+
+    def _one(self, path: str, quiet: bool):
+        bar = ProgressBar(
+            count_lines(path), os.path.basename(path), enabled=not quiet and self.stderr.isatty()
+        )
+        report = import_weblog(path, advance=bar.advance)
+        bar.finish()
+        if not quiet:
+            self.stdout.write(
+                f"{path}: {report.lines} líneas nuevas (desde la línea {report.resumed_from}), "
+                f"{report.visits} visitas, {report.bots} de robots, {report.skipped} omitidas, "
+                f"{report.malformed} mal formadas."
+            )
+            for example in report.malformed_examples:
+                self.stdout.write(f"  {example}")
+        return report

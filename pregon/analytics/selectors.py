@@ -1,0 +1,138 @@
+"""Reads for the dashboards and reports: figures per account, per post and per page."""
+
+from collections import defaultdict
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count, Max, Sum
+
+from pregon.analytics import definitions as d
+from pregon.analytics.models import AccountMetric, DailyVisitor, PageVisitDay, PostMetric, Purpose
+from pregon.publishing.models import ChannelAccount, Delivery
+
+WEEKDAYS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
+
+
+def delivery_for(account: ChannelAccount, remote_id: str) -> Delivery | None:
+    """Our delivery of a remote post, matched by account and the network's post id."""
+    if not remote_id:
+        return None
+    return Delivery.objects.filter(account=account, remote_id=remote_id).first()
+
+
+def measured_accounts() -> list[ChannelAccount]:
+    ids = set(AccountMetric.objects.values_list("account", flat=True))
+    ids |= set(PostMetric.objects.values_list("account", flat=True))
+    return list(ChannelAccount.objects.filter(pk__in=ids))
+
+
+def followers_series(accounts: list[ChannelAccount], start: date, end: date) -> list[tuple]:
+    """Followers per day, summed over the accounts that report that day."""
+    rows = (
+        AccountMetric.objects.filter(
+            account__in=accounts, date__range=(start, end), followers__isnull=False
+        )
+        .values("date")
+        .annotate(total=Sum("followers"))
+        .order_by("date")
+    )
+    return [(r["date"], r["total"]) for r in rows]
+
+
+def posts_in(accounts: list[ChannelAccount], start: date, end: date):
+    return PostMetric.objects.filter(
+        account__in=accounts, published_at__date__range=(start, end)
+    ).select_related("account")
+
+
+def post_summary(accounts: list[ChannelAccount], start: date, end: date) -> dict:
+    posts = list(posts_in(accounts, start, end))
+    total = sum(p.interactions for p in posts)
+    reach = sum(p.reach or 0 for p in posts if p.reach)
+    reach_interactions = sum(p.interactions for p in posts if p.reach)
+    series = followers_series(accounts, start, end)
+    followers = series[-1][1] if series else None
+    avg = d.average_interactions(total, len(posts))
+    low, high = d.LIKES_BAND
+    return {
+        "posts": len(posts),
+        "interactions": total,
+        "avg_interactions": avg,
+        "in_band": sum(1 for p in posts if low <= p.reactions <= high),
+        "engagement_reach": d.engagement_rate_by_reach(reach_interactions, reach),
+        "engagement_followers": (
+            d.engagement_rate_by_followers(avg, followers) if avg and followers else None
+        ),
+        "followers": followers,
+        "growth": d.growth_rate(followers) if followers else None,
+    }
+
+
+def best_times(accounts: list[ChannelAccount], start: date, end: date) -> dict:
+    """Average interactions per post by weekday and by hour of publication (local time)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    by_day, by_hour = defaultdict(list), defaultdict(list)
+    for post in posts_in(accounts, start, end).exclude(published_at=None):
+        local = post.published_at.astimezone(zone)
+        by_day[local.weekday()].append(post.interactions)
+        by_hour[local.hour].append(post.interactions)
+
+    def avg(values: list[int]) -> float:
+        return round(sum(values) / len(values), 1) if values else 0.0
+
+    return {
+        "days": [(WEEKDAYS[i], avg(by_day[i]), len(by_day[i])) for i in range(7)],
+        "hours": [(f"{h:02d}", avg(by_hour[h]), len(by_hour[h])) for h in range(24)],
+    }
+
+
+def top_posts(accounts: list[ChannelAccount], start: date, end: date, limit: int = 10) -> list:
+    posts = list(posts_in(accounts, start, end))
+    return sorted(posts, key=lambda p: p.interactions, reverse=True)[:limit]
+
+
+def visits_by_purpose(start: date, end: date) -> list[tuple[str, int]]:
+    rows = dict(
+        PageVisitDay.objects.filter(date__range=(start, end))
+        .values_list("purpose")
+        .annotate(total=Sum("visits"))
+    )
+    return [(label, rows.get(value, 0)) for value, label in Purpose.choices]
+
+
+def top_pages(start: date, end: date, limit: int = 15) -> list[dict]:
+    return list(
+        PageVisitDay.objects.filter(date__range=(start, end))
+        .values("path", "purpose")
+        .annotate(total=Sum("visits"))
+        .order_by("-total", "path")[:limit]
+    )
+
+
+def visits_summary(start: date, end: date) -> dict:
+    visits = PageVisitDay.objects.filter(date__range=(start, end)).aggregate(
+        total=Sum("visits"), last=Max("date")
+    )
+    per_day = (
+        DailyVisitor.objects.filter(date__range=(start, end))
+        .values("date")
+        .annotate(n=Count("id"))
+        .order_by("date")
+    )
+    days = [(r["date"], r["n"]) for r in per_day]
+    return {
+        "visits": visits["total"] or 0,
+        "visitor_days": sum(n for _, n in days),
+        "avg_daily_visitors": round(sum(n for _, n in days) / len(days), 1) if days else None,
+        "daily_visitors": days,
+    }
+
+
+def monthly(series: list[tuple[date, int]], how: str = "last") -> list[tuple[date, int]]:
+    """Reduce a daily series to one point per month (last value or sum)."""
+    months: dict[date, int] = {}
+    for day, value in series:
+        key = day.replace(day=1)
+        months[key] = value if how == "last" else months.get(key, 0) + value
+    return sorted(months.items())
