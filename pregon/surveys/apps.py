@@ -5,4 +5,16 @@ class SurveysConfig(AppConfig):
     name = "pregon.surveys"
     verbose_name = "Encuestas"
     # Navigation entries: (label, url name, permission or None).
-    nav: tuple = ()
+    nav: tuple = (("Encuestas", "surveys:list", "surveys.view_survey"),)
+    role_permissions = {
+        "coordinacion": [
+            "surveys.view_survey",
+            "surveys.add_survey",
+            "surveys.change_survey",
+            "surveys.delete_survey",
+            "surveys.view_results",
+        ],
+        "presidencia": ["surveys.view_survey", "surveys.view_results"],
+        "consulta": ["surveys.view_survey", "surveys.view_results"],
+        "redaccion": ["surveys.view_survey", "surveys.view_results"],
+    }
