@@ -5,6 +5,7 @@ the remote id and URL, or raises `ChannelError` saying whether the failure is
 permanent, transient or rate-limited, and whether the outcome is unknown.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -77,11 +78,32 @@ class AccountConfig:
     credentials: dict = field(default_factory=dict)
 
 
+@dataclass
+class HttpAttempt:
+    """One HTTP call to a network, for the delivery's attempt log (no secrets inside)."""
+
+    started_at: datetime
+    method: str
+    url: str  # without the query string: tokens travel there
+    status: int | None  # None when no answer came back
+    duration_ms: int
+    response_text: str = ""  # trimmed to 2000 characters; masked for token endpoints
+    error: str = ""
+
+
 class Channel:
     kind = ""
+    # True for channels a person publishes by hand: the engine never calls publish().
+    needs_person = False
 
     def __init__(self, account: AccountConfig) -> None:
         self.account = account
+        # Optional hooks the engine may set after construction:
+        # on_attempt(HttpAttempt) is called after every HTTP call, successful or not;
+        # on_credentials_changed(dict) is called with the full new credentials when a
+        # connector refreshed its tokens (X), so they can be stored encrypted at once.
+        self.on_attempt: Callable[[HttpAttempt], None] | None = None
+        self.on_credentials_changed: Callable[[dict], None] | None = None
 
     def publish(self, post: OutgoingPost) -> PostResult:
         raise NotImplementedError

@@ -1,0 +1,130 @@
+"""Instagram (professional accounts) through the Graph API content publishing flow.
+
+Meta downloads every image itself from a public URL, so each media item must carry
+`public_url` (a signed, expiring link under PREGON_PUBLIC_URL): without one we refuse
+before any call. Steps: read content_publishing_limit; POST /{ig-user-id}/media
+(image_url, caption, alt_text; carousel items with is_carousel_item, then a
+CAROUSEL container with children); poll the container's status_code until
+FINISHED; POST /{ig-user-id}/media_publish with creation_id.
+"""
+
+import time
+from datetime import datetime
+
+from pregon.publishing.channels.base import ChannelError, OutgoingMedia, OutgoingPost, PostResult
+from pregon.publishing.channels.graph import GraphChannel
+
+NO_PUBLIC_URL = (
+    "Instagram descarga las imágenes desde una dirección pública y la imagen {number} no "
+    "tiene una. Configure PREGON_PUBLIC_URL con la dirección pública de Pregón."
+)
+QUOTA_RETRY = 3600.0  # the limit counts a rolling 24 hours: look again in an hour
+RECENT_MEDIA = 25
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+class InstagramChannel(GraphChannel):
+    kind = "instagram"
+    network = "Instagram"
+    poll_interval = 2.0  # seconds between container status checks
+    poll_attempts = 30
+
+    def publish(self, post: OutgoingPost) -> PostResult:
+        self._check_media(post.media)
+        self._check_quota()
+        container = self._container(post)
+        self._wait_until_finished(container)
+        media_id = self.call("POST", self._user("media_publish"), creation_id=container)["id"]
+        return self._result(media_id)
+
+    def _user(self, edge: str) -> str:
+        return f"/{self.account.external_id}/{edge}"
+
+    def _check_media(self, media: list[OutgoingMedia]) -> None:
+        if not media:
+            raise ChannelError("Instagram necesita al menos una imagen.", permanent=True)
+        for number, item in enumerate(media, start=1):
+            if not item.public_url:
+                raise ChannelError(NO_PUBLIC_URL.format(number=number), permanent=True)
+
+    def _check_quota(self) -> None:
+        answer = self.call(
+            "GET", self._user("content_publishing_limit"), fields="quota_usage,config"
+        )
+        for usage in answer.get("data", []):
+            total = (usage.get("config") or {}).get("quota_total")
+            if total is not None and usage.get("quota_usage", 0) >= total:
+                raise ChannelError(
+                    f"Instagram: se alcanzó el límite de {total} publicaciones en 24 horas.",
+                    rate_limited=True,
+                    retry_after=QUOTA_RETRY,
+                )
+
+    def _container(self, post: OutgoingPost) -> str:
+        # Containers are invisible until media_publish: a lost answer here is harmless.
+        try:
+            if len(post.media) == 1:
+                return self._image(post.media[0], caption=post.text)
+            children = [self._image(item, carousel_item=True) for item in post.media]
+            return self.call(
+                "POST",
+                self._user("media"),
+                media_type="CAROUSEL",
+                children=",".join(children),
+                caption=post.text,
+            )["id"]
+        except ChannelError as exc:
+            if exc.uncertain:
+                raise ChannelError(exc.message) from exc
+            raise
+
+    def _image(self, item: OutgoingMedia, caption: str = "", carousel_item: bool = False) -> str:
+        fields = {"image_url": item.public_url, "alt_text": item.alt_text}
+        if carousel_item:
+            fields["is_carousel_item"] = "true"
+        else:
+            fields["caption"] = caption
+        return self.call("POST", self._user("media"), **fields)["id"]
+
+    def _wait_until_finished(self, container: str) -> None:
+        for _ in range(self.poll_attempts):
+            status = self.call("GET", f"/{container}", fields="status_code,status")
+            code = status.get("status_code")
+            if code == "FINISHED":
+                return
+            if code in ("ERROR", "EXPIRED"):
+                raise ChannelError(
+                    f"Instagram rechazó el contenido ({code}): {status.get('status', '')}",
+                    permanent=True,
+                )
+            time.sleep(self.poll_interval)
+        raise ChannelError("Instagram sigue procesando las imágenes; se reintentará.")
+
+    def _result(self, media_id: str) -> PostResult:
+        """The permalink is a courtesy: once published, nothing here may raise."""
+        try:
+            url = self.call("GET", f"/{media_id}", fields="permalink").get("permalink", "")
+        except ChannelError:
+            url = ""
+        return PostResult(remote_id=media_id, remote_url=url)
+
+    def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
+        """Our post among the account's recent media, recognised by its caption."""
+        answer = self.call(
+            "GET",
+            self._user("media"),
+            fields="id,caption,permalink,timestamp",
+            limit=str(RECENT_MEDIA),
+        )
+        for item in answer.get("data", []):
+            published = datetime.fromisoformat(item.get("timestamp", "1970-01-01T00:00:00+0000"))
+            if published >= since and _same_text(item.get("caption", ""), post.text):
+                return PostResult(remote_id=item["id"], remote_url=item.get("permalink", ""))
+        return None
+
+    def test_connection(self) -> str:
+        user = self.call("GET", f"/{self.account.external_id}", fields="id,username")
+        return f"Instagram @{user.get('username', '')} ({user.get('id', '')})"

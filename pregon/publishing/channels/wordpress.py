@@ -1,0 +1,132 @@
+"""The municipal web portal through the WordPress REST API.
+
+Authentication with an Application Password (HTTP Basic: user name and the
+generated password). Images go first to POST /wp-json/wp/v2/media (raw bytes with
+Content-Disposition), the first one becomes the post's featured_media and the
+others are placed in the content; then POST /wp-json/wp/v2/posts with
+status=publish. Errors come as {"code", "message", "data": {"status"}}.
+"""
+
+import html
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from pregon.publishing.channels.base import (
+    Channel,
+    ChannelError,
+    OutgoingMedia,
+    OutgoingPost,
+    PostResult,
+)
+from pregon.publishing.channels.http import HttpClient, generic_error, json_or_empty
+from pregon.publishing.rules import portal_title
+
+API = "/wp-json/wp/v2"
+RECENT_POSTS = 20
+AFTER_MARGIN = timedelta(days=1)  # WordPress compares "after" with the site's local time
+
+
+class WordPressChannel(Channel):
+    kind = "wordpress"
+
+    @property
+    def http(self) -> HttpClient:
+        if not hasattr(self, "_http"):
+            if not self.account.base_url:
+                raise ChannelError("El portal no tiene dirección configurada.", permanent=True)
+            self._http = HttpClient(
+                self.account.base_url, on_attempt=lambda a: self.on_attempt and self.on_attempt(a)
+            )
+        return self._http
+
+    def _auth(self) -> tuple[str, str]:
+        credentials = self.account.credentials
+        if not credentials.get("username") or not credentials.get("application_password"):
+            raise ChannelError(
+                "El portal no tiene usuario y contraseña de aplicación.", reconnect=True
+            )
+        return credentials["username"], credentials["application_password"]
+
+    def _call(self, method: str, path: str, **kwargs) -> dict:
+        response = self.http.request(method, f"{API}{path}", auth=self._auth(), **kwargs)
+        if response.status_code >= 400:
+            raise _error(response)
+        return json_or_empty(response)
+
+    def publish(self, post: OutgoingPost) -> PostResult:
+        uploaded = [self._upload(item) for item in post.media]
+        body = {
+            "title": portal_title(post.text, post.title or None),
+            "content": _content(post, uploaded[1:]),
+            "status": "publish",
+        }
+        if uploaded:
+            body["featured_media"] = uploaded[0]["id"]
+        created = self._call("POST", "/posts", json=body)
+        return PostResult(remote_id=str(created["id"]), remote_url=created.get("link", ""))
+
+    def _upload(self, media: OutgoingMedia) -> dict:
+        # An orphan file in the media library is harmless; a second post is not.
+        headers = {
+            "Content-Type": media.mime_type,
+            "Content-Disposition": f'attachment; filename="{media.path.name}"',
+        }
+        try:
+            return self._call(
+                "POST",
+                "/media",
+                content=media.path.read_bytes(),
+                headers=headers,
+                params={"alt_text": media.alt_text},
+            )
+        except ChannelError as exc:
+            if exc.uncertain:
+                raise ChannelError(exc.message) from exc
+            raise
+
+    def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
+        """Our post among the portal's recent ones, recognised by its title."""
+        title = portal_title(post.text, post.title or None)
+        params = {
+            "search": title,
+            "after": (since - AFTER_MARGIN).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+            "per_page": str(RECENT_POSTS),
+            "_fields": "id,link,title,date_gmt",
+        }
+        for item in self._call("GET", "/posts", params=params).get("data", []):
+            if html.unescape(item.get("title", {}).get("rendered", "")).strip() == title:
+                return PostResult(remote_id=str(item["id"]), remote_url=item.get("link", ""))
+        return None
+
+    def test_connection(self) -> str:
+        me = self._call("GET", "/users/me")
+        return f"Portal {self.account.base_url}: usuario «{me.get('name', '')}»"
+
+
+def _content(post: OutgoingPost, more_images: list[dict]) -> str:
+    paragraphs = [f"<p>{html.escape(p.strip())}</p>" for p in post.text.split("\n\n") if p.strip()]
+    if post.link:
+        link = html.escape(post.link, quote=True)
+        paragraphs.append(f'<p><a href="{link}">{link}</a></p>')
+    for image in more_images:
+        src = html.escape(image.get("source_url", ""), quote=True)
+        alt = html.escape(image.get("alt_text", ""), quote=True)
+        paragraphs.append(f'<figure><img src="{src}" alt="{alt}"></figure>')
+    return "\n".join(paragraphs)
+
+
+def _error(response: httpx.Response) -> ChannelError:
+    body = json_or_empty(response)
+    detail = f"Portal: {body.get('message') or response.reason_phrase} ({body.get('code', '')})"
+    if response.status_code == 401:
+        return ChannelError(
+            f"{detail}. Revise el usuario y la contraseña de aplicación.",
+            reconnect=True,
+            status=401,
+            response_text=response.text,
+        )
+    if response.status_code == 429:
+        wait = float(response.headers.get("retry-after", "60") or 60)
+        return ChannelError(detail, rate_limited=True, retry_after=wait, status=429)
+    return generic_error(response, detail)

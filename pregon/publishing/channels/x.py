@@ -1,0 +1,235 @@
+"""X through API v2 with an OAuth 2.0 user token.
+
+Media first, through the chunked upload (POST /2/media/upload/initialize,
+/{id}/append, /{id}/finalize, then GET /2/media/upload?command=STATUS while
+processing), alt text with /2/media/metadata, then POST /2/tweets with the media ids.
+User tokens expire after two hours: on 401 we refresh once (POST /2/oauth2/token with
+the refresh token, which X rotates) and hand the new pair to on_credentials_changed
+so the engine stores it before anything else can lose it. 429 carries
+x-rate-limit-reset (epoch seconds): we become rate-limited until then.
+"""
+
+import re
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from django.conf import settings
+
+from pregon.publishing import twitter_text
+from pregon.publishing.channels.base import (
+    Channel,
+    ChannelError,
+    OutgoingMedia,
+    OutgoingPost,
+    PostResult,
+)
+from pregon.publishing.channels.http import HttpClient, generic_error, json_or_empty
+
+CHUNK_BYTES = 1024 * 1024
+DUPLICATE = re.compile(r"duplicate", re.IGNORECASE)
+DUPLICATE_WINDOW = timedelta(days=1)
+RECENT_POSTS = 20
+
+
+def _without_urls(text: str) -> str:
+    """X rewrites links to t.co in what it returns: compare texts without them."""
+    for url in twitter_text.extract_urls(text):
+        text = text.replace(url, " ")
+    return " ".join(re.sub(r"https://t\.co/\w+", " ", text).split())
+
+
+class XChannel(Channel):
+    kind = "x"
+    poll_interval = 1.0
+    poll_attempts = 60
+
+    @property
+    def http(self) -> HttpClient:
+        if not hasattr(self, "_http"):
+            base = self.account.base_url or settings.PREGON_X_API_URL
+            self._http = HttpClient(
+                base, on_attempt=lambda a: self.on_attempt and self.on_attempt(a)
+            )
+        return self._http
+
+    def publish(self, post: OutgoingPost) -> PostResult:
+        started = datetime.now(UTC)
+        media_ids = [self._upload(item) for item in post.media]
+        body: dict = {"text": self._text(post)}
+        if media_ids:
+            body["media"] = {"media_ids": media_ids}
+        response = self._call("POST", "/2/tweets", json=body)
+        if response.status_code == 403 and DUPLICATE.search(response.text):
+            return self._already_published(post, started, response)
+        tweet_id = self._checked(response, "X no aceptó la publicación")["data"]["id"]
+        return PostResult(remote_id=tweet_id, remote_url=f"https://x.com/i/web/status/{tweet_id}")
+
+    def _text(self, post: OutgoingPost) -> str:
+        if post.link and post.link not in post.text:
+            return f"{post.text} {post.link}".strip()
+        return post.text
+
+    # Media -------------------------------------------------------------------
+    def _upload(self, media: OutgoingMedia) -> str:
+        # Uploaded media is invisible until a post uses it: a lost answer is harmless.
+        try:
+            media_id = self._initialize(media)
+            self._append(media_id, media)
+            self._finalize(media_id)
+            if media.alt_text:
+                body = {"id": media_id, "metadata": {"alt_text": {"text": media.alt_text[:1000]}}}
+                self._checked(
+                    self._call("POST", "/2/media/metadata", json=body), "Texto alternativo"
+                )
+        except ChannelError as exc:
+            if exc.uncertain:
+                raise ChannelError(exc.message) from exc
+            raise
+        return media_id
+
+    def _initialize(self, media: OutgoingMedia) -> str:
+        body = {
+            "media_type": media.mime_type,
+            "total_bytes": media.path.stat().st_size,
+            "media_category": "tweet_image",
+        }
+        answer = self._checked(self._call("POST", "/2/media/upload/initialize", json=body), "Carga")
+        return answer["data"]["id"]
+
+    def _append(self, media_id: str, media: OutgoingMedia) -> None:
+        with open(media.path, "rb") as handle:
+            for index, chunk in enumerate(iter(lambda: handle.read(CHUNK_BYTES), b"")):
+                files = {"media": ("blob", chunk, "application/octet-stream")}
+                response = self._call(
+                    "POST",
+                    f"/2/media/upload/{media_id}/append",
+                    data={"segment_index": str(index)},
+                    files=files,
+                )
+                self._checked(response, "Carga de imagen")
+
+    def _finalize(self, media_id: str) -> None:
+        response = self._call("POST", f"/2/media/upload/{media_id}/finalize")
+        info = self._checked(response, "Carga de imagen").get("data", {}).get("processing_info")
+        for _ in range(self.poll_attempts):
+            if not info or info.get("state") == "succeeded":
+                return
+            if info.get("state") == "failed":
+                raise ChannelError(f"X no pudo procesar la imagen: {info}", permanent=True)
+            time.sleep(min(float(info.get("check_after_secs", self.poll_interval)), 5.0))
+            params = {"command": "STATUS", "media_id": media_id}
+            answer = self._checked(self._call("GET", "/2/media/upload", params=params), "Estado")
+            info = answer.get("data", {}).get("processing_info")
+        raise ChannelError("X sigue procesando la imagen; se reintentará.")
+
+    # Calls, errors and tokens ---------------------------------------------------
+    def _call(self, method: str, path: str, **kwargs) -> httpx.Response:
+        response = self.http.request(method, path, headers=self._auth(), **kwargs)
+        if response.status_code == 401 and self.account.credentials.get("refresh_token"):
+            self._refresh()  # a 401 means nothing happened: repeating is safe
+            response = self.http.request(method, path, headers=self._auth(), **kwargs)
+        return response
+
+    def _auth(self) -> dict:
+        token = self.account.credentials.get("access_token", "")
+        if not token:
+            raise ChannelError("X: la cuenta no tiene token de acceso.", reconnect=True)
+        return {"Authorization": f"Bearer {token}"}
+
+    def _refresh(self) -> None:
+        credentials = self.account.credentials
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": credentials["refresh_token"],
+            "client_id": credentials.get("client_id", ""),
+        }
+        secret = credentials.get("client_secret")
+        auth = (credentials.get("client_id", ""), secret) if secret else None
+        response = self.http.request("POST", "/2/oauth2/token", data=form, auth=auth, secret=True)
+        if response.status_code != 200:
+            raise ChannelError(
+                "X rechazó la renovación del token; hay que volver a conectar la cuenta.",
+                reconnect=True,
+                status=response.status_code,
+            )
+        self._store_tokens(json_or_empty(response))
+
+    def _store_tokens(self, answer: dict) -> None:
+        new = {**self.account.credentials, "access_token": answer["access_token"]}
+        if answer.get("refresh_token"):
+            new["refresh_token"] = answer["refresh_token"]  # X rotates it: the old one is dead
+        if answer.get("expires_in"):
+            expires = datetime.now(UTC) + timedelta(seconds=int(answer["expires_in"]))
+            new["expires_at"] = expires.isoformat()
+        self.account.credentials = new
+        if self.on_credentials_changed:
+            self.on_credentials_changed(dict(new))
+
+    def _checked(self, response: httpx.Response, what: str) -> dict:
+        if response.status_code < 400:
+            return json_or_empty(response)
+        if response.status_code == 401:
+            raise ChannelError(
+                "X: el token ya no es válido; hay que volver a conectar la cuenta.",
+                reconnect=True,
+                status=401,
+                response_text=response.text,
+            )
+        if response.status_code == 429:
+            raise ChannelError(
+                "X: se alcanzó el límite de solicitudes.",
+                rate_limited=True,
+                retry_after=self._until_reset(response),
+                status=429,
+                response_text=response.text,
+            )
+        detail = json_or_empty(response).get("detail") or response.reason_phrase
+        raise generic_error(response, f"X: {what}: {detail}")
+
+    def _until_reset(self, response: httpx.Response) -> float:
+        try:
+            reset = float(response.headers.get("x-rate-limit-reset", ""))
+        except ValueError:
+            return 900.0  # X's windows are 15 minutes
+        return max(reset - time.time(), 1.0)
+
+    # Settling and checks ------------------------------------------------------
+    def _already_published(self, post: OutgoingPost, started, response) -> PostResult:
+        found = self.find_existing(post, started - DUPLICATE_WINDOW)
+        if found is None:
+            raise ChannelError(
+                "X dice que el texto está duplicado pero no aparece entre las publicaciones "
+                "recientes de la cuenta; revísela a mano.",
+                uncertain=True,
+                status=response.status_code,
+                response_text=response.text,
+            )
+        return found
+
+    def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
+        """Our post among the account's recent ones, recognised by its text."""
+        params = {
+            "start_time": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "max_results": str(RECENT_POSTS),
+            "tweet.fields": "created_at",
+        }
+        path = f"/2/users/{self._user_id()}/tweets"
+        answer = self._checked(self._call("GET", path, params=params), "Consulta")
+        expected = _without_urls(self._text(post))
+        for item in answer.get("data", []):
+            if _without_urls(item.get("text", "")) == expected:
+                return PostResult(item["id"], f"https://x.com/i/web/status/{item['id']}")
+        return None
+
+    def _user_id(self) -> str:
+        if self.account.external_id:
+            return self.account.external_id
+        return self._me()["id"]
+
+    def _me(self) -> dict:
+        return self._checked(self._call("GET", "/2/users/me"), "Cuenta")["data"]
+
+    def test_connection(self) -> str:
+        me = self._me()
+        return f"X @{me.get('username', '')} ({me.get('id', '')})"
