@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,4 +7,33 @@ class AnalyticsConfig(AppConfig):
     name = "pregon.analytics"
     verbose_name = "Audiencias"
     # Navigation entries: (label, url name, permission or None).
-    nav: tuple = ()
+    nav = (("Audiencias", "analytics:dashboard", "analytics.view_accountmetric"),)
+    role_permissions = {
+        "coordinacion": [
+            "analytics.view_accountmetric",
+            "analytics.view_postmetric",
+            "analytics.view_pagevisitday",
+            "analytics.view_purposerule",
+            "analytics.change_purposerule",
+            "analytics.add_purposerule",
+            "analytics.delete_purposerule",
+        ],
+        "consulta": [
+            "analytics.view_accountmetric",
+            "analytics.view_postmetric",
+            "analytics.view_pagevisitday",
+        ],
+        "presidencia": [
+            "analytics.view_accountmetric",
+            "analytics.view_postmetric",
+            "analytics.view_pagevisitday",
+        ],
+        "redaccion": ["analytics.view_accountmetric", "analytics.view_postmetric"],
+    }
+
+    def ready(self) -> None:
+        from pregon.core.periodic import register
+
+        register(
+            "analytics.fetch_insights", timedelta(days=1), "pregon.analytics.tasks.fetch_insights"
+        )

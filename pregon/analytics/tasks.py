@@ -1,0 +1,20 @@
+from datetime import timedelta
+
+from django.utils import timezone
+from django_tasks import task
+
+from pregon.core.audit import log_action
+
+
+@task()
+def fetch_insights() -> dict:
+    """Daily: yesterday's figures for every Facebook page and Instagram account."""
+    from pregon.analytics.insights import fetch_all
+
+    day = timezone.localdate() - timedelta(days=1)
+    reports = fetch_all(day)
+    summary = {r.account: {"guardadas": r.stored, "errores": r.errors} for r in reports}
+    for report in reports:
+        if report.errors:
+            log_action(None, "analytics.insights_errors", data={report.account: report.errors})
+    return {"day": day.isoformat(), "accounts": summary}
