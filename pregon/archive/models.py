@@ -239,3 +239,52 @@ class SearchEntry(models.Model):
             models.UniqueConstraint(fields=["object_type", "object_id"], name="archive_search_obj")
         ]
         indexes = [models.Index(fields=["-date"]), models.Index(fields=["kind", "-date"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} #{self.object_id}"
+
+
+class IngestItemStatus(models.TextChoices):
+    PENDIENTE = "pendiente", "En cola"
+    PROCESANDO = "procesando", "Procesando"
+    LISTO = "listo", "Listo"
+    RECHAZADO = "rechazado", "Rechazado"
+
+
+class IngestItem(models.Model):
+    """One uploaded file waiting for (or done with) the background worker."""
+
+    batch = models.CharField("lote", max_length=40, db_index=True)
+    staged = models.FileField("archivo recibido", upload_to="archivo/entrada/", max_length=300)
+    original_name = models.CharField("nombre original", max_length=300)
+    status = models.CharField(
+        "estado",
+        max_length=12,
+        choices=IngestItemStatus.choices,
+        default=IngestItemStatus.PENDIENTE,
+    )
+    message = models.CharField("mensaje", max_length=500, blank=True)
+    asset = models.ForeignKey(
+        Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    duplicate_of = models.ForeignKey(
+        Asset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    activity = models.ForeignKey(
+        "agenda.Activity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    area = models.ForeignKey(
+        "accounts.Area", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "archivo en proceso"
+        verbose_name_plural = "archivos en proceso"
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"

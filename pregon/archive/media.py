@@ -1,0 +1,560 @@
+"""Reading files: format from content, metadata (EXIF/IPTC/XMP, PyAV) and derivatives.
+
+Nothing here touches the database; services.py decides what to store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import struct
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pyvips
+from PIL import Image
+
+PREVIEW_PX = 1440
+THUMB_PX = 400
+LOCAL_TZ = ZoneInfo("America/Mexico_City")
+
+
+class MediaError(Exception):
+    """A file that cannot be archived; the message is Spanish and user-facing."""
+
+
+@dataclass
+class Format:
+    mime: str
+    kind: str  # foto, video, audio, documento
+    label: str  # human name used in messages
+    extensions: tuple[str, ...]
+
+
+FORMATS = {
+    "image/jpeg": Format("image/jpeg", "foto", "JPEG", ("jpg", "jpeg", "jpe", "jfif")),
+    "image/png": Format("image/png", "foto", "PNG", ("png",)),
+    "image/gif": Format("image/gif", "foto", "GIF", ("gif",)),
+    "image/webp": Format("image/webp", "foto", "WebP", ("webp",)),
+    "image/tiff": Format("image/tiff", "foto", "TIFF", ("tif", "tiff", "dng")),
+    "image/heic": Format("image/heic", "foto", "HEIC", ("heic", "heif", "hif")),
+    "image/avif": Format("image/avif", "foto", "AVIF", ("avif",)),
+    "video/mp4": Format("video/mp4", "video", "MP4", ("mp4", "m4v", "mov", "3gp")),
+    "video/quicktime": Format("video/quicktime", "video", "QuickTime", ("mov", "mp4", "qt")),
+    "audio/mp4": Format("audio/mp4", "audio", "M4A", ("m4a", "mp4", "aac")),
+    "video/x-msvideo": Format("video/x-msvideo", "video", "AVI", ("avi",)),
+    "video/x-matroska": Format("video/x-matroska", "video", "Matroska/WebM", ("mkv", "webm")),
+    "audio/mpeg": Format("audio/mpeg", "audio", "MP3", ("mp3",)),
+    "audio/wav": Format("audio/wav", "audio", "WAV", ("wav",)),
+    "audio/ogg": Format("audio/ogg", "audio", "Ogg", ("ogg", "oga", "opus")),
+    "audio/flac": Format("audio/flac", "audio", "FLAC", ("flac",)),
+    "application/pdf": Format("application/pdf", "documento", "PDF", ("pdf",)),
+}
+KNOWN_EXTENSIONS = {ext for f in FORMATS.values() for ext in f.extensions} | {
+    "doc",
+    "docx",
+    "txt",
+    "zip",
+    "exe",
+}
+
+
+def sniff(head: bytes) -> Format | None:
+    """The format from the first bytes of the content (magic numbers), never the name."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return FORMATS["image/jpeg"]
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return FORMATS["image/png"]
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return FORMATS["image/gif"]
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return FORMATS["image/tiff"]
+    if head.startswith(b"%PDF-"):
+        return FORMATS["application/pdf"]
+    if head[:4] == b"RIFF":
+        sub = head[8:12]
+        return {
+            b"WEBP": FORMATS["image/webp"],
+            b"WAVE": FORMATS["audio/wav"],
+            b"AVI ": FORMATS["video/x-msvideo"],
+        }.get(sub)
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"heic", b"heix", b"mif1", b"msf1", b"heim", b"heis", b"hevc"):
+            return FORMATS["image/heic"]
+        if brand in (b"avif", b"avis"):
+            return FORMATS["image/avif"]
+        if brand in (b"M4A ", b"M4B "):
+            return FORMATS["audio/mp4"]
+        if brand == b"qt  ":
+            return FORMATS["video/quicktime"]
+        return FORMATS["video/mp4"]
+    if head[4:8] in (b"moov", b"mdat", b"wide", b"free"):
+        return FORMATS["video/quicktime"]
+    if head.startswith(b"\x1a\x45\xdf\xa3"):
+        return FORMATS["video/x-matroska"]
+    if head.startswith(b"OggS"):
+        return FORMATS["audio/ogg"]
+    if head.startswith(b"fLaC"):
+        return FORMATS["audio/flac"]
+    if head.startswith(b"ID3") or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0):
+        return FORMATS["audio/mpeg"]
+    return None
+
+
+def check_name_matches(fmt: Format, original_name: str) -> None:
+    """Reject a file whose extension promises another known format (e.g. a PDF named .jpg)."""
+    ext = original_name.rsplit(".", 1)[-1].lower() if "." in original_name else ""
+    if ext and ext in KNOWN_EXTENSIONS and ext not in fmt.extensions:
+        raise MediaError(
+            f"El contenido es {fmt.label} pero el nombre termina en .{ext}; "
+            "revise que sea el archivo correcto."
+        )
+
+
+@dataclass
+class Probe:
+    """Everything read from one file."""
+
+    width: int | None = None
+    height: int | None = None
+    duration: float | None = None
+    codecs: str = ""
+    orientation: int = 1
+    captured_at: dt.datetime | None = None
+    camera: str = ""
+    gps_lat: float | None = None
+    gps_lon: float | None = None
+    title: str = ""
+    caption: str = ""
+    credit: str = ""
+    keywords: list[str] = field(default_factory=list)
+    place: str = ""
+    warnings: list[str] = field(default_factory=list)
+    preview_jpeg: bytes = b""
+    thumb_jpeg: bytes = b""
+    phash: str = ""
+
+
+# --- images ---------------------------------------------------------------
+
+
+def probe_image(path: Path, fmt: Format, max_pixels: int) -> Probe:
+    probe = Probe()
+    if fmt.mime in ("image/heic", "image/avif"):
+        image = _open_heif(path, probe, max_pixels)
+    else:
+        image = _open_vips(path, probe, max_pixels)
+    try:
+        preview = image.thumbnail_image(
+            PREVIEW_PX, height=PREVIEW_PX, size="down", export_profile="srgb"
+        ).copy_memory()
+    except pyvips.Error as exc:
+        raise MediaError(_decode_reason(fmt, exc)) from exc
+    _finish_derivatives(preview, probe)
+    return probe
+
+
+def _open_vips(path: Path, probe: Probe, max_pixels: int) -> pyvips.Image:
+    try:
+        header = pyvips.Image.new_from_file(str(path))
+    except pyvips.Error as exc:
+        raise MediaError("No se pudo leer la imagen: el archivo está dañado.") from exc
+    if header.width * header.height > max_pixels:
+        raise MediaError(
+            f"La imagen declara {header.width}×{header.height} píxeles "
+            f"(más de {max_pixels // 1_000_000} MP): se rechaza como posible bomba de "
+            "descompresión."
+        )
+    fields = set(header.get_fields())
+    _read_tags(
+        probe,
+        exif=header.get("exif-data") if "exif-data" in fields else b"",
+        iptc=header.get("iptc-data") if "iptc-data" in fields else b"",
+        xmp=header.get("xmp-data") if "xmp-data" in fields else b"",
+    )
+    try:
+        # Shrink-on-load + autorotate; fail_on makes truncated data an error, not grey.
+        image = _thumbnail_strict(path, header).copy_memory()
+    except pyvips.Error as exc:
+        raise MediaError(_decode_reason(None, exc)) from exc
+    probe.width, probe.height = _display_size(header.width, header.height, probe.orientation)
+    return image
+
+
+def _thumbnail_strict(path: Path, header: pyvips.Image) -> pyvips.Image:
+    """Decode once, shrinking on load, failing on truncated data instead of padding grey."""
+    kwargs: dict = {"access": "sequential", "fail_on": "truncated"}
+    if header.get("vips-loader").startswith("jpegload"):
+        ratio = max(header.width, header.height) / PREVIEW_PX
+        kwargs["shrink"] = next((s for s in (8, 4, 2) if ratio >= s), 1)
+    loaded = pyvips.Image.new_from_file(str(path), **kwargs)
+    # thumbnail_image also turns the image upright from its EXIF orientation.
+    return loaded.thumbnail_image(PREVIEW_PX, height=PREVIEW_PX, size="down", export_profile="srgb")
+
+
+def _open_heif(path: Path, probe: Probe, max_pixels: int) -> pyvips.Image:
+    import pillow_heif
+
+    try:
+        heif = pillow_heif.open_heif(str(path), convert_hdr_to_8bit=True)
+        if heif.size[0] * heif.size[1] > max_pixels:
+            raise MediaError("La imagen HEIC es demasiado grande (posible bomba de descompresión).")
+        exif = heif.info.get("exif") or b""
+        xmp = heif.info.get("xmp") or b""
+        _read_tags(probe, exif=exif, iptc=b"", xmp=xmp)
+        pil = heif.to_pillow()  # pillow-heif already applies the container's rotation
+        pil.load()
+    except MediaError:
+        raise
+    except Exception as exc:
+        raise MediaError(
+            "No se pudo decodificar la imagen HEIC: el archivo está incompleto o dañado."
+        ) from exc
+    pil = pil.convert("RGB")
+    probe.width, probe.height = pil.size
+    return pyvips.Image.new_from_memory(pil.tobytes(), pil.width, pil.height, 3, "uchar")
+
+
+def _decode_reason(fmt: Format | None, exc: Exception) -> str:
+    text = str(exc).lower()
+    if "premature end" in text or "truncated" in text or "short" in text or "eof" in text:
+        return "La imagen está truncada o incompleta (faltan datos al final del archivo)."
+    return "No se pudo decodificar la imagen: el archivo está dañado."
+
+
+def _display_size(width: int, height: int, orientation: int) -> tuple[int, int]:
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def _finish_derivatives(preview: pyvips.Image, probe: Probe) -> None:
+    if preview.bands == 4 or (preview.bands == 2):
+        preview = preview.flatten(background=[255])
+    if preview.interpretation not in ("srgb", "b-w"):
+        preview = preview.colourspace("srgb")
+    if preview.format != "uchar":
+        preview = preview.cast("uchar")
+    thumb = preview.thumbnail_image(THUMB_PX, height=THUMB_PX, size="down")
+    # keep="none": no EXIF/GPS/XMP/ICC in anything derived (public-safe by construction).
+    probe.preview_jpeg = preview.jpegsave_buffer(Q=82, keep="none", optimize_coding=True)
+    probe.thumb_jpeg = thumb.jpegsave_buffer(Q=78, keep="none")
+    probe.phash = dhash(thumb)
+
+
+def dhash(image: pyvips.Image) -> str:
+    """64-bit difference hash: is each pixel brighter than its right neighbour (9×8 grey)."""
+    grey = image.colourspace("b-w")[0] if image.bands >= 3 else image[0]
+    small = grey.thumbnail_image(9, height=8, size="force").cast("uchar")
+    data = small.write_to_memory()
+    bits = 0
+    for row in range(8):
+        for col in range(8):
+            bits = (bits << 1) | (data[row * 9 + col] > data[row * 9 + col + 1])
+    return f"{bits:016x}"
+
+
+def hamming(a: str, b: str) -> int:
+    return bin(int(a, 16) ^ int(b, 16)).count("1")
+
+
+def image_to_derivatives(pil_image: Image.Image, probe: Probe) -> None:
+    """Poster frames (video) and cover art go through the same derivative path."""
+    rgb = pil_image.convert("RGB")
+    vimg = pyvips.Image.new_from_memory(rgb.tobytes(), rgb.width, rgb.height, 3, "uchar")
+    _finish_derivatives(
+        vimg.thumbnail_image(PREVIEW_PX, height=PREVIEW_PX, size="down").copy_memory(), probe
+    )
+
+
+# --- tags -----------------------------------------------------------------
+
+
+def _read_tags(probe: Probe, exif: bytes, iptc: bytes, xmp: bytes) -> None:
+    for reader, blob in ((_read_exif, exif), (_read_iptc, iptc), (_read_xmp, xmp)):
+        if not blob:
+            continue
+        try:
+            reader(probe, blob)
+        except Exception:  # broken metadata must not cost us a good photo
+            probe.warnings.append(f"Metadatos {reader.__name__[6:].upper()} ilegibles; se ignoran.")
+
+
+def _read_exif(probe: Probe, blob: bytes) -> None:
+    exif = Image.Exif()
+    exif.load(bytes(blob))
+    make = _clean(exif.get(271))
+    model = _clean(exif.get(272))
+    probe.camera = (
+        model
+        if make and model.lower().startswith(make.split()[0].lower())
+        else (f"{make} {model}".strip())
+    )
+    probe.orientation = int(exif.get(274) or 1) if str(exif.get(274) or 1).isdigit() else 1
+    sub = exif.get_ifd(0x8769)
+    when = sub.get(36867) or sub.get(36868) or exif.get(306)
+    offset = sub.get(36881) or sub.get(36880)
+    probe.captured_at = probe.captured_at or _exif_datetime(when, offset)
+    if not probe.caption and _clean(exif.get(270)):
+        probe.caption = _clean(exif.get(270))
+    if not probe.credit and _clean(exif.get(315)):
+        probe.credit = _clean(exif.get(315))
+    gps = exif.get_ifd(0x8825)
+    lat = _gps_coord(gps.get(2), gps.get(1), "S")
+    lon = _gps_coord(gps.get(4), gps.get(3), "W")
+    if lat is not None and lon is not None and not (lat == 0 and lon == 0):
+        probe.gps_lat, probe.gps_lon = round(lat, 6), round(lon, 6)
+
+
+def _clean(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return str(value).replace("\x00", "").strip()
+
+
+def _exif_datetime(value, offset) -> dt.datetime | None:
+    text = _clean(value)
+    try:
+        naive = dt.datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
+    except ValueError:
+        return None
+    off = _clean(offset)
+    if len(off) == 6 and off[0] in "+-":
+        sign = 1 if off[0] == "+" else -1
+        delta = dt.timedelta(hours=int(off[1:3]), minutes=int(off[4:6])) * sign
+        return naive.replace(tzinfo=dt.timezone(delta))
+    # Cameras without an offset tag record local time: assume the municipality's zone.
+    return naive.replace(tzinfo=LOCAL_TZ)
+
+
+def _gps_coord(value, ref, negative: str) -> float | None:
+    try:
+        d, m, s = (float(x) for x in value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    coord = d + m / 60 + s / 3600
+    return -coord if _clean(ref).upper() == negative else coord
+
+
+IPTC_FIELDS = {5: "title", 25: "keywords", 80: "byline", 90: "city", 92: "sublocation",
+               95: "state", 101: "country", 110: "credit", 120: "caption"}  # fmt: skip
+
+
+def _read_iptc(probe: Probe, blob: bytes) -> None:
+    data = _iim_block(bytes(blob))
+    values: dict[str, list[str]] = {}
+    utf8 = b"\x1b%G" in data[:64]
+    i = 0
+    while i + 5 <= len(data) and data[i] == 0x1C:
+        record, dataset, length = (
+            data[i + 1],
+            data[i + 2],
+            struct.unpack(">H", data[i + 3 : i + 5])[0],
+        )
+        raw = data[i + 5 : i + 5 + length]
+        i += 5 + length
+        if record == 2 and dataset in IPTC_FIELDS:
+            text = raw.decode("utf-8") if utf8 else _decode_legacy(raw)
+            values.setdefault(IPTC_FIELDS[dataset], []).append(text.strip())
+    probe.title = probe.title or _first(values, "title")
+    probe.caption = _first(values, "caption") or probe.caption
+    probe.credit = _first(values, "credit") or _first(values, "byline") or probe.credit
+    probe.keywords = _merge(probe.keywords, values.get("keywords", []))
+    place = ", ".join(
+        v for v in (_first(values, k) for k in ("sublocation", "city", "state", "country")) if v
+    )
+    probe.place = probe.place or place
+
+
+def _decode_legacy(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _iim_block(blob: bytes) -> bytes:
+    """IPTC-IIM bytes, whether given raw or inside a Photoshop 8BIM resource 0x0404."""
+    if blob[:1] == b"\x1c":
+        return blob
+    pos = blob.find(b"8BIM")
+    while 0 <= pos < len(blob) - 12:
+        res_id = struct.unpack(">H", blob[pos + 4 : pos + 6])[0]
+        name_len = blob[pos + 6]
+        name_total = name_len + 1 + ((name_len + 1) % 2)
+        size_at = pos + 6 + name_total
+        size = struct.unpack(">I", blob[size_at : size_at + 4])[0]
+        start = size_at + 4
+        if res_id == 0x0404:
+            return blob[start : start + size]
+        pos = blob.find(b"8BIM", start + size + (size % 2))
+    return b""
+
+
+def _first(values: dict[str, list[str]], key: str) -> str:
+    found = [v for v in values.get(key, []) if v]
+    return found[0] if found else ""
+
+
+def _merge(a: list[str], b: list[str]) -> list[str]:
+    seen = {x.lower() for x in a}
+    return a + [x for x in b if x and x.lower() not in seen and not seen.add(x.lower())]
+
+
+NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "photoshop": "http://ns.adobe.com/photoshop/1.0/",
+    "exif": "http://ns.adobe.com/exif/1.0/",
+    "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
+}
+
+
+def _read_xmp(probe: Probe, blob: bytes) -> None:
+    text = bytes(blob)
+    start, end = text.find(b"<x:xmpmeta"), text.rfind(b"</x:xmpmeta>")
+    if start < 0:
+        start, end = text.find(b"<rdf:RDF"), text.rfind(b"</rdf:RDF>") - 2
+    if b"<!ENTITY" in text or b"<!DOCTYPE" in text:
+        raise ValueError("XMP with DTD refused")  # no entity expansion from untrusted files
+    root = ET.fromstring(text[start : end + 12] if end > start else text)  # noqa: S314
+
+    def items(tag: str) -> list[str]:
+        out = [li.text.strip() for el in root.iter(_qn(tag)) for li in el.iter(_qn("rdf:li"))
+               if li.text and li.text.strip()]  # fmt: skip
+        for desc in root.iter(_qn("rdf:Description")):
+            attr = desc.get(_qn(tag))
+            if attr:
+                out.append(attr.strip())
+            for el in desc.findall(_qn(tag)):
+                if el.text and el.text.strip():
+                    out.append(el.text.strip())
+        return out
+
+    probe.title = probe.title or next(iter(items("dc:title")), "")
+    probe.caption = probe.caption or next(iter(items("dc:description")), "")
+    probe.keywords = _merge(probe.keywords, items("dc:subject"))
+    probe.credit = (
+        probe.credit
+        or next(iter(items("photoshop:Credit")), "")
+        or next(iter(items("dc:creator")), "")
+    )
+    probe.place = probe.place or ", ".join(
+        x
+        for x in (next(iter(items(t)), "") for t in ("Iptc4xmpCore:Location", "photoshop:City"))
+        if x
+    )
+    if probe.captured_at is None:
+        for tag in ("exif:DateTimeOriginal", "photoshop:DateCreated"):
+            value = next(iter(items(tag)), "")
+            if value:
+                try:
+                    when = dt.datetime.fromisoformat(value)
+                except ValueError:
+                    continue
+                probe.captured_at = when if when.tzinfo else when.replace(tzinfo=LOCAL_TZ)
+                break
+
+
+def _qn(tag: str) -> str:
+    prefix, local = tag.split(":")
+    return f"{{{NS[prefix]}}}{local}"
+
+
+# --- video and audio --------------------------------------------------------
+
+
+def probe_av(path: Path, fmt: Format) -> Probe:
+    import av
+
+    probe = Probe()
+    try:
+        container = av.open(str(path))
+    except Exception as exc:
+        raise MediaError(
+            f"No se pudo abrir el {fmt.label}: no contiene audio ni video reconocible."
+        ) from exc
+    with container:
+        streams = [s for s in container.streams if s.type in ("video", "audio")]
+        if not streams:
+            raise MediaError(f"El {fmt.label} no contiene pistas de audio ni de video.")
+        probe.codecs = ", ".join(
+            dict.fromkeys(s.codec_context.name for s in streams if s.codec_context)
+        )
+        probe.duration = _duration(container, streams)
+        meta = {k.lower(): v for k, v in (container.metadata or {}).items()}
+        probe.title = meta.get("title", "")
+        probe.credit = meta.get("artist", "") or meta.get("author", "")
+        probe.captured_at = _iso_or_none(meta.get("creation_time") or meta.get("date"))
+        _iso6709(probe, meta.get("location") or meta.get("com.apple.quicktime.location.iso6709"))
+        video = next((s for s in container.streams.video if not _is_cover(s)), None)
+        if video is not None:
+            probe.width, probe.height = video.codec_context.width, video.codec_context.height
+        poster = _poster(container, video)
+    if poster is not None:
+        image_to_derivatives(poster, probe)
+    elif fmt.kind == "video":
+        probe.warnings.append("No se pudo extraer un cuadro del video para la portada.")
+    return probe
+
+
+def _is_cover(stream) -> bool:
+    return bool(stream.disposition & 0x400) if hasattr(stream, "disposition") else False
+
+
+def _duration(container, streams) -> float | None:
+    if container.duration:
+        return round(container.duration / 1_000_000, 3)
+    best = [float(s.duration * s.time_base) for s in streams if s.duration and s.time_base]
+    return round(max(best), 3) if best else None
+
+
+def _poster(container, video):
+    """First decodable frame (one second in when the clip is long enough)."""
+    if video is None:
+        return None
+    try:
+        if container.duration and container.duration > 2_000_000:
+            container.seek(1_000_000)
+        for frame in container.decode(video):
+            return frame.to_image()
+    except Exception:
+        return None
+    return None
+
+
+def _iso_or_none(value) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if when.year < 1990:  # QuickTime "zero" dates (1904/1970) mean "unknown"
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _iso6709(probe: Probe, value) -> None:
+    import re
+
+    match = re.match(r"([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)", str(value or ""))
+    if match:
+        probe.gps_lat, probe.gps_lon = float(match.group(1)), float(match.group(2))
+
+
+def strip_to_public(data: bytes) -> bytes:
+    """Re-encode a derivative so it carries no metadata at all (belt and braces)."""
+    image = pyvips.Image.new_from_buffer(data, "")
+    return image.jpegsave_buffer(Q=85, keep="none")
+
+
+def read_bytes_head(path: Path, n: int = 64) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(n)
+
+
+__all__ = ["MediaError", "Probe", "sniff", "probe_image", "probe_av", "dhash", "hamming", "io"]

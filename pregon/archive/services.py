@@ -1,0 +1,253 @@
+"""Writes to the archive: ingest, derivatives for the public, fixity, bags."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from pregon.archive import media, search
+from pregon.archive.models import Asset, AssetKind, AssetStatus
+from pregon.core.audit import log_action
+
+CHUNK = 1024 * 1024
+NEAR_DUPLICATE_BITS = 6
+
+
+class IngestError(Exception):
+    """A file refused by the archive. `message` is Spanish; `existing` is set for duplicates."""
+
+    def __init__(self, message: str, existing: Asset | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.existing = existing
+
+
+def _max_pixels() -> int:
+    return int(getattr(settings, "PREGON_ARCHIVE_MAX_PIXELS", 200_000_000))
+
+
+def hash_file(path: Path) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def asset_ingest(
+    *,
+    file_path_or_uploaded_file,
+    original_name: str,
+    user=None,
+    activity=None,
+    area=None,
+    kind_hint: str | None = None,
+    campaign=None,
+) -> Asset:
+    """Take one file into the archive, all or nothing.
+
+    Raises IngestError with a Spanish reason for empty, unknown, mismatched,
+    truncated, oversized or duplicate files; nothing is stored in that case.
+    """
+    with _as_path(file_path_or_uploaded_file) as path:
+        sha256, size = hash_file(path)
+        if size == 0:
+            raise IngestError("El archivo está vacío (0 bytes).")
+        existing = Asset.objects.filter(sha256=sha256).first()
+        if existing:
+            raise IngestError(_duplicate_message(existing), existing=existing)
+        fmt = media.sniff(media.read_bytes_head(path))
+        if fmt is None:
+            raise IngestError(
+                "Formato no reconocido: el contenido no es imagen, video, audio ni PDF."
+            )
+        try:
+            media.check_name_matches(fmt, original_name)
+            probe = _probe(path, fmt)
+        except media.MediaError as exc:
+            raise IngestError(str(exc)) from exc
+        kind = AssetKind.DISENO if kind_hint == AssetKind.DISENO else fmt.kind
+        asset = Asset(
+            kind=kind,
+            sha256=sha256,
+            size=size,
+            mime_type=fmt.mime,
+            original_name=original_name[:300],
+            created_by=user if getattr(user, "pk", None) else None,
+            activity=activity,
+            area=area or getattr(activity, "area", None),
+            campaign=campaign or getattr(activity, "campaign", None),
+            status=AssetStatus.LISTO,
+            **_probe_fields(probe),
+        )
+        return _store(asset, path, probe, user)
+
+
+def _probe(path: Path, fmt: media.Format) -> media.Probe:
+    if fmt.kind == "foto":
+        return media.probe_image(path, fmt, _max_pixels())
+    if fmt.kind in ("video", "audio"):
+        return media.probe_av(path, fmt)
+    return media.Probe()
+
+
+def _probe_fields(probe: media.Probe) -> dict:
+    return {
+        "width": probe.width,
+        "height": probe.height,
+        "duration": probe.duration,
+        "codecs": probe.codecs[:200],
+        "orientation": probe.orientation,
+        "captured_at": probe.captured_at,
+        "camera": probe.camera[:200],
+        "gps_lat": probe.gps_lat,
+        "gps_lon": probe.gps_lon,
+        "title": probe.title[:300],
+        "caption": probe.caption,
+        "credit": probe.credit[:200],
+        "keywords": probe.keywords,
+        "place": probe.place[:300],
+        "phash": probe.phash,
+        "status_message": " ".join(probe.warnings)[:500],
+        "metadata": {"warnings": probe.warnings},
+    }
+
+
+def _store(asset: Asset, path: Path, probe: media.Probe, user) -> Asset:
+    """Save files then the row; on any failure remove what was written."""
+    written: list[str] = []
+    try:
+        ext = asset.original_name.rsplit(".", 1)[-1] if "." in asset.original_name else "bin"
+        with open(path, "rb") as fh:
+            asset.original.save(f"original.{ext}", File(fh), save=False)
+        written.append(asset.original.name)
+        if probe.preview_jpeg:
+            asset.preview.save(
+                f"{asset.sha256}-preview.jpg", ContentFile(probe.preview_jpeg), save=False
+            )
+            written.append(asset.preview.name)
+            asset.thumbnail.save(
+                f"{asset.sha256}-thumb.jpg", ContentFile(probe.thumb_jpeg), save=False
+            )
+            written.append(asset.thumbnail.name)
+        with transaction.atomic():
+            asset.save()
+            search.index_asset(asset)
+            log_action(asset, "archive.ingest", user=user, data={"sha256": asset.sha256})
+    except IntegrityError as exc:
+        _remove(written)
+        existing = Asset.objects.filter(sha256=asset.sha256).first()
+        raise IngestError(_duplicate_message(existing), existing=existing) from exc
+    except BaseException:
+        _remove(written)
+        raise
+    return asset
+
+
+def _remove(names: list[str]) -> None:
+    for name in names:
+        with contextlib.suppress(OSError):
+            default_storage.delete(name)
+
+
+def _duplicate_message(existing: Asset | None) -> str:
+    if existing is None:
+        return "El archivo ya está en el archivo."
+    return f"Duplicado exacto: ya está en el archivo como «{existing}» (#{existing.pk})."
+
+
+class _as_path:
+    """A filesystem path for a path, a Django UploadedFile or any File-like object."""
+
+    def __init__(self, source) -> None:
+        self.source = source
+        self.tmp: Path | None = None
+
+    def __enter__(self) -> Path:
+        if isinstance(self.source, (str, Path)):
+            return Path(self.source)
+        if hasattr(self.source, "temporary_file_path"):
+            return Path(self.source.temporary_file_path())
+        fd, name = tempfile.mkstemp(prefix="pregon-ingest-")
+        self.tmp = Path(name)
+        with open(fd, "wb") as out:
+            if hasattr(self.source, "chunks"):
+                for chunk in self.source.chunks():
+                    out.write(chunk)
+            else:
+                shutil.copyfileobj(self.source, out)
+        return self.tmp
+
+    def __exit__(self, *exc) -> None:
+        if self.tmp:
+            self.tmp.unlink(missing_ok=True)
+
+
+def near_duplicates(asset: Asset, limit: int = 6) -> list[Asset]:
+    """ "Posibles duplicados": assets whose thumbnail dHash differs in few bits."""
+    if not asset.phash or asset.phash == "0" * 16:
+        return []
+    found = []
+    candidates = Asset.objects.exclude(pk=asset.pk).exclude(phash="").only("id", "phash")
+    for other in candidates.iterator(chunk_size=5000):
+        if media.hamming(asset.phash, other.phash) <= NEAR_DUPLICATE_BITS:
+            found.append(other.pk)
+            if len(found) >= limit:
+                break
+    return list(Asset.objects.filter(pk__in=found))
+
+
+def asset_public_derivative(asset: Asset, size: str = "preview") -> Path:
+    """A JPEG for public channels: oriented, sRGB, with no metadata (so no GPS).
+
+    Raises IngestError if minors appear without a consent record or the rights
+    forbid public use.
+    """
+    if asset.public_use_blocked:
+        raise IngestError("Contiene menores sin consentimiento registrado: no se puede publicar.")
+    if asset.rights == "restringido" or (
+        asset.rights == "vence"
+        and asset.rights_expires_on
+        and asset.rights_expires_on < timezone.localdate()
+    ):
+        raise IngestError("Los derechos de uso de este archivo no permiten publicarlo.")
+    field = asset.thumbnail if size == "thumbnail" else asset.preview
+    if not field:
+        raise IngestError("Este archivo no tiene una imagen derivada para publicar.")
+    with field.open("rb") as fh:
+        data = media.strip_to_public(fh.read())
+    out_dir = Path(settings.MEDIA_ROOT) / "archivo" / "publico"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / f"{asset.sha256[:16]}-{size}.jpg"
+    out.write_bytes(data)
+    return out
+
+
+def verify_archive() -> dict:
+    """Re-hash every original; report missing and altered files."""
+    missing, altered, ok = [], [], 0
+    for asset in Asset.objects.only("id", "original", "sha256", "original_name").iterator():
+        try:
+            with asset.original.open("rb") as fh:
+                digest = hashlib.sha256()
+                while chunk := fh.read(CHUNK):
+                    digest.update(chunk)
+        except (FileNotFoundError, OSError):
+            missing.append({"id": asset.pk, "name": asset.original_name})
+            continue
+        if digest.hexdigest() != asset.sha256:
+            altered.append({"id": asset.pk, "name": asset.original_name})
+        else:
+            ok += 1
+    return {"verificados": ok, "faltantes": missing, "alterados": altered}
