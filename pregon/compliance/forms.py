@@ -49,6 +49,8 @@ class PublicServantForm(forms.ModelForm):
 
 
 class CommunicationProgrammeForm(forms.ModelForm):
+    url = forms.URLField(label="Hipervínculo al programa", required=False, assume_scheme="https")
+
     class Meta:
         model = CommunicationProgramme
         fields = ["year", "name", "approved_on", "url"]

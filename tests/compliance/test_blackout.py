@@ -64,7 +64,9 @@ def test_category_matching_tolerates_accents_case_and_spaces(veda_2023):
     assert check_blackout("SALUD", mx(2023, 5, 1)).allowed
     assert check_blackout("Obra pública", mx(2023, 5, 1)).blocked
     ExemptCategory.objects.create(category="Autoridades electorales", reason="Información INE")
-    assert ExemptCategory.objects.get(reason="Información INE").category == "autoridades_electorales"
+    assert (
+        ExemptCategory.objects.get(reason="Información INE").category == "autoridades_electorales"
+    )
     assert check_blackout("autoridades electorales", mx(2023, 5, 1)).allowed
 
 
