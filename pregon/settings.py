@@ -47,6 +47,13 @@ PREGON_X_API_URL = env("PREGON_X_API_URL", "https://api.x.com")
 # Channels: seconds to wait for a network's answer; Instagram's hashtag limit per caption.
 PREGON_CHANNEL_TIMEOUT = float(env("PREGON_CHANNEL_TIMEOUT", "20"))
 PREGON_INSTAGRAM_HASHTAG_LIMIT = envint("PREGON_INSTAGRAM_HASHTAG_LIMIT", "5")
+# Publishing: may a Coordinación member approve their own publication?
+PREGON_ALLOW_SELF_APPROVAL = envbool("PREGON_ALLOW_SELF_APPROVAL", "False")
+# Publishing: how long a signed public media link (for Instagram) stays valid, seconds.
+PREGON_PUBLIC_LINK_SECONDS = envint("PREGON_PUBLIC_LINK_SECONDS", "86400")
+# Publishing: a delivery claimed longer ago than this (seconds) lost its worker
+# mid-call; it becomes "resultado incierto" and is checked, never blindly resent.
+PREGON_DELIVERY_STALE_SECONDS = envint("PREGON_DELIVERY_STALE_SECONDS", "600")
 # Agenda: minutes between two assignments of one person before we warn of an overlap.
 PREGON_COVERAGE_TRAVEL_MARGIN_MINUTES = envint("PREGON_COVERAGE_TRAVEL_MARGIN_MINUTES", "30")
 

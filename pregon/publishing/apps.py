@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
 
 
@@ -5,4 +7,42 @@ class PublishingConfig(AppConfig):
     name = "pregon.publishing"
     verbose_name = "Publicaciones"
     # Navigation entries: (label, url name, permission or None).
-    nav: tuple = ()
+    nav: tuple = (
+        ("Publicaciones", "publishing:list", "publishing.view_publication"),
+        ("Calendario de publicación", "publishing:calendar", "publishing.view_publication"),
+        ("Canales", "publishing:accounts", "publishing.view_channelaccount"),
+    )
+    role_permissions = {
+        "coordinacion": [
+            "publishing.view_publication",
+            "publishing.add_publication",
+            "publishing.change_publication",
+            "publishing.delete_publication",
+            "publishing.approve_publication",
+            "publishing.schedule_publication",
+            "publishing.view_delivery",
+            "publishing.settle_delivery",
+            "publishing.view_channelaccount",
+            "publishing.add_channelaccount",
+            "publishing.change_channelaccount",
+        ],
+        "redaccion": [
+            "publishing.view_publication",
+            "publishing.add_publication",
+            "publishing.change_publication",
+            "publishing.view_delivery",
+            "publishing.view_channelaccount",
+        ],
+        "diseno": ["publishing.view_publication", "publishing.view_delivery"],
+        "enlace": ["publishing.view_publication", "publishing.view_delivery"],
+        "presidencia": ["publishing.view_publication", "publishing.view_delivery"],
+        "consulta": ["publishing.view_publication", "publishing.view_delivery"],
+        "fotografia": ["publishing.view_publication"],
+    }
+
+    def ready(self) -> None:
+        from pregon.core import periodic
+
+        periodic.register(
+            "publishing.publish_due", timedelta(minutes=1), "pregon.publishing.tasks.publish_due"
+        )

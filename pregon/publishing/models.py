@@ -85,7 +85,7 @@ EDITABLE_STATUSES = (
 
 
 class PublicationQuerySet(models.QuerySet):
-    """"Published" is one rule in one place: the goals app counts with this."""
+    """Domain words. Published is one rule in one place: the goals app counts with it."""
 
     def published(self) -> "PublicationQuerySet":
         return self.filter(status=PublicationStatus.PUBLICADA)
@@ -342,6 +342,12 @@ class DeliveryAttempt(models.Model):
     response_text = models.TextField("respuesta (recortada)", blank=True)
     error = models.TextField("error", blank=True)
     worker = models.CharField("proceso", max_length=100, blank=True)
+    calls = models.JSONField(
+        "llamadas HTTP",
+        default=list,
+        blank=True,
+        help_text="Cada llamada del intento: método, URL sin parámetros, estado, duración.",
+    )
 
     class Meta:
         ordering = ["started_at", "pk"]

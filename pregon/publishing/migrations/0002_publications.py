@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('agenda', '0002_activitychange_coverageassignment_priorityrule_and_more'),
+        ('agenda', '0001_initial'),
         ('publishing', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,372 @@
+"""The delivery engine: sends what is due, never twice.
+
+1. Claim: a conditional UPDATE (pendiente → enviando) before any call; only the
+   worker whose UPDATE changed the row sends it.
+2. Send and record the attempt (status, duration, trimmed response).
+3. Outcome: publicada; transient → back to pendiente on RETRY_SCHEDULE; rate limited
+   → back to pendiente after the network's wait; permanent → fallida and Coordinación
+   is told; unknown → "resultado incierto", then `find_existing` settles it; if the
+   network cannot tell, a person decides. An uncertain delivery is never resent blindly.
+4. A claim older than PREGON_DELIVERY_STALE_SECONDS means its worker died mid-call:
+   it becomes uncertain and goes through the same check.
+"""
+
+import json
+import logging
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from pregon.core.audit import log_action
+from pregon.publishing import media_links, notify
+from pregon.publishing.channels.base import (
+    AccountConfig,
+    Channel,
+    ChannelError,
+    OutgoingMedia,
+    OutgoingPost,
+    PostResult,
+)
+from pregon.publishing.models import (
+    AttemptOutcome,
+    ChannelAccount,
+    ChannelKind,
+    ChannelState,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    PublicationStatus,
+)
+from pregon.publishing.services import publication_settle
+from pregon.publishing.validation import NO_PUBLIC_URL, effective_text
+
+log = logging.getLogger(__name__)
+D = DeliveryStatus
+
+# Written once, as data: the wait before each retry after a transient error. After
+# the last one the delivery fails and Coordinación is told.
+RETRY_SCHEDULE: tuple[timedelta, ...] = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(hours=1),
+)
+DEFAULT_RATE_LIMIT_WAIT = timedelta(minutes=1)
+MAX_RATE_LIMITED = 20  # a network that never lets us through is a failure too
+FIND_EXISTING_MARGIN = timedelta(minutes=5)
+
+
+def new_worker_id() -> str:
+    return f"pub-{uuid.uuid4().hex[:12]}"
+
+
+def account_config(account: ChannelAccount) -> AccountConfig:
+    credentials = json.loads(account.credentials) if account.credentials else {}
+    return AccountConfig(
+        kind=account.kind,
+        external_id=account.external_id,
+        base_url=account.base_url,
+        credentials=credentials,
+    )
+
+
+def channel_for(account: ChannelAccount) -> Channel:
+    """The connector for an account (the registry lives in channels/__init__.py)."""
+    from pregon.publishing.channels import get_channel
+
+    return get_channel(account_config(account))
+
+
+def connect(account: ChannelAccount) -> tuple[Channel, list]:
+    """A connector wired to us: its HTTP calls are collected for the attempt log and
+    refreshed tokens are stored (encrypted) at once, before anything else can fail."""
+    channel = channel_for(account)
+    calls: list = []
+    channel.on_attempt = calls.append
+    channel.on_credentials_changed = lambda creds: _store_credentials(account.pk, creds)
+    return channel, calls
+
+
+def _store_credentials(account_id: int, credentials: dict) -> None:
+    account = ChannelAccount.objects.get(pk=account_id)
+    account.credentials = json.dumps(credentials)
+    account.save(update_fields=["credentials"])
+    log_action(account, "publishing.credentials_refreshed", data={"credentials": "renovadas"})
+
+
+def due(now: datetime) -> QuerySet:
+    """Deliveries whose time has come. Manual channels wait for a person."""
+    return (
+        Delivery.objects.filter(
+            status=D.PENDIENTE,
+            scheduled_at__lte=now,
+            variant__publication__status=PublicationStatus.PROGRAMADA,
+            account__state=ChannelState.ACTIVE,
+        )
+        .exclude(account__kind=ChannelKind.MANUAL)
+        .order_by("scheduled_at", "pk")
+    )
+
+
+def claim(delivery_id: int, worker: str, now: datetime) -> bool:
+    """The conditional UPDATE: True only for the one worker that took the row."""
+    return (
+        Delivery.objects.filter(
+            pk=delivery_id,
+            status=D.PENDIENTE,
+            scheduled_at__lte=now,
+            variant__publication__status=PublicationStatus.PROGRAMADA,
+        ).update(status=D.ENVIANDO, claimed_by=worker, claimed_at=now, attempts=F("attempts") + 1)
+        == 1
+    )
+
+
+def publish_due(worker: str | None = None, limit: int | None = None) -> Counter:
+    """Send everything due now; returns counts per outcome."""
+    worker = worker or new_worker_id()
+    counts: Counter = Counter()
+    counts.update(recover_stale(worker))
+    now = timezone.now()
+    ids = list(due(now).values_list("pk", flat=True)[:limit])
+    for delivery_id in ids:
+        counts[deliver(delivery_id, worker)] += 1
+    return counts
+
+
+def deliver(delivery_id: int, worker: str) -> str:
+    if not claim(delivery_id, worker, timezone.now()):
+        return "tomada_por_otro"
+    delivery = Delivery.objects.select_related("account", "variant__publication").get(
+        pk=delivery_id
+    )
+    try:
+        channel, calls = connect(delivery.account)
+        post = build_post(delivery)
+        if channel.needs_person:  # never sent by the engine: back to the person's queue
+            _release(delivery, worker, delivery.scheduled_at, "")
+            return "manual"
+    except ChannelError as exc:  # refused before any call: nothing went out
+        _record(delivery, worker, _Call(timezone.now(), time.monotonic()), exc=exc)
+        return _fail(delivery, exc.message, worker)
+    return _send(delivery, channel, calls, post, worker)
+
+
+@dataclass
+class _Call:
+    started_at: datetime
+    t0: float
+    calls: list = field(default_factory=list)  # HttpAttempt from the connector
+
+
+def _send(delivery: Delivery, channel: Channel, calls: list, post: OutgoingPost, worker) -> str:
+    call = _Call(timezone.now(), time.monotonic(), calls)
+    try:
+        result = channel.publish(post)
+    except ChannelError as exc:
+        _record(delivery, worker, call, exc=exc)
+        return _on_error(delivery, exc, worker)
+    except Exception as exc:  # noqa: BLE001 - a bug or dropped connection: outcome unknown
+        log.exception("Envío %s: error inesperado", delivery.pk)
+        error = ChannelError(f"Error inesperado: {exc}", uncertain=True)
+        _record(delivery, worker, call, exc=error)
+        return _on_error(delivery, error, worker)
+    _record(delivery, worker, call)
+    return _published(delivery, result, worker)
+
+
+def build_post(delivery: Delivery) -> OutgoingPost:
+    variant = delivery.variant
+    publication = variant.publication
+    media = []
+    for item in variant.media.all():
+        public = ""
+        if delivery.account.kind == ChannelKind.INSTAGRAM:
+            try:
+                public = media_links.public_url(item.pk)
+            except media_links.NoPublicUrl as exc:
+                raise ChannelError(NO_PUBLIC_URL, permanent=True) from exc
+        media.append(
+            OutgoingMedia(
+                path=Path(item.file.path),
+                mime_type=item.mime_type,
+                alt_text=variant.alt_text_for(item),
+                public_url=public,
+            )
+        )
+    return OutgoingPost(
+        text=effective_text(variant),
+        link=publication.link,
+        title=publication.title,
+        media=media,
+        reference=f"pregon-{delivery.pk}",
+    )
+
+
+def _record(delivery, worker, call: _Call, *, exc=None, outcome=None) -> None:
+    if outcome is None:
+        outcome = AttemptOutcome.OK if exc is None else _outcome_of(exc)
+    last = call.calls[-1] if call.calls else None
+    status = getattr(exc, "status", None) or getattr(last, "status", None)
+    text = getattr(exc, "response_text", "") or getattr(last, "response_text", "") or ""
+    DeliveryAttempt.objects.create(
+        delivery=delivery,
+        started_at=call.started_at,
+        duration_ms=int((time.monotonic() - call.t0) * 1000),
+        http_status=status,
+        outcome=outcome,
+        response_text=text[:2000],
+        error=exc.message if exc else "",
+        worker=worker,
+        calls=[_call_json(c) for c in call.calls],
+    )
+
+
+def _call_json(attempt) -> dict:
+    return {
+        "at": attempt.started_at.isoformat(),
+        "method": attempt.method,
+        "url": attempt.url.split("?", 1)[0],
+        "status": attempt.status,
+        "ms": attempt.duration_ms,
+        "error": attempt.error[:300],
+    }
+
+
+def _outcome_of(exc: ChannelError) -> str:
+    if exc.uncertain:
+        return AttemptOutcome.UNCERTAIN
+    if exc.reconnect:
+        return AttemptOutcome.RECONNECT
+    if exc.permanent:
+        return AttemptOutcome.PERMANENT
+    if exc.rate_limited:
+        return AttemptOutcome.RATE_LIMITED
+    return AttemptOutcome.TRANSIENT
+
+
+def _published(delivery: Delivery, result: PostResult, worker: str) -> str:
+    # Also from "incierta": if a stale-claim sweep overtook a slow call, the network's
+    # answer is still the truth.
+    Delivery.objects.filter(pk=delivery.pk, status__in=[D.ENVIANDO, D.INCIERTA]).update(
+        status=D.PUBLICADA,
+        remote_id=result.remote_id,
+        remote_url=result.remote_url,
+        published_at=timezone.now(),
+        last_error="",
+    )
+    log_action(delivery, "publishing.delivery_published", data={"remote_id": result.remote_id})
+    publication_settle(delivery.variant.publication)
+    return "publicada"
+
+
+def _on_error(delivery: Delivery, exc: ChannelError, worker: str) -> str:
+    if exc.uncertain:
+        return _uncertain(delivery, exc.message, worker)
+    if exc.reconnect:
+        ChannelAccount.objects.filter(pk=delivery.account_id).update(state=ChannelState.RECONNECT)
+        return _fail(delivery, exc.message, worker)
+    if exc.permanent:
+        return _fail(delivery, exc.message, worker)
+    if exc.rate_limited:
+        return _rate_limited(delivery, exc, worker)
+    return _transient(delivery, exc.message, worker)
+
+
+def _release(delivery: Delivery, worker: str, at: datetime, error: str) -> bool:
+    return bool(
+        Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
+            status=D.PENDIENTE, scheduled_at=at, last_error=error
+        )
+    )
+
+
+def _transient(delivery: Delivery, error: str, worker: str) -> str:
+    failures = delivery.attempt_log.filter(outcome=AttemptOutcome.TRANSIENT).count()
+    if failures > len(RETRY_SCHEDULE):
+        return _fail(delivery, f"{error} (sin éxito tras {failures} intentos)", worker)
+    _release(delivery, worker, timezone.now() + RETRY_SCHEDULE[failures - 1], error)
+    return "reintentar"
+
+
+def _rate_limited(delivery: Delivery, exc: ChannelError, worker: str) -> str:
+    limited = delivery.attempt_log.filter(outcome=AttemptOutcome.RATE_LIMITED).count()
+    if limited > MAX_RATE_LIMITED:
+        return _fail(delivery, exc.message, worker)
+    wait = timedelta(seconds=exc.retry_after) if exc.retry_after else DEFAULT_RATE_LIMIT_WAIT
+    _release(delivery, worker, timezone.now() + wait, exc.message)
+    return "limite"
+
+
+def _fail(delivery: Delivery, error: str, worker: str) -> str:
+    updated = Delivery.objects.filter(pk=delivery.pk, status__in=[D.ENVIANDO, D.INCIERTA]).update(
+        status=D.FALLIDA, last_error=error
+    )
+    if updated:
+        delivery.refresh_from_db()
+        log_action(delivery, "publishing.delivery_failed", data={"error": error})
+        notify.delivery_needs_attention(delivery, error)
+        publication_settle(delivery.variant.publication)
+    return "fallida"
+
+
+def _uncertain(delivery: Delivery, error: str, worker: str) -> str:
+    updated = Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO).update(
+        status=D.INCIERTA, last_error=error
+    )
+    if not updated:
+        return "incierta"
+    log_action(delivery, "publishing.delivery_uncertain", data={"error": error})
+    return settle(delivery.pk, worker)
+
+
+def settle(delivery_id: int, worker: str) -> str:
+    """Ask the network whether an uncertain delivery is there. Found → publicada; certainly
+    absent → pendiente again (safe: the network says it is not there); cannot tell →
+    stays incierta and Coordinación is asked to decide."""
+    delivery = Delivery.objects.select_related("account", "variant__publication").get(
+        pk=delivery_id
+    )
+    if delivery.status != D.INCIERTA:
+        return delivery.status
+    call = _Call(timezone.now(), time.monotonic())
+    since = (delivery.claimed_at or delivery.scheduled_at) - FIND_EXISTING_MARGIN
+    try:
+        channel, call.calls = connect(delivery.account)
+        found = channel.find_existing(build_post(delivery), since)
+    except Exception as exc:  # noqa: BLE001 - any failure here means "cannot tell"
+        error = exc if isinstance(exc, ChannelError) else ChannelError(str(exc))
+        _record(delivery, worker, call, exc=error, outcome=AttemptOutcome.UNCERTAIN)
+        notify.delivery_needs_attention(
+            delivery, f"No se sabe si se publicó ({error.message}). Revise la red y decida."
+        )
+        return "incierta"
+    if found:
+        _record(delivery, worker, call, outcome=AttemptOutcome.FOUND)
+        return _published(delivery, found, worker)
+    _record(delivery, worker, call, outcome=AttemptOutcome.NOT_FOUND)
+    Delivery.objects.filter(pk=delivery.pk, status=D.INCIERTA).update(
+        status=D.PENDIENTE, scheduled_at=timezone.now()
+    )
+    return "reintentar"
+
+
+def recover_stale(worker: str) -> Counter:
+    """Deliveries whose worker died mid-call: uncertain, then checked."""
+    cutoff = timezone.now() - timedelta(seconds=settings.PREGON_DELIVERY_STALE_SECONDS)
+    counts: Counter = Counter()
+    stale = Delivery.objects.filter(status=D.ENVIANDO, claimed_at__lt=cutoff)
+    for delivery in stale.select_related("account", "variant__publication"):
+        updated = Delivery.objects.filter(
+            pk=delivery.pk, status=D.ENVIANDO, claimed_at=delivery.claimed_at
+        ).update(status=D.INCIERTA, last_error="El proceso se detuvo durante el envío.")
+        if updated:
+            log_action(delivery, "publishing.delivery_stale", data={"by": delivery.claimed_by})
+            counts[settle(delivery.pk, worker)] += 1
+    return counts

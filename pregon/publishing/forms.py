@@ -1,0 +1,77 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from pregon.agenda.models import Activity
+from pregon.publishing.models import ChannelAccount, Publication
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class PublicationForm(forms.ModelForm):
+    class Meta:
+        model = Publication
+        fields = [
+            "title",
+            "text",
+            "link",
+            "category",
+            "activity",
+            "campaign",
+            "area",
+            "scheduled_at",
+        ]
+        field_classes = {"link": forms.URLField}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 5}),
+            "scheduled_at": DateTimeLocalInput(),
+        }
+        help_texts = {"scheduled_at": "Hora de México. Al aprobarla se programa para esa hora."}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Recent and upcoming activities only: the agenda holds years of them.
+        now = timezone.now()
+        recent = Activity.objects.filter(
+            starts_at__gte=now - timedelta(days=60), starts_at__lte=now + timedelta(days=60)
+        )
+        if self.instance.activity_id:
+            recent = recent | Activity.objects.filter(pk=self.instance.activity_id)
+        self.fields["activity"].queryset = recent.order_by("-starts_at")
+
+
+class MediaForm(forms.Form):
+    file = forms.FileField(label="Imagen (JPEG, PNG o WebP)")
+    alt_text = forms.CharField(
+        label="Texto alternativo",
+        max_length=1000,
+        required=False,
+        help_text="Describe la imagen para personas que no la ven.",
+    )
+
+
+class ScheduleForm(forms.Form):
+    when = forms.DateTimeField(label="Publicar el", widget=DateTimeLocalInput())
+
+
+class MarkPublishedForm(forms.Form):
+    url = forms.URLField(label="Dirección de la publicación", max_length=500, assume_scheme="https")
+
+
+class ChannelAccountForm(forms.ModelForm):
+    credentials_json = forms.CharField(
+        label="Credenciales (JSON)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off"}),
+        help_text="No se muestran nunca. Déjelo vacío para conservar las actuales.",
+    )
+
+    class Meta:
+        model = ChannelAccount
+        fields = ["name", "kind", "handle", "external_id", "base_url", "is_institutional", "state"]

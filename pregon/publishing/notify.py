@@ -1,0 +1,50 @@
+"""E-mails the workflow sends: to the author when a publication missed its time, to
+Coordinación when a delivery fails for good or needs a person."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from pregon.accounts.models import User
+from pregon.accounts.roles import Role
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.PREGON_PUBLIC_URL}{path}" if settings.PREGON_PUBLIC_URL else path
+
+
+def coordinacion_emails() -> list[str]:
+    users = User.objects.filter(groups__name=Role.COORDINACION.label, is_active=True).exclude(
+        email=""
+    )
+    return sorted(set(users.values_list("email", flat=True)))
+
+
+def author_missed(publication) -> None:
+    if not publication.author.email:
+        return
+    url = _absolute(reverse("publishing:detail", args=[publication.pk]))
+    send_mail(
+        f"No se publicó «{publication.title}»: no se aprobó a tiempo",
+        (
+            f"La publicación «{publication.title}» estaba prevista para "
+            f"{publication.scheduled_at:%d/%m/%Y %H:%M} y no se aprobó antes de esa hora, "
+            f"así que no salió en ningún canal.\n\nPuede revisarla y volver a programarla: {url}"
+        ),
+        None,
+        [publication.author.email],
+    )
+
+
+def delivery_needs_attention(delivery, reason: str) -> None:
+    recipients = coordinacion_emails()
+    if not recipients:
+        return
+    publication = delivery.variant.publication
+    url = _absolute(reverse("publishing:detail", args=[publication.pk]))
+    send_mail(
+        f"Envío a {delivery.account.name}: {delivery.get_status_display().lower()}",
+        f"«{publication.title}» en {delivery.account.name}:\n{reason}\n\nDetalle: {url}",
+        None,
+        recipients,
+    )

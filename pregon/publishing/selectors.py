@@ -1,0 +1,104 @@
+"""Reads for the publishing pages and the API."""
+
+import calendar
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from pregon.accounts import access
+from pregon.publishing.models import (
+    ChannelAccount,
+    ChannelState,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Publication,
+    PublicationStatus,
+)
+
+
+def publications_for(user) -> QuerySet:
+    """What this person may see: an Enlace only their area's publications."""
+    qs = Publication.objects.select_related("author", "approved_by", "activity", "area")
+    return access.scope_to_area(user, qs)
+
+
+def publication_detail(user, pk: int) -> Publication:
+    attempts = Prefetch("attempt_log", queryset=DeliveryAttempt.objects.order_by("started_at"))
+    deliveries = Delivery.objects.select_related("account").prefetch_related(attempts)
+    return (
+        publications_for(user)
+        .prefetch_related(
+            "media",
+            "variants__account",
+            "variants__media",
+            Prefetch("variants__deliveries", queryset=deliveries),
+        )
+        .get(pk=pk)
+    )
+
+
+def active_accounts() -> QuerySet:
+    return ChannelAccount.objects.exclude(state=ChannelState.DISABLED)
+
+
+def local_day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def calendar_range(view: str, anchor: date) -> tuple[date, date]:
+    """[first, last] days shown: whole weeks (Monday first) covering the month, or one week."""
+    if view == "semana":
+        first = anchor - timedelta(days=anchor.weekday())
+        return first, first + timedelta(days=6)
+    month_first = anchor.replace(day=1)
+    month_last = anchor.replace(day=calendar.monthrange(anchor.year, anchor.month)[1])
+    first = month_first - timedelta(days=month_first.weekday())
+    last = month_last + timedelta(days=6 - month_last.weekday())
+    return first, last
+
+
+def calendar_days(user, view: str, anchor: date) -> list[dict]:
+    first, last = calendar_range(view, anchor)
+    start, _ = local_day_bounds(first)
+    _, end = local_day_bounds(last)
+    pubs = publications_for(user).filter(scheduled_at__gte=start, scheduled_at__lt=end)
+    by_day: dict[date, list] = {}
+    for pub in pubs.exclude(status=PublicationStatus.CANCELADA).order_by("scheduled_at"):
+        by_day.setdefault(timezone.localtime(pub.scheduled_at).date(), []).append(pub)
+    days, day = [], first
+    while day <= last:
+        days.append(
+            {"date": day, "in_month": day.month == anchor.month, "items": by_day.get(day, [])}
+        )
+        day += timedelta(days=1)
+    return days
+
+
+def today_queue(user) -> QuerySet:
+    start, end = local_day_bounds(timezone.localdate())
+    return (
+        Delivery.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end)
+        .filter(variant__publication__in=publications_for(user))
+        .exclude(status=DeliveryStatus.CANCELADA)
+        .select_related("account", "variant__publication")
+        .order_by("scheduled_at", "account__name")
+    )
+
+
+def deliveries_for(user, status: str = "") -> QuerySet:
+    qs = (
+        Delivery.objects.filter(variant__publication__in=publications_for(user))
+        .select_related("account", "variant__publication")
+        .prefetch_related("attempt_log")
+        .order_by("-scheduled_at", "-pk")
+    )
+    return qs.filter(status=status) if status else qs
+
+
+def needing_attention() -> QuerySet:
+    return Delivery.objects.filter(
+        status__in=[DeliveryStatus.INCIERTA, DeliveryStatus.FALLIDA]
+    ).select_related("account", "variant__publication")

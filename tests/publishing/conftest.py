@@ -1,0 +1,122 @@
+"""Publishing fixtures: channel accounts, a scriptable in-process channel for engine
+tests, and a factory for publications at any step of the workflow."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from pregon.publishing.channels.base import Channel, ChannelError, PostResult
+
+
+@dataclass
+class Network:
+    """What the fake network saw and what it will do next. `script` holds, per call,
+    a PostResult-producing value or an exception to raise."""
+
+    posts: list = field(default_factory=list)
+    script: list = field(default_factory=list)
+    existing: dict = field(default_factory=dict)  # reference -> PostResult
+    find_error: ChannelError | None = None
+    on_publish: object = None  # callable(post) run inside publish, e.g. to interfere
+
+    def publish(self, post) -> PostResult:
+        if self.on_publish:
+            self.on_publish(post)
+        outcome = self.script.pop(0) if self.script else "ok"
+        if isinstance(outcome, BaseException):
+            raise outcome
+        result = PostResult(
+            f"remote-{len(self.posts) + 1}", f"https://red.example/p/{len(self.posts) + 1}"
+        )
+        self.posts.append(post)
+        self.existing[post.reference] = result
+        if outcome == "ok-then-lost":  # posted, but the answer never arrived
+            raise ChannelError("Tiempo agotado tras enviar.", uncertain=True)
+        return result
+
+
+class FakeChannel(Channel):
+    kind = "fake"
+
+    def __init__(self, account, network: Network) -> None:
+        super().__init__(account)
+        self.network = network
+
+    def publish(self, post):
+        return self.network.publish(post)
+
+    def find_existing(self, post, since):
+        if self.network.find_error:
+            raise self.network.find_error
+        return self.network.existing.get(post.reference)
+
+    def test_connection(self) -> str:
+        return "Cuenta de prueba conectada"
+
+
+@pytest.fixture
+def network(monkeypatch) -> Network:
+    """Every account publishes to this one in-process fake network."""
+    from pregon.publishing import engine
+
+    net = Network()
+    monkeypatch.setattr(engine, "channel_for", lambda account: FakeChannel(account, net))
+    return net
+
+
+@pytest.fixture
+def accounts(db):
+    from pregon.publishing.models import ChannelAccount, ChannelKind
+
+    def make(name, kind, **kw):
+        return ChannelAccount.objects.create(name=name, kind=kind, **kw)
+
+    return {
+        "facebook": make("Facebook · Ayuntamiento", ChannelKind.FACEBOOK_PAGE, external_id="111"),
+        "x": make("X · @Lauramaliagm", ChannelKind.X),
+        "wordpress": make(
+            "Portal", ChannelKind.WORDPRESS, base_url="https://www.chapultepec.gob.mx/"
+        ),
+        "manual": make("WhatsApp", ChannelKind.MANUAL),
+    }
+
+
+@pytest.fixture
+def make_publication(db, accounts, jorge, mariana):
+    """`make_publication(step="programada", channels=("facebook",), minutes=-1)`."""
+    from pregon.publishing import services
+
+    def make(
+        step="programada",
+        channels=("facebook",),
+        minutes=-1,
+        text="Hoy inauguramos el pozo de agua en San Miguel.",
+    ):
+        when = timezone.now() + timedelta(minutes=minutes)
+        publication = services.publication_create(
+            author=jorge,
+            title="Inauguración del pozo",
+            text=text,
+            variants={accounts[c].pk: {"text": ""} for c in channels},
+        )
+        if step == "borrador":
+            return publication
+        publication = services.publication_submit(publication=publication, user=jorge)
+        if step == "en_revision":
+            return publication
+        publication = services.publication_approve(publication=publication, user=mariana)
+        if step == "aprobada":
+            return publication
+        # Scheduling in the past is what "due now" looks like to the engine.
+        services.publication_schedule(
+            publication=publication, user=mariana, when=timezone.now() + timedelta(hours=1)
+        )
+        from pregon.publishing.models import Delivery
+
+        Delivery.objects.filter(variant__publication=publication).update(scheduled_at=when)
+        publication.refresh_from_db()
+        return publication
+
+    return make
