@@ -260,14 +260,16 @@ def _ordered(qs, query: Query, order: str):
     if connection.vendor == "postgresql":
         return qs.extra(
             select={
-                "rank": "ts_rank(to_tsvector('simple'::regconfig, text), to_tsquery('simple'::regconfig, %s))"
+                "rank": "ts_rank(to_tsvector('simple'::regconfig, text), "
+                "to_tsquery('simple'::regconfig, %s))"
             },
             select_params=[" | ".join(f"'{w}'" for w in words)],
             order_by=["-rank", "-date"],
         )
     # FTS5: bm25 is lower-is-better; rank through the FTS table.
     return qs.extra(
-        select={"rank": f"(SELECT bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid = archive_searchentry.id)"},
+        select={"rank": f"(SELECT bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} "
+                        "MATCH %s AND rowid = archive_searchentry.id)"},
         select_params=[" OR ".join(f'"{w}"' for w in words)],
         order_by=["rank", "-date"],
     )  # fmt: skip

@@ -1,0 +1,91 @@
+import datetime as dt
+import hashlib
+
+import pytest
+from django.utils import timezone
+
+from pregon.archive import search
+from pregon.archive.models import Asset, Clipping
+
+
+@pytest.fixture
+def make_asset(db):
+    def make(caption: str, kind: str = "foto", when=None, **kwargs):
+        asset = Asset.objects.create(
+            kind=kind,
+            original=f"archivo/x/{caption[:10]}.jpg",
+            sha256=hashlib.sha256(caption.encode()).hexdigest(),
+            original_name=f"{caption[:20]}.jpg",
+            caption=caption,
+            captured_at=when or timezone.now(),
+            **kwargs,
+        )
+        search.index_asset(asset)
+        return asset
+
+    return make
+
+
+def ids(results) -> set:
+    return {(h.object_type, h.object_id) for h in results.hits}
+
+
+def test_normalize_spanish():
+    assert search.normalize("Inauguración") == search.normalize("inauguracion")
+    assert search.normalize("inundaciones") == search.normalize("inundación")
+    assert search.normalize("luces") == search.normalize("luz")
+    assert search.normalize("mujeres") == search.normalize("mujer")
+    assert search.normalize("calles") == search.normalize("calle")
+    assert search.normalize("escuelas") == search.normalize("Escuela")
+    assert search.normalize("año") != search.normalize("ano")
+    assert search.normalize("años") == search.normalize("año")
+
+
+def test_accents_plurals_and_enye(make_asset):
+    inaug = make_asset("Inauguración del parque con la Presidenta Municipal")
+    flood = make_asset("Recorrido por las inundaciones de la colonia Centro")
+    year = make_asset("Informe del primer año de gobierno")
+    ano = make_asset("Campaña de prevención del cáncer de ano")
+    assert ids(search.run("inauguracion")) == {("asset", inaug.pk)}
+    assert ids(search.run("INAUGURACIÓN parques")) == {("asset", inaug.pk)}
+    assert ids(search.run("inundación")) == {("asset", flood.pk)}
+    assert ids(search.run("año")) == {("asset", year.pk)}
+    assert ids(search.run("ano")) == {("asset", ano.pk)}
+    assert ids(search.run("inaug*")) == {("asset", inaug.pk)}
+    assert ids(search.run('"primer año"')) == {("asset", year.pk)}
+    assert ids(search.run('"año primer"')) == set()
+
+
+def test_filters_facets_and_newest_first(make_asset, area_factory):
+    opdu = area_factory("OPDU")
+    old = make_asset("Bacheo en avenida", when=timezone.now() - dt.timedelta(days=400), area=opdu)
+    new = make_asset("Bacheo en calles", kind="video", gps_lat=19.2, gps_lon=-99.6)
+    results = search.run("bacheo")
+    assert [h.object_id for h in results.hits] == [new.pk, old.pk]
+    assert dict(results.facets["kind"]) == {"foto": 1, "video": 1}
+    assert ids(search.run("bacheo", {"kind": "video"})) == {("asset", new.pk)}
+    assert ids(search.run("bacheo", {"area": opdu.pk})) == {("asset", old.pk)}
+    assert ids(search.run("bacheo", {"gps": "1"})) == {("asset", new.pk)}
+    assert ids(search.run("bacheo", {"year": old.captured_at.year})) >= {("asset", old.pk)}
+
+
+def test_clippings_are_searched_with_tone(db):
+    clip = Clipping.objects.create(
+        outlet="El Sol de Toluca",
+        media_type="impreso",
+        date=dt.date(2026, 3, 2),
+        headline="Reconocen labor de Protección Civil en las inundaciones",
+        tone="positivo",
+    )
+    search.index_clipping(clip)
+    results = search.run("inundacion", {"tone": "positivo"})
+    assert ids(results) == {("clipping", clip.pk)}
+    assert dict(results.facets["outlet"]) == {"El Sol de Toluca": 1}
+    assert search.hit_dict(results.hits[0])["medio"] == "El Sol de Toluca"
+
+
+def test_relevance_order(make_asset):
+    make_asset("Feria del libro en la plaza")
+    strong = make_asset("Feria feria feria del libro")
+    first = search.run("feria", order="relevancia").hits[0]
+    assert first.object_id == strong.pk
