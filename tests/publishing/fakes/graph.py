@@ -1,0 +1,250 @@
+"""A fake Meta Graph API: Facebook Pages and Instagram content publishing.
+
+    graph = GraphFake().start()
+    graph.url                                  # "http://127.0.0.1:PORT/v23.0"
+    graph.add_page("111", "Gobierno de Chapultepec", token="page-token")
+    graph.add_instagram("178", "chapultepec.gob", token="ig-token")
+    graph.expire_token("page-token")           # next calls answer error 190
+    graph.rate_limit(times=1, code=32, minutes=5)
+    graph.server_error(times=1)                # HTTP 500, error code 2
+    graph.container_polls = 2                  # IN_PROGRESS twice, then FINISHED
+    graph.container_error = True               # containers end in ERROR
+    graph.quota_usage = 100                    # content_publishing_limit is used up
+    graph.posts / graph.photos / graph.media   # what was published
+    graph.stop()
+
+Errors follow the documented shape {"error": {"message", "type", "code",
+"error_subcode", "fbtrace_id"}}; posting the same message twice within an hour
+answers 506 "Duplicate status message", as Pages do.
+"""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from tests.publishing.fakes.server import Answer, FakeServer, Recorded
+
+RATE_LIMIT_MESSAGES = {
+    4: "Application request limit reached",
+    17: "User request limit reached",
+    32: "Page request limit reached",
+    613: "Calls to this api have exceeded the rate limit.",
+}
+
+
+def graph_error(status: int, code: int, message: str, subcode: int | None = None) -> Answer:
+    error = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AbCdEf123"}
+    if subcode:
+        error["error_subcode"] = subcode
+    return Answer(status, {"error": error})
+
+
+def _time(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+class GraphFake(FakeServer):
+    prefix = "/v23.0"
+
+    def __init__(self, latency: float = 0.0) -> None:
+        super().__init__(latency)
+        self.tokens: dict[str, str] = {}  # token -> page or Instagram user id
+        self.pages: dict[str, dict] = {}
+        self.instagram_users: dict[str, dict] = {}
+        self.posts: dict[str, dict] = {}
+        self.photos: dict[str, dict] = {}
+        self.containers: dict[str, dict] = {}
+        self.media: dict[str, dict] = {}
+        self.container_polls = 1
+        self.container_error = False
+        self.quota_usage = 0
+        self.quota_total = 100
+
+    # Set-up and knobs ------------------------------------------------------
+    def add_page(self, page_id: str, name: str, token: str) -> None:
+        self.pages[page_id] = {"id": page_id, "name": name}
+        self.tokens[token] = page_id
+
+    def add_instagram(self, user_id: str, username: str, token: str) -> None:
+        self.instagram_users[user_id] = {"id": user_id, "username": username}
+        self.tokens[token] = user_id
+
+    def expire_token(self, token: str) -> None:
+        self.tokens.pop(token, None)
+
+    def rate_limit(self, *, times: int = 1, code: int = 32, minutes: int = 5) -> None:
+        usage = {
+            "1234567890": [
+                {
+                    "type": "pages",
+                    "call_count": 100,
+                    "total_cputime": 20,
+                    "total_time": 30,
+                    "estimated_time_to_regain_access": minutes,
+                }
+            ]
+        }
+        answer = graph_error(400, code, RATE_LIMIT_MESSAGES.get(code, "Rate limit reached"))
+        headers = {"X-Business-Use-Case-Usage": json.dumps(usage)}
+        self.fail(answer.status, answer.body, headers, times=times)
+
+    def server_error(self, *, times: int = 1) -> None:
+        answer = graph_error(500, 2, "Service temporarily unavailable")
+        self.fail(500, answer.body, times=times)
+
+    # Routing -----------------------------------------------------------------
+    def route(self, request: Recorded) -> Answer:
+        params = {**request.query, **request.form}
+        owner = self.tokens.get(params.get("access_token", ""))
+        if owner is None:
+            return graph_error(
+                400, 190, "Error validating access token: Session has expired.", subcode=463
+            )
+        parts = [p for p in request.path.split("/") if p]
+        handler = self._handler(request.method, parts)
+        if handler is None:
+            return graph_error(400, 100, f"Unsupported {request.method} request.", subcode=33)
+        return handler(parts, params, request)
+
+    def _handler(self, method: str, parts: list[str]):
+        if len(parts) == 1:
+            return self._get_node if method == "GET" else None
+        edges = {
+            ("POST", "feed"): self._create_post,
+            ("GET", "feed"): self._list_posts,
+            ("POST", "photos"): self._create_photo,
+            ("POST", "media"): self._create_container,
+            ("GET", "media"): self._list_media,
+            ("POST", "media_publish"): self._publish_container,
+            ("GET", "content_publishing_limit"): self._publishing_limit,
+        }
+        return edges.get((method, parts[1])) if len(parts) == 2 else None
+
+    def _get_node(self, parts, params, request) -> Answer:
+        node_id = parts[0]
+        for table in (self.pages, self.instagram_users, self.posts, self.media):
+            if node_id in table:
+                return Answer(200, {"id": node_id, **table[node_id]})
+        if node_id in self.containers:
+            return self._container_status(node_id)
+        return graph_error(400, 100, "Object does not exist or cannot be loaded", subcode=33)
+
+    # Pages -------------------------------------------------------------------
+    def _create_post(self, parts, params, request) -> Answer:
+        page_id, message = parts[0], params.get("message", "")
+        if page_id not in self.pages:
+            return graph_error(400, 100, "Invalid page id", subcode=33)
+        if not message and not params.get("link") and "attached_media[0]" not in params:
+            return graph_error(400, 100, "(#100) Missing message or attachment")
+        if self._is_duplicate(page_id, message):
+            return graph_error(400, 506, "(#506) Duplicate status message", subcode=1455006)
+        attached = self._attached_photos(params)
+        if attached is None:
+            return graph_error(400, 100, "(#100) attached_media must be unpublished photos")
+        post_id = f"{page_id}_{self.next_id()}"
+        self.posts[post_id] = {
+            "message": message,
+            "link": params.get("link", ""),
+            "attached_media": attached,
+            "created_time": _time(datetime.now(UTC)),
+            "permalink_url": f"https://www.facebook.com/{page_id}/posts/{post_id.split('_')[1]}",
+        }
+        return Answer(200, {"id": post_id})
+
+    def _is_duplicate(self, page_id: str, message: str) -> bool:
+        recent = _time(datetime.now(UTC) - timedelta(hours=1))
+        return bool(message) and any(
+            post_id.startswith(f"{page_id}_")
+            and post["message"] == message
+            and post["created_time"] >= recent
+            for post_id, post in self.posts.items()
+        )
+
+    def _attached_photos(self, params: dict) -> list[str] | None:
+        keys = sorted(k for k in params if k.startswith("attached_media["))
+        ids = [json.loads(params[k])["media_fbid"] for k in keys]
+        if any(i not in self.photos or self.photos[i]["published"] for i in ids):
+            return None
+        return ids
+
+    def _list_posts(self, parts, params, request) -> Answer:
+        since = datetime.fromtimestamp(int(params.get("since", "0")), UTC)
+        limit = int(params.get("limit", "25"))
+        items = [
+            {"id": post_id, **post}
+            for post_id, post in reversed(self.posts.items())
+            if post_id.startswith(f"{parts[0]}_") and post["created_time"] >= _time(since)
+        ]
+        return Answer(200, {"data": items[:limit], "paging": {}})
+
+    def _create_photo(self, parts, params, request) -> Answer:
+        if "source" not in request.files and not params.get("url"):
+            return graph_error(400, 324, "(#324) Requires upload file")
+        photo_id = self.next_id()
+        self.photos[photo_id] = {
+            "published": params.get("published", "true") != "false",
+            "alt_text_custom": params.get("alt_text_custom", ""),
+            "bytes": len(request.files.get("source", ("", b""))[1]),
+        }
+        return Answer(200, {"id": photo_id})
+
+    # Instagram ---------------------------------------------------------------
+    def _create_container(self, parts, params, request) -> Answer:
+        user_id = parts[0]
+        if user_id not in self.instagram_users:
+            return graph_error(400, 100, "Invalid Instagram user id", subcode=33)
+        if params.get("media_type") == "CAROUSEL":
+            children = params.get("children", "").split(",")
+            if not 2 <= len(children) <= 10 or any(c not in self.containers for c in children):
+                return graph_error(400, 100, "(#100) The carousel children are invalid")
+        elif not params.get("image_url", "").startswith(("http://", "https://")):
+            return graph_error(400, 9004, "Only photo or video can be accepted as media type.")
+        if len(params.get("caption", "")) > 2200:
+            return graph_error(400, 100, "(#100) The caption is too long")
+        container_id = self.next_id()
+        self.containers[container_id] = {"user": user_id, "params": params, "polls": 0}
+        return Answer(200, {"id": container_id})
+
+    def _container_status(self, container_id: str) -> Answer:
+        container = self.containers[container_id]
+        container["polls"] += 1
+        if container.get("published"):
+            code = "PUBLISHED"
+        elif self.container_error:
+            code = "ERROR"
+        else:
+            code = "FINISHED" if container["polls"] > self.container_polls else "IN_PROGRESS"
+        return Answer(200, {"id": container_id, "status_code": code, "status": code})
+
+    def _publishing_limit(self, parts, params, request) -> Answer:
+        config = {"quota_total": self.quota_total, "quota_duration": 86400}
+        return Answer(200, {"data": [{"quota_usage": self.quota_usage, "config": config}]})
+
+    def _publish_container(self, parts, params, request) -> Answer:
+        container = self.containers.get(params.get("creation_id", ""))
+        if (
+            container is None
+            or container["polls"] <= self.container_polls
+            or container.get("published")
+        ):
+            return graph_error(400, 9007, "The media is not ready for publishing.", subcode=2207027)
+        if self.quota_usage >= self.quota_total:
+            return graph_error(400, 9, "Application request limit reached", subcode=2207042)
+        container["published"] = True
+        self.quota_usage += 1
+        media_id = self.next_id()
+        self.media[media_id] = {
+            "user": parts[0],
+            "caption": container["params"].get("caption", ""),
+            "container": params["creation_id"],
+            "timestamp": _time(datetime.now(UTC)),
+            "permalink": f"https://www.instagram.com/p/FAKE{media_id}/",
+        }
+        return Answer(200, {"id": media_id})
+
+    def _list_media(self, parts, params, request) -> Answer:
+        items = [
+            {"id": media_id, **{k: v for k, v in media.items() if k != "user"}}
+            for media_id, media in reversed(self.media.items())
+            if media["user"] == parts[0]
+        ]
+        return Answer(200, {"data": items[: int(params.get("limit", "25"))], "paging": {}})

@@ -1,0 +1,226 @@
+"""A fake X API v2: posts, chunked media upload and OAuth 2.0 token refresh.
+
+    x = XFake().start()
+    x.url                                   # "http://127.0.0.1:PORT"
+    x.add_user("42", "gobchapultepec", access_token="at-1", refresh_token="rt-1")
+    x.expire_access_token("at-1")           # 401 until the client refreshes
+    x.revoke_refresh_token("rt-1")          # the refresh fails: reconnect
+    x.rate_limit(times=1, reset_in=2)       # 429 with x-rate-limit-reset
+    x.media_polls = 1                       # finalize answers "pending" once
+    x.tweets / x.uploads                    # what was posted and uploaded
+    x.stop()
+
+Bodies follow the v2 problem shape {"title", "detail", "type", "status"}; the same
+text twice answers 403 "duplicate content"; /2/oauth2/token rotates the refresh token.
+"""
+
+import re
+import secrets
+import time
+from datetime import UTC, datetime
+
+from tests.publishing.fakes.server import Answer, FakeServer, Recorded
+
+
+def problem(status: int, title: str, detail: str) -> Answer:
+    return Answer(
+        status, {"title": title, "detail": detail, "type": "about:blank", "status": status}
+    )
+
+
+def _tco(text: str) -> str:
+    return re.sub(r"https?://\S+", lambda _: f"https://t.co/{secrets.token_hex(5)}", text)
+
+
+class XFake(FakeServer):
+    def __init__(self, latency: float = 0.0) -> None:
+        super().__init__(latency)
+        self.users: dict[str, dict] = {}
+        self.access_tokens: dict[str, str] = {}  # token -> user id
+        self.refresh_tokens: dict[str, str] = {}
+        self.tweets: dict[str, dict] = {}
+        self.uploads: dict[str, dict] = {}
+        self.media_polls = 0
+        self._next_tweet = 1_860_000_000_000_000_000
+
+    # Set-up and knobs --------------------------------------------------------
+    def add_user(self, user_id: str, username: str, *, access_token: str, refresh_token: str):
+        self.users[user_id] = {"id": user_id, "name": username, "username": username}
+        self.access_tokens[access_token] = user_id
+        self.refresh_tokens[refresh_token] = user_id
+
+    def expire_access_token(self, token: str) -> None:
+        self.access_tokens.pop(token, None)
+
+    def revoke_refresh_token(self, token: str) -> None:
+        self.refresh_tokens.pop(token, None)
+
+    def rate_limit(self, *, times: int = 1, reset_in: int = 2) -> None:
+        headers = {
+            "x-rate-limit-limit": "100",
+            "x-rate-limit-remaining": "0",
+            "x-rate-limit-reset": str(int(time.time()) + reset_in),
+        }
+        answer = problem(429, "Too Many Requests", "Too Many Requests")
+        self.fail(429, answer.body, headers, times=times)
+
+    # Routing -----------------------------------------------------------------
+    def route(self, request: Recorded) -> Answer:
+        if request.path == "/2/oauth2/token":
+            return self._token(request)
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        user_id = self.access_tokens.get(token)
+        if user_id is None:
+            return problem(401, "Unauthorized", "Unauthorized")
+        return self._routed(request, user_id)
+
+    def _routed(self, request: Recorded, user_id: str) -> Answer:
+        path, method = request.path, request.method
+        if method == "POST" and path == "/2/tweets":
+            return self._create_tweet(request, user_id)
+        if method == "GET" and path == "/2/users/me":
+            return Answer(200, {"data": self.users[user_id]})
+        match = re.fullmatch(r"/2/users/(\w+)/tweets", path)
+        if method == "GET" and match:
+            return self._timeline(match.group(1), request.query)
+        return self._media(request)
+
+    def _token(self, request: Recorded) -> Answer:
+        form = request.form
+        user_id = self.refresh_tokens.pop(form.get("refresh_token", ""), None)
+        if form.get("grant_type") != "refresh_token" or user_id is None:
+            return Answer(
+                400,
+                {
+                    "error": "invalid_request",
+                    "error_description": "Value passed for the token was invalid.",
+                },
+            )
+        access, refresh = f"at-{secrets.token_hex(8)}", f"rt-{secrets.token_hex(8)}"
+        self.access_tokens[access] = user_id
+        self.refresh_tokens[refresh] = user_id
+        scope = "tweet.read tweet.write users.read media.write offline.access"
+        body = {
+            "token_type": "bearer",
+            "expires_in": 7200,
+            "access_token": access,
+            "scope": scope,
+            "refresh_token": refresh,
+        }
+        return Answer(200, body)
+
+    # Posts -------------------------------------------------------------------
+    def _create_tweet(self, request: Recorded, user_id: str) -> Answer:
+        body = request.json
+        text = body.get("text", "")
+        media_ids = body.get("media", {}).get("media_ids", [])
+        if not text and not media_ids:
+            return problem(
+                400, "Invalid Request", "One or more parameters to your request was invalid."
+            )
+        if any(self.uploads.get(m, {}).get("state") != "succeeded" for m in media_ids):
+            return problem(400, "Invalid Request", "Your media IDs are invalid.")
+        if any(t["text"] == text and t["author_id"] == user_id for t in self.tweets.values()):
+            detail = "You are not allowed to create a Tweet with duplicate content."
+            return problem(403, "Forbidden", detail)
+        self._next_tweet += 1
+        tweet_id = str(self._next_tweet)
+        created = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        self.tweets[tweet_id] = {
+            "text": text,
+            "author_id": user_id,
+            "media_ids": media_ids,
+            "created_at": created,
+        }
+        return Answer(
+            201,
+            {"data": {"id": tweet_id, "text": _tco(text), "edit_history_tweet_ids": [tweet_id]}},
+        )
+
+    def _timeline(self, user_id: str, query: dict) -> Answer:
+        start = query.get("start_time", "")
+        items = [
+            {"id": tid, "text": _tco(t["text"]), "created_at": t["created_at"]}
+            for tid, t in reversed(self.tweets.items())
+            if t["author_id"] == user_id and t["created_at"] >= start
+        ]
+        items = items[: int(query.get("max_results", "10"))]
+        return Answer(
+            200,
+            {"data": items, "meta": {"result_count": len(items)}}
+            if items
+            else {"meta": {"result_count": 0}},
+        )
+
+    # Media -------------------------------------------------------------------
+    def _media(self, request: Recorded) -> Answer:
+        path = request.path
+        if path == "/2/media/upload/initialize":
+            return self._initialize(request.json)
+        if path == "/2/media/metadata":
+            return self._metadata(request.json)
+        if path == "/2/media/upload" and request.method == "GET":
+            return self._status(request.query.get("media_id", ""))
+        match = re.fullmatch(r"/2/media/upload/(\d+)/(append|finalize)", path)
+        if request.method == "POST" and match and match.group(1) in self.uploads:
+            upload = self.uploads[match.group(1)]
+            if match.group(2) == "append":
+                return self._append(upload, request)
+            return self._finalize(match.group(1), upload)
+        return problem(404, "Not Found Error", f"Could not find {path}.")
+
+    def _initialize(self, body: dict) -> Answer:
+        if body.get("media_type") not in ("image/jpeg", "image/png", "image/webp", "image/gif"):
+            return problem(400, "Invalid Request", "media_type is not supported.")
+        media_id = self.next_id() + "000"
+        self.uploads[media_id] = {
+            "total": int(body.get("total_bytes", 0)),
+            "segments": {},
+            "state": "new",
+        }
+        return Answer(
+            200,
+            {"data": {"id": media_id, "media_key": f"3_{media_id}", "expires_after_secs": 86400}},
+        )
+
+    def _append(self, upload: dict, request: Recorded) -> Answer:
+        if "media" not in request.files or "segment_index" not in request.form:
+            return problem(400, "Invalid Request", "media and segment_index are required.")
+        upload["segments"][int(request.form["segment_index"])] = request.files["media"][1]
+        return Answer(200, {"data": {"expires_at": int(time.time()) + 86400}})
+
+    def _finalize(self, media_id: str, upload: dict) -> Answer:
+        size = sum(len(s) for s in upload["segments"].values())
+        if size != upload["total"]:
+            return problem(
+                400, "Invalid Request", f"File size {size} != total_bytes {upload['total']}."
+            )
+        upload.update(state="in_progress" if self.media_polls else "succeeded", polls=0)
+        data = {
+            "id": media_id,
+            "media_key": f"3_{media_id}",
+            "size": size,
+            "expires_after_secs": 86400,
+        }
+        if self.media_polls:
+            data["processing_info"] = {"state": "pending", "check_after_secs": 0}
+        return Answer(200, {"data": data})
+
+    def _status(self, media_id: str) -> Answer:
+        upload = self.uploads.get(media_id)
+        if upload is None:
+            return problem(404, "Not Found Error", "Media not found.")
+        upload["polls"] = upload.get("polls", 0) + 1
+        if upload["polls"] >= self.media_polls:
+            upload["state"] = "succeeded"
+        info = {"state": upload["state"], "check_after_secs": 0, "progress_percent": 100}
+        return Answer(
+            200, {"data": {"id": media_id, "media_key": f"3_{media_id}", "processing_info": info}}
+        )
+
+    def _metadata(self, body: dict) -> Answer:
+        upload = self.uploads.get(body.get("id", ""))
+        if upload is None:
+            return problem(400, "Invalid Request", "Media not found.")
+        upload["alt_text"] = body.get("metadata", {}).get("alt_text", {}).get("text", "")
+        return Answer(200, {"data": {"id": body["id"], "associated_metadata": True}})
