@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from pregon.accounts import access
 from pregon.surveys import abuse, services
@@ -71,7 +72,7 @@ def list_surveys(request: HttpRequest):
 def create_survey(request: HttpRequest, payload: SurveyIn):
     access.check(request.auth, "surveys.add_survey")
     survey = services.survey_save(survey=Survey(**payload.dict()), user=request.auth)
-    return 201, survey
+    return Status(201, survey)
 
 
 @router.get("/surveys/{pk}", response=SurveyOut, summary="Una encuesta con sus preguntas")
@@ -98,14 +99,14 @@ def delete_survey(request: HttpRequest, pk: int):
     access.check(request.auth, "surveys.delete_survey")
     survey = _survey(pk)
     services.survey_delete(survey=survey, user=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/surveys/{pk}/questions", response={201: QuestionOut}, summary="Agregar pregunta")
 def add_question(request: HttpRequest, pk: int, payload: QuestionIn):
     access.check(request.auth, "surveys.change_survey")
     question = Question(survey=_survey(pk), **payload.dict())
-    return 201, services.question_save(question=question, user=request.auth)
+    return Status(201, services.question_save(question=question, user=request.auth))
 
 
 @router.delete(
@@ -115,13 +116,13 @@ def delete_question(request: HttpRequest, pk: int, question_pk: int):
     access.check(request.auth, "surveys.change_survey")
     question = get_object_or_404(Question, pk=question_pk, survey_id=pk)
     services.question_delete(question=question, user=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/surveys/{pk}/duplicate", response={201: SurveyOut}, summary="Duplicar encuesta")
 def duplicate_survey(request: HttpRequest, pk: int):
     access.check(request.auth, "surveys.add_survey")
-    return 201, services.survey_duplicate(survey=_survey(pk), user=request.auth)
+    return Status(201, services.survey_duplicate(survey=_survey(pk), user=request.auth))
 
 
 @router.get("/surveys/{pk}/results", summary="Resultados (n, %, IC 95 %, CSAT, NPS)")
@@ -139,13 +140,13 @@ def results(request: HttpRequest, pk: int, start: date | None = None, end: date 
 def public_answer(request: HttpRequest, slug: str, payload: PublicAnswerIn):
     survey = get_object_or_404(Survey, slug=slug)
     if abuse.over_limit(request):
-        return 429, {"detail": TOO_MANY}
+        return Status(429, {"detail": TOO_MANY})
     if abuse.is_bot(payload.dict()):
-        return 400, {"detail": "Solicitud rechazada."}
+        return Status(400, {"detail": "Solicitud rechazada."})
     raw = {k: ([v] if isinstance(v, str) else v) for k, v in payload.answers.items()}
     sheet = services.read_answers(list(survey.questions.all()), lambda name: raw.get(name, []))
     try:
         services.response_submit(survey=survey, sheet=sheet, code=payload.codigo)
     except services.SubmissionError as exc:
-        return 400, {"detail": "Respuestas inválidas.", "errors": exc.errors}
-    return 201, {"detail": "¡Gracias! Sus respuestas se recibieron."}
+        return Status(400, {"detail": "Respuestas inválidas.", "errors": exc.errors})
+    return Status(201, {"detail": "¡Gracias! Sus respuestas se recibieron."})
