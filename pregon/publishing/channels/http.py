@@ -5,6 +5,7 @@ it changes nothing there (GET). A POST whose answer was lost may have published:
 raises ChannelError(uncertain=True) and the engine settles it with find_existing.
 """
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,6 +19,10 @@ RETRY_DELAYS = (0.2, 0.6)  # seconds before the second and third try of a safe r
 CONNECT_TIMEOUT = 5.0
 NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 MASKED = "[oculto: contiene credenciales]"
+
+# httpx logs every URL at INFO, and Graph API tokens travel in the query string of GETs:
+# keep them out of the logs. Our own record (HttpAttempt) drops the query string.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def _timeout() -> httpx.Timeout:

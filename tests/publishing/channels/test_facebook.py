@@ -115,6 +115,14 @@ def test_duplicate_506_is_already_published(graph, facebook_account):
     assert again.remote_id == first.remote_id
 
 
+def test_tokens_stay_out_of_the_logs(graph, facebook_account, caplog):
+    caplog.set_level("DEBUG")
+    channel = channel_for(facebook_account)
+    channel.find_existing(OutgoingPost(TEXT), datetime.now(UTC))
+    assert graph.requests[0].query["access_token"] == "page-token"  # the query carries it
+    assert "page-token" not in caplog.text
+
+
 def test_connection_names_the_page_and_retries_a_failed_read(graph, facebook_account, attempts):
     graph.server_error()
     assert channel_for(facebook_account, attempts).test_connection() == (
