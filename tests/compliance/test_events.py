@@ -91,3 +91,28 @@ def test_page_check_form_shows_the_verdict(client, jorge, veda_2023):
     ).content.decode()
     assert "Bloqueada por veda electoral" in page
     assert "5 de junio de 2023" in page
+
+
+def test_home_shows_the_veda_in_force(client, mariana, pedro):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pregon.compliance.models import ElectoralPeriod
+
+    today = timezone.localdate()
+    ElectoralPeriod.objects.create(
+        name="Veda en curso", scope="local", start=today - timedelta(days=1), end=today
+    )
+    record_event(
+        "blocked",
+        app_label="publishing",
+        object_id=9,
+        object_label="Bacheo Norte",
+        rule="veda",
+        message="Bloqueada",
+        item_date=timezone.now(),
+    )
+    client.force_login(mariana)
+    page = client.get("/").content.decode()
+    assert "Veda electoral en curso: Veda en curso" in page and "Bacheo Norte" in page
