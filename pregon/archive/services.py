@@ -251,3 +251,122 @@ def verify_archive() -> dict:
         else:
             ok += 1
     return {"verificados": ok, "faltantes": missing, "alterados": altered}
+
+
+def stage_upload(*, uploaded_file, batch: str, user=None, activity=None, area=None):
+    """Keep an uploaded file for the worker and queue it; the page polls its status."""
+    from pregon.archive.models import IngestItem
+    from pregon.archive.tasks import process_ingest_item
+
+    name = Path(uploaded_file.name or "archivo").name[:300]
+    item = IngestItem(
+        batch=batch[:40], original_name=name, created_by=user, activity=activity, area=area
+    )
+    item.staged.save("subida", uploaded_file, save=False)
+    item.save()
+    transaction.on_commit(lambda: process_ingest_item.enqueue(item.pk))
+    return item
+
+
+def process_ingest_item(item_id: int) -> str:
+    """Worker side of an upload: ingest, record the outcome, drop the staged copy."""
+    from pregon.archive.models import IngestItem, IngestItemStatus
+
+    item = IngestItem.objects.select_related("activity", "area", "created_by").get(pk=item_id)
+    if item.status in (IngestItemStatus.LISTO, IngestItemStatus.RECHAZADO):
+        return item.status
+    IngestItem.objects.filter(pk=item.pk).update(status=IngestItemStatus.PROCESANDO)
+    try:
+        with item.staged.open("rb") as fh:
+            asset = asset_ingest(
+                file_path_or_uploaded_file=fh,
+                original_name=item.original_name,
+                user=item.created_by,
+                activity=item.activity,
+                area=item.area,
+            )
+    except IngestError as exc:
+        item.status, item.message, item.duplicate_of = (
+            IngestItemStatus.RECHAZADO,
+            exc.message[:500],
+            exc.existing,
+        )
+    else:
+        item.status, item.asset, item.message = IngestItemStatus.LISTO, asset, asset.status_message
+    item.staged.delete(save=False)
+    item.save()
+    return item.status
+
+
+def export_bag(directory: str, *, activity_id: int | None = None, year: int | None = None) -> dict:
+    """Copy the originals of an activity or a year into a BagIt bag and validate it.
+
+    The payload holds the untouched originals plus `metadatos.json` with what
+    Pregón knows about each (caption, credit, dates, GPS, activity, rights).
+    """
+    import json
+
+    import bagit
+
+    qs = Asset.objects.select_related("activity", "area").order_by("id")
+    if activity_id is not None:
+        qs = qs.filter(activity_id=activity_id)
+        label = f"actividad {activity_id}"
+    elif year is not None:
+        qs = qs.filter(captured_at__year=year) | Asset.objects.filter(
+            captured_at__isnull=True, created_at__year=year
+        )
+        label = f"año {year}"
+    else:
+        raise ValueError("Indique --activity o --year.")
+    assets = list(qs.distinct())
+    if not assets:
+        raise ValueError(f"No hay archivos para {label}.")
+    target = Path(directory)
+    if target.exists() and any(target.iterdir()):
+        raise ValueError(f"La carpeta «{directory}» ya existe y no está vacía.")
+    target.mkdir(parents=True, exist_ok=True)
+    records = []
+    for asset in assets:
+        name = f"{asset.pk:07d}-{Path(asset.original_name).name}"
+        with asset.original.open("rb") as src, open(target / name, "wb") as dst:
+            shutil.copyfileobj(src, dst, CHUNK)
+        records.append(_bag_record(asset, name))
+    (target / "metadatos.json").write_text(
+        json.dumps(records, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    bag = bagit.make_bag(
+        str(target),
+        {
+            "Source-Organization": "H. Ayuntamiento de Chapultepec, Unidad de Comunicación Social",
+            "External-Description": f"Archivo Pregón: {label}",
+        },
+        checksums=["sha256", "sha512"],
+    )
+    bag.validate()
+    for record in records:  # the bag's own manifest must agree with our fixity record
+        if bag.entries[f"data/{record['archivo']}"]["sha256"] != record["sha256"]:
+            raise ValueError(f"El original de #{record['id']} no coincide con su SHA-256.")
+    return {"bolsa": str(target), "archivos": len(records)}
+
+
+def _bag_record(asset: Asset, name: str) -> dict:
+    return {
+        "archivo": name,
+        "id": asset.pk,
+        "sha256": asset.sha256,
+        "tipo": asset.kind,
+        "mime": asset.mime_type,
+        "nombre_original": asset.original_name,
+        "titulo": asset.title,
+        "pie": asset.caption,
+        "credito": asset.credit,
+        "palabras_clave": asset.keywords,
+        "fecha_captura": asset.captured_at.isoformat() if asset.captured_at else None,
+        "camara": asset.camera,
+        "gps": [asset.gps_lat, asset.gps_lon] if asset.has_gps else None,
+        "actividad": str(asset.activity) if asset.activity_id else None,
+        "area": asset.area.short_name if asset.area_id else None,
+        "derechos": asset.get_rights_display(),
+        "contiene_menores": asset.contains_minors,
+    }

@@ -1,0 +1,208 @@
+"""Archive pages: search, upload with progress, detail, hemeroteca, síntesis."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from pregon.accounts import access
+from pregon.accounts.models import Area
+from pregon.archive import search, selectors, services
+from pregon.archive.forms import AssetEditForm, ClippingForm
+from pregon.archive.models import Asset, AssetKind, Clipping, IngestItem, MediaType, Tone
+from pregon.core.audit import log_action
+
+
+def _asset(request: HttpRequest, pk: int) -> Asset:
+    qs = Asset.objects.select_related("activity", "area", "campaign")
+    areas = selectors.visible_area_ids(request.user)
+    if areas is not None:
+        qs = qs.filter(area_id__in=areas)
+    return get_object_or_404(qs, pk=pk)
+
+
+@access.require("archive.view_asset")
+def index(request: HttpRequest) -> HttpResponse:
+    results = selectors.run_search(request.user, request.GET)
+    facets = results.facets
+    context = {
+        "results": results,
+        "q": request.GET.get("q", ""),
+        "params": request.GET,
+        "facets": facets,
+        "area_facet": selectors.area_facet(facets.get("area", [])),
+        "kinds": AssetKind.choices + [("nota", "Nota de prensa")],
+        "tones": Tone.choices,
+        "areas": Area.objects.filter(is_active=True),
+    }
+    template = (
+        "archive/_results.html" if request.headers.get("HX-Request") else "archive/index.html"
+    )
+    return render(request, template, context)
+
+
+@access.require("archive.add_asset")
+def upload(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "archive/upload.html",
+        {"batch": uuid.uuid4().hex, "areas": Area.objects.filter(is_active=True)},
+    )
+
+
+@require_POST
+@access.require("archive.add_asset")
+def upload_file(request: HttpRequest) -> JsonResponse:
+    """One file per request so the browser can show per-file progress."""
+    uploaded = request.FILES.get("archivo")
+    if uploaded is None:
+        return JsonResponse({"error": "No se recibió ningún archivo."}, status=400)
+    area = _area_for(request)
+    item = services.stage_upload(
+        uploaded_file=uploaded,
+        batch=request.POST.get("lote") or uuid.uuid4().hex,
+        user=request.user,
+        area=area,
+    )
+    return JsonResponse({"id": item.pk, "nombre": item.original_name, "estado": item.status})
+
+
+def _area_for(request: HttpRequest) -> Area | None:
+    raw = request.POST.get("area")
+    if raw and raw.isdigit() and access.can_act_for_area(request.user, int(raw)):
+        return Area.objects.filter(pk=int(raw)).first()
+    return request.user.area
+
+
+@access.require("archive.add_asset")
+def upload_status(request: HttpRequest) -> JsonResponse:
+    items = IngestItem.objects.filter(batch=request.GET.get("lote", ""), created_by=request.user)
+    return JsonResponse(
+        {
+            "archivos": [
+                {
+                    "id": i.pk,
+                    "nombre": i.original_name,
+                    "estado": i.status,
+                    "estado_texto": i.get_status_display(),
+                    "mensaje": i.message,
+                    "archivo": i.asset_id,
+                    "duplicado_de": i.duplicate_of_id,
+                }
+                for i in items
+            ]
+        }
+    )
+
+
+@access.require("archive.view_asset")
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    asset = _asset(request, pk)
+    form = AssetEditForm(instance=asset)
+    if request.method == "POST":
+        access.check(request.user, "archive.change_asset")
+        form = AssetEditForm(request.POST, instance=asset)
+        if form.is_valid():
+            form.save()
+            search.index_asset(asset)
+            log_action(
+                asset, "archive.edit", user=request.user, data=form.cleaned_data.get("title")
+            )
+            messages.success(request, "Datos del archivo guardados.")
+            return redirect("archive:detail", pk=asset.pk)
+    return render(
+        request,
+        "archive/detail.html",
+        {
+            "asset": asset,
+            "form": form,
+            "similar": services.near_duplicates(asset),
+            "can_edit": access.can(request.user, "archive.change_asset"),
+        },
+    )
+
+
+@access.require("archive.view_asset")
+def derivative(request: HttpRequest, pk: int, size: str) -> FileResponse:
+    asset = _asset(request, pk)
+    field = {"miniatura": asset.thumbnail, "vista": asset.preview}.get(size)
+    if not field:
+        raise Http404("Sin imagen derivada.")
+    return FileResponse(field.open("rb"), content_type="image/jpeg")
+
+
+@access.require("archive.view_asset")
+def original(request: HttpRequest, pk: int) -> FileResponse:
+    asset = _asset(request, pk)
+    log_action(asset, "archive.download", user=request.user)
+    return FileResponse(
+        asset.original.open("rb"),
+        as_attachment=True,
+        filename=asset.original_name,
+        content_type=asset.mime_type or "application/octet-stream",
+    )
+
+
+@access.require("archive.view_clipping")
+def clippings(request: HttpRequest) -> HttpResponse:
+    form = ClippingForm(initial={"date": timezone.localdate()})
+    if request.method == "POST":
+        access.check(request.user, "archive.add_clipping")
+        form = ClippingForm(request.POST)
+        if form.is_valid():
+            clip = form.save(commit=False)
+            clip.created_by = request.user
+            clip.save()
+            search.index_clipping(clip)
+            log_action(clip, "archive.clipping", user=request.user)
+            messages.success(request, "Nota registrada en la hemeroteca.")
+            return redirect("archive:clippings")
+    recent = Clipping.objects.all()[:50]
+    return render(
+        request,
+        "archive/clippings.html",
+        {
+            "form": form,
+            "clippings": recent,
+            "can_add": access.can(request.user, "archive.add_clipping"),
+        },
+    )
+
+
+@access.require("archive.view_clipping")
+def clipping_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    clip = get_object_or_404(Clipping, pk=pk)
+    return render(request, "archive/clipping_detail.html", {"clip": clip})
+
+
+def _day(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("fecha", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@access.require("archive.view_clipping")
+def synthesis(request: HttpRequest) -> HttpResponse:
+    data = selectors.synthesis(_day(request))
+    return render(request, "archive/synthesis.html", {**data, "media_types": MediaType})
+
+
+@access.require("archive.view_clipping")
+def synthesis_pdf(request: HttpRequest) -> HttpResponse:
+    from weasyprint import HTML
+
+    data = selectors.synthesis(_day(request))
+    html = render_to_string("archive/synthesis_pdf.html", data, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"sintesis-{data['day'].isoformat()}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
