@@ -1,8 +1,17 @@
 from django.apps import AppConfig
 
+PIECES = ["design.view_renderedpiece"]
+MAKE = [*PIECES, "design.add_renderedpiece", "design.view_brandkit"]
+
 
 class DesignConfig(AppConfig):
     name = "pregon.design"
     verbose_name = "Imagen institucional"
     # Navigation entries: (label, url name, permission or None).
-    nav: tuple = ()
+    nav: tuple = (("Diseño", "design:index", "design.view_renderedpiece"),)
+    role_permissions = {
+        "*": PIECES,
+        "diseno": [*MAKE, "design.add_brandkit"],
+        "coordinacion": [*MAKE, "design.add_brandkit"],
+        "redaccion": MAKE,
+    }

@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pregon.design import views
 
 app_name = "design"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("marca/", views.brand_kit, name="brand_kit"),
+    path("marca/<int:pk>/activar/", views.brand_kit_activate, name="brand_kit_activate"),
+    path("fotos/", views.photo_upload, name="photo_upload"),
+    path("piezas/", views.pieces, name="pieces"),
+    path("plantillas/<slug:slug>/", views.editor, name="editor"),
+    path("plantillas/<slug:slug>/vista-previa/", views.preview, name="preview"),
+    path("plantillas/<slug:slug>/vista-previa.png", views.preview_png, name="preview_png"),
+    path("plantillas/<slug:slug>/exportar/", views.export, name="export"),
+    path("plantillas/<slug:slug>/volante/", views.flyer, name="flyer"),
+]

@@ -1,0 +1,213 @@
+"""Writes of the design app: brand kit versions, photos, rendered pieces, exports."""
+
+import io
+import uuid
+import zipfile
+
+import pyvips
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from PIL import Image, UnidentifiedImageError
+
+from pregon.core.audit import log_action
+from pregon.design.models import BrandKit, DesignPhoto, RenderedPiece
+from pregon.design.render import SIZES, Rendered, parse_size, render_piece
+from pregon.design.render.brand import DEFAULT_LOGO_SVG, Brand, is_svg
+
+MAX_PHOTO_BYTES = 25 * 1024 * 1024
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+KIT_FIELDS = (
+    "administration",
+    "motto",
+    "footer",
+    "legend",
+    "color_primary",
+    "color_secondary",
+    "color_text",
+    "color_background",
+    "font_family",
+)
+
+
+class DesignError(ValueError):
+    """A user mistake, with a Spanish message saying what and where."""
+
+
+def validate_artwork(data: bytes, field: str) -> None:
+    """Accept only a real SVG or PNG (by content, not by name)."""
+    if len(data) > MAX_LOGO_BYTES:
+        raise DesignError(f"{field}: el archivo pasa de 2 MB.")
+    try:
+        if is_svg(data):
+            pyvips.Image.svgload_buffer(data).avg()
+            return
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != "PNG":
+                raise DesignError(f"{field}: debe ser SVG o PNG (se recibió {image.format}).")
+            image.verify()
+    except (pyvips.Error, UnidentifiedImageError, OSError) as exc:
+        raise DesignError(f"{field}: no es un SVG ni un PNG legible.") from exc
+
+
+def _artwork(upload: UploadedFile | None, field: str) -> ContentFile | None:
+    if upload is None:
+        return None
+    data = upload.read()
+    validate_artwork(data, field)
+    return ContentFile(data, name=upload.name)
+
+
+@transaction.atomic
+def brandkit_create(
+    *, user, values: dict, logo: UploadedFile | None = None, coat: UploadedFile | None = None
+) -> BrandKit:
+    """Save the brand as a new version and make it the active one (the previous stay)."""
+    previous = BrandKit.objects.select_for_update().filter(is_active=True).first()
+    new_logo = _artwork(logo, "Logotipo")
+    new_coat = _artwork(coat, "Escudo")
+    if new_logo is None and previous is None:
+        new_logo = ContentFile(DEFAULT_LOGO_SVG, name="logo.svg")
+    version = (BrandKit.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+    BrandKit.objects.filter(is_active=True).update(is_active=False)
+    kit = BrandKit(
+        version=version,
+        is_active=True,
+        created_by=user,
+        **{k: values[k] for k in KIT_FIELDS if k in values},
+    )
+    kit.logo = new_logo or (previous.logo.name if previous else None)
+    if new_coat is not None:
+        kit.coat_of_arms = new_coat
+    elif previous and previous.coat_of_arms:
+        kit.coat_of_arms = previous.coat_of_arms.name
+    kit.full_clean()
+    kit.save()
+    log_action(kit, "design.kit_created", user=user, data={"version": version})
+    return kit
+
+
+@transaction.atomic
+def brandkit_activate(*, kit: BrandKit, user) -> BrandKit:
+    BrandKit.objects.select_for_update().filter(is_active=True).update(is_active=False)
+    kit.is_active = True
+    kit.save(update_fields=["is_active"])
+    log_action(kit, "design.kit_activated", user=user, data={"version": kit.version})
+    return kit
+
+
+def brandkit_default(user=None) -> BrandKit:
+    """The active kit; on a fresh install, the Chapultepec defaults as version 1."""
+    kit = BrandKit.objects.active()
+    if kit:
+        return kit
+    b = Brand()
+    values = {
+        "administration": b.administration,
+        "motto": b.motto,
+        "footer": b.footer,
+        "legend": b.legend,
+        "color_primary": b.primary,
+        "color_secondary": b.secondary,
+        "color_text": b.text,
+        "color_background": b.background,
+    }
+    return brandkit_create(user=user, values=values)
+
+
+def photo_upload(*, upload: UploadedFile, user) -> DesignPhoto:
+    """Keep a photo for campaign pieces; checked by content (JPEG, PNG or WebP)."""
+    if upload.size and upload.size > MAX_PHOTO_BYTES:
+        raise DesignError(f"Foto «{upload.name}»: pasa de 25 MB.")
+    data = upload.read()
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError) as exc:
+        raise DesignError(f"Foto «{upload.name}»: no es una imagen legible.") from exc
+    if kind not in {"JPEG", "PNG", "WEBP"}:
+        raise DesignError(f"Foto «{upload.name}»: use JPEG, PNG o WebP (se recibió {kind}).")
+    photo = DesignPhoto(original_name=upload.name[:300], created_by=user)
+    photo.image.save(f"{uuid.uuid4().hex}.{kind.lower()}", ContentFile(data), save=False)
+    photo.save()
+    return photo
+
+
+def photo_bytes(photo: DesignPhoto | None) -> bytes | None:
+    if photo is None:
+        return None
+    with photo.image.open("rb") as fh:
+        return fh.read()
+
+
+def render_with_kit(
+    template: str, data: dict, size: str, kit: BrandKit, photo: DesignPhoto | None = None
+) -> Rendered:
+    return render_piece(template, data, parse_size(size), kit.to_brand(), photo_bytes(photo))
+
+
+def piece_create(
+    *,
+    template: str,
+    data: dict,
+    size: str,
+    user,
+    photo: DesignPhoto | None = None,
+    campaign=None,
+    activity=None,
+    batch: str = "",
+) -> RenderedPiece:
+    """Render and keep one piece (and file it in the archive when the archive is there)."""
+    kit = brandkit_default(user)
+    rendered = render_with_kit(template, data, size, kit, photo)
+    piece = RenderedPiece(
+        template=template,
+        size=size,
+        data=data,
+        photo=photo,
+        kit=kit,
+        campaign=campaign,
+        activity=activity,
+        batch=batch,
+        created_by=user,
+    )
+    piece.image.save(
+        f"{template}-{size}-{uuid.uuid4().hex[:8]}.png", ContentFile(rendered.png()), save=False
+    )
+    piece.save()
+    log_action(piece, "design.piece_rendered", user=user, data={"template": template, "size": size})
+    return piece
+
+
+def pieces_export(
+    *,
+    template: str,
+    data: dict,
+    user,
+    photo: DesignPhoto | None = None,
+    campaign=None,
+    activity=None,
+) -> tuple[list[RenderedPiece], bytes]:
+    """Render every network size, keep each piece and return them with a zip of the PNGs."""
+    batch = uuid.uuid4().hex
+    pieces = [
+        piece_create(
+            template=template,
+            data=data,
+            size=size,
+            user=user,
+            photo=photo,
+            campaign=campaign,
+            activity=activity,
+            batch=batch,
+        )
+        for size in SIZES
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for piece in pieces:
+            with piece.image.open("rb") as fh:
+                archive.writestr(f"{template}-{piece.size}.png", fh.read())
+    return pieces, buffer.getvalue()
