@@ -184,14 +184,12 @@ def _send(delivery: Delivery, channel: Channel, calls: list, post: OutgoingPost,
 def build_post(delivery: Delivery) -> OutgoingPost:
     variant = delivery.variant
     publication = variant.publication
+    fetched = delivery.account.kind == ChannelKind.INSTAGRAM  # Meta downloads the image
+    if fetched and not settings.PREGON_PUBLIC_URL:
+        raise ChannelError(NO_PUBLIC_URL, permanent=True)
     media = []
     for item in variant.media.all():
-        public = ""
-        if delivery.account.kind == ChannelKind.INSTAGRAM:
-            try:
-                public = media_links.public_url(item.pk)
-            except media_links.NoPublicUrl as exc:
-                raise ChannelError(NO_PUBLIC_URL, permanent=True) from exc
+        public = media_links.public_url(item.pk) if fetched else ""
         media.append(
             OutgoingMedia(
                 path=Path(item.file.path),

@@ -1,0 +1,267 @@
+"""The delivery engine never posts twice and loses nothing: claims, retries on the
+schedule, permanent failures, rate limits, uncertain outcomes and dead workers."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from pregon.publishing import engine, services
+from pregon.publishing.channels.base import ChannelError
+from pregon.publishing.models import (
+    AttemptOutcome,
+    ChannelState,
+    Delivery,
+    DeliveryStatus,
+    PublicationStatus,
+)
+
+D = DeliveryStatus
+
+
+def _delivery(publication) -> Delivery:
+    return Delivery.objects.get(variant__publication=publication)
+
+
+def test_due_delivery_is_published_once_with_remote_id(make_publication, network):
+    publication = make_publication(channels=("facebook", "x"))
+    counts = engine.publish_due()
+    assert counts["publicada"] == 2
+    assert len(network.posts) == 2
+    for d in Delivery.objects.filter(variant__publication=publication):
+        assert d.status == D.PUBLICADA and d.remote_id.startswith("remote-")
+        assert d.attempt_log.get().outcome == AttemptOutcome.OK
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.PUBLICADA and publication.published_at
+    engine.publish_due()
+    assert len(network.posts) == 2  # nothing sent again
+
+
+def test_future_and_manual_deliveries_are_not_sent(make_publication, network):
+    make_publication(channels=("facebook",), minutes=30)
+    make_publication(channels=("manual",))
+    engine.publish_due()
+    assert network.posts == []
+
+
+def test_claim_is_exclusive(make_publication):
+    publication = make_publication()
+    delivery = _delivery(publication)
+    now = timezone.now()
+    assert engine.claim(delivery.pk, "w1", now) is True
+    assert engine.claim(delivery.pk, "w2", now) is False
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.claimed_by, delivery.attempts) == (D.ENVIANDO, "w1", 1)
+
+
+def test_second_worker_finds_nothing_to_send(make_publication, network):
+    """Two workers reading the same due list: only the claim winner sends."""
+    publication = make_publication()
+    delivery = _delivery(publication)
+    engine.claim(delivery.pk, "other-worker", timezone.now())
+    assert engine.deliver(delivery.pk, "me") == "tomada_por_otro"
+    assert network.posts == []
+
+
+def test_cancelled_between_listing_and_claim_is_not_sent(make_publication, network, mariana):
+    publication = make_publication()
+    delivery = _delivery(publication)
+    services.publication_cancel(publication=publication, user=mariana)
+    assert engine.deliver(delivery.pk, "w") == "tomada_por_otro"
+    assert network.posts == []
+
+
+def test_transient_errors_follow_the_schedule_then_fail(make_publication, network, mariana):
+    mariana.email = "mariana@chapultepec.gob.mx"
+    mariana.save()
+    publication = make_publication()
+    delivery = _delivery(publication)
+    network.script = [ChannelError("Error 500", status=500)] * 10
+    for step, wait in enumerate(engine.RETRY_SCHEDULE, start=1):
+        before = timezone.now()
+        assert engine.deliver(delivery.pk, "w") == "reintentar"
+        delivery.refresh_from_db()
+        assert delivery.status == D.PENDIENTE and delivery.attempts == step
+        assert delivery.scheduled_at >= before + wait - timedelta(seconds=1)
+        Delivery.objects.filter(pk=delivery.pk).update(scheduled_at=timezone.now())
+    assert engine.deliver(delivery.pk, "w") == "fallida"
+    delivery.refresh_from_db()
+    assert delivery.status == D.FALLIDA
+    assert delivery.attempt_log.filter(http_status=500).count() == len(engine.RETRY_SCHEDULE) + 1
+    assert mail.outbox and "mariana@chapultepec.gob.mx" in mail.outbox[-1].to
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.FALLIDA
+
+
+def test_permanent_error_fails_at_once_and_alerts(make_publication, network, mariana):
+    mariana.email = "mariana@chapultepec.gob.mx"
+    mariana.save()
+    publication = make_publication()
+    network.script = [ChannelError("Contenido rechazado", permanent=True, status=400)]
+    assert engine.publish_due()["fallida"] == 1
+    delivery = _delivery(publication)
+    assert delivery.status == D.FALLIDA and delivery.attempts == 1
+    assert "Contenido rechazado" in mail.outbox[-1].body
+
+
+def test_expired_token_marks_account_for_reconnection(make_publication, network, accounts):
+    make_publication()
+    network.script = [ChannelError("Token vencido", reconnect=True, status=400)]
+    engine.publish_due()
+    accounts["facebook"].refresh_from_db()
+    assert accounts["facebook"].state == ChannelState.RECONNECT
+    # Later publications for that account wait until someone reconnects it.
+    make_publication()
+    engine.publish_due()
+    assert network.posts == []
+
+
+def test_rate_limit_waits_for_the_network(make_publication, network):
+    publication = make_publication()
+    network.script = [ChannelError("Demasiadas", rate_limited=True, retry_after=900, status=429)]
+    before = timezone.now()
+    assert engine.publish_due()["limite"] == 1
+    delivery = _delivery(publication)
+    assert delivery.status == D.PENDIENTE
+    assert delivery.scheduled_at >= before + timedelta(seconds=899)
+    assert delivery.attempt_log.get().outcome == AttemptOutcome.RATE_LIMITED
+
+
+def test_uncertain_outcome_found_on_the_network_is_not_resent(make_publication, network):
+    """Timeout after sending: the post exists; find_existing settles it as published."""
+    publication = make_publication()
+    network.script = ["ok-then-lost"]
+    engine.publish_due()
+    delivery = _delivery(publication)
+    assert delivery.status == D.PUBLICADA and delivery.remote_id == "remote-1"
+    outcomes = list(delivery.attempt_log.values_list("outcome", flat=True))
+    assert outcomes == [AttemptOutcome.UNCERTAIN, AttemptOutcome.FOUND]
+    engine.publish_due()
+    assert len(network.posts) == 1
+
+
+def test_uncertain_outcome_absent_on_the_network_is_sent_again(make_publication, network):
+    publication = make_publication()
+    network.script = [ChannelError("Conexión cortada", uncertain=True)]
+    engine.publish_due()
+    delivery = _delivery(publication)
+    assert delivery.status == D.PENDIENTE  # the network confirmed it is not there
+    engine.publish_due()
+    delivery.refresh_from_db()
+    assert delivery.status == D.PUBLICADA and len(network.posts) == 1
+
+
+def test_uncertain_that_cannot_be_checked_waits_for_a_person(
+    make_publication, network, mariana, client
+):
+    publication = make_publication()
+    network.script = ["ok-then-lost"]
+    network.find_error = ChannelError("No se puede consultar", uncertain=True)
+    engine.publish_due()
+    delivery = _delivery(publication)
+    assert delivery.status == D.INCIERTA
+    for _ in range(3):
+        engine.publish_due()
+    assert len(network.posts) == 1  # never retried blindly
+    # Mariana checked the page herself and marks it published with its URL.
+    services.delivery_mark_published(
+        delivery=delivery, user=mariana, url="https://www.facebook.com/111/posts/9"
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == D.PUBLICADA and delivery.settled_by == mariana
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.PUBLICADA
+
+
+def test_unexpected_exception_is_treated_as_uncertain(make_publication, network):
+    publication = make_publication()
+    network.script = [RuntimeError("socket cerrado")]
+    network.find_error = ChannelError("No se puede consultar", uncertain=True)
+    engine.publish_due()
+    assert _delivery(publication).status == D.INCIERTA
+
+
+def _claimed_long_ago(delivery: Delivery) -> None:
+    assert engine.claim(delivery.pk, "dead-worker", timezone.now())
+    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+
+
+def test_worker_killed_mid_delivery(make_publication, network, settings):
+    """A worker claimed the delivery, posted, and died before writing the result.
+    After the stale timeout another worker finds the post and never sends again."""
+    publication = make_publication()
+    delivery = _delivery(publication)
+    _claimed_long_ago(delivery)
+    network.publish(engine.build_post(delivery))  # what the dead worker got through
+    assert engine.publish_due()["tomada_por_otro"] == 0
+    delivery.refresh_from_db()
+    assert delivery.status == D.PUBLICADA and delivery.remote_id == "remote-1"
+    assert len(network.posts) == 1
+
+
+def test_worker_killed_before_the_call_reached_the_network(make_publication, network):
+    publication = make_publication()
+    delivery = _delivery(publication)
+    _claimed_long_ago(delivery)
+    engine.publish_due()  # stale → uncertain → not found → pending → sent
+    engine.publish_due()
+    delivery.refresh_from_db()
+    assert delivery.status == D.PUBLICADA and len(network.posts) == 1
+
+
+def test_recent_claim_is_left_alone(make_publication, network):
+    publication = make_publication()
+    delivery = _delivery(publication)
+    engine.claim(delivery.pk, "busy-worker", timezone.now())
+    engine.publish_due()
+    delivery.refresh_from_db()
+    assert delivery.status == D.ENVIANDO and network.posts == []
+
+
+def test_instagram_without_public_url_is_refused_before_any_call(
+    make_publication, network, settings, accounts
+):
+    from pregon.publishing.models import ChannelAccount, ChannelKind, Variant
+
+    publication = make_publication()
+    settings.PREGON_PUBLIC_URL = ""
+    ig = ChannelAccount.objects.create(name="Instagram", kind=ChannelKind.INSTAGRAM)
+    Variant.objects.filter(publication=publication).update(account=ig)
+    Delivery.objects.filter(variant__publication=publication).update(account=ig)
+    engine.publish_due()
+    delivery = _delivery(publication)
+    assert delivery.status == D.FALLIDA and "PREGON_PUBLIC_URL" in delivery.last_error
+    assert network.posts == []
+
+
+def test_publish_due_command_json(make_publication, network, capsys):
+    make_publication(channels=("facebook", "x", "wordpress"))
+    call_command("publish-due", "--json")
+    import json
+
+    summary = json.loads(capsys.readouterr().out)
+    assert summary == {"due": 3, "publicada": 3}
+
+
+def test_delivery_retry_by_person_after_failure(make_publication, network, mariana):
+    publication = make_publication()
+    network.script = [ChannelError("Rechazado", permanent=True)]
+    engine.publish_due()
+    delivery = _delivery(publication)
+    services.delivery_retry(delivery=delivery, user=mariana)
+    engine.publish_due()
+    delivery.refresh_from_db()
+    assert delivery.status == D.PUBLICADA
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.PUBLICADA
+
+
+@pytest.mark.django_db(transaction=True)
+def test_periodic_job_registered():
+    from pregon.core import periodic
+
+    job = periodic.REGISTRY["publishing.publish_due"]
+    assert job.every == timedelta(minutes=1)
+    assert job.task == "pregon.publishing.tasks.publish_due"
