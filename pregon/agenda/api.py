@@ -1,3 +1,263 @@
-from ninja import Router
+"""Agenda API: activities, iCalendar import, the priority queue and coverage."""
 
-router = Router()
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
+
+from pregon.accounts import access
+from pregon.accounts.models import Area, User
+from pregon.agenda import ics, selectors, services
+from pregon.agenda.models import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    Campaign,
+    CoverageAssignment,
+    CoverageKind,
+)
+
+router = Router(tags=["Agenda"])
+
+
+class ActivityOut(Schema):
+    id: int
+    title: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    all_day: bool
+    place: str
+    area: str
+    type: str
+    with_mayor: bool
+    expected_attendance: int | None
+    is_public: bool
+    public_interest: bool
+    campaign: str | None
+    stream_url: str
+    status: str
+    ical_uid: str
+    priority_score: int
+    tier: str
+    priority_terms: list[dict]
+    priority_override_reason: str
+
+    @staticmethod
+    def resolve_area(obj: Activity) -> str:
+        return obj.area.short_name
+
+    @staticmethod
+    def resolve_campaign(obj: Activity) -> str | None:
+        return obj.campaign.name if obj.campaign else None
+
+
+class ActivityIn(Schema):
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    area: str
+    description: str = ""
+    all_day: bool = False
+    place: str = ""
+    type: ActivityType = ActivityType.EVENTO_PUBLICO
+    with_mayor: bool = False
+    expected_attendance: int | None = None
+    is_public: bool = True
+    public_interest: bool = False
+    campaign: str | None = None
+    stream_url: str = ""
+    status: ActivityStatus = ActivityStatus.PROPUESTA
+
+
+class ActivityPatch(Schema):
+    title: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    area: str | None = None
+    description: str | None = None
+    all_day: bool | None = None
+    place: str | None = None
+    type: ActivityType | None = None
+    with_mayor: bool | None = None
+    expected_attendance: int | None = None
+    is_public: bool | None = None
+    public_interest: bool | None = None
+    stream_url: str | None = None
+    status: ActivityStatus | None = None
+    reason: str = ""
+
+
+class QueueOut(ActivityOut):
+    coverage: str
+    published: bool | None
+
+
+class CoverageOut(Schema):
+    id: int
+    activity_id: int
+    kind: str
+    assignee: str | None
+    status: str
+    notes: str
+
+    @staticmethod
+    def resolve_assignee(obj: CoverageAssignment) -> str | None:
+        return obj.assignee.username if obj.assignee else None
+
+
+class CoverageIn(Schema):
+    kind: CoverageKind
+    assignee: str | None = None
+    notes: str = ""
+
+
+class CoverageResult(Schema):
+    assignment: CoverageOut
+    conflicts: list[CoverageOut]
+
+
+class OverrideIn(Schema):
+    tier: str = ""
+    reason: str
+
+
+def _area(short_name: str) -> Area:
+    area = Area.objects.filter(short_name=short_name).first()
+    if area is None:
+        raise ValidationError({"area": f"No existe el área «{short_name}»."})
+    return area
+
+
+def _campaign(name: str | None) -> Campaign | None:
+    if not name:
+        return None
+    return Campaign.objects.get_or_create(name=name)[0]
+
+
+def _visible(request: HttpRequest, pk: int) -> Activity:
+    return get_object_or_404(selectors.visible_activities(request.auth), pk=pk)
+
+
+@router.get("/activities", response=list[ActivityOut], summary="Actividades")
+def list_activities(
+    request: HttpRequest,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    area: str = "",
+    type: str = "",
+    status: str = "",
+):
+    access.check(request.auth, "agenda.view_activity")
+    qs = selectors.apply_filters(
+        selectors.visible_activities(request.auth), {"area": area, "tipo": type, "estado": status}
+    )
+    if start and end:
+        qs = qs.between(start, end)
+    return qs[:1000]
+
+
+@router.post("/activities", response={201: ActivityOut}, summary="Registrar actividad")
+def create_activity(request: HttpRequest, payload: ActivityIn):
+    access.check(request.auth, "agenda.add_activity")
+    data = payload.dict()
+    data["area"] = _area(data["area"])
+    data["campaign"] = _campaign(data["campaign"])
+    return 201, services.activity_create(user=request.auth, **data)
+
+
+@router.get("/activities/{activity_id}", response=ActivityOut, summary="Una actividad")
+def get_activity(request: HttpRequest, activity_id: int):
+    access.check(request.auth, "agenda.view_activity")
+    return _visible(request, activity_id)
+
+
+@router.patch("/activities/{activity_id}", response=ActivityOut, summary="Modificar actividad")
+def patch_activity(request: HttpRequest, activity_id: int, payload: ActivityPatch):
+    access.check(request.auth, "agenda.change_activity")
+    activity = _visible(request, activity_id)
+    data = payload.dict(exclude_unset=True)
+    reason = data.pop("reason", "")
+    status = data.pop("status", None)
+    if "area" in data:
+        data["area"] = _area(data["area"])
+    if data:
+        activity = services.activity_update(
+            activity=activity, user=request.auth, reason=reason, **data
+        )
+    if status and status != activity.status:
+        activity = services.change_status(activity, status, request.auth, reason)
+    return activity
+
+
+@router.post("/activities/{activity_id}/priority", response=ActivityOut, summary="Ajustar nivel")
+def override(request: HttpRequest, activity_id: int, payload: OverrideIn):
+    access.check(request.auth, "agenda.override_priority")
+    activity = _visible(request, activity_id)
+    return services.override_priority(activity=activity, user=request.auth, **payload.dict())
+
+
+@router.post("/activities/import-ics", summary="Importar un archivo iCalendar")
+def import_activities(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    area: Form[str] = "PRES",
+    dry_run: Form[bool] = False,
+):
+    access.check(request.auth, "agenda.import_ics")
+    target = _area(area)
+    if not access.can_act_for_area(request.auth, target.pk):
+        raise PermissionDenied(services.AREA_DENIED)
+    try:
+        result = ics.import_ics(file.read(), target, request.auth, dry_run=dry_run)
+    except ics.IcsError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    return result.as_dict()
+
+
+@router.get("/priority-queue", response=list[QueueOut], summary="Cola de publicación")
+def priority_queue(request: HttpRequest, days_back: int = 7, days_ahead: int = 30):
+    access.check(request.auth, "agenda.view_priority_queue")
+    rows = list(selectors.priority_queue(request.auth, days_back=days_back, days_ahead=days_ahead))
+    ready = hasattr(Activity, "publications")
+    for row in rows:
+        row.coverage = selectors.coverage_label(row)
+        row.published = bool(row.published_count) if ready else None
+    return rows
+
+
+@router.get("/activities/{activity_id}/coverage", response=list[CoverageOut], summary="Cobertura")
+def list_coverage(request: HttpRequest, activity_id: int):
+    access.check(request.auth, "agenda.view_coverageassignment")
+    return _visible(request, activity_id).coverage.select_related("assignee")
+
+
+@router.post(
+    "/activities/{activity_id}/coverage",
+    response={201: CoverageResult},
+    summary="Asignar cobertura (avisa de traslapes)",
+)
+def assign_coverage(request: HttpRequest, activity_id: int, payload: CoverageIn):
+    access.check(request.auth, "agenda.change_coverageassignment")
+    activity = _visible(request, activity_id)
+    assignee = get_object_or_404(User, username=payload.assignee) if payload.assignee else None
+    assignment, conflicts = services.coverage_assign(
+        activity=activity,
+        kind=payload.kind,
+        assignee=assignee,
+        user=request.auth,
+        notes=payload.notes,
+    )
+    return 201, {"assignment": assignment, "conflicts": conflicts}
+
+
+@router.post(
+    "/coverage/{assignment_id}/covered", response=CoverageOut, summary="Marcar como cubierta"
+)
+def mark_covered(request: HttpRequest, assignment_id: int):
+    access.check(request.auth, "agenda.mark_covered")
+    assignment = get_object_or_404(CoverageAssignment, pk=assignment_id)
+    return services.coverage_mark_covered(assignment=assignment, user=request.auth)

@@ -1,8 +1,41 @@
 from django.apps import AppConfig
 
+READ = ["agenda.view_activity", "agenda.view_campaign", "agenda.view_coverageassignment"]
+REGISTER = [
+    "agenda.add_activity",
+    "agenda.change_activity",
+    "agenda.import_ics",
+    "agenda.request_coverage",
+]
+
 
 class AgendaConfig(AppConfig):
     name = "pregon.agenda"
     verbose_name = "Agenda"
     # Navigation entries: (label, url name, permission or None).
-    nav: tuple = ()
+    nav: tuple = (
+        ("Agenda", "agenda:calendar", "agenda.view_activity"),
+        ("Jerarquización", "agenda:queue", "agenda.view_priority_queue"),
+        ("Cobertura", "agenda:person_week", "agenda.view_coverageassignment"),
+    )
+    role_permissions = {
+        "coordinacion": [
+            *READ,
+            *REGISTER,
+            "agenda.add_campaign",
+            "agenda.change_campaign",
+            "agenda.override_priority",
+            "agenda.view_priority_queue",
+            "agenda.view_priorityruleset",
+            "agenda.change_priorityruleset",
+            "agenda.add_coverageassignment",
+            "agenda.change_coverageassignment",
+            "agenda.mark_covered",
+        ],
+        "presidencia": [*READ, *REGISTER, "agenda.view_priority_queue"],
+        "enlace": [*READ, *REGISTER],
+        "redaccion": [*READ, "agenda.view_priority_queue", "agenda.mark_covered"],
+        "diseno": [*READ, "agenda.mark_covered"],
+        "fotografia": [*READ, "agenda.mark_covered"],
+        "consulta": [*READ, "agenda.view_priority_queue"],
+    }

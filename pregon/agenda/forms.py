@@ -1,0 +1,181 @@
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils import timezone
+
+from pregon.accounts.models import Area, User
+from pregon.accounts.roles import Role
+from pregon.agenda.models import (
+    Activity,
+    ActivityType,
+    CoverageKind,
+    PriorityRule,
+    PriorityRuleSet,
+    Tier,
+)
+
+COVERAGE_ROLES = ("fotografia", "redaccion", "diseno", "coordinacion")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ActivityForm(forms.ModelForm):
+    stream_url = forms.URLField(label="Transmisión en vivo", required=False, assume_scheme="https")
+    reason = forms.CharField(
+        label="Motivo del cambio (si se reprograma)", required=False, widget=forms.TextInput
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "all_day",
+            "place",
+            "latitude",
+            "longitude",
+            "area",
+            "type",
+            "with_mayor",
+            "expected_attendance",
+            "is_public",
+            "public_interest",
+            "campaign",
+            "stream_url",
+        ]
+        widgets = {
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M"]
+        self.fields["ends_at"].input_formats = ["%Y-%m-%dT%H:%M"]
+        self.fields["area"].queryset = areas_for(user)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
+            self.add_error("ends_at", "El fin no puede ser anterior al inicio.")
+        return data
+
+
+def areas_for(user):
+    from pregon.accounts import access
+
+    qs = Area.objects.order_by("name")
+    return access.scope_to_area(user, qs, field="pk") if user else qs
+
+
+class QuickActivityForm(forms.Form):
+    """Quick creation from the calendar: title, day and hours."""
+
+    title = forms.CharField(label="Título", max_length=300)
+    day = forms.DateField(label="Día", widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.TimeField(label="Inicio", widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label="Fin", widget=forms.TimeInput(attrs={"type": "time"}))
+    area = forms.ModelChoiceField(label="Área", queryset=Area.objects.none())
+    type = forms.ChoiceField(label="Tipo", choices=ActivityType.choices)
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas_for(user)
+        if user and user.area_id:
+            self.fields["area"].initial = user.area_id
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] <= data["start"]:
+            self.add_error("end", "La hora de fin debe ser posterior a la de inicio.")
+        return data
+
+    def activity_fields(self) -> dict:
+        data = self.cleaned_data
+        starts = timezone.make_aware(datetime.combine(data["day"], data["start"]))
+        ends = timezone.make_aware(datetime.combine(data["day"], data["end"]))
+        return {
+            "title": data["title"],
+            "starts_at": starts,
+            "ends_at": ends,
+            "area": data["area"],
+            "type": data["type"],
+        }
+
+
+def default_quick_initial(day) -> dict:
+    return {"day": day, "start": time(10, 0), "end": time(11, 0)}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Archivo .ics")
+    area = forms.ModelChoiceField(label="Área de las actividades", queryset=Area.objects.none())
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas_for(user)
+
+
+class OverrideForm(forms.Form):
+    tier = forms.ChoiceField(
+        label="Nivel",
+        choices=[("", "Sin ajuste (usar el calculado)"), *Tier.choices],
+        required=False,
+    )
+    reason = forms.CharField(label="Motivo", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RuleSetForm(forms.ModelForm):
+    class Meta:
+        model = PriorityRuleSet
+        fields = ["name", "tier_a_min", "tier_b_min"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if (data.get("tier_a_min") or 0) < (data.get("tier_b_min") or 0):
+            self.add_error("tier_a_min", "El mínimo de A debe ser mayor o igual que el de B.")
+        return data
+
+
+RuleFormSet = inlineformset_factory(
+    PriorityRuleSet,
+    PriorityRule,
+    fields=["criterion", "value", "points"],
+    extra=2,
+    can_delete=True,
+)
+
+
+class AssignForm(forms.Form):
+    kind = forms.ChoiceField(label="Tipo de cobertura", choices=CoverageKind.choices)
+    assignee = forms.ModelChoiceField(
+        label="Responsable", queryset=User.objects.none(), required=False
+    )
+    notes = forms.CharField(label="Notas", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = coverage_people()
+
+
+class CoveredForm(forms.Form):
+    notes = forms.CharField(
+        label="Material entregado (notas)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def coverage_people():
+    """People who cover events: the communication team's production roles."""
+    labels = [Role(r).label for r in COVERAGE_ROLES]
+    return (
+        User.objects.filter(is_active=True, groups__name__in=labels)
+        .distinct()
+        .order_by("first_name", "username")
+    )
+
+
+def week_start(day) -> object:
+    return day - timedelta(days=day.weekday())

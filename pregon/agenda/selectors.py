@@ -1,0 +1,177 @@
+"""Reads: what each person may see, calendar ranges, the publication queue, weeks."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils import timezone
+
+from pregon.accounts import access
+from pregon.agenda.models import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    CoverageAssignment,
+    CoverageStatus,
+)
+
+VIEWS = ("mes", "semana", "lista", "dia")
+FILTERS = {"area": "area__short_name", "tipo": "type", "estado": "status"}
+
+
+def visible_activities(user) -> QuerySet:
+    qs = Activity.objects.select_related("area", "campaign")
+    return access.scope_to_area(user, qs)
+
+
+def apply_filters(qs: QuerySet, params) -> QuerySet:
+    for param, lookup in FILTERS.items():
+        value = (params.get(param) or "").strip()
+        if value:
+            qs = qs.filter(**{lookup: value})
+    return qs
+
+
+def parse_day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+@dataclass
+class Period:
+    view: str
+    first: date  # first day shown
+    last: date  # last day shown (inclusive)
+    anchor: date
+    previous: date
+    next: date
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        return _midnight(self.first), _midnight(self.last + timedelta(days=1))
+
+    @property
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+
+def period_for(view: str, anchor: date) -> Period:
+    if view == "dia":
+        return Period(view, anchor, anchor, anchor, anchor - timedelta(1), anchor + timedelta(1))
+    if view == "semana":
+        monday = anchor - timedelta(days=anchor.weekday())
+        return Period(
+            view,
+            monday,
+            monday + timedelta(6),
+            anchor,
+            monday - timedelta(7),
+            monday + timedelta(7),
+        )
+    first_of_month = anchor.replace(day=1)
+    next_month = (first_of_month + timedelta(days=32)).replace(day=1)
+    previous_month = (first_of_month - timedelta(days=1)).replace(day=1)
+    if view == "lista":
+        return Period(
+            view, first_of_month, next_month - timedelta(1), anchor, previous_month, next_month
+        )
+    # Month grid: whole weeks, Monday first.
+    first = first_of_month - timedelta(days=first_of_month.weekday())
+    last_day = next_month - timedelta(1)
+    last = last_day + timedelta(days=6 - last_day.weekday())
+    return Period("mes", first, last, anchor, previous_month, next_month)
+
+
+def by_day(activities, period: Period) -> dict[date, list[Activity]]:
+    days: dict[date, list[Activity]] = {day: [] for day in period.days}
+    for activity in activities:
+        day = timezone.localtime(activity.starts_at).date()
+        end = timezone.localtime(activity.ends_at).date()
+        if activity.all_day and end > day:
+            end -= timedelta(days=1)  # DTEND of an all-day event is exclusive
+        while day <= end:
+            if day in days:
+                days[day].append(activity)
+            day += timedelta(days=1)
+    return days
+
+
+def effective_tier_expression():
+    return Coalesce(NullIf("priority_override", Value("")), "priority_tier")
+
+
+def _published_annotation():
+    if hasattr(Activity, "publications"):
+        return Count("publications", filter=Q(publications__status="publicada"), distinct=True)
+    return Value(0)
+
+
+def priority_queue(user, now: datetime | None = None, days_back: int = 7, days_ahead: int = 30):
+    """Upcoming and recently held activities, by tier then date, with coverage and
+    publication state."""
+    now = now or timezone.now()
+    qs = (
+        visible_activities(user)
+        .active()
+        .between(now - timedelta(days=days_back), now + timedelta(days=days_ahead))
+        .annotate(
+            effective_tier=effective_tier_expression(),
+            coverage_total=Count(
+                "coverage", filter=~Q(coverage__status=CoverageStatus.CANCELADA), distinct=True
+            ),
+            coverage_done=Count(
+                "coverage", filter=Q(coverage__status=CoverageStatus.CUBIERTA), distinct=True
+            ),
+            coverage_unassigned=Count(
+                "coverage", filter=Q(coverage__status=CoverageStatus.PLANEADA), distinct=True
+            ),
+            published_count=_published_annotation(),
+        )
+        .order_by("effective_tier", "starts_at")
+    )
+    return qs
+
+
+def coverage_label(activity) -> str:
+    total = getattr(activity, "coverage_total", None)
+    if total is None:
+        return ""
+    if total == 0:
+        return "Sin cobertura"
+    if activity.coverage_done == total:
+        return "Cubierta"
+    if activity.coverage_unassigned:
+        return f"Por asignar ({activity.coverage_unassigned} de {total})"
+    return f"Asignada ({activity.coverage_done} de {total} cubiertas)"
+
+
+def person_assignments(person, first: date, last: date) -> QuerySet:
+    start, end = _midnight(first), _midnight(last + timedelta(days=1))
+    return (
+        CoverageAssignment.objects.select_related("activity", "activity__area", "assignee")
+        .filter(assignee=person, activity__starts_at__lt=end, activity__ends_at__gt=start)
+        .exclude(status=CoverageStatus.CANCELADA)
+        .order_by("activity__starts_at")
+    )
+
+
+def today_activities(user) -> QuerySet:
+    today = timezone.localdate()
+    return (
+        visible_activities(user).active().between(_midnight(today), _midnight(today + timedelta(1)))
+    )
+
+
+def type_choices() -> list:
+    return ActivityType.choices
+
+
+def status_choices() -> list:
+    return ActivityStatus.choices
