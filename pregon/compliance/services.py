@@ -5,7 +5,7 @@ from datetime import datetime
 from django.db import models, transaction
 
 from pregon.compliance.models import ComplianceEvent, EventKind
-from pregon.compliance.verdict import Verdict
+from pregon.compliance.verdict import BLOCK, OK, Verdict
 from pregon.core.audit import log_action
 
 
@@ -51,21 +51,17 @@ def record_verdict(
     item_date: datetime | None = None,
     overridden: bool = False,
 ) -> list[ComplianceEvent]:
-    """One event per rule that blocked or flagged (or "overridden" when a person
-    with authority went ahead anyway), plus one for an exemption used."""
-    kind = EventKind.BLOCKED if verdict.blocked else EventKind.FLAGGED
-    if overridden:
-        kind = EventKind.OVERRIDDEN
-    pairs = list(zip(verdict.rules, verdict.messages, strict=False))
+    """One event per rule that blocked or flagged ("overridden" instead when a
+    person with authority went ahead anyway), plus one per exemption used."""
     events = []
     with transaction.atomic():
-        for rule, message in pairs:
-            this_kind = EventKind.EXEMPTED if rule == "veda_exenta" else kind
-            if this_kind != EventKind.EXEMPTED and verdict.severity == "ok":
+        for rule, level, message in verdict.entries():
+            kind = _event_kind(rule, level, overridden)
+            if kind is None:
                 continue
             events.append(
                 record_event(
-                    this_kind,
+                    kind,
                     app_label=app_label,
                     object_id=object_id,
                     object_label=object_label,
@@ -76,6 +72,14 @@ def record_verdict(
                 )
             )
     return events
+
+
+def _event_kind(rule: str, level: str, overridden: bool) -> str | None:
+    if level == OK:
+        return EventKind.EXEMPTED if rule == "veda_exenta" else None
+    if overridden:
+        return EventKind.OVERRIDDEN
+    return EventKind.BLOCKED if level == BLOCK else EventKind.FLAGGED
 
 
 def save_rule(obj: models.Model, *, user, created: bool) -> models.Model:

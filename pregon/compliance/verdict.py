@@ -33,6 +33,12 @@ class Verdict:
     until: date | None = None  # first day the item may go out
     exemption_reason: str = ""
     matches: tuple[Match, ...] = field(default=())
+    levels: tuple[str, ...] = ()  # the severity of each message, same order
+
+    def entries(self) -> list[tuple[str, str, str]]:
+        """(rule, severity, message) for each message this verdict carries."""
+        levels = self.levels or (self.severity,) * len(self.messages)
+        return list(zip(self.rules, levels, self.messages, strict=False))
 
     @property
     def allowed(self) -> bool:
@@ -73,15 +79,17 @@ class Verdict:
 
 
 def ok(message: str = "", rule: str = "", **extra) -> Verdict:
-    return Verdict(OK, (message,) if message else (), (rule,) if message else (), **extra)
+    if not message:
+        return Verdict(OK, **extra)
+    return Verdict(OK, (message,), (rule,), levels=(OK,), **extra)
 
 
 def flag(message: str, rule: str, **extra) -> Verdict:
-    return Verdict(FLAG, (message,), (rule,), **extra)
+    return Verdict(FLAG, (message,), (rule,), levels=(FLAG,), **extra)
 
 
 def block(message: str, rule: str, **extra) -> Verdict:
-    return Verdict(BLOCK, (message,), (rule,), **extra)
+    return Verdict(BLOCK, (message,), (rule,), levels=(BLOCK,), **extra)
 
 
 def combine(*verdicts: Verdict) -> Verdict:
@@ -98,4 +106,5 @@ def combine(*verdicts: Verdict) -> Verdict:
         until=max(untils) if untils else None,
         exemption_reason=" ".join(v.exemption_reason for v in verdicts if v.exemption_reason),
         matches=tuple(m for v in verdicts for m in v.matches),
+        levels=tuple(level for v in verdicts for _, level, _ in v.entries()),
     )

@@ -116,3 +116,18 @@ def test_home_shows_the_veda_in_force(client, mariana, pedro):
     client.force_login(mariana)
     page = client.get("/").content.decode()
     assert "Veda electoral en curso: Veda en curso" in page and "Bacheo Norte" in page
+
+
+def test_record_verdict_keeps_each_rule_severity(veda_2023, mayor):
+    from pregon.compliance.rules import check_publication, check_video_captions
+    from pregon.compliance.verdict import combine
+
+    verdict = combine(
+        check_publication("salud", mx(2023, 5, 10), "Laura Amalia vacunó", True),
+        check_video_captions(False, "Sin diálogos"),
+    )
+    events = record_verdict(verdict, app_label="publishing", object_id=5, object_label="Z")
+    assert [(e.rule, e.kind) for e in events] == [
+        ("veda_exenta", "exempted"),
+        ("promocion_personal", "blocked"),
+    ]
