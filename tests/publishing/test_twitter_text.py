@@ -1,5 +1,6 @@
 """The official twitter-text conformance cases (tests/publishing/data, Apache-2.0)."""
 
+import json
 from functools import cache
 from pathlib import Path
 
@@ -77,3 +78,13 @@ def test_spanish_text_with_a_link_counts_the_link_as_23() -> None:
         twitter_text.weighted_length(text)
         == len("Inauguramos la clínica en San Mateo ") + 2 + 1 + 23
     )
+
+
+@pytest.mark.parametrize(
+    ("file_name", "config"),
+    [("v2.json", twitter_text.CONFIG_V2), ("v3.json", twitter_text.CONFIG_V3)],
+)
+def test_configs_match_the_official_files(file_name: str, config: dict) -> None:
+    official = json.loads((DATA / file_name).read_text(encoding="utf-8"))
+    official.pop("version")
+    assert {"emojiParsingEnabled": False, **official} == config

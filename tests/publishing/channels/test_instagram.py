@@ -103,3 +103,25 @@ def test_expired_token_asks_for_reconnection(graph, instagram_account, photo):
 
 def test_connection_names_the_account(graph, instagram_account):
     assert instagram(instagram_account).test_connection() == "Instagram @chapultepec.gob (178)"
+
+
+def test_meta_downloads_the_public_image(graph, instagram_account, photo, jpeg):
+    # A second fake plays Pregón's public media link; the fake Graph fetches from it.
+    from tests.publishing.fakes import Answer, FakeServer
+
+    class PublicLinks(FakeServer):
+        def route(self, request):
+            if request.path == "/m/firmado":
+                return Answer(200, jpeg.read_bytes(), {"Content-Type": "image/jpeg"})
+            return Answer(404, "caducado")
+
+    graph.fetch_images = True
+    with PublicLinks() as links:
+        ok = replace(photo, public_url=f"{links.url}/m/firmado")
+        instagram(instagram_account).publish(OutgoingPost(CAPTION, media=[ok]))
+        expired = replace(photo, public_url=f"{links.url}/m/caducado")
+        with pytest.raises(ChannelError) as caught:
+            instagram(instagram_account).publish(OutgoingPost("Otro", media=[expired]))
+    assert caught.value.permanent and "download" in caught.value.message
+    assert [status for _, status, _ in graph.fetched] == [200, 404]
+    assert len(graph.media) == 1

@@ -10,6 +10,7 @@
     graph.container_polls = 2                  # IN_PROGRESS twice, then FINISHED
     graph.container_error = True               # containers end in ERROR
     graph.quota_usage = 100                    # content_publishing_limit is used up
+    graph.fetch_images = True                  # download each image_url, as Meta does
     graph.posts / graph.photos / graph.media   # what was published
     graph.stop()
 
@@ -19,6 +20,8 @@ answers 506 "Duplicate status message", as Pages do.
 """
 
 import json
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime, timedelta
 
 from tests.publishing.fakes.server import Answer, FakeServer, Recorded
@@ -58,6 +61,8 @@ class GraphFake(FakeServer):
         self.container_error = False
         self.quota_usage = 0
         self.quota_total = 100
+        self.fetch_images = False
+        self.fetched: list[tuple[str, int, str]] = []  # (url, status, content type)
 
     # Set-up and knobs ------------------------------------------------------
     def add_page(self, page_id: str, name: str, token: str) -> None:
@@ -198,11 +203,25 @@ class GraphFake(FakeServer):
                 return graph_error(400, 100, "(#100) The carousel children are invalid")
         elif not params.get("image_url", "").startswith(("http://", "https://")):
             return graph_error(400, 9004, "Only photo or video can be accepted as media type.")
+        elif self.fetch_images and not self._download(params["image_url"]):
+            return graph_error(400, 9004, "Media download has failed.", subcode=2207052)
         if len(params.get("caption", "")) > 2200:
             return graph_error(400, 100, "(#100) The caption is too long")
         container_id = self.next_id()
         self.containers[container_id] = {"user": user_id, "params": params, "polls": 0}
         return Answer(200, {"id": container_id})
+
+    def _download(self, url: str) -> bool:
+        """Meta fetches the image itself and accepts only a JPEG it can read."""
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                kind = response.headers.get("Content-Type", "")
+                body = response.read()
+                self.fetched.append((url, response.status, kind))
+        except (urllib.error.URLError, TimeoutError) as exc:
+            self.fetched.append((url, getattr(exc, "code", 0), ""))
+            return False
+        return kind.startswith("image/jpeg") and body[:3] == b"\xff\xd8\xff"
 
     def _container_status(self, container_id: str) -> Answer:
         container = self.containers[container_id]

@@ -209,9 +209,9 @@ class FakeServer:
             content_type = "text/plain; charset=UTF-8"
         try:
             handler.send_response(answer.status)
-            handler.send_header("Content-Type", content_type)
-            handler.send_header("Content-Length", str(len(data)))
-            for name, value in answer.headers.items():
+            headers = {"Content-Type": content_type, **answer.headers}
+            headers["Content-Length"] = str(len(data))
+            for name, value in headers.items():
                 handler.send_header(name, value)
             handler.end_headers()
             handler.wfile.write(data)
