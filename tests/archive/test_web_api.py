@@ -1,0 +1,110 @@
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from pregon.archive.models import Asset, Clipping, IngestItem
+
+
+@pytest.fixture
+def fotografo(person):
+    return person("lucia", "fotografia", area="COMSOC")
+
+
+def logged(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_queue_processes_and_rejects_one_by_one(fotografo, data):
+    client = logged(fotografo)
+    good = SimpleUploadedFile("evento.jpg", (data / "exiftool" / "GPS.jpg").read_bytes())
+    bad = SimpleUploadedFile("roto.jpg", b"%PDF-1.5 no es foto")
+    for f in (good, bad):
+        response = client.post("/archivo/subir/archivo/", {"archivo": f, "lote": "L1"})
+        assert response.status_code == 200
+    status = client.get("/archivo/subir/estado/", {"lote": "L1"}).json()["archivos"]
+    assert [s["estado"] for s in status] == ["listo", "rechazado"]
+    assert "PDF" in status[1]["mensaje"]
+    asset = Asset.objects.get()
+    assert status[0]["archivo"] == asset.pk and asset.created_by == fotografo
+    # Staged copies are removed after processing.
+    assert all(not i.staged for i in IngestItem.objects.all())
+    # Same photo again: refused as a duplicate pointing to the first.
+    again = SimpleUploadedFile("copia.jpg", (data / "exiftool" / "GPS.jpg").read_bytes())
+    client.post("/archivo/subir/archivo/", {"archivo": again, "lote": "L2"})
+    dup = client.get("/archivo/subir/estado/", {"lote": "L2"}).json()["archivos"][0]
+    assert dup["estado"] == "rechazado" and dup["duplicado_de"] == asset.pk
+
+
+def test_pages_and_permissions(fotografo, person, data, ingest):
+    asset = ingest(data / "exiftool" / "IPTC.jpg", area=fotografo.area)
+    client = logged(fotografo)
+    page = client.get("/archivo/", {"q": "witty"})
+    assert page.status_code == 200 and "Test IPTC picture" in page.content.decode()
+    detail = client.get(f"/archivo/{asset.pk}/").content.decode()
+    assert "My Credit" in detail and asset.sha256 in detail
+    assert client.get(f"/archivo/{asset.pk}/miniatura.jpg")["Content-Type"] == "image/jpeg"
+    response = client.post(
+        f"/archivo/{asset.pk}/",
+        {"title": "Arranque de obra", "caption": "Inauguración", "rights": "libre",
+         "contains_minors": "on", "minors_consent": "on", "minors_consent_record": ""},
+    )  # fmt: skip
+    assert "consentimiento" in response.content.decode()  # consent needs a record
+    anon = Client().get("/archivo/")
+    assert anon.status_code == 302
+    enlace = person("ricardo", "enlace", area="OPDU")
+    assert logged(enlace).get(f"/archivo/{asset.pk}/").status_code == 404  # other area
+
+
+def test_api_upload_and_search(api_client, fotografo, data, settings):
+    client = api_client(fotografo)
+    with open(data / "exiftool" / "XMP.jpg", "rb") as fh:
+        response = client.post("/api/v1/archive/uploads", {"archivo": fh})
+    assert response.status_code == 202, response.content
+    body = response.json()
+    # ImmediateBackend: on_commit runs at the end of the request outside tests' atomic block.
+    from pregon.archive.services import process_ingest_item
+
+    process_ingest_item(body["id"])
+    status = client.get(f"/api/v1/archive/uploads/{body['id']}").json()
+    assert status["estado"] == "listo"
+    asset = client.get(f"/api/v1/archive/assets/{status['archivo']}").json()
+    assert asset["camera"] == "FUJIFILM FinePix2400Zoom" and asset["keywords"]
+    found = client.get("/api/v1/search", {"q": "witty caption", "kind": "foto"}).json()
+    assert found["total"] == 1 and found["resultados"][0]["id"] == asset["id"]
+    assert found["facetas"]["kind"] == [["foto", 1]]
+    assert api_client(None).get("/api/v1/search", {"q": "x"}).status_code == 401
+
+
+def test_synthesis_html_and_pdf(mariana):
+    day = dt.date(2026, 3, 2)
+    for outlet, media, tone in [
+        ("El Sol de Toluca", "impreso", "positivo"),
+        ("Radio Mexiquense", "radio", "negativo"),
+        ("Portal Chapultepec", "digital", "neutro"),
+    ]:
+        Clipping.objects.create(
+            outlet=outlet, media_type=media, tone=tone, date=day, headline=f"Nota de {outlet}"
+        )
+    client = logged(mariana)
+    html = client.get("/archivo/sintesis/", {"fecha": "2026-03-02"}).content.decode()
+    assert "3 notas" in html and "Radio" in html and "Positivo: 1" in html
+    assert html.index("Impreso") < html.index("Radio") < html.index("Digital")
+    pdf = client.get("/archivo/sintesis.pdf", {"fecha": "2026-03-02"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_clipping_form_indexes_for_search(mariana):
+    client = logged(mariana)
+    response = client.post(
+        "/archivo/hemeroteca/",
+        {"date": "2026-03-03", "outlet": "Milenio", "media_type": "digital",
+         "headline": "Atienden inundaciones en San Mateo", "tone": "neutro"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    page = client.get("/archivo/", {"q": "inundación"}).content.decode()
+    assert "Atienden inundaciones en San Mateo" in page
