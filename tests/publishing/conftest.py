@@ -1,6 +1,8 @@
 """Publishing fixtures: channel accounts, a scriptable in-process channel for engine
 tests, and a factory for publications at any step of the workflow."""
 
+import io
+import json
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -120,3 +122,69 @@ def make_publication(db, accounts, jorge, mariana):
         return publication
 
     return make
+
+
+WP_PASSWORD = "abcd EFGH 1234 ijkl MNOP 5678"
+
+
+@dataclass
+class Networks:
+    graph: object
+    x: object
+    wp: object
+    accounts: dict
+
+
+@pytest.fixture
+def networks(transactional_db, settings):
+    """The four real connectors, each against its fake server on 127.0.0.1."""
+    from pregon.publishing.models import ChannelAccount, ChannelKind
+    from tests.publishing.fakes import GraphFake, WordPressFake, XFake
+
+    settings.PREGON_CHANNEL_TIMEOUT = 2
+    with GraphFake() as graph, XFake() as x, WordPressFake() as wp:
+        graph.add_page("111", "H. Ayuntamiento de Chapultepec", token="page-token")
+        graph.add_instagram("178", "lauraamaliag", token="ig-token")
+        graph.fetch_images = True
+        x.add_user("42", "Lauramaliagm", access_token="at-1", refresh_token="rt-1")
+        wp.add_user("comunicacion", WP_PASSWORD)
+        specs = {
+            "facebook": (
+                ChannelKind.FACEBOOK_PAGE,
+                "111",
+                graph.url,
+                {"access_token": "page-token"},
+            ),
+            "instagram": (ChannelKind.INSTAGRAM, "178", graph.url, {"access_token": "ig-token"}),
+            "x": (
+                ChannelKind.X,
+                "42",
+                x.url,
+                {"access_token": "at-1", "refresh_token": "rt-1", "client_id": "pregon"},
+            ),
+            "wordpress": (
+                ChannelKind.WORDPRESS,
+                "",
+                wp.url,
+                {"username": "comunicacion", "application_password": WP_PASSWORD},
+            ),
+        }
+        accounts = {
+            key: ChannelAccount.objects.create(
+                name=f"Fake {key}",
+                kind=kind,
+                external_id=ext,
+                base_url=url,
+                credentials=json.dumps(creds),
+            )
+            for key, (kind, ext, url, creds) in specs.items()
+        }
+        yield Networks(graph, x, wp, accounts)
+
+
+def jpeg_bytes(width: int = 1080, height: int = 1350) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (width, height), (20, 80, 140)).save(buf, "JPEG", quality=85)
+    return buf.getvalue()

@@ -1,0 +1,125 @@
+"""The engine with the real connectors against fake Facebook, Instagram, X and
+WordPress servers: published once with remote ids, uncertain outcomes settled by
+asking the network, never posted twice."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from pregon.publishing import engine, services
+from pregon.publishing.models import Delivery, DeliveryStatus, PublicationStatus
+from tests.publishing.conftest import jpeg_bytes
+
+D = DeliveryStatus
+TEXT = "Feria de la salud en el jardín municipal este sábado #Chapultepec"
+
+
+@pytest.fixture
+def publish(networks, jorge, mariana, settings, live_server):
+    settings.PREGON_PUBLIC_URL = live_server.url
+
+    def make(*keys: str, image: bool = False):
+        publication = services.publication_create(
+            author=jorge, title="Feria de la salud", text=TEXT, category="salud"
+        )
+        media_ids = []
+        if image:
+            upload = SimpleUploadedFile("feria.jpg", jpeg_bytes(), content_type="image/jpeg")
+            media = services.media_add(
+                publication=publication, upload=upload, alt_text="Módulos de salud", user=jorge
+            )
+            media_ids = [media.pk]
+        variants = {networks.accounts[k].pk: {"text": "", "media": media_ids} for k in keys}
+        services.variants_set(publication=publication, variants=variants, user=jorge)
+        services.publication_submit(publication=publication, user=jorge)
+        services.publication_approve(publication=publication, user=mariana)
+        services.publication_schedule(
+            publication=publication, user=mariana, when=timezone.now() - timedelta(seconds=1)
+        )
+        return publication
+
+    return make
+
+
+def test_published_to_all_four_networks_with_remote_ids(publish, networks, monkeypatch):
+    from pregon.publishing.channels.instagram import InstagramChannel
+
+    monkeypatch.setattr(InstagramChannel, "poll_interval", 0, raising=False)
+    publication = publish("facebook", "instagram", "x", "wordpress", image=True)
+    counts = engine.publish_due()
+    assert counts["publicada"] == 4, counts
+    deliveries = {
+        d.account.kind: d for d in Delivery.objects.filter(variant__publication=publication)
+    }
+    assert deliveries["facebook_page"].remote_id in networks.graph.posts
+    assert deliveries["instagram"].remote_id in networks.graph.media
+    assert all(d.remote_id and d.remote_url for d in deliveries.values())
+    # Meta fetched the image through the signed public link, as a JPEG.
+    [(url, status, kind)] = networks.graph.fetched
+    assert url.startswith(f"{networks_public(publication)}") and status == 200
+    assert kind == "image/jpeg"
+    for delivery in deliveries.values():
+        attempt = delivery.attempt_log.get()
+        assert attempt.calls and attempt.calls[-1]["status"] in (200, 201)
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.PUBLICADA
+
+
+def networks_public(publication) -> str:
+    from django.conf import settings
+
+    return f"{settings.PREGON_PUBLIC_URL}/publicaciones/m/"
+
+
+def test_slow_answer_after_posting_is_settled_not_resent(publish, networks, settings):
+    """Facebook creates the post but answers after our timeout: uncertain, then the
+    page's recent posts show it, so it is published exactly once."""
+    settings.PREGON_CHANNEL_TIMEOUT = 0.5
+    publication = publish("facebook")
+    networks.graph.slow(1.5, path="/feed")
+    engine.publish_due()
+    delivery = Delivery.objects.get(variant__publication=publication)
+    assert delivery.status == D.PUBLICADA
+    assert list(delivery.attempt_log.values_list("outcome", flat=True)) == [
+        "incierto",
+        "encontrada",
+    ]
+    assert len(networks.graph.posts) == 1
+    engine.publish_due()
+    assert len(networks.graph.posts) == 1
+
+
+def test_server_error_is_retried_on_schedule(publish, networks):
+    publication = publish("wordpress")
+    networks.wp.fail(500, times=1)
+    engine.publish_due()
+    delivery = Delivery.objects.get(variant__publication=publication)
+    assert delivery.status in (D.PENDIENTE, D.PUBLICADA)
+    if delivery.status == D.PENDIENTE:
+        Delivery.objects.filter(pk=delivery.pk).update(scheduled_at=timezone.now())
+        engine.publish_due()
+        delivery.refresh_from_db()
+    assert delivery.status == D.PUBLICADA
+    assert delivery.attempt_log.first().http_status == 500
+
+
+def test_expired_facebook_token_needs_reconnection(publish, networks):
+    publication = publish("facebook")
+    networks.graph.expire_token("page-token")
+    engine.publish_due()
+    delivery = Delivery.objects.get(variant__publication=publication)
+    assert delivery.status == D.FALLIDA
+    delivery.account.refresh_from_db()
+    assert delivery.account.state == "reconexion"
+    assert networks.graph.posts == {}
+
+
+def test_x_rate_limit_waits_until_reset(publish, networks):
+    publication = publish("x")
+    networks.x.rate_limit(times=1, reset_in=120)
+    engine.publish_due()
+    delivery = Delivery.objects.get(variant__publication=publication)
+    assert delivery.status == D.PENDIENTE
+    assert delivery.scheduled_at > timezone.now() + timedelta(seconds=60)
