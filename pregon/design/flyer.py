@@ -62,8 +62,8 @@ def flyer_pdf(
         "fonts": {k: v.as_uri() for k, v in FONTS.items()},
     }
     html = render_to_string("design/flyer.html", context)
-    # Imported here: WeasyPrint is heavy and only flyers need it.
+    # Imported here: WeasyPrint is heavy and only flyers need it; its progress log is noise.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML
 
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     return HTML(string=html, base_url=str(FONTS["regular"].parent)).write_pdf()

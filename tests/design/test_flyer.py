@@ -1,0 +1,44 @@
+"""Flyers: letter (and half-letter two-up) PDFs whose QR encodes the chosen URL."""
+
+import re
+from collections import Counter
+
+import pytest
+
+from pregon.design import services
+from pregon.design.flyer import QR_SCALE, flyer_pdf, qr_matrix
+from tests.design.conftest import SHORT
+from tests.design.pdfcheck import images, media_boxes, qr_modules, streams
+
+URL = "https://chapultepec.gob.mx/encuestas/alumbrado-2024"
+
+
+@pytest.fixture
+def kit(db, diseno):
+    return services.brandkit_default(diseno)
+
+
+def qr_in(pdf: bytes) -> list[list[int]]:
+    squares = [(w, g) for w, h, g in images(pdf) if w == h and w % QR_SCALE == 0]
+    assert squares, "the PDF must embed the QR image"
+    width, grey = squares[0]
+    return qr_modules(width, grey, QR_SCALE, border=4)
+
+
+def test_letter_flyer_has_letter_pages_and_a_qr_for_the_url(kit) -> None:
+    pdf = flyer_pdf(template="evento", data=SHORT, url=URL, kit=kit, layout="carta")
+    assert pdf.startswith(b"%PDF")
+    boxes = media_boxes(pdf)
+    assert boxes and all(b[2:] == (612.0, 792.0) for b in boxes)  # 8.5 × 11 in
+    modules = qr_in(pdf)
+    assert modules == [list(row) for row in qr_matrix(URL)]
+    assert modules != [list(row) for row in qr_matrix(URL + "x")]
+
+
+def test_half_letter_two_up_is_a_landscape_letter_sheet_with_two_qrs(kit) -> None:
+    pdf = flyer_pdf(template="aviso", data=SHORT, url=URL, kit=kit, layout="media")
+    assert all(b[2:] == (792.0, 612.0) for b in media_boxes(pdf))
+    assert qr_in(pdf) == [list(row) for row in qr_matrix(URL)]
+    # WeasyPrint embeds an image once and draws it once per copy.
+    drawn = Counter(name for _, data in streams(pdf) for name in re.findall(rb"/(\w+) Do", data))
+    assert drawn and set(drawn.values()) == {2}
