@@ -39,11 +39,17 @@ def _question_result(question: Question, by_response: dict[int, list[str]]) -> d
         "n": n,
         "options": [],
         "texts": [],
+        "text_counts": [],
         "csat": None,
         "nps": None,
     }
     if question.is_text:
         result["texts"] = sorted(v[0] for v in by_response.values())
+        repeated = Counter(text.strip().casefold() for text in result["texts"])
+        first_spelling = {text.strip().casefold(): text for text in reversed(result["texts"])}
+        result["text_counts"] = [
+            {"text": first_spelling[key], "count": count} for key, count in repeated.most_common()
+        ]
         return result
     counts = Counter(value for values in by_response.values() for value in values)
     for value, label in question.options():
@@ -66,7 +72,9 @@ def survey_results(survey: Survey, start: date | None = None, end: date | None =
       start, end the range asked for
       method     how the 95 % intervals were computed (Spanish, for display)
       questions  per question: id, text, kind, n (people who answered it), options
-                 [{value, label, count, n, percent, ci_low, ci_high}], texts [str],
+                 [{value, label, count, n, percent, ci_low, ci_high}], texts [str]
+                 (every text answer), text_counts [{text, count}] (same texts grouped
+                 ignoring case, most frequent first),
                  csat / nps (as below, or None)
       csat       first CSAT question: {score, count, n, percent, ci_low, ci_high}
                  (score = % of 4–5), or None when the survey has no CSAT question

@@ -78,3 +78,15 @@ def test_public_endpoint_applies_the_same_checks(api_client, make_survey):
     assert again.status_code == 400
     assert "ya fue utilizado" in again.json()["errors"]["codigo"]
     assert Survey.objects.get(pk=survey.pk).responses.count() == 1
+
+
+def test_openapi_document_lists_survey_paths(client, db):
+    from openapi_spec_validator import validate
+
+    spec = client.get("/api/v1/openapi.json").json()
+    validate(spec)
+    assert "/api/v1/public/surveys/{slug}/answers" in spec["paths"]
+    assert spec["paths"]["/api/v1/public/surveys/{slug}/answers"]["post"].get("security") in (
+        None,
+        [],
+    )

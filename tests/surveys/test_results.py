@@ -66,3 +66,18 @@ def test_exports_neutralise_formulas(survey, mariana, yesterday):
 
 def test_results_need_permission(survey, ricardo):
     assert client_for(ricardo).get(reverse("surveys:results", args=[survey.pk])).status_code == 403
+
+
+def test_repeated_texts_are_grouped(survey, pedro, yesterday):
+    from pregon.surveys.selectors import survey_results
+
+    for text in ("Más videos", "más videos", "Otra cosa"):
+        store(survey, yesterday, p1="4", p2="8", p3="no", p6=text)
+    comments = next(q for q in survey_results(survey)["questions"] if q["kind"] == "long")
+    assert comments["texts"] == ["Más videos", "Otra cosa", "más videos"]
+    assert comments["text_counts"] == [
+        {"text": "Más videos", "count": 2},
+        {"text": "Otra cosa", "count": 1},
+    ]
+    html = client_for(pedro).get(reverse("surveys:results", args=[survey.pk])).content.decode()
+    assert "× 2" in html
