@@ -137,6 +137,13 @@ def press_room_blackout(now: datetime | None = None) -> ElectoralPeriod | None:
     return blackout_active(now)
 
 
+def press_room_notice(now: datetime | None = None) -> str:
+    """The notice the press room shows during a veda ("" when none applies)."""
+    if press_room_blackout(now) is None:
+        return ""
+    return ComplianceSettings.current().press_room_notice
+
+
 def press_room_hides(category: str, now: datetime | None = None) -> bool:
     """True when the public press room must hide an item of `category` right now."""
     if press_room_blackout(now) is None:

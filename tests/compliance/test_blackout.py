@@ -11,6 +11,7 @@ from pregon.compliance.rules import (
     held_items,
     press_room_blackout,
     press_room_hides,
+    press_room_notice,
 )
 from tests.compliance.conftest import mx
 
@@ -116,6 +117,8 @@ def test_blackout_active_and_press_room_mode(veda_2023):
     assert press_room_hides("obra_publica", mx(2023, 5, 10))
     assert not press_room_hides("salud", mx(2023, 5, 10))
     assert not press_room_hides("obra_publica", mx(2023, 6, 5))
+    assert "veda electoral" in press_room_notice(mx(2023, 5, 10))
+    assert press_room_notice(mx(2023, 6, 5)) == ""
     ComplianceSettings.objects.filter(pk=ComplianceSettings.current().pk).update(
         press_room_blackout_mode=False
     )

@@ -114,3 +114,18 @@ def test_download_views_and_permissions(client, mariana, ricardo):
     assert client.get("/cumplimiento/transparencia/23b/2023/5.csv").status_code == 404
     client.force_login(ricardo)
     assert client.get("/cumplimiento/transparencia/23b/2023/1.csv").status_code == 403
+
+
+def test_command_writes_the_file_and_a_json_summary(tmp_path):
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    expense()
+    out = io.StringIO()
+    target = tmp_path / "f23b.xlsx"
+    call_command("transparency_export", "23b", "2023", "1", "-o", str(target), "--json", stdout=out)
+    assert json.loads(out.getvalue())["rows"] == 1
+    assert load_workbook(target).active["A3"].value == 2023
+    with pytest.raises(CommandError, match="debe ser .csv o .xlsx"):
+        call_command("transparency_export", "23b", "2023", "1", "-o", str(tmp_path / "x.txt"))
