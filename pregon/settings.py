@@ -183,6 +183,8 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Archive: images declaring more pixels than this are refused (decompression bombs).
+PREGON_ARCHIVE_MAX_PIXELS = envint("PREGON_ARCHIVE_MAX_PIXELS", "200000000")
 
 # Cache (login throttling, rate limits): Redis when configured, else one shared on disk.
 REDIS_URL = env("REDIS_URL")
