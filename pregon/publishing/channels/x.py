@@ -146,7 +146,13 @@ class XChannel(Channel):
         }
         secret = credentials.get("client_secret")
         auth = (credentials.get("client_id", ""), secret) if secret else None
-        response = self.http.request("POST", "/2/oauth2/token", data=form, auth=auth, secret=True)
+        try:
+            response = self.http.request(
+                "POST", "/2/oauth2/token", data=form, auth=auth, secret=True
+            )
+        except ChannelError as exc:
+            # Nothing was posted yet: a lost token answer is not an uncertain post.
+            raise ChannelError(f"X: no se pudo renovar el token: {exc.message}") from exc
         if response.status_code != 200:
             raise ChannelError(
                 "X rechazó la renovación del token; hay que volver a conectar la cuenta.",

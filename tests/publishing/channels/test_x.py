@@ -126,3 +126,13 @@ def test_rate_limit_reset_without_header_waits_a_window(xfake, x_account):
     with pytest.raises(ChannelError) as caught:
         channel_for(x_account).publish(OutgoingPost(TEXT))
     assert caught.value.retry_after == 900
+
+
+def test_lost_token_answer_is_transient_not_uncertain(xfake, x_account):
+    xfake.expire_access_token("at-1")
+    xfake.slow(1.5, path="/2/oauth2/token")
+    with pytest.raises(ChannelError) as caught:
+        channel_for(x_account).publish(OutgoingPost(TEXT))
+    error = caught.value
+    assert not (error.uncertain or error.permanent) and "renovar" in error.message
+    assert xfake.tweets == {}
