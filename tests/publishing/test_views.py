@@ -1,0 +1,229 @@
+"""The publishing pages: rendering, permissions, live validation, calendar moves,
+the manual package, channel accounts with write-only credentials, signed media links."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from pregon.core.models import AuditEntry
+from pregon.publishing import media_links, services
+from pregon.publishing.models import ChannelAccount, Delivery, Publication, PublicationStatus
+from tests.publishing.conftest import jpeg_bytes
+
+
+@pytest.fixture
+def as_user(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def test_pages_render_for_coordinacion(as_user, mariana, make_publication):
+    publication = make_publication("programada", channels=("facebook", "manual"))
+    c = as_user(mariana)
+    delivery = Delivery.objects.get(variant__publication=publication, account__kind="manual")
+    urls = [
+        reverse("publishing:list"),
+        reverse("publishing:create"),
+        reverse("publishing:detail", args=[publication.pk]),
+        reverse("publishing:edit", args=[publication.pk]),
+        reverse("publishing:calendar"),
+        reverse("publishing:calendar") + "?vista=semana",
+        reverse("publishing:today"),
+        reverse("publishing:deliveries"),
+        reverse("publishing:package", args=[delivery.pk]),
+        reverse("publishing:accounts"),
+        reverse("publishing:account_create"),
+    ]
+    for url in urls:
+        response = c.get(url)
+        assert response.status_code == 200, url
+    assert "Inauguración del pozo" in c.get(reverse("publishing:today")).content.decode()
+
+
+def test_consulta_reads_but_cannot_write(as_user, pedro, make_publication):
+    publication = make_publication("en_revision")
+    c = as_user(pedro)
+    assert c.get(reverse("publishing:detail", args=[publication.pk])).status_code == 200
+    assert c.get(reverse("publishing:create")).status_code == 403
+    response = c.post(reverse("publishing:action", args=[publication.pk, "aprobar"]))
+    assert response.status_code == 403
+
+
+def test_enlace_sees_only_their_area(as_user, ricardo, make_publication, area_factory):
+    mine = make_publication("borrador")
+    other = make_publication("borrador")
+    Publication.objects.filter(pk=mine.pk).update(area=area_factory("OPDU"))
+    Publication.objects.filter(pk=other.pk).update(area=area_factory("SALUD"))
+    c = as_user(ricardo)
+    assert c.get(reverse("publishing:detail", args=[mine.pk])).status_code == 200
+    assert c.get(reverse("publishing:detail", args=[other.pk])).status_code == 404
+
+
+def test_create_with_variants_from_the_form(as_user, jorge, accounts):
+    c = as_user(jorge)
+    fb, x = accounts["facebook"], accounts["x"]
+    response = c.post(
+        reverse("publishing:create"),
+        {
+            "title": "Bacheo en la colonia Centro",
+            "text": "Continuamos el bacheo en la colonia Centro.",
+            "category": "obra_publica",
+            f"channel_{fb.pk}": "1",
+            f"text_{fb.pk}": "",
+            f"channel_{x.pk}": "1",
+            f"text_{x.pk}": "Bacheo en el Centro 🚧",
+        },
+    )
+    publication = Publication.objects.get(title="Bacheo en la colonia Centro")
+    assert response.status_code == 302
+    variants = {v.account_id: v.text for v in publication.variants.all()}
+    assert variants == {fb.pk: "", x.pk: "Bacheo en el Centro 🚧"}
+    assert publication.author == jorge and publication.status == PublicationStatus.BORRADOR
+
+
+def test_live_validation_reports_x_length(as_user, jorge, accounts):
+    c = as_user(jorge)
+    x = accounts["x"]
+    response = c.post(
+        reverse("publishing:validate"),
+        {"account": x.pk, f"text_{x.pk}": "a" * 300, "text": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and 'role="alert"' in body
+    ok = c.post(reverse("publishing:validate"), {"account": x.pk, f"text_{x.pk}": "Hola"})
+    assert "Cumple las reglas" in ok.content.decode()
+
+
+def test_approve_button_flow(as_user, mariana, make_publication):
+    publication = make_publication("en_revision")
+    c = as_user(mariana)
+    c.post(reverse("publishing:action", args=[publication.pk, "aprobar"]))
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.APROBADA
+    when = (timezone.localtime() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    c.post(reverse("publishing:schedule", args=[publication.pk]), {"when": when})
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.PROGRAMADA
+
+
+def test_calendar_drag_moves_date_keeping_time(as_user, mariana, make_publication):
+    publication = make_publication("programada", minutes=120)
+    before = timezone.localtime(publication.scheduled_at)
+    target = (before + timedelta(days=3)).date()
+    c = as_user(mariana)
+    response = c.post(reverse("publishing:move", args=[publication.pk]), {"fecha": str(target)})
+    assert response.status_code == 200, response.content
+    publication.refresh_from_db()
+    after = timezone.localtime(publication.scheduled_at)
+    assert after.date() == target and after.strftime("%H:%M") == before.strftime("%H:%M")
+    delivery = Delivery.objects.get(variant__publication=publication)
+    assert delivery.scheduled_at == publication.scheduled_at
+    bad = c.post(reverse("publishing:move", args=[publication.pk]), {"fecha": "ayer"})
+    assert bad.status_code == 400 and "Fecha inválida" in bad.json()["error"]
+
+
+def test_manual_mark_published(as_user, mariana, make_publication):
+    publication = make_publication("programada", channels=("manual",))
+    delivery = Delivery.objects.get(variant__publication=publication)
+    c = as_user(mariana)
+    c.post(
+        reverse("publishing:delivery_action", args=[delivery.pk, "marcar"]),
+        {"url": "https://chat.whatsapp.com/lista/123"},
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == "publicada"
+    assert delivery.remote_url == "https://chat.whatsapp.com/lista/123"
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.PUBLICADA
+
+
+def test_credentials_are_write_only_and_masked(as_user, mariana):
+    c = as_user(mariana)
+    secret = "EAAG-super-secreto-123"
+    response = c.post(
+        reverse("publishing:account_create"),
+        {
+            "name": "Facebook nuevo",
+            "kind": "facebook_page",
+            "external_id": "999",
+            "state": "activa",
+            "is_institutional": "on",
+            "credentials_json": json.dumps({"access_token": secret}),
+        },
+    )
+    assert response.status_code == 302
+    account = ChannelAccount.objects.get(name="Facebook nuevo")
+    assert json.loads(account.credentials) == {"access_token": secret}
+    page = c.get(reverse("publishing:account_edit", args=[account.pk])).content.decode()
+    assert secret not in page and "Hay credenciales guardadas" in page
+    # Saving with the field empty keeps them.
+    c.post(
+        reverse("publishing:account_edit", args=[account.pk]),
+        {
+            "name": "Facebook nuevo",
+            "kind": "facebook_page",
+            "state": "activa",
+            "credentials_json": "",
+        },
+    )
+    account.refresh_from_db()
+    assert json.loads(account.credentials) == {"access_token": secret}
+    assert secret not in json.dumps(list(AuditEntry.objects.values_list("data", flat=True)))
+    bad = c.post(
+        reverse("publishing:account_edit", args=[account.pk]),
+        {
+            "name": "Facebook nuevo",
+            "kind": "facebook_page",
+            "state": "activa",
+            "credentials_json": "{mal",
+        },
+    )
+    assert "JSON válido (línea 1" in bad.content.decode()
+
+
+def test_probar_conexion_runs_as_a_task(
+    as_user, mariana, accounts, network, django_capture_on_commit_callbacks
+):
+    c = as_user(mariana)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post(reverse("publishing:account_test", args=[accounts["x"].pk]))
+    assert response.status_code == 302
+    accounts["x"].refresh_from_db()
+    assert accounts["x"].check_ok is True
+    assert accounts["x"].check_message == "Cuenta de prueba conectada"
+
+
+def test_signed_media_link_expires(client, make_publication, jorge, settings):
+    publication = make_publication("borrador")
+    upload = SimpleUploadedFile("a.jpg", jpeg_bytes(400, 400), content_type="image/jpeg")
+    media = services.media_add(publication=publication, upload=upload, user=jorge)
+    settings.PREGON_PUBLIC_URL = "https://pregon.example"
+    url = media_links.public_url(media.pk)
+    path = url.removeprefix("https://pregon.example")
+    response = client.get(path)
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert client.get(path[:-3] + "xyz/").status_code == 404
+    settings.PREGON_PUBLIC_LINK_SECONDS = -1
+    assert client.get(path).status_code == 404
+    with pytest.raises(signing.BadSignature):
+        media_links.unsign("1:abc:def")
+
+
+def test_media_upload_rejects_non_images_through_the_page(as_user, jorge, make_publication):
+    publication = make_publication("borrador")
+    c = as_user(jorge)
+    upload = SimpleUploadedFile("nota.jpg", b"%PDF-1.4 no", content_type="image/jpeg")
+    response = c.post(
+        reverse("publishing:media_add", args=[publication.pk]), {"file": upload}, follow=True
+    )
+    assert "«nota.jpg» no es una imagen válida" in response.content.decode()
+    assert publication.media.count() == 0
