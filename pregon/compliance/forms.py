@@ -11,7 +11,7 @@ from pregon.compliance.models import (
     GovernmentReport,
     PublicServant,
 )
-from pregon.compliance.text import CATEGORY_LABELS
+from pregon.compliance.text import CATEGORY_LABELS, category_slug
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 RFC = re.compile(r"[A-ZÑ&]{3,4}\d{6}[A-Z0-9]{3}")
@@ -32,6 +32,13 @@ class ExemptCategoryForm(forms.ModelForm):
         help_texts = {
             "category": "Clave de la categoría: " + ", ".join(CATEGORY_LABELS) + ".",
         }
+
+    def clean_category(self) -> str:
+        # Normalised before the uniqueness check, so "Salud" clashes with "salud".
+        slug = category_slug(self.cleaned_data.get("category", ""))
+        if not slug:
+            raise forms.ValidationError("Escriba la clave de la categoría, p. ej. salud.")
+        return slug
 
 
 class GovernmentReportForm(forms.ModelForm):

@@ -119,3 +119,20 @@ def test_settings_toggle_press_room_mode(client, mariana):
     client.force_login(mariana)
     client.post("/cumplimiento/ajustes/", {"press_room_notice": "Veda"})
     assert ComplianceSettings.current().press_room_blackout_mode is False
+
+
+def test_exemption_category_is_normalised_and_unique(client, mariana, veda_2023):
+    from pregon.compliance.models import ExemptCategory
+
+    client.force_login(mariana)
+    data = {
+        "category": "Obra Pública",
+        "reason": "Acuerdo de cabildo",
+        "authorization": "AC-1",
+        "is_active": "on",
+    }
+    assert client.post("/cumplimiento/exenciones/nuevo/", data).status_code == 302
+    assert ExemptCategory.objects.filter(category="obra_publica").exists()
+    page = client.post("/cumplimiento/exenciones/nuevo/", {**data, "category": "SALUD"})
+    assert page.status_code == 200 and "Ya existe" in page.content.decode()
+    assert ExemptCategory.objects.count() == 4
