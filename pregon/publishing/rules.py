@@ -71,6 +71,8 @@ def _x(text: str, media: list[MediaInfo]) -> list[str]:
             f"X: el texto mide {parsed.weighted_length} caracteres ponderados; el máximo es 280 "
             "(los enlaces cuentan 23 y los emoji y caracteres asiáticos cuentan 2)."
         )
+    elif not parsed.valid and text.strip():
+        messages.append("X: el texto contiene caracteres no permitidos (U+FFFE, U+FEFF o U+FFFF).")
     if len(media) > X_MAX_IMAGES:
         messages.append(f"X: admite hasta {X_MAX_IMAGES} imágenes; hay {len(media)}.")
     for number, item in enumerate(media, start=1):

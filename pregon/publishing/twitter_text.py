@@ -130,7 +130,7 @@ def _url_without_protocol(match: re.Match) -> UrlEntity | None:
 
 
 def _entities_for(match: re.Match) -> list[UrlEntity]:
-    _, ascii_domain, tco = _url_patterns()
+    _, _, tco = _url_patterns()
     url, protocol, domain = match.group(2), match.group(3), match.group(4)
     if len(protocol or DEFAULT_PROTOCOL) + len(url) > MAX_URL_LENGTH or not _valid_domain(domain):
         return []

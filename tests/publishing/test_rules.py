@@ -19,6 +19,12 @@ def test_x_counts_weighted_characters() -> None:
     assert "282 caracteres ponderados" in message
 
 
+def test_x_refuses_invalid_characters() -> None:
+    assert validate_variant("x", "Hola\ufffe", []) == [
+        "X: el texto contiene caracteres no permitidos (U+FFFE, U+FEFF o U+FFFF)."
+    ]
+
+
 def test_x_counts_a_link_as_23() -> None:
     text = "a" * 256 + " https://chapultepec.gob.mx/" + "x" * 100
     assert validate_variant("x", text, []) == []

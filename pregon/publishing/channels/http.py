@@ -84,7 +84,16 @@ class HttpClient:
         self._record(started, clock, method, url, response.status_code, text, "")
         return response
 
-    def _record(self, started, clock, method, url, status, text, error) -> None:
+    def _record(
+        self,
+        started: datetime,
+        clock: float,
+        method: str,
+        url: str,
+        status: int | None,
+        text: str,
+        error: str,
+    ) -> None:
         if self.on_attempt is None:
             return
         self.on_attempt(
