@@ -70,3 +70,13 @@ def code_rows(survey: Survey, base_url: str) -> list[list]:
 def qr_svg(url: str, scale: int = 4) -> str:
     """An inline SVG QR code (with a title for screen readers)."""
     return segno.make(url, error="m").svg_inline(scale=scale, title=url)
+
+
+def to_pdf(html: str) -> bytes:
+    """Render a self-contained HTML page (inline SVG, inline CSS) to PDF."""
+    import logging
+
+    from weasyprint import HTML  # heavy import: only when a PDF is asked for
+
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    return HTML(string=html).write_pdf()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/codigos/", views.codes, name="codes"),
     path("<int:pk>/codigos.csv", views.codes_csv, name="codes_csv"),
     path("<int:pk>/codigos/hoja/", views.codes_sheet, name="codes_sheet"),
+    path("<int:pk>/codigos/hoja.pdf", views.codes_sheet, {"fmt": "pdf"}, name="codes_sheet_pdf"),
     path("<int:pk>/qr.svg", views.flyer_qr, name="flyer_qr"),
     path("<int:pk>/resultados/", views.results, name="results"),
     path("<int:pk>/resultados.<str:fmt>", views.results_export, name="results_export"),

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
@@ -125,17 +126,21 @@ def codes_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @access.require("surveys.change_survey")
-def codes_sheet(request: HttpRequest, pk: int) -> HttpResponse:
-    """A printable page of cut-out cards, each with its code and a QR to the survey."""
+def codes_sheet(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
+    """A printable page (HTML or PDF) of cut-out cards, each with its code and a QR
+    that opens the survey with the code already filled in."""
     survey = get_object_or_404(Survey, pk=pk)
     base = request.build_absolute_uri(survey.public_path())
     cards = [
         {"code": services.format_code(c.code), "qr": exports.qr_svg(f"{base}?codigo={c.code}", 3)}
         for c in InvitationCode.objects.filter(survey=survey, used=False)
     ]
-    return render(
-        request, "surveys/codes_sheet.html", {"survey": survey, "cards": cards, "base": base}
-    )
+    context = {"survey": survey, "cards": cards, "base": base}
+    if fmt != "pdf":
+        return render(request, "surveys/codes_sheet.html", context)
+    html = render_to_string("surveys/codes_sheet.html", {**context, "pdf": True}, request)
+    log_action(survey, "surveys.codes_exported", user=request.user, data={"format": "pdf"})
+    return _download(exports.to_pdf(html), "application/pdf", f"codigos-{survey.slug}.pdf")
 
 
 @access.require("surveys.view_survey")

@@ -46,3 +46,27 @@ def test_flyer_qr_is_a_valid_svg(survey, pedro):
     assert response["Content-Type"] == "image/svg+xml"
     title = root.find("{http://www.w3.org/2000/svg}title").text
     assert title.endswith(f"/encuestas/r/{survey.slug}/")
+
+
+def test_qr_sheet_as_pdf(survey, mariana):
+    from pregon.surveys.services import codes_generate
+
+    codes_generate(survey=survey, count=4, user=None)
+    response = client_for(mariana).get(reverse("surveys:codes_sheet_pdf", args=[survey.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-") and b"%%EOF" in response.content[-64:]
+    assert b"/Type /Page" in _inflated(response.content)
+
+
+def _inflated(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams (object streams included) decompressed."""
+    import re
+    import zlib
+
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"".join(parts)
