@@ -38,7 +38,8 @@ DEFINITIONS = {
             "growth",
             "Crecimiento de seguidores",
             f"(Seguidores al final del periodo − línea base) ÷ línea base × 100. Línea base del "
-            f"plan: {BASELINE_FOLLOWERS:,} seguidores en enero de 2023.",
+            f"plan: {BASELINE_FOLLOWERS:,} seguidores en enero de 2023, por cuenta (con varias "
+            f"cuentas se suman sus líneas base).",
         ),
         Definition(
             "avg_interactions",

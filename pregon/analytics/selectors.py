@@ -53,6 +53,12 @@ def post_summary(accounts: list[ChannelAccount], start: date, end: date) -> dict
     reach_interactions = sum(p.interactions for p in posts if p.reach)
     series = followers_series(accounts, start, end)
     followers = series[-1][1] if series else None
+    with_followers = {
+        m.account_id
+        for m in AccountMetric.objects.filter(
+            account__in=accounts, date__range=(start, end), followers__isnull=False
+        ).only("account_id")
+    }
     avg = d.average_interactions(total, len(posts))
     low, high = d.LIKES_BAND
     return {
@@ -65,7 +71,9 @@ def post_summary(accounts: list[ChannelAccount], start: date, end: date) -> dict
             d.engagement_rate_by_followers(avg, followers) if avg and followers else None
         ),
         "followers": followers,
-        "growth": d.growth_rate(followers) if followers else None,
+        "growth": d.growth_rate(followers, d.BASELINE_FOLLOWERS * len(with_followers))
+        if followers
+        else None,
     }
 
 

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pregon.analytics import views
 
 app_name = "analytics"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("portal/", views.portal, name="portal"),
+    path("portal/reglas/", views.rules, name="rules"),
+    path("portal/reglas/<int:pk>/eliminar/", views.rule_delete, name="rule_delete"),
+    # Public, for the municipal portal: no login, no cookies.
+    path("contar/", views.count, name="count"),
+    path("contador.js", views.counter_js, name="counter_js"),
+]

@@ -1,0 +1,178 @@
+"""Dashboards (social accounts and portal), purpose rules, and the cookieless counter."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from pregon.accounts import access
+from pregon.analytics import charts, selectors
+from pregon.analytics import definitions as d
+from pregon.analytics.forms import PurposeRuleForm
+from pregon.analytics.models import AccountMetric, PageVisitDay, PurposeRule
+from pregon.analytics.services import purpose_rule_save, reclassify_pages, record_beacon
+from pregon.analytics.weblog import BOT_RE
+from pregon.core.audit import log_action
+
+
+def _year(request: HttpRequest, model) -> int:
+    latest = model.objects.order_by("-date").values_list("date", flat=True).first()
+    default = latest.year if latest else timezone.localdate().year
+    try:
+        return int(request.GET.get("anio", default))
+    except ValueError:
+        return default
+
+
+@access.require("analytics.view_accountmetric")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    year = _year(request, AccountMetric)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    everyone = selectors.measured_accounts()
+    chosen = [a for a in everyone if str(a.pk) == request.GET.get("cuenta")]
+    accounts = chosen or everyone
+    summary = selectors.post_summary(accounts, start, end)
+    context = {
+        "year": year,
+        "years": range(year - 3, year + 2),
+        "accounts": everyone,
+        "chosen": chosen[0] if chosen else None,
+        "summary": summary,
+        "definitions": d.DEFINITIONS,
+        "baseline": d.BASELINE_FOLLOWERS,
+        "band": d.LIKES_BAND,
+        "top_posts": selectors.top_posts(accounts, start, end),
+        "charts": _social_charts(accounts, start, end),
+    }
+    return render(request, "analytics/dashboard.html", context)
+
+
+def _social_charts(accounts: list, start: date, end: date) -> dict:
+    series = {a.name: selectors.followers_series([a], start, end) for a in accounts}
+    series = {name: values for name, values in series.items() if values}
+    monthly_posts: dict[date, list[int]] = {}
+    for post in selectors.posts_in(accounts, start, end).exclude(published_at=None):
+        monthly_posts.setdefault(post.published_at.date().replace(day=1), []).append(post.reactions)
+    per_post = [
+        (charts.MONTHS[m.month - 1], sum(v) / len(v)) for m, v in sorted(monthly_posts.items())
+    ]
+    times = selectors.best_times(accounts, start, end)
+    svg = {
+        "followers": charts.line_chart(
+            series,
+            title="Seguidores por día",
+            baseline=d.BASELINE_FOLLOWERS,
+            baseline_label="Línea base ene 2023",
+        ),
+        "per_post": charts.bar_chart(
+            per_post,
+            title="«Me gusta» promedio por publicación, por mes",
+            band=d.LIKES_BAND,
+            band_label="Rango del plan",
+        ),
+        "days": charts.bar_chart(
+            [(n[:3], v) for n, v, _ in times["days"]], title="Interacciones promedio por día"
+        ),
+        "hours": charts.bar_chart(
+            [(h, v) for h, v, _ in times["hours"]], title="Interacciones promedio por hora"
+        ),
+    }
+    return {key: mark_safe(value) for key, value in svg.items()}  # noqa: S308 - escaped in charts
+
+
+@access.require("analytics.view_pagevisitday")
+def portal(request: HttpRequest) -> HttpResponse:
+    year = _year(request, PageVisitDay)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    visits = selectors.visits_summary(start, end)
+    purposes = selectors.visits_by_purpose(start, end)
+    daily = selectors.monthly(visits["daily_visitors"], how="sum")
+    svg = {
+        "purposes": charts.hbar_chart(purposes, title="Visitas por propósito"),
+        "visitors": charts.bar_chart(
+            [(charts.MONTHS[m.month - 1], v) for m, v in daily],
+            title="Visitantes únicos diarios, suma por mes",
+        ),
+    }
+    context = {
+        "year": year,
+        "years": range(year - 3, year + 2),
+        "visits": visits,
+        "purposes": purposes,
+        "top_pages": selectors.top_pages(start, end),
+        "definitions": d.DEFINITIONS,
+        "charts": {k: mark_safe(v) for k, v in svg.items()},  # noqa: S308 - escaped in charts
+        "can_edit": access.can(request.user, "analytics.change_purposerule"),
+    }
+    return render(request, "analytics/portal.html", context)
+
+
+@access.require("analytics.change_purposerule")
+def rules(request: HttpRequest) -> HttpResponse:
+    form = PurposeRuleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        rule = purpose_rule_save(**form.cleaned_data)
+        changed = reclassify_pages()
+        log_action(rule, "analytics.rule_saved", user=request.user, data=form.cleaned_data)
+        messages.success(request, f"Regla guardada; {changed} páginas reclasificadas.")
+        return redirect("analytics:rules")
+    context = {"form": form, "rules": PurposeRule.objects.all()}
+    return render(request, "analytics/rules.html", context)
+
+
+@require_POST
+@access.require("analytics.delete_purposerule")
+def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = get_object_or_404(PurposeRule, pk=pk)
+    log_action(None, "analytics.rule_deleted", user=request.user, data={"prefix": rule.prefix})
+    rule.delete()
+    reclassify_pages()
+    messages.success(request, "Regla eliminada.")
+    return redirect("analytics:rules")
+
+
+@csrf_exempt
+@require_POST
+def count(request: HttpRequest) -> HttpResponse:
+    """Public, cookieless page counter for the portal. Honours Do Not Track and Global
+    Privacy Control; counts like the log import (daily-salted hash, robots ignored)."""
+    agent = request.headers.get("User-Agent", "")
+    opted_out = request.headers.get("DNT") == "1" or request.headers.get("Sec-GPC") == "1"
+    path = request.POST.get("p", "")
+    if not opted_out and path.startswith("/") and not BOT_RE.search(agent):
+        record_beacon(
+            day=timezone.localdate(),
+            path=path,
+            client=request.META.get("REMOTE_ADDR", ""),
+            agent=agent,
+        )
+    response = HttpResponse(status=204)
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+COUNTER_JS = """/* Pregón: contador de visitas sin cookies. Respeta "No rastrear". */
+(function () {
+  var n = navigator, s = document.currentScript;
+  if (n.doNotTrack === "1" || window.doNotTrack === "1" || n.globalPrivacyControl) return;
+  var url = s.src.replace(/contador\\.js.*$/, "contar/");
+  var body = "p=" + encodeURIComponent(location.pathname);
+  var type = "application/x-www-form-urlencoded";
+  if (n.sendBeacon && n.sendBeacon(url, new Blob([body], {type: type}))) return;
+  var x = new XMLHttpRequest(); x.open("POST", url); x.setRequestHeader("Content-Type", type);
+  x.send(body);
+})();
+"""
+
+
+def counter_js(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(COUNTER_JS, content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

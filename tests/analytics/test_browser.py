@@ -1,0 +1,53 @@
+"""A real browser opens the dashboards with the demo year, and the portal script counts."""
+
+import io
+
+import pytest
+
+from pregon.analytics import demo as analytics_demo
+from pregon.analytics.models import PageVisitDay
+from pregon.publishing import demo as publishing_demo
+
+
+@pytest.fixture
+def demo_year(transactional_db):
+    publishing_demo.load(io.StringIO())
+    analytics_demo.load(io.StringIO())
+
+
+def test_dashboards_show_the_demo_year(demo_year, page, login, mariana):
+    login(mariana)
+    page.get_by_role("link", name="Audiencias").first.click()
+    page.wait_for_url("**/audiencias/")
+    assert page.get_by_role("heading", name="Audiencias: redes sociales").is_visible()
+    assert page.locator("svg.chart").count() == 4
+    assert page.get_by_text("Línea base ene 2023: 6,900").is_visible()
+    page.get_by_label("Cuenta", exact=True).select_option(label="Instagram · @lauraamaliag")
+    page.get_by_role("button", name="Ver").click()
+    page.wait_for_url("**cuenta=*")
+    assert page.get_by_role("heading", name="Resumen 2023 · Instagram · @lauraamaliag").is_visible()
+    assert page.locator("table tbody tr").count() == 10  # top posts
+    page.get_by_role("link", name="Portal web").click()
+    assert page.get_by_role("heading", name="Visitas por propósito").is_visible()
+    assert page.get_by_role("cell", name="/tramites/predial/").is_visible()
+
+
+def test_portal_script_counts_a_page_view(transactional_db, page, live_server):
+    # The portal page is built in place; the script is loaded from our server as the
+    # portal would load it, and reports the page with navigator.sendBeacon.
+    script = f"{live_server.url}/audiencias/contador.js"
+    # Headless Chromium announces itself as "HeadlessChrome", which is (rightly) filtered
+    # as a robot; present the browser as a person's Chromium.
+    page.set_extra_http_headers({"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0"})
+    page.goto(script)
+    seen = []
+    page.on("request", lambda r: seen.append((r.method, r.url)))
+    page.on("console", lambda m: seen.append(m.text))
+    page.set_content(f'<html><body><script src="{script}"></script></body></html>')
+    for _ in range(20):
+        if PageVisitDay.objects.exists():
+            break
+        page.wait_for_timeout(250)
+    assert list(PageVisitDay.objects.values_list("path", "visits")) == [
+        ("/audiencias/contador.js", 1)
+    ], seen
