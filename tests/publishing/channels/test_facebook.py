@@ -129,3 +129,12 @@ def test_connection_names_the_page_and_retries_a_failed_read(graph, facebook_acc
         "Página de Facebook «Gobierno de Chapultepec» (111)"
     )
     assert [a.status for a in attempts] == [500, 200]
+
+
+def test_duplicate_detection_can_be_switched_off_for_benchmarks(graph, facebook_account):
+    graph.detect_duplicates = False
+    channel = channel_for(facebook_account)
+    assert (
+        channel.publish(OutgoingPost(TEXT)).remote_id
+        != channel.publish(OutgoingPost(TEXT)).remote_id
+    )

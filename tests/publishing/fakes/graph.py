@@ -11,6 +11,7 @@
     graph.container_error = True               # containers end in ERROR
     graph.quota_usage = 100                    # content_publishing_limit is used up
     graph.fetch_images = True                  # download each image_url, as Meta does
+    graph.detect_duplicates = False            # accept the same message twice (benchmarks)
     graph.posts / graph.photos / graph.media   # what was published
     graph.stop()
 
@@ -62,6 +63,7 @@ class GraphFake(FakeServer):
         self.quota_usage = 0
         self.quota_total = 100
         self.fetch_images = False
+        self.detect_duplicates = True
         self.fetched: list[tuple[str, int, str]] = []  # (url, status, content type)
 
     # Set-up and knobs ------------------------------------------------------
@@ -157,11 +159,15 @@ class GraphFake(FakeServer):
 
     def _is_duplicate(self, page_id: str, message: str) -> bool:
         recent = _time(datetime.now(UTC) - timedelta(hours=1))
-        return bool(message) and any(
-            post_id.startswith(f"{page_id}_")
-            and post["message"] == message
-            and post["created_time"] >= recent
-            for post_id, post in self.posts.items()
+        return (
+            self.detect_duplicates
+            and bool(message)
+            and any(
+                post_id.startswith(f"{page_id}_")
+                and post["message"] == message
+                and post["created_time"] >= recent
+                for post_id, post in self.posts.items()
+            )
         )
 
     def _attached_photos(self, params: dict) -> list[str] | None:

@@ -7,6 +7,7 @@
     x.revoke_refresh_token("rt-1")          # the refresh fails: reconnect
     x.rate_limit(times=1, reset_in=2)       # 429 with x-rate-limit-reset
     x.media_polls = 1                       # finalize answers "pending" once
+    x.detect_duplicates = False             # accept the same text twice (benchmarks)
     x.tweets / x.uploads                    # what was posted and uploaded
     x.stop()
 
@@ -41,6 +42,7 @@ class XFake(FakeServer):
         self.tweets: dict[str, dict] = {}
         self.uploads: dict[str, dict] = {}
         self.media_polls = 0
+        self.detect_duplicates = True
         self._next_tweet = 1_860_000_000_000_000_000
 
     # Set-up and knobs --------------------------------------------------------
@@ -120,7 +122,9 @@ class XFake(FakeServer):
             )
         if any(self.uploads.get(m, {}).get("state") != "succeeded" for m in media_ids):
             return problem(400, "Invalid Request", "Your media IDs are invalid.")
-        if any(t["text"] == text and t["author_id"] == user_id for t in self.tweets.values()):
+        if self.detect_duplicates and any(
+            t["text"] == text and t["author_id"] == user_id for t in self.tweets.values()
+        ):
             detail = "You are not allowed to create a Tweet with duplicate content."
             return problem(403, "Forbidden", detail)
         self._next_tweet += 1
