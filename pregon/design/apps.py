@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 PIECES = ["design.view_renderedpiece"]
-MAKE = [*PIECES, "design.add_renderedpiece", "design.view_brandkit"]
+MAKE = [*PIECES, "design.add_renderedpiece", "design.view_brandkit", "design.attach_renderedpiece"]
 
 
 class DesignConfig(AppConfig):

@@ -146,6 +146,7 @@ class RenderedPiece(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = "pieza gráfica"
         verbose_name_plural = "piezas gráficas"
+        permissions = [("attach_renderedpiece", "Adjuntar piezas a publicaciones")]
 
     def __str__(self) -> str:
         title = self.data.get("titulo") or self.data.get("cifra") or self.data.get("cita") or ""

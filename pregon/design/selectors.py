@@ -3,6 +3,8 @@
 from django.db.models import QuerySet
 
 from pregon.design.models import BrandKit, RenderedPiece
+from pregon.publishing.models import EDITABLE_STATUSES
+from pregon.publishing.selectors import publications_for
 
 
 def kits_history() -> QuerySet[BrandKit]:
@@ -11,3 +13,8 @@ def kits_history() -> QuerySet[BrandKit]:
 
 def pieces_recent(limit: int = 30) -> QuerySet[RenderedPiece]:
     return RenderedPiece.objects.select_related("kit", "campaign", "activity")[:limit]
+
+
+def attachable_publications(user) -> QuerySet:
+    """Publications this person sees that still accept images, newest first."""
+    return publications_for(user).filter(status__in=EDITABLE_STATUSES).order_by("-pk")

@@ -1,21 +1,27 @@
 """Writes of the design app: brand kit versions, photos, rendered pieces, exports."""
 
 import io
+import logging
 import uuid
 import zipfile
 
 import pyvips
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from PIL import Image, UnidentifiedImageError
 
+from pregon.archive.services import IngestError, asset_ingest
 from pregon.core.audit import log_action
 from pregon.design.models import BrandKit, DesignPhoto, RenderedPiece
 from pregon.design.render import SIZES, Rendered, parse_size, render_piece
 from pregon.design.render.brand import DEFAULT_LOGO_SVG, Brand, is_svg
+from pregon.publishing.models import EDITABLE_STATUSES
+from pregon.publishing.services import media_add
 
+logger = logging.getLogger(__name__)
 MAX_PHOTO_BYTES = 25 * 1024 * 1024
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 KIT_FIELDS = (
@@ -177,8 +183,64 @@ def piece_create(
         f"{template}-{size}-{uuid.uuid4().hex[:8]}.png", ContentFile(rendered.png()), save=False
     )
     piece.save()
+    piece_archive(piece=piece, user=user)
     log_action(piece, "design.piece_rendered", user=user, data={"template": template, "size": size})
     return piece
+
+
+def piece_archive(*, piece: RenderedPiece, user) -> RenderedPiece:
+    """File the piece in the archive (kind "diseno"), linked to its campaign or activity.
+
+    An archive refusal must not lose the designer's work: the piece stays, unlinked,
+    and the reason is logged. An identical PNG already archived is linked, not copied.
+    """
+    piece.image.open("rb")
+    try:
+        asset = asset_ingest(
+            file_path_or_uploaded_file=piece.image,
+            original_name=piece.image.name.rsplit("/")[-1],
+            user=user,
+            activity=piece.activity,
+            campaign=piece.campaign,
+            kind_hint="diseno",
+        )
+    except IngestError as exc:
+        asset = exc.existing
+        if asset is None:
+            logger.warning("Pieza %s no archivada: %s", piece.pk, exc.message)
+    finally:
+        piece.image.close()
+    if asset is not None:
+        if not asset.title:
+            asset.title = str(piece)[:300]
+            asset.save(update_fields=["title"])
+        piece.asset = asset
+        piece.save(update_fields=["asset"])
+    return piece
+
+
+def piece_alt_text(piece: RenderedPiece) -> str:
+    parts = [str(v) for k, v in piece.data.items() if not k.startswith("foco") and v]
+    return " — ".join(parts)[:1000]
+
+
+def piece_attach(*, piece: RenderedPiece, publication, user):
+    """Attach the piece's PNG to a publication as one of its images (one click)."""
+    if publication.status not in EDITABLE_STATUSES:
+        raise DesignError(
+            f"La publicación «{publication.title}» está {publication.get_status_display().lower()}"
+            " y ya no admite imágenes."
+        )
+    with piece.image.open("rb") as fh:
+        upload = SimpleUploadedFile(piece.image.name.rsplit("/")[-1], fh.read(), "image/png")
+    try:
+        media = media_add(
+            publication=publication, upload=upload, alt_text=piece_alt_text(piece), user=user
+        )
+    except ValidationError as exc:
+        raise DesignError(" ".join(exc.messages)) from exc
+    log_action(piece, "design.piece_attached", user=user, data={"publication": publication.pk})
+    return media
 
 
 def pieces_export(

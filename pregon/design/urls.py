@@ -9,6 +9,7 @@ urlpatterns = [
     path("marca/<int:pk>/activar/", views.brand_kit_activate, name="brand_kit_activate"),
     path("fotos/", views.photo_upload, name="photo_upload"),
     path("piezas/", views.pieces, name="pieces"),
+    path("piezas/<int:pk>/adjuntar/", views.piece_attach, name="piece_attach"),
     path("plantillas/<slug:slug>/", views.editor, name="editor"),
     path("plantillas/<slug:slug>/vista-previa/", views.preview, name="preview"),
     path("plantillas/<slug:slug>/vista-previa.png", views.preview_png, name="preview_png"),

@@ -12,10 +12,11 @@ from pregon.accounts import access
 from pregon.design import selectors, services
 from pregon.design.flyer import flyer_pdf
 from pregon.design.forms import BrandKitForm, FlyerForm, PhotoForm, piece_data, piece_form_class
-from pregon.design.models import BrandKit
+from pregon.design.models import BrandKit, RenderedPiece
 from pregon.design.render import TEMPLATES, TemplateSpec, TextDoesNotFit
 
 VIEW, MAKE, BRAND = "design.view_renderedpiece", "design.add_renderedpiece", "design.add_brandkit"
+ATTACH = "design.attach_renderedpiece"
 
 
 def _spec(slug: str) -> TemplateSpec:
@@ -29,7 +30,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "templates": TEMPLATES.values(),
         "kit": BrandKit.objects.active(),
-        "pieces": selectors.pieces_recent(12),
+        **_pieces_context(request, 12),
     }
     return render(request, "design/index.html", context)
 
@@ -190,6 +191,32 @@ def flyer(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+def _pieces_context(request: HttpRequest, limit: int) -> dict:
+    context: dict = {"pieces": selectors.pieces_recent(limit)}
+    if access.can(request.user, ATTACH) and access.can(request.user, "publishing.view_publication"):
+        context["publications"] = selectors.attachable_publications(request.user)[:30]
+    return context
+
+
 @access.require(VIEW)
 def pieces(request: HttpRequest) -> HttpResponse:
-    return render(request, "design/pieces.html", {"pieces": selectors.pieces_recent(60)})
+    return render(request, "design/pieces.html", _pieces_context(request, 60))
+
+
+@require_POST
+@access.require(ATTACH)
+def piece_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: the piece's PNG becomes an image of the chosen publication."""
+    piece = get_object_or_404(RenderedPiece, pk=pk)
+    choices = selectors.attachable_publications(request.user)
+    publication = choices.filter(pk=request.POST.get("publicacion") or 0).first()
+    if publication is None:
+        messages.error(request, "Elija una publicación que todavía admita imágenes.")
+        return redirect("design:pieces")
+    try:
+        services.piece_attach(piece=piece, publication=publication, user=request.user)
+    except services.DesignError as exc:
+        messages.error(request, str(exc))
+        return redirect("design:pieces")
+    messages.success(request, f"Pieza {piece.size} adjunta a «{publication.title}».")
+    return redirect("design:pieces")

@@ -1,0 +1,76 @@
+"""Every rendered piece lands in the archive (kind "diseno") and can be attached to a
+publication in one click."""
+
+import pytest
+from PIL import Image
+
+from pregon.archive.models import Asset, AssetKind
+from pregon.design import services
+from pregon.design.models import RenderedPiece
+from pregon.publishing import services as publishing
+from pregon.publishing.models import PublicationStatus
+from tests.design.conftest import SHORT
+
+
+@pytest.fixture
+def draft(jorge):
+    return publishing.publication_create(
+        author=jorge, title="Campaña antirrábica", text="Vacuna a tu mascota."
+    )
+
+
+def test_rendered_piece_is_archived_as_design_linked_to_its_campaign(db, diseno) -> None:
+    from pregon.agenda.models import Campaign
+
+    campaign = Campaign.objects.create(name="Chapultepec limpio")
+    piece = services.piece_create(
+        template="aviso", data=SHORT, size="1080x1350", user=diseno, campaign=campaign
+    )
+    asset = Asset.objects.get(pk=piece.asset_id)
+    assert asset.kind == AssetKind.DISENO
+    assert asset.campaign == campaign
+    assert (asset.width, asset.height) == (1080, 1350)
+    assert asset.title.startswith("Aviso 1080x1350")
+    again = services.piece_create(template="aviso", data=SHORT, size="1080x1350", user=diseno)
+    assert again.asset_id == asset.pk  # same PNG: linked, not copied
+    assert Asset.objects.count() == 1
+
+
+def test_designer_attaches_the_instagram_size_in_one_click(client, diseno, draft) -> None:
+    piece = services.piece_create(template="aviso", data=SHORT, size="1080x1350", user=diseno)
+    client.force_login(diseno)
+    page = client.get("/diseno/piezas/").content.decode()
+    assert "Campaña antirrábica (Borrador)" in page
+    response = client.post(
+        f"/diseno/piezas/{piece.pk}/adjuntar/", {"publicacion": draft.pk}, follow=True
+    )
+    assert "adjunta a «Campaña antirrábica»" in response.content.decode()
+    media = draft.media.get()
+    assert (media.width, media.height) == (1080, 1350) and media.mime_type == "image/png"
+    assert "Vacunación antirrábica" in media.alt_text
+    with media.file.open("rb") as fh:
+        assert Image.open(fh).size == (1080, 1350)
+
+
+def test_published_or_cancelled_publication_is_refused(client, diseno, draft) -> None:
+    piece = services.piece_create(template="cita", data=SHORT, size="1080x1080", user=diseno)
+    draft.status = PublicationStatus.CANCELADA
+    draft.save()
+    with pytest.raises(services.DesignError, match="ya no admite imágenes"):
+        services.piece_attach(piece=piece, publication=draft, user=diseno)
+    client.force_login(diseno)
+    response = client.post(
+        f"/diseno/piezas/{piece.pk}/adjuntar/", {"publicacion": draft.pk}, follow=True
+    )
+    assert "Elija una publicación que todavía admita imágenes." in response.content.decode()
+    assert not draft.media.exists()
+
+
+def test_consulta_cannot_attach(client, pedro, diseno, draft) -> None:
+    piece = services.piece_create(template="cita", data=SHORT, size="1080x1080", user=diseno)
+    client.force_login(pedro)
+    assert (
+        client.post(f"/diseno/piezas/{piece.pk}/adjuntar/", {"publicacion": draft.pk}).status_code
+        == 403
+    )
+    assert RenderedPiece.objects.count() == 1 and not draft.media.exists()
