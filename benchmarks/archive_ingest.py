@@ -1,0 +1,136 @@
+"""Ingest benchmark: 24-MP JPEGs with EXIF + GPS → SHA-256, metadata, both derivatives, dHash.
+
+Runs Pregón's real `asset_ingest` (files stored, rows written, search indexed) in
+N worker processes against a throw-away SQLite database and media folder, and,
+in the same run, a plain Pillow pipeline doing the same work on the same files.
+
+    .venv/bin/python benchmarks/archive_ingest.py [--photos 24] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import os
+import resource
+import sys
+import tempfile
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def make_photos(folder: Path, count: int) -> list[Path]:
+    """Realistic-ish 6000×4000 camera JPEGs: smooth scene + sensor noise, EXIF and GPS."""
+    import pyvips
+    from PIL import Image
+
+    x = pyvips.Image.xyz(6000, 4000)
+    scene = (x[0] * 0.03).sin() * 60 + (x[1] * 0.02).cos() * 50 + 120
+    noise = pyvips.Image.gaussnoise(6000, 4000, sigma=6)
+    base = (scene + noise).bandjoin([scene * 0.8 + noise, scene * 0.6 + noise]).copy_memory()
+    paths = []
+    for i in range(count):
+        # Each photo differs (exposure shift), so every file has its own hash.
+        rgb = (base + (i % 40)).cast("uchar").copy(interpretation="srgb")
+        exif = Image.Exif()
+        exif[271], exif[272], exif[274] = "Canon", "Canon EOS R6", 1
+        exif[306] = f"2026:03:{1 + i % 28:02d} 10:{i % 60:02d}:00"
+        gps = exif.get_ifd(0x8825)
+        gps.update({1: "N", 2: (19.0, 11.0, 42.5), 3: "W", 4: (99.0, 34.0, 12.0)})
+        blob = exif.tobytes()  # Pillow already adds the APP1 "Exif" header
+        rgb.set_type(pyvips.GValue.blob_type, "exif-data", blob)
+        path = folder / f"IMG_{i:04d}.JPG"
+        rgb.jpegsave(str(path), Q=92)
+        paths.append(path)
+    return paths
+
+
+def _django(db_path: str, media: str) -> None:
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["PREGON_MEDIA_ROOT"] = media
+    os.environ["PREGON_TASKS_BACKEND"] = "immediate"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pregon.settings")
+    import django
+
+    django.setup()
+
+
+def pregon_worker(args) -> tuple[int, int]:
+    paths, db_path, media = args
+    _django(db_path, media)
+    from pregon.archive.services import asset_ingest
+
+    for path in paths:
+        asset_ingest(file_path_or_uploaded_file=path, original_name=Path(path).name)
+    return len(paths), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def pillow_worker(args) -> tuple[int, int]:
+    """The same work with plain Pillow: hash, EXIF/GPS, upright, 1440 + 400 px, dHash."""
+    paths, out = args
+    from PIL import Image, ImageOps
+
+    for path in paths:
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        with Image.open(path) as im:
+            exif = im.getexif()
+            _ = (exif.get(271), exif.get(272), exif.get_ifd(0x8825).get(2))
+            im = ImageOps.exif_transpose(im).convert("RGB")
+            preview = im.copy()
+            preview.thumbnail((1440, 1440), Image.Resampling.LANCZOS)
+            thumb = preview.copy()
+            thumb.thumbnail((400, 400), Image.Resampling.LANCZOS)
+            for name, img in (("p", preview), ("t", thumb)):
+                buf = io.BytesIO()
+                img.save(buf, "JPEG", quality=82)
+                Path(out, f"{digest}-{name}.jpg").write_bytes(buf.getvalue())
+            small = thumb.convert("L").resize((9, 8), Image.Resampling.LANCZOS).tobytes()
+            _ = sum(1 << i for i in range(64) if small[i + i // 8] > small[i + i // 8 + 1])
+    return len(paths), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
+
+def timed(worker, jobs) -> tuple[float, int, int]:
+    start = time.perf_counter()
+    with Pool(len(jobs), maxtasksperchild=1) as pool:
+        results = pool.map(worker, jobs)
+    return time.perf_counter() - start, sum(n for n, _ in results), max(m for _, m in results)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--photos", type=int, default=24)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="pregon-bench-") as tmp:
+        tmp_path = Path(tmp)
+        (tmp_path / "in").mkdir()
+        (tmp_path / "pillow").mkdir()
+        print(f"Generando {args.photos} fotos de 24 MP…", flush=True)
+        photos = make_photos(tmp_path / "in", args.photos)
+        size = sum(p.stat().st_size for p in photos) / len(photos) / 1e6
+        db = str(tmp_path / "bench.sqlite3")
+        _django(db, str(tmp_path / "media"))
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        shares = [[str(p) for p in photos[i :: args.workers]] for i in range(args.workers)]
+        t_p, n_p, mem_p = timed(pregon_worker, [(s, db, str(tmp_path / "media")) for s in shares])
+        t_b, n_b, mem_b = timed(pillow_worker, [(s, str(tmp_path / "pillow")) for s in shares])
+    print(f"Fotos: {args.photos} × 6000×4000 JPEG (≈{size:.1f} MB), {args.workers} procesos, "
+          f"{os.cpu_count()} núcleos")  # fmt: skip
+    print(
+        f"Pregón (pyvips, fin a fin): {n_p / t_p:6.2f} fotos/s  pico de memoria/proceso {mem_p} MB"
+    )
+    print(
+        f"Pillow simple:              {n_b / t_b:6.2f} fotos/s  pico de memoria/proceso {mem_b} MB"
+    )
+    print("Meta: ≥ 12 fotos/s y ≤ 200 MB por proceso.")
+
+
+if __name__ == "__main__":
+    main()
