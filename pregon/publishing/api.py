@@ -1,3 +1,338 @@
-from ninja import Router
+"""Publishing API: publications and their workflow actions, deliveries with their
+attempts, channel accounts (credentials write-only)."""
 
-router = Router()
+import json
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from pregon.accounts import access
+from pregon.publishing import selectors, services
+from pregon.publishing.models import ChannelAccount, Publication
+
+router = Router(tags=["Publicaciones"])
+
+
+class VariantIn(Schema):
+    account: int
+    text: str = ""
+    media: list[int] = []
+    alt_texts: dict[str, str] = {}
+
+
+class VariantOut(Schema):
+    id: int
+    account: int
+    account_name: str
+    kind: str
+    text: str
+    media: list[int]
+
+    @staticmethod
+    def resolve_account(obj) -> int:
+        return obj.account_id
+
+    @staticmethod
+    def resolve_account_name(obj) -> str:
+        return obj.account.name
+
+    @staticmethod
+    def resolve_kind(obj) -> str:
+        return obj.account.kind
+
+    @staticmethod
+    def resolve_media(obj) -> list[int]:
+        return [m.pk for m in obj.media.all()]
+
+
+class PublicationIn(Schema):
+    title: str
+    text: str
+    link: str = ""
+    category: str = "institucional"
+    activity: int | None = None
+    campaign: int | None = None
+    scheduled_at: datetime | None = None
+    variants: list[VariantIn] | None = None
+
+
+class PublicationPatch(Schema):
+    title: str | None = None
+    text: str | None = None
+    link: str | None = None
+    category: str | None = None
+    activity: int | None = None
+    campaign: int | None = None
+    scheduled_at: datetime | None = None
+    variants: list[VariantIn] | None = None
+
+
+class PublicationOut(Schema):
+    id: int
+    title: str
+    text: str
+    link: str
+    category: str
+    activity: int | None
+    campaign: int | None
+    author: str
+    status: str
+    scheduled_at: datetime | None
+    approved_by: str | None
+    approved_at: datetime | None
+    published_at: datetime | None
+    variants: list[VariantOut]
+
+    @staticmethod
+    def resolve_activity(obj) -> int | None:
+        return obj.activity_id
+
+    @staticmethod
+    def resolve_campaign(obj) -> int | None:
+        return obj.campaign_id
+
+    @staticmethod
+    def resolve_author(obj) -> str:
+        return obj.author.username
+
+    @staticmethod
+    def resolve_approved_by(obj) -> str | None:
+        return obj.approved_by.username if obj.approved_by else None
+
+    @staticmethod
+    def resolve_variants(obj) -> list:
+        return list(obj.variants.select_related("account").prefetch_related("media"))
+
+
+class ScheduleIn(Schema):
+    when: datetime
+
+
+class CancelIn(Schema):
+    reason: str = ""
+
+
+class AttemptOut(Schema):
+    started_at: datetime
+    duration_ms: int
+    http_status: int | None
+    outcome: str
+    response_text: str
+    error: str
+
+
+class DeliveryOut(Schema):
+    id: int
+    publication: int
+    account: int
+    account_name: str
+    status: str
+    scheduled_at: datetime
+    attempts: int
+    remote_id: str
+    remote_url: str
+    published_at: datetime | None
+    last_error: str
+    attempt_log: list[AttemptOut]
+
+    @staticmethod
+    def resolve_publication(obj) -> int:
+        return obj.variant.publication_id
+
+    @staticmethod
+    def resolve_account(obj) -> int:
+        return obj.account_id
+
+    @staticmethod
+    def resolve_account_name(obj) -> str:
+        return obj.account.name
+
+    @staticmethod
+    def resolve_attempt_log(obj) -> list:
+        return list(obj.attempt_log.all())
+
+
+class AccountIn(Schema):
+    name: str
+    kind: str
+    handle: str = ""
+    external_id: str = ""
+    base_url: str = ""
+    is_institutional: bool = True
+    state: str = "activa"
+    credentials: dict | None = None  # write-only
+
+
+class AccountOut(Schema):
+    """Credentials are never returned; only whether some are stored."""
+
+    id: int
+    name: str
+    kind: str
+    handle: str
+    external_id: str
+    base_url: str
+    is_institutional: bool
+    state: str
+    has_credentials: bool
+    checked_at: datetime | None
+    check_ok: bool | None
+    check_message: str
+
+    @staticmethod
+    def resolve_has_credentials(obj) -> bool:
+        return bool(obj.credentials)
+
+
+def _variants(items: list[VariantIn] | None) -> dict | None:
+    if items is None:
+        return None
+    return {v.account: {"text": v.text, "media": v.media, "alt_texts": v.alt_texts} for v in items}
+
+
+def _fields(data: dict) -> dict:
+    """API ids → model instances the services take."""
+    from pregon.agenda.models import Activity, Campaign
+
+    for name, model in (("activity", Activity), ("campaign", Campaign)):
+        if data.get(name) is not None:
+            found = model.objects.filter(pk=data[name]).first()
+            if not found:
+                raise ValidationError({name: f"No existe {name} con id {data[name]}."})
+            data[name] = found
+    return data
+
+
+def _publication(request: HttpRequest, pk: int) -> Publication:
+    try:
+        return selectors.publication_detail(request.auth, pk)
+    except Publication.DoesNotExist as exc:
+        raise Http404("No existe esa publicación.") from exc
+
+
+@router.get("/publications", response=list[PublicationOut])
+def list_publications(request: HttpRequest, status: str = "", limit: int = 100, offset: int = 0):
+    access.check(request.auth, "publishing.view_publication")
+    qs = selectors.publications_for(request.auth).prefetch_related("variants__account")
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs[offset : offset + min(limit, 500)])
+
+
+@router.post("/publications", response={201: PublicationOut})
+def create_publication(request: HttpRequest, payload: PublicationIn):
+    access.check(request.auth, "publishing.add_publication")
+    data = payload.dict(exclude={"variants"})
+    publication = services.publication_create(
+        author=request.auth, variants=_variants(payload.variants), **_fields(data)
+    )
+    return Status(201, _publication(request, publication.pk))
+
+
+@router.get("/publications/{pk}", response=PublicationOut)
+def get_publication(request: HttpRequest, pk: int):
+    access.check(request.auth, "publishing.view_publication")
+    return _publication(request, pk)
+
+
+@router.patch("/publications/{pk}", response=PublicationOut)
+def update_publication(request: HttpRequest, pk: int, payload: PublicationPatch):
+    access.check(request.auth, "publishing.change_publication")
+    data = payload.dict(exclude={"variants"}, exclude_unset=True)
+    services.publication_update(
+        publication=_publication(request, pk),
+        user=request.auth,
+        variants=_variants(payload.variants),
+        **_fields(data),
+    )
+    return _publication(request, pk)
+
+
+@router.delete("/publications/{pk}", response={204: None})
+def delete_publication(request: HttpRequest, pk: int):
+    access.check(request.auth, "publishing.delete_publication")
+    services.publication_delete(publication=_publication(request, pk), user=request.auth)
+    return Status(204, None)
+
+
+@router.post("/publications/{pk}/submit", response=PublicationOut)
+def submit_publication(request: HttpRequest, pk: int):
+    access.check(request.auth, "publishing.change_publication")
+    services.publication_submit(publication=_publication(request, pk), user=request.auth)
+    return _publication(request, pk)
+
+
+@router.post("/publications/{pk}/approve", response=PublicationOut)
+def approve_publication(request: HttpRequest, pk: int):
+    access.check(request.auth, "publishing.approve_publication")
+    services.publication_approve(publication=_publication(request, pk), user=request.auth)
+    return _publication(request, pk)
+
+
+@router.post("/publications/{pk}/schedule", response=PublicationOut)
+def schedule_publication(request: HttpRequest, pk: int, payload: ScheduleIn):
+    access.check(request.auth, "publishing.schedule_publication")
+    services.publication_schedule(
+        publication=_publication(request, pk), user=request.auth, when=payload.when
+    )
+    return _publication(request, pk)
+
+
+@router.post("/publications/{pk}/cancel", response=PublicationOut)
+def cancel_publication(request: HttpRequest, pk: int, payload: CancelIn | None = None):
+    access.check(request.auth, "publishing.change_publication")
+    services.publication_cancel(
+        publication=_publication(request, pk),
+        user=request.auth,
+        reason=payload.reason if payload else "",
+    )
+    return _publication(request, pk)
+
+
+@router.get("/deliveries", response=list[DeliveryOut])
+def list_deliveries(
+    request: HttpRequest, status: str = "", publication: int | None = None, limit: int = 100
+):
+    access.check(request.auth, "publishing.view_delivery")
+    qs = selectors.deliveries_for(request.auth, status)
+    if publication:
+        qs = qs.filter(variant__publication_id=publication)
+    return list(qs[: min(limit, 500)])
+
+
+@router.get("/deliveries/{pk}", response=DeliveryOut)
+def get_delivery(request: HttpRequest, pk: int):
+    access.check(request.auth, "publishing.view_delivery")
+    return get_object_or_404(selectors.deliveries_for(request.auth), pk=pk)
+
+
+@router.get("/channel-accounts", response=list[AccountOut])
+def list_accounts(request: HttpRequest):
+    access.check(request.auth, "publishing.view_channelaccount")
+    return list(ChannelAccount.objects.all())
+
+
+@router.post("/channel-accounts", response={201: AccountOut})
+def create_account(request: HttpRequest, payload: AccountIn):
+    access.check(request.auth, "publishing.add_channelaccount")
+    data = payload.dict(exclude={"credentials"})
+    account = services.account_save(
+        account=ChannelAccount(**data), user=request.auth, credentials=_creds(payload)
+    )
+    return Status(201, account)
+
+
+@router.patch("/channel-accounts/{pk}", response=AccountOut)
+def update_account(request: HttpRequest, pk: int, payload: AccountIn):
+    access.check(request.auth, "publishing.change_channelaccount")
+    account = get_object_or_404(ChannelAccount, pk=pk)
+    for name, value in payload.dict(exclude={"credentials"}).items():
+        setattr(account, name, value)
+    return services.account_save(account=account, user=request.auth, credentials=_creds(payload))
+
+
+def _creds(payload: AccountIn) -> str | None:
+    return json.dumps(payload.credentials) if payload.credentials else None
