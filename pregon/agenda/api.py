@@ -5,7 +5,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from pregon.accounts import access
@@ -92,7 +92,7 @@ class ActivityPatch(Schema):
 
 
 class QueueOut(ActivityOut):
-    coverage: str
+    coverage_state: str
     published: bool | None
 
 
@@ -166,16 +166,16 @@ def create_activity(request: HttpRequest, payload: ActivityIn):
     data = payload.dict()
     data["area"] = _area(data["area"])
     data["campaign"] = _campaign(data["campaign"])
-    return 201, services.activity_create(user=request.auth, **data)
+    return Status(201, services.activity_create(user=request.auth, **data))
 
 
-@router.get("/activities/{activity_id}", response=ActivityOut, summary="Una actividad")
+@router.get("/activities/{int:activity_id}", response=ActivityOut, summary="Una actividad")
 def get_activity(request: HttpRequest, activity_id: int):
     access.check(request.auth, "agenda.view_activity")
     return _visible(request, activity_id)
 
 
-@router.patch("/activities/{activity_id}", response=ActivityOut, summary="Modificar actividad")
+@router.patch("/activities/{int:activity_id}", response=ActivityOut, summary="Modificar actividad")
 def patch_activity(request: HttpRequest, activity_id: int, payload: ActivityPatch):
     access.check(request.auth, "agenda.change_activity")
     activity = _visible(request, activity_id)
@@ -193,7 +193,9 @@ def patch_activity(request: HttpRequest, activity_id: int, payload: ActivityPatc
     return activity
 
 
-@router.post("/activities/{activity_id}/priority", response=ActivityOut, summary="Ajustar nivel")
+@router.post(
+    "/activities/{int:activity_id}/priority", response=ActivityOut, summary="Ajustar nivel"
+)
 def override(request: HttpRequest, activity_id: int, payload: OverrideIn):
     access.check(request.auth, "agenda.override_priority")
     activity = _visible(request, activity_id)
@@ -224,19 +226,21 @@ def priority_queue(request: HttpRequest, days_back: int = 7, days_ahead: int = 3
     rows = list(selectors.priority_queue(request.auth, days_back=days_back, days_ahead=days_ahead))
     ready = hasattr(Activity, "publications")
     for row in rows:
-        row.coverage = selectors.coverage_label(row)
+        row.coverage_state = selectors.coverage_label(row)
         row.published = bool(row.published_count) if ready else None
     return rows
 
 
-@router.get("/activities/{activity_id}/coverage", response=list[CoverageOut], summary="Cobertura")
+@router.get(
+    "/activities/{int:activity_id}/coverage", response=list[CoverageOut], summary="Cobertura"
+)
 def list_coverage(request: HttpRequest, activity_id: int):
     access.check(request.auth, "agenda.view_coverageassignment")
     return _visible(request, activity_id).coverage.select_related("assignee")
 
 
 @router.post(
-    "/activities/{activity_id}/coverage",
+    "/activities/{int:activity_id}/coverage",
     response={201: CoverageResult},
     summary="Asignar cobertura (avisa de traslapes)",
 )
@@ -251,11 +255,11 @@ def assign_coverage(request: HttpRequest, activity_id: int, payload: CoverageIn)
         user=request.auth,
         notes=payload.notes,
     )
-    return 201, {"assignment": assignment, "conflicts": conflicts}
+    return Status(201, {"assignment": assignment, "conflicts": conflicts})
 
 
 @router.post(
-    "/coverage/{assignment_id}/covered", response=CoverageOut, summary="Marcar como cubierta"
+    "/coverage/{int:assignment_id}/covered", response=CoverageOut, summary="Marcar como cubierta"
 )
 def mark_covered(request: HttpRequest, assignment_id: int):
     access.check(request.auth, "agenda.mark_covered")

@@ -75,9 +75,15 @@ class QuickActivityForm(forms.Form):
     """Quick creation from the calendar: title, day and hours."""
 
     title = forms.CharField(label="Título", max_length=300)
-    day = forms.DateField(label="Día", widget=forms.DateInput(attrs={"type": "date"}))
-    start = forms.TimeField(label="Inicio", widget=forms.TimeInput(attrs={"type": "time"}))
-    end = forms.TimeField(label="Fin", widget=forms.TimeInput(attrs={"type": "time"}))
+    day = forms.DateField(
+        label="Día", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    start = forms.TimeField(
+        label="Inicio", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    end = forms.TimeField(
+        label="Fin", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
     area = forms.ModelChoiceField(label="Área", queryset=Area.objects.none())
     type = forms.ChoiceField(label="Tipo", choices=ActivityType.choices)
 
@@ -111,12 +117,19 @@ def default_quick_initial(day) -> dict:
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Archivo .ics")
+    file = forms.FileField(label="Archivo .ics", required=False)
     area = forms.ModelChoiceField(label="Área de las actividades", queryset=Area.objects.none())
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas_for(user)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # The confirmation step resends the previewed content instead of the file.
+        if not data.get("file") and not self.data.get("content"):
+            self.add_error("file", "Seleccione un archivo .ics.")
+        return data
 
 
 class OverrideForm(forms.Form):

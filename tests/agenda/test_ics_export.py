@@ -1,0 +1,88 @@
+"""Exported views and the public feed re-import into `icalendar` with the same events."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import icalendar
+import recurring_ical_events
+
+from pregon.agenda import ics
+from pregon.agenda.models import Activity
+from tests.agenda.conftest import DATA, local
+
+MX = ZoneInfo("America/Mexico_City")
+
+
+def _events(body: bytes) -> dict[str, icalendar.Event]:
+    calendar = icalendar.Calendar.from_ical(body)
+    return {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+
+
+def test_public_feed_needs_no_login_and_hides_private_and_cancelled(client, make_activity):
+    make_activity("Feria del empleo", start=local(2023, 4, 12, 10), place="Plaza Cívica")
+    make_activity("Reunión con Tesorería", start=local(2023, 4, 12, 13), is_public=False)
+    make_activity("Concierto suspendido", start=local(2023, 4, 13, 18), status="cancelada")
+    response = client.get("/agenda/publica.ics")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    events = _events(response.content)
+    assert list(events) == ["Feria del empleo"]
+    event = events["Feria del empleo"]
+    assert event.decoded("DTSTART") == datetime(2023, 4, 12, 10, tzinfo=MX)
+    assert str(event["LOCATION"]) == "Plaza Cívica"
+    assert "VTIMEZONE" in response.content.decode()
+
+
+def test_imported_calendar_round_trips_through_the_feed(client, pres):
+    ics.import_ics((DATA / "google_cabildo_2023.ics").read_bytes(), pres)
+    body = client.get("/agenda/publica.ics").content
+    calendar = icalendar.Calendar.from_ical(body)
+    assert [c.errors for c in calendar.walk()] == [[] for _ in calendar.walk()]
+    exported = sorted(
+        (str(e["SUMMARY"]), e.decoded("DTSTART"), e.decoded("DTEND"))
+        for e in recurring_ical_events.of(calendar).between(
+            datetime(2023, 1, 1), datetime(2024, 1, 1)
+        )
+    )
+    stored = sorted(
+        (
+            a.title,
+            a.starts_at.astimezone(MX).date() if a.all_day else a.starts_at.astimezone(MX),
+            a.ends_at.astimezone(MX).date() if a.all_day else a.ends_at.astimezone(MX),
+        )
+        for a in Activity.objects.public()
+    )
+    assert exported == stored
+    assert len(exported) == 9  # the private meeting stays out
+    uids = [str(e["UID"]) for e in calendar.walk("VEVENT")]
+    assert len(uids) == len(set(uids))
+
+
+def test_reimporting_our_own_export_changes_nothing(pres, make_activity):
+    make_activity("Feria", start=local(2023, 4, 12, 10), area="PRES")
+    body = ics.export_ics(Activity.objects.all(), "prueba")
+    first = ics.import_ics(body, pres)
+    assert first.summary()["creadas"] == 1  # our own UID is new to the importer
+    again = ics.import_ics(body, pres)
+    assert again.summary()["sin_cambios"] == 1
+    assert Activity.objects.count() == 2
+
+
+def test_export_of_a_filtered_view_requires_login_and_filters(client, mariana, make_activity):
+    make_activity("Obra", start=local(2023, 4, 12, 10), area="OPDU")
+    make_activity("Cabildo", start=local(2023, 4, 13, 10), area="SECAY")
+    make_activity("Obra de mayo", start=local(2023, 5, 12, 10), area="OPDU")
+    assert client.get("/agenda/exportar.ics").status_code == 302
+    client.force_login(mariana)
+    response = client.get(
+        "/agenda/exportar.ics", {"vista": "mes", "fecha": "2023-04-01", "area": "OPDU"}
+    )
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert list(_events(response.content)) == ["Obra"]
+
+
+def test_enlace_export_contains_only_his_area(client, ricardo, make_activity):
+    make_activity("Obra", start=local(2023, 4, 12, 10), area="OPDU")
+    make_activity("Reunión privada de Tesorería", start=local(2023, 4, 13, 10), area="TES")
+    client.force_login(ricardo)
+    assert list(_events(client.get("/agenda/exportar.ics").content)) == ["Obra"]

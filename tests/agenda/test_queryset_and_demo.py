@@ -1,0 +1,68 @@
+"""Domain QuerySet words the goals app counts with, and the 2023 demo agenda."""
+
+from datetime import timedelta
+from io import StringIO
+
+from django.utils import timezone
+
+from pregon.agenda import demo
+from pregon.agenda.models import Activity, ActivityType, CoverageAssignment
+from tests.agenda.conftest import local
+
+
+def test_public_upcoming_between(make_activity):
+    now = timezone.now()
+    past = make_activity("Pasada", start=now - timedelta(days=3))
+    soon = make_activity("Próxima", start=now + timedelta(days=2))
+    private = make_activity("Privada", start=now + timedelta(days=2), is_public=False)
+    cancelled = make_activity("Cancelada", start=now + timedelta(days=2), status="cancelada")
+    assert set(Activity.objects.public()) == {past, soon}
+    assert set(Activity.objects.upcoming()) == {soon, private, cancelled}
+    window = Activity.objects.between(now + timedelta(days=2, hours=1), now + timedelta(days=3))
+    assert set(window) == {soon, private, cancelled}  # 2-hour events still running
+    assert list(Activity.objects.public().upcoming()) == [soon]
+
+
+def test_published_is_guarded_until_publishing_defines_it(make_activity):
+    activity = make_activity("Evento")
+    if hasattr(Activity, "publications"):
+        assert activity in Activity.objects.unpublished()
+        assert activity not in Activity.objects.published()
+    else:
+        assert list(Activity.objects.published()) == []
+        assert list(Activity.objects.unpublished()) == [activity]
+
+
+def test_demo_agenda_is_realistic_and_idempotent(db):
+    from pregon.accounts import demo as accounts_demo
+
+    accounts_demo.load(StringIO())
+    demo.load(StringIO())
+    count = Activity.objects.count()
+    assert 250 <= count <= 600
+    year = Activity.objects.filter(
+        starts_at__gte=local(2023, 1, 1), starts_at__lt=local(2024, 1, 1)
+    )
+    assert year.count() == count
+    cabildo = year.filter(type=ActivityType.CABILDO_ORDINARIA)
+    assert cabildo.count() == 52
+    assert {a.starts_at.astimezone(timezone.get_current_timezone()).weekday() for a in cabildo} == {
+        3
+    }
+    campaigns = set(year.exclude(campaign=None).values_list("campaign__name", flat=True))
+    assert {
+        "Jornadas de Salud 2023",
+        "Chapultepec Seguro",
+        "Juegos Deportivos Municipales",
+    } <= campaigns
+    assert {"A", "B", "C"} <= set(year.values_list("priority_tier", flat=True))
+    areas = set(year.values_list("area__short_name", flat=True))
+    assert {"SECAY", "PC", "SEGPUB", "EDUC", "IMCUFIDEC", "SMDIF", "OPDU", "PRES"} <= areas
+    coverage = CoverageAssignment.objects.count()
+    snapshot = list(year.order_by("ical_uid").values_list("ical_uid", "starts_at", "status"))
+    demo.load(StringIO())
+    assert Activity.objects.count() == count
+    assert CoverageAssignment.objects.count() == coverage
+    assert (
+        list(year.order_by("ical_uid").values_list("ical_uid", "starts_at", "status")) == snapshot
+    )
