@@ -3,6 +3,7 @@ size and a flyer, and attaches the Instagram size to a publication."""
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -44,11 +45,11 @@ def test_designer_fills_campaign_previews_exports_and_attaches(
     )
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Exportar todos los tamaños (ZIP)").click()
-    zipped = zipfile.ZipFile(io.BytesIO(open(download_info.value.path(), "rb").read()))
+    zipped = zipfile.ZipFile(io.BytesIO(Path(download_info.value.path()).read_bytes()))
     assert sorted(zipped.namelist()) == sorted(f"campana-{s}.png" for s in SIZES)
     with page.expect_download() as flyer_info:
         page.get_by_role("button", name="Descargar volante (PDF)").click()
-    assert open(flyer_info.value.path(), "rb").read(4) == b"%PDF"
+    assert Path(flyer_info.value.path()).read_bytes()[:4] == b"%PDF"
 
     piece = RenderedPiece.objects.get(size="1080x1350")
     assert piece.photo is not None and piece.asset_id
