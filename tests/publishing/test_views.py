@@ -227,3 +227,14 @@ def test_media_upload_rejects_non_images_through_the_page(as_user, jorge, make_p
     )
     assert "«nota.jpg» no es una imagen válida" in response.content.decode()
     assert publication.media.count() == 0
+
+
+def test_home_panels(as_user, mariana, jorge, make_publication):
+    from pregon.publishing.models import Publication
+
+    review = make_publication("en_revision")
+    Publication.objects.filter(pk=review.pk).update(missed_at=timezone.now())
+    body = as_user(mariana).get("/").content.decode()
+    assert "Publicaciones por aprobar" in body and "Inauguración del pozo" in body
+    body = as_user(jorge).get("/").content.decode()
+    assert "Publicaciones que no salieron" in body and "no se aprobó a tiempo" in body
