@@ -14,12 +14,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-# host (possibly "vhost host" or an X-Forwarded-For chain), ident, user, [time], "request",
-# status, bytes, then optionally "referrer" "user agent" (Combined) and anything after.
-LINE_RE = re.compile(
-    r'^(?P<host>.+?) \S+ \S+ \[(?P<time>[^\]]+)\] "(?P<request>(?:[^"\\]|\\.)*)" '
-    r'(?P<status>\d{3}) \S+(?: "(?:[^"\\]|\\.)*" "(?P<ua>(?:[^"\\]|\\.)*)")?'
-)
 TIME_RE = re.compile(r"^(\d{2})/(\w{3})/(\d{4}):(\d{2}):\d{2}:\d{2} ([+-])(\d{2})(\d{2})$")
 MONTHS = {
     m: i + 1
@@ -73,35 +67,28 @@ class LineParser:
         line = raw.decode("utf-8", "replace").rstrip("\r\n")
         if not line.strip() or line.startswith("#"):
             return Hit("skipped")  # blank lines and comments are not requests
-        match = LINE_RE.match(line)
-        if not match:
+        fields = split_line(line)
+        if fields is None:
             return Hit("malformed")
-        stamp = match["time"]
+        host, stamp, request, status, agent = fields
         key = stamp[:14] + stamp[20:]
         day = self._days.get(key, False)
         if day is False:
             day = self._days[key] = self._local_day(stamp)
         if day is None:
             return Hit("malformed")
-        return self._classify(match, day)
-
-    def _classify(self, match: re.Match, day: date) -> Hit:
-        agent = match["ua"]
-        if agent is None:  # Common format, or a truncated Combined line: keep what is there
-            agent = match.string[match.end() :].strip()
         bot = self._bots.get(agent)
         if bot is None:
             bot = self._bots[agent] = bool(BOT_RE.search(agent))
         if bot:
             return Hit("bot", day)
-        parts = match["request"].split(" ")
-        status = match["status"]
+        parts = request.split(" ")
         if len(parts) < 2 or parts[0] != "GET" or status[0] not in "23":
             return Hit("skipped", day)
         path = self._page(parts[1])
         if path is None:
             return Hit("skipped", day)
-        return Hit("visit", day, path, client_address(match["host"]), agent)
+        return Hit("visit", day, path, client_address(host), agent)
 
     def _page(self, target: str) -> str | None:
         page = self._paths.get(target, False)
@@ -121,6 +108,36 @@ class LineParser:
         offset = timedelta(hours=int(oh), minutes=int(om)) * (1 if sign == "+" else -1)
         moment = datetime(int(y), MONTHS[mon], int(d), int(h), tzinfo=timezone(offset))
         return moment.astimezone(self.zone).date()
+
+
+def split_line(line: str) -> tuple[str, str, str, str, str] | None:
+    """host, time, request, status and user agent of a Common or Combined line, or None.
+
+    Plain string searches instead of one regular expression: the host part may hold a
+    vhost or an X-Forwarded-For chain with spaces, which makes a regex backtrack on
+    every line, and this loop runs a million times per log."""
+    bracket = line.find(" [")
+    close = line.find('] "', bracket)
+    if bracket < 0 or close < 0:
+        return None
+    head = line[:bracket].rsplit(" ", 2)  # host (may contain spaces), ident, user
+    if len(head) < 3 or not head[0]:
+        return None
+    end = line.find('" ', close + 3)
+    while end > 0 and line[end - 1] == "\\":  # an escaped quote inside the request
+        end = line.find('" ', end + 1)
+    if end < 0:
+        return None
+    rest = line[end + 2 :]
+    status = rest[:3]
+    if not status.isdigit() or rest[3:4] not in (" ", ""):
+        return None
+    after = rest[4:].split(" ", 1)  # bytes, then "referrer" "agent" in Combined
+    agent = ""
+    if len(after) == 2:
+        quoted = after[1].split('"')
+        agent = quoted[3] if len(quoted) >= 4 else after[1].strip()
+    return head[0], line[bracket + 2 : close], line[close + 3 : end], status, agent
 
 
 def client_address(host: str) -> str:
