@@ -193,7 +193,7 @@ class Answer(models.Model):
     """One value given to one question; a multiple-choice answer has one row per option."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.RESTRICT, related_name="answers")
     value = models.TextField("valor")
 
     class Meta:

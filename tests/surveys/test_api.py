@@ -90,3 +90,12 @@ def test_openapi_document_lists_survey_paths(client, db):
         None,
         [],
     )
+
+
+def test_delete_survey_with_answers(api_client, mariana, survey, answer_of):
+    from django.test import Client
+
+    Client().post(f"/encuestas/r/{survey.slug}/", answer_of())
+    assert survey.responses.count() == 1
+    assert api_client(mariana).delete(f"/api/v1/surveys/{survey.pk}").status_code == 204
+    assert not Survey.objects.exists() and not Response.objects.exists()
