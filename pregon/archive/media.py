@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import struct
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -15,6 +16,9 @@ from zoneinfo import ZoneInfo
 
 import pyvips
 from PIL import Image
+
+# libvips narrates every operation at INFO level; keep the logs for real problems.
+logging.getLogger("pyvips").setLevel(logging.WARNING)
 
 PREVIEW_PX = 1440
 THUMB_PX = 400
