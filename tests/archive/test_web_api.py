@@ -108,3 +108,18 @@ def test_clipping_form_indexes_for_search(mariana):
     assert response.status_code == 302
     page = client.get("/archivo/", {"q": "inundación"}).content.decode()
     assert "Atienden inundaciones en San Mateo" in page
+
+
+def test_demo_is_idempotent(db, area_factory):
+    from io import StringIO
+
+    from pregon.archive import demo
+
+    area_factory("OPDU")
+    demo.load(StringIO())
+    demo.load(StringIO())
+    assert Asset.objects.count() == 4 and Clipping.objects.count() == 21
+    assert Asset.objects.get(caption__startswith="Inauguración").area.short_name == "OPDU"
+    from pregon.archive import search
+
+    assert search.run("inundacion").total >= 2  # the photo and clippings
