@@ -1,12 +1,13 @@
 """Reads: survey results. `survey_results` is the contract goals and reports use."""
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from pregon.surveys import stats
-from pregon.surveys.models import Answer, Question, QuestionKind, Response, Survey
+from pregon.surveys.models import TEXT_KINDS, Answer, Question, QuestionKind, Response, Survey
 
 
 def responses_between(survey: Survey, start: date | None, end: date | None) -> QuerySet:
@@ -18,19 +19,49 @@ def responses_between(survey: Survey, start: date | None, end: date | None) -> Q
     return responses
 
 
-def _answers_by_question(responses: QuerySet) -> dict[int, dict[int, list[str]]]:
-    """question id → response id → values (one value, or several for multiple choice)."""
-    grouped: dict[int, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
-    rows = Answer.objects.filter(response__in=responses).values_list(
-        "question_id", "response_id", "value"
+@dataclass
+class Tally:
+    """Aggregates computed in the database: per question, people who answered,
+    count per value (choice questions) and the texts (free-text questions)."""
+
+    answered: dict[int, int] = field(default_factory=dict)
+    counts: dict[int, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    texts: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _tally(responses: QuerySet) -> Tally:
+    answers = Answer.objects.filter(response__in=responses)
+    tally = Tally()
+    tally.answered = dict(
+        answers.values("question_id")
+        .annotate(n=Count("response_id", distinct=True))
+        .values_list("question_id", "n")
     )
-    for question_id, response_id, value in rows.iterator():
-        grouped[question_id][response_id].append(value)
-    return grouped
+    chosen = answers.exclude(question__kind__in=TEXT_KINDS).values("question_id", "value")
+    for question_id, value, count in chosen.annotate(c=Count("id")).values_list(
+        "question_id", "value", "c"
+    ):
+        tally.counts[question_id][value] = count
+    typed = answers.filter(question__kind__in=TEXT_KINDS).values_list("question_id", "value")
+    for question_id, value in typed.iterator():
+        tally.texts[question_id].append(value)
+    return tally
 
 
-def _question_result(question: Question, by_response: dict[int, list[str]]) -> dict:
-    n = len(by_response)
+def _text_result(texts: list[str]) -> dict:
+    texts = sorted(texts)
+    repeated = Counter(text.strip().casefold() for text in texts)
+    first_spelling = {text.strip().casefold(): text for text in reversed(texts)}
+    grouped = [{"text": first_spelling[k], "count": c} for k, c in repeated.most_common()]
+    return {"texts": texts, "text_counts": grouped}
+
+
+def _scores(counts: Counter) -> list[int]:
+    return [int(value) for value, count in counts.items() for _ in range(count)]
+
+
+def _question_result(question: Question, tally: Tally) -> dict:
+    n = tally.answered.get(question.pk, 0)
     result = {
         "id": question.pk,
         "text": question.text,
@@ -44,22 +75,16 @@ def _question_result(question: Question, by_response: dict[int, list[str]]) -> d
         "nps": None,
     }
     if question.is_text:
-        result["texts"] = sorted(v[0] for v in by_response.values())
-        repeated = Counter(text.strip().casefold() for text in result["texts"])
-        first_spelling = {text.strip().casefold(): text for text in reversed(result["texts"])}
-        result["text_counts"] = [
-            {"text": first_spelling[key], "count": count} for key, count in repeated.most_common()
-        ]
-        return result
-    counts = Counter(value for values in by_response.values() for value in values)
+        return {**result, **_text_result(tally.texts.get(question.pk, []))}
+    counts = tally.counts.get(question.pk, Counter())
     for value, label in question.options():
         result["options"].append(
             {"value": value, "label": label, **stats.proportion(counts[value], n)}
         )
     if question.kind == QuestionKind.CSAT:
-        result["csat"] = stats.csat([int(v[0]) for v in by_response.values()])
+        result["csat"] = stats.csat(_scores(counts))
     elif question.kind == QuestionKind.NPS:
-        result["nps"] = stats.nps([int(v[0]) for v in by_response.values()])
+        result["nps"] = stats.nps(_scores(counts))
     return result
 
 
@@ -83,8 +108,8 @@ def survey_results(survey: Survey, start: date | None = None, end: date | None =
     Percentages are 0–100 floats, not rounded.
     """
     responses = responses_between(survey, start, end)
-    grouped = _answers_by_question(responses)
-    questions = [_question_result(q, grouped.get(q.pk, {})) for q in survey.questions.all()]
+    tally = _tally(responses)
+    questions = [_question_result(q, tally) for q in survey.questions.all()]
     return {
         "survey": {"id": survey.pk, "title": survey.title, "slug": survey.slug},
         "start": start,
