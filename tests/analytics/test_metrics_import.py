@@ -134,3 +134,21 @@ def test_command_json_and_account_option(accounts, export, capsys):
 def test_unknown_account_is_refused(db, export):
     with pytest.raises(MetricsFileError, match="--account"):
         import_metrics_file(export(FB))
+
+
+def test_post_linked_to_our_delivery_by_remote_id(accounts, export, jorge):
+    from django.utils import timezone
+
+    from pregon.publishing.models import Delivery, Publication, Variant
+
+    publication = Publication.objects.create(title="Salud", text="Jornada", author=jorge)
+    variant = Variant.objects.create(publication=publication, account=accounts["fb"])
+    delivery = Delivery.objects.create(
+        variant=variant,
+        account=accounts["fb"],
+        scheduled_at=timezone.now(),
+        remote_id="1002003004_5003",
+    )
+    import_metrics_file(export(FB))
+    assert PostMetric.objects.get(remote_id="1002003004_5003").delivery == delivery
+    assert PostMetric.objects.filter(delivery__isnull=True).count() == rows_in(export(FB)) - 1
