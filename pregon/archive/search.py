@@ -175,24 +175,41 @@ FILTERS = (
 )
 
 
+COUNT_CAP = 10_000  # beyond this the page says "más de 10 000"
+BROAD = 2_000  # matches above which walking the date index newest-first is cheaper
+
+
 def _match(qs, query: Query):
     if query.empty:
         return qs
     if connection.vendor == "postgresql":
         parts = [f"'{t}'" for t in query.terms] + [f"'{p}':*" for p in query.prefixes]
         parts += ["(" + " <-> ".join(f"'{w}'" for w in ph) + ")" for ph in query.phrases]
+        # `tsv` is a stored generated column (migration 0003) with a GIN index.
         return qs.extra(
-            where=["to_tsvector('simple'::regconfig, text) @@ to_tsquery('simple'::regconfig, %s)"],
+            where=["archive_searchentry.tsv @@ to_tsquery('simple'::regconfig, %s)"],
             params=[" & ".join(parts)],
         )
+    expr = fts5_expression(query)
+    # Few matches: look each up by id and sort. Many: the unary + stops SQLite from
+    # using the id lookup, so it walks the date index newest-first and stops early.
+    column = "+archive_searchentry.id" if fts5_count(expr) > BROAD else "archive_searchentry.id"
+    return qs.extra(
+        where=[f"{column} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"],
+        params=[expr],
+    )
+
+
+def fts5_expression(query: Query) -> str:
     parts = [f'"{t}"' for t in query.terms] + [f'"{p}"*' for p in query.prefixes]
     parts += ['"' + " ".join(ph) + '"' for ph in query.phrases]
-    return qs.extra(
-        where=[
-            f"archive_searchentry.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"
-        ],
-        params=[" AND ".join(parts)],
-    )
+    return " AND ".join(parts)
+
+
+def fts5_count(expr: str) -> int:
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expr])
+        return cur.fetchone()[0]
 
 
 def _filter(qs, filters: dict):
@@ -228,9 +245,13 @@ class Hit:
 
 @dataclass
 class Results:
-    total: int
+    total: int  # capped at COUNT_CAP + 1
     hits: list[Hit]
     facets: dict
+
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
 
 
 def run(
@@ -250,7 +271,16 @@ def run(
     rows = list(_ordered(qs, query, order)[offset : offset + limit])
     hits = [Hit(r.object_type, r.object_id, r.kind, r.date) for r in rows]
     _attach(hits)
-    return Results(total=qs.count(), hits=hits, facets=_facets(qs) if facets else {})
+    total = _count(qs, query, filters, visible_areas)
+    return Results(total=total, hits=hits, facets=_facets(qs) if facets else {})
+
+
+def _count(qs, query: Query, filters: dict | None, visible_areas) -> int:
+    no_filters = not any(v not in (None, "") for v in (filters or {}).values())
+    if connection.vendor == "sqlite" and not query.empty and no_filters and visible_areas is None:
+        # The full-text index alone knows how many rows match: no table rows are read.
+        return min(fts5_count(fts5_expression(query)), COUNT_CAP + 1)
+    return qs.order_by()[: COUNT_CAP + 1].count()
 
 
 def _ordered(qs, query: Query, order: str):
@@ -260,8 +290,7 @@ def _ordered(qs, query: Query, order: str):
     if connection.vendor == "postgresql":
         return qs.extra(
             select={
-                "rank": "ts_rank(to_tsvector('simple'::regconfig, text), "
-                "to_tsquery('simple'::regconfig, %s))"
+                "rank": "ts_rank(archive_searchentry.tsv, to_tsquery('simple'::regconfig, %s))"
             },
             select_params=[" | ".join(f"'{w}'" for w in words)],
             order_by=["-rank", "-date"],

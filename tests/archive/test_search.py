@@ -89,3 +89,14 @@ def test_relevance_order(make_asset):
     strong = make_asset("Feria feria feria del libro")
     first = search.run("feria", order="relevancia").hits[0]
     assert first.object_id == strong.pk
+
+
+def test_broad_and_narrow_plans_agree(make_asset, monkeypatch):
+    for i in range(6):
+        make_asset(f"Bacheo número {i} en calles", when=timezone.now() - dt.timedelta(days=i))
+    narrow = [h.object_id for h in search.run("bacheo calle").hits]
+    monkeypatch.setattr(search, "BROAD", 1)  # force the newest-first index walk on SQLite
+    monkeypatch.setattr(search, "COUNT_CAP", 4)
+    broad = search.run("bacheo calle")
+    assert [h.object_id for h in broad.hits] == narrow and len(narrow) == 6
+    assert broad.total == 5 and broad.capped
