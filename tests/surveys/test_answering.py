@@ -23,6 +23,10 @@ def test_page_is_public_small_and_shows_privacy_notice_before_first_question(sur
     assert 'href="https://chapultepec.gob.mx/aviso"' in html
     assert "htmx" not in html  # no framework on the public page
     assert len(response.content) < 20_000
+    # Without JavaScript the conditional question is shown, with a note saying when.
+    assert "Responda solo si en «¿Le fue útil?» contestó «sí»." in html
+    fieldset = html.split('data-if-q="')[1].split(">")[0]
+    assert 'data-if-v="sí"' in fieldset and "hidden" not in fieldset
 
 
 def test_a_complete_answer_is_stored(survey, answer_of):
