@@ -78,14 +78,24 @@ def rescore(activities: Iterable[Activity]) -> None:
 
 
 def rescore_month(activity: Activity) -> None:
-    """Novelty depends on the neighbours: rescore the same type in the same month."""
-    local = timezone.localtime(activity.starts_at)
+    """Novelty depends on the neighbours: rescore the same type in the same month,
+    reading the saved rows, then refresh `activity`'s own score."""
+    rescore_neighbours(activity.type, activity.starts_at)
+    fresh = Activity.objects.filter(pk=activity.pk).values(
+        "priority_score", "priority_tier", "priority_terms"
+    )
+    for name, value in (fresh.first() or {}).items():
+        setattr(activity, name, value)
+
+
+def rescore_neighbours(kind: str, when: datetime) -> None:
+    local = timezone.localtime(when)
     first = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     after = (first + timedelta(days=32)).replace(day=1)
     same = Activity.objects.select_related("area").filter(
-        type=activity.type, starts_at__gte=first, starts_at__lt=after
+        type=kind, starts_at__gte=first, starts_at__lt=after
     )
-    rescore([activity, *same.exclude(pk=activity.pk)])
+    rescore(list(same))
 
 
 def rescore_all() -> int:
@@ -166,6 +176,8 @@ def activity_update(*, activity: Activity, user, reason: str = "", **fields) -> 
     if moved or old.status != activity.status:
         _record_change(old, activity, user, reason)
     rescore_month(activity)
+    if (old.type, _month(old.starts_at)) != (activity.type, _month(activity.starts_at)):
+        rescore_neighbours(old.type, old.starts_at)  # the old month's first may change
     log_action(activity, "agenda.activity_updated", user=user, data={"fields": sorted(fields)})
     return activity
 

@@ -159,3 +159,12 @@ def test_queue_orders_by_tier_then_date(client, mariana, make_activity):
     rows = [row.title for row in response.context["rows"]]
     assert rows == [high_early.title, high_late.title, low_early.title]
     assert "Sin cobertura" in response.content.decode()
+
+
+def test_changing_type_rescores_the_old_neighbours(mariana, make_activity):
+    first = make_activity("Primera", start=local(2023, 5, 3, 10), type="gira")
+    second = make_activity("Segunda", start=local(2023, 5, 20, 10), type="gira")
+    services.activity_update(activity=first, user=mariana, type="otro")
+    second.refresh_from_db()
+    assert "Primera de su tipo en el mes" in _labels(second)
+    assert first.priority_terms == [{"label": "Primera de su tipo en el mes", "points": 10}]
