@@ -30,6 +30,8 @@ def apply_filters(qs: QuerySet, params) -> QuerySet:
         value = (params.get(param) or "").strip()
         if value:
             qs = qs.filter(**{lookup: value})
+    if params.get("presidenta"):
+        qs = qs.filter(with_mayor=True)  # the mayor's own agenda
     return qs
 
 

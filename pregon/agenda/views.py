@@ -27,7 +27,8 @@ def _activity(request: HttpRequest, pk: int) -> Activity:
 
 
 def _filters(request: HttpRequest) -> dict:
-    return {key: request.GET.get(key, "") for key in selectors.FILTERS}
+    found = {key: request.GET.get(key, "") for key in selectors.FILTERS}
+    return {**found, "presidenta": request.GET.get("presidenta", "")}
 
 
 @access.require("agenda.view_activity")
@@ -265,12 +266,9 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST" or not form.is_valid():
         return render(request, "agenda/import.html", context)
     area = form.cleaned_data["area"]
-    if request.POST.get("content"):
-        data = _decode_payload(request.POST["content"])
-    else:
-        data = form.cleaned_data["file"].read()
     confirm = request.POST.get("confirm") == "1"
     try:
+        data = _payload(request, form)
         result = ics.import_ics(data, area, request.user, dry_run=not confirm)
     except ics.IcsError as exc:
         context["error"] = str(exc)
@@ -287,11 +285,16 @@ def import_view(request: HttpRequest) -> HttpResponse:
     return render(request, "agenda/import.html", context)
 
 
-def _decode_payload(value: str) -> bytes:
+def _payload(request: HttpRequest, form: forms.ImportForm) -> bytes:
+    """The uploaded file, or on confirmation the previewed content sent back."""
+    if not request.POST.get("content"):
+        return form.cleaned_data["file"].read()
     try:
-        return base64.b64decode(value, validate=True)
+        return base64.b64decode(request.POST["content"], validate=True)
     except binascii.Error as exc:
-        raise ValidationError("El contenido de la vista previa está dañado.") from exc
+        raise ics.IcsError(
+            "El contenido de la vista previa está dañado; suba el archivo de nuevo."
+        ) from exc
 
 
 @access.require("agenda.view_activity")

@@ -161,3 +161,13 @@ def _coordinator():
     user = User.objects.create_user("coord2", password="x-clave-segura-1")
     user.groups.add(group_for("coordinacion"))
     return User.objects.get(pk=user.pk)
+
+
+def test_mayor_agenda_filter(client, ana, make_activity):
+    make_activity("Gira", start=local(2023, 3, 9, 10), area="PRES", with_mayor=True)
+    make_activity("Reunión interna", start=local(2023, 3, 9, 12), area="PRES")
+    client.force_login(ana)
+    content = client.get(
+        "/agenda/vista/lista/", {"fecha": "2023-03-01", "presidenta": "1"}
+    ).content.decode()
+    assert "Gira" in content and "Reunión interna" not in content

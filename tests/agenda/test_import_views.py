@@ -48,3 +48,13 @@ def test_enlace_cannot_import_into_another_area(client, ricardo, pres):
 def test_consulta_cannot_import(client, pedro, pres):
     client.force_login(pedro)
     assert client.get("/agenda/importar/").status_code == 403
+
+
+def test_tampered_preview_content_is_refused(client, ana, pres):
+    client.force_login(ana)
+    response = client.post(
+        "/agenda/importar/", {"content": "no es base64!", "area": pres.pk, "confirm": "1"}
+    )
+    assert response.status_code == 422
+    assert "vista previa está dañado" in response.content.decode()
+    assert Activity.objects.count() == 0

@@ -66,3 +66,32 @@ def test_demo_agenda_is_realistic_and_idempotent(db):
     assert (
         list(year.order_by("ical_uid").values_list("ical_uid", "starts_at", "status")) == snapshot
     )
+
+
+def test_published_lights_up_with_the_publishing_app(client, mariana, make_activity):
+    """Publishing defines Publication.activity (related_name="publications")."""
+    import pytest
+    from django.apps import apps
+
+    if not apps.is_installed("pregon.publishing") or not hasattr(Activity, "publications"):
+        pytest.skip("publishing aún no define Publication.activity")
+    publication_model = apps.get_model("publishing", "Publication")
+    soon = timezone.now() + timedelta(days=1)
+    done = make_activity("Con boletín", start=soon)
+    pending = make_activity("Sin boletín", start=soon + timedelta(hours=3))
+    draft = make_activity("Con borrador", start=soon + timedelta(hours=6))
+    publication_model.objects.create(
+        title="Boletín", text="Texto", activity=done, author=mariana, status="publicada"
+    )
+    publication_model.objects.create(
+        title="Borrador", text="Texto", activity=draft, author=mariana, status="borrador"
+    )
+    assert list(Activity.objects.published()) == [done]
+    assert set(Activity.objects.unpublished()) == {pending, draft}
+    client.force_login(mariana)
+    rows = client.get("/agenda/jerarquizacion/").context["rows"]
+    assert {r.title: r.published_count for r in rows} == {
+        "Con boletín": 1,
+        "Sin boletín": 0,
+        "Con borrador": 0,
+    }
