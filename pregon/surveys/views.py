@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,7 +18,7 @@ from pregon.surveys.selectors import survey_results
 
 @access.require("surveys.view_survey")
 def survey_list(request: HttpRequest) -> HttpResponse:
-    surveys = Survey.objects.all()
+    surveys = Survey.objects.annotate(answer_count=Count("responses"))
     return render(request, "surveys/list.html", {"surveys": surveys})
 
 

@@ -132,3 +132,11 @@ def test_only_coordinacion_builds(survey, pedro, client):
     assert viewer.post(reverse("surveys:duplicate", args=[survey.pk])).status_code == 403
     assert viewer.get(reverse("surveys:detail", args=[survey.pk])).status_code == 200
     assert viewer.get(reverse("surveys:list")).status_code == 200
+
+
+def test_list_shows_answer_counts(survey, pedro, yesterday, django_assert_max_num_queries):
+    Response.objects.create(survey=survey, submitted_on=yesterday)
+    client = client_for(pedro)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("surveys:list"))
+    assert "<td>1</td>" in page.content.decode()
