@@ -1,8 +1,48 @@
+from datetime import timedelta
+
 from django.apps import AppConfig
+
+EDIT = [
+    "bulletins.view_bulletin",
+    "bulletins.add_bulletin",
+    "bulletins.change_bulletin",
+    "bulletins.delete_bulletin",
+    "bulletins.distribute_bulletin",
+    "bulletins.view_mediacontact",
+    "bulletins.add_mediacontact",
+    "bulletins.change_mediacontact",
+    "bulletins.view_livetransmission",
+    "bulletins.add_livetransmission",
+    "bulletins.change_livetransmission",
+]
+READ = ["bulletins.view_bulletin", "bulletins.view_livetransmission"]
 
 
 class BulletinsConfig(AppConfig):
     name = "pregon.bulletins"
     verbose_name = "Boletines y sala de prensa"
     # Navigation entries: (label, url name, permission or None).
-    nav: tuple = ()
+    nav: tuple = (
+        ("Boletines", "bulletins:list", "bulletins.view_bulletin"),
+        ("Directorio de medios", "bulletins:directory", "bulletins.view_mediacontact"),
+        ("Transmisiones", "bulletins:transmissions", "bulletins.view_livetransmission"),
+        ("Sala de prensa", "bulletins:press_list", None),
+    )
+    role_permissions = {
+        "coordinacion": [*EDIT, "bulletins.approve_bulletin"],
+        "redaccion": EDIT,
+        "diseno": READ,
+        "fotografia": READ,
+        "enlace": READ,
+        "presidencia": READ,
+        "consulta": [*READ, "bulletins.view_mediacontact"],
+    }
+
+    def ready(self) -> None:
+        from pregon.core import periodic
+
+        periodic.register(
+            "bulletins.resume_distributions",
+            timedelta(minutes=1),
+            "pregon.bulletins.tasks.resume_distributions",
+        )

@@ -1,4 +1,39 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from pregon.bulletins import feeds, public, views
 
 app_name = "bulletins"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.bulletin_list, name="list"),
+    path("nuevo/", views.bulletin_create, name="create"),
+    path("<int:pk>/", views.bulletin_detail, name="detail"),
+    path("<int:pk>/editar/", views.bulletin_edit, name="edit"),
+    path("<int:pk>/pdf/", views.bulletin_pdf_view, name="pdf"),
+    path("<int:pk>/fotos/", views.photo_add, name="photo_add"),
+    path("<int:pk>/fotos/<int:photo_pk>/quitar/", views.photo_remove, name="photo_remove"),
+    path("<int:pk>/enviar-a-medios/", views.distribute, name="distribute"),
+    path("<int:pk>/<slug:action>/", views.bulletin_action, name="action"),
+    path("envios/<int:pk>/", views.distribution_detail, name="distribution"),
+    path("directorio/", views.media_directory, name="directory"),
+    path("transmisiones/", views.transmissions, name="transmissions"),
+    path(
+        "transmisiones/actividad/<int:activity_pk>/preparar/",
+        views.transmission_prepare,
+        name="transmission_prepare",
+    ),
+    path(
+        "transmisiones/<int:pk>/grabacion/",
+        views.transmission_recording,
+        name="transmission_recording",
+    ),
+    # Public (no login)
+    path("sala-de-prensa/", public.press_list, name="press_list"),
+    path("sala-de-prensa/<int:pk>/", public.press_detail, name="press_detail"),
+    path("sala-de-prensa/<int:pk>/pdf/", public.press_pdf, name="press_pdf"),
+    path("sala-de-prensa/fotos/<int:pk>/", public.press_photo, name="press_photo"),
+    path("sala-de-prensa/agenda/", public.press_agenda, name="press_agenda"),
+    path("sala-de-prensa/rss/", feeds.BulletinFeed(), name="press_rss"),
+    path("sala-de-prensa/atom/", feeds.BulletinAtomFeed(), name="press_atom"),
+    path("sala-de-prensa/sitemap.xml", public.press_sitemap, name="press_sitemap"),
+    path("baja/<str:token>/", public.unsubscribe, name="unsubscribe"),
+]

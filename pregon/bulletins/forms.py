@@ -1,0 +1,54 @@
+from django import forms
+
+from pregon.bulletins.models import Bulletin, MediaList
+
+RICH_HELP = "Párrafos, negritas, cursivas, listas y enlaces; lo demás se elimina al guardar."
+
+
+class BulletinForm(forms.ModelForm):
+    balazo_1 = forms.CharField(label="Balazo 1", max_length=300)
+    balazo_2 = forms.CharField(label="Balazo 2", max_length=300, required=False)
+    balazo_3 = forms.CharField(label="Balazo 3", max_length=300, required=False)
+
+    class Meta:
+        model = Bulletin
+        fields = ["kind", "dated", "title", "body", "press_contact", "category", "area", "activity"]
+        widgets = {
+            "dated": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "body": forms.Textarea(attrs={"rows": 14}),
+        }
+        help_texts = {"body": RICH_HELP}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for i, value in enumerate((self.instance.balazos or [])[:3], start=1):
+            self.initial[f"balazo_{i}"] = value
+
+    def service_fields(self) -> dict:
+        data = {k: self.cleaned_data[k] for k in self.Meta.fields}
+        data["balazos"] = [self.cleaned_data.get(f"balazo_{i}", "") for i in (1, 2, 3)]
+        return data
+
+
+class PhotoForm(forms.Form):
+    asset = forms.IntegerField(label="Número de la foto en el archivo", min_value=1)
+    caption = forms.CharField(label="Pie de foto", max_length=500, required=False)
+    credit = forms.CharField(label="Crédito", max_length=200, required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Archivo CSV")
+
+
+class DistributionForm(forms.Form):
+    lists = forms.ModelMultipleChoiceField(
+        label="Listas de medios",
+        queryset=MediaList.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class RecordingForm(forms.Form):
+    session_name = forms.CharField(label="Nombre de la sesión", max_length=300)
+    asset = forms.IntegerField(label="Número del video en el archivo", required=False)
+    url = forms.URLField(label="Enlace a la grabación", required=False)

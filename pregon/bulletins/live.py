@@ -1,0 +1,113 @@
+"""Live transmissions of council sessions, public hearings and work meetings: the
+announcements (24 h and 1 h before), the "en vivo" post, and the recording after."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from pregon.accounts import access
+from pregon.agenda.models import CABILDO_TYPES, Activity, ActivityType
+from pregon.bulletins.models import LiveTransmission
+from pregon.core.audit import log_action
+from pregon.publishing import services as publishing
+from pregon.publishing.models import ChannelAccount, ChannelKind, ChannelState, Publication
+
+LIVE_TYPES = (*CABILDO_TYPES, ActivityType.AUDIENCIA_PUBLICA, ActivityType.REUNION_TRABAJO)
+SOCIAL_KINDS = (ChannelKind.FACEBOOK_PAGE, ChannelKind.X, ChannelKind.WORDPRESS, "manual")
+# (field, how long before the start, wording); written once, as data.
+STEPS = (
+    ("announce_day", timedelta(hours=24), "Mañana a las {hour} h transmitiremos en vivo"),
+    ("announce_hour", timedelta(hours=1), "En una hora, a las {hour} h, transmitiremos en vivo"),
+    ("live_post", timedelta(0), "🔴 EN VIVO ahora"),
+)
+
+
+def _what(activity: Activity) -> str:
+    return f"la {activity.get_type_display().lower()}: {activity.title}"
+
+
+def _text(activity: Activity, wording: str) -> str:
+    hour = timezone.localtime(activity.starts_at).strftime("%H:%M")
+    return f"{wording.format(hour=hour)} {_what(activity)}. Síguela en {activity.stream_url}"
+
+
+def _accounts() -> list[ChannelAccount]:
+    return list(
+        ChannelAccount.objects.filter(
+            state=ChannelState.ACTIVE, is_institutional=True, kind__in=SOCIAL_KINDS
+        )
+    )
+
+
+@transaction.atomic
+def transmission_prepare(*, activity: Activity, user) -> LiveTransmission:
+    """Create the announcements still ahead, sent to review with their dates: when
+    Coordinación approves them in publishing, they are scheduled."""
+    access.check(user, "bulletins.add_livetransmission")
+    if activity.type not in LIVE_TYPES:
+        raise ValidationError(
+            "Solo se transmiten sesiones de cabildo, audiencias públicas y reuniones de trabajo."
+        )
+    if not activity.stream_url:
+        raise ValidationError("La actividad no tiene enlace de transmisión en vivo.")
+    accounts = _accounts()
+    if not accounts:
+        raise ValidationError("No hay cuentas de canal activas para anunciar la transmisión.")
+    transmission, _ = LiveTransmission.objects.select_for_update().get_or_create(activity=activity)
+    created = []
+    for field, before, wording in STEPS:
+        when = activity.starts_at - before
+        if getattr(transmission, field) is None and when > timezone.now():
+            setattr(transmission, field, _announcement(activity, user, when, wording, accounts))
+            created.append(field)
+    transmission.save()
+    log_action(
+        transmission, "bulletins.transmission_prepared", user=user, data={"created": created}
+    )
+    return transmission
+
+
+def _announcement(activity, user, when, wording: str, accounts) -> Publication:
+    text = _text(activity, wording)
+    publication = publishing.publication_create(
+        author=user,
+        title=f"Transmisión: {activity.title}"[:200],
+        text=text,
+        link=activity.stream_url,
+        category="institucional",
+        activity=activity,
+        area=activity.area,
+        scheduled_at=when,
+        variants={a.pk: {"text": text} for a in accounts},
+    )
+    publishing.publication_submit(publication=publication, user=user)
+    return publication
+
+
+@transaction.atomic
+def transmission_attach_recording(
+    *, transmission: LiveTransmission, user, session_name: str, asset=None, url: str = ""
+) -> LiveTransmission:
+    access.check(user, "bulletins.change_livetransmission")
+    if timezone.now() < transmission.activity.ends_at:
+        raise ValidationError("La grabación se agrega cuando la sesión terminó.")
+    if not session_name.strip():
+        raise ValidationError({"session_name": "Escriba el nombre de la sesión."})
+    if asset is None and not url:
+        raise ValidationError("Indique la grabación: un archivo del archivo o un enlace.")
+    if asset is not None and asset.kind not in ("video", "audio"):
+        raise ValidationError("La grabación debe ser un video o un audio del archivo.")
+    transmission.session_name = session_name.strip()[:300]
+    transmission.recording_asset = asset
+    transmission.recording_url = url
+    transmission.full_clean()
+    transmission.save()
+    log_action(
+        transmission,
+        "bulletins.recording_attached",
+        user=user,
+        data={"asset": getattr(asset, "pk", None), "url": url},
+    )
+    return transmission

@@ -1,0 +1,86 @@
+"""Reads: the public press room (with the veda rule), the public agenda, live now."""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from pregon.agenda.models import Activity
+from pregon.bulletins.live import LIVE_TYPES
+from pregon.bulletins.models import Bulletin, LiveTransmission
+from pregon.compliance.rules import press_room_hides, press_room_notice
+from pregon.publishing.models import Category
+
+
+def hidden_categories(now: datetime | None = None) -> list[str]:
+    """Categories the press room hides right now (a veda with blackout mode on)."""
+    if not press_room_notice(now):
+        return []
+    return [c for c in Category.values if press_room_hides(c, now)]
+
+
+def press_room(
+    *, q: str = "", year: int | None = None, category: str = "", area: int | None = None
+) -> QuerySet[Bulletin]:
+    bulletins = (
+        Bulletin.objects.approved()
+        .exclude(category__in=hidden_categories())
+        .select_related("area")
+        .order_by("-dated", "-number")
+    )
+    for word in q.split()[:8]:
+        bulletins = bulletins.filter(
+            Q(title__icontains=word) | Q(body__icontains=word) | Q(balazos__icontains=word)
+        )
+    if year:
+        bulletins = bulletins.filter(year=year)
+    if category:
+        bulletins = bulletins.filter(category=category)
+    if area:
+        bulletins = bulletins.filter(area_id=area)
+    return bulletins
+
+
+def press_room_years() -> list[int]:
+    return sorted(
+        Bulletin.objects.approved().values_list("year", flat=True).distinct(), reverse=True
+    )
+
+
+def public_bulletin(pk: int) -> Bulletin | None:
+    return press_room().filter(pk=pk).first()
+
+
+def live_now(now: datetime | None = None) -> QuerySet[Activity]:
+    now = now or timezone.now()
+    return (
+        Activity.objects.public()
+        .filter(type__in=LIVE_TYPES, starts_at__lte=now, ends_at__gte=now)
+        .exclude(stream_url="")
+        .select_related("area")
+    )
+
+
+def public_agenda(now: datetime | None = None, days: int = 30) -> QuerySet[Activity]:
+    now = now or timezone.now()
+    return (
+        Activity.objects.public()
+        .upcoming(now)
+        .filter(starts_at__lt=now + timedelta(days=days))
+        .select_related("area")
+        .order_by("starts_at")
+    )
+
+
+def recordings(limit: int = 12) -> QuerySet[LiveTransmission]:
+    return (
+        LiveTransmission.objects.filter(activity__is_public=True)
+        .exclude(recording_url="", recording_asset__isnull=True)
+        .select_related("activity", "recording_asset")[:limit]
+    )
+
+
+def bulletins_for(user) -> QuerySet[Bulletin]:
+    from pregon.accounts import access
+
+    return access.scope_to_area(user, Bulletin.objects.select_related("area", "author"))

@@ -1,0 +1,17 @@
+"""Background jobs. Domain state lives in DistributionRecipient rows; these only move
+it forward and are safe to run twice (each row is claimed before sending)."""
+
+from django_tasks import task
+
+from pregon.bulletins import distribution
+
+
+@task()
+def send_distribution(distribution_id: int) -> dict:
+    return distribution.send_pending(distribution_id)
+
+
+@task()
+def resume_distributions() -> list[int]:
+    """Every minute: sends interrupted by a worker restart go on."""
+    return distribution.resume_unfinished()
