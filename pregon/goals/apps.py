@@ -1,8 +1,19 @@
 from django.apps import AppConfig
 
+READ = ["goals.view_plan", "goals.view_indicator"]
+EDIT = [
+    "goals.add_plan",
+    "goals.change_plan",
+    "goals.add_indicator",
+    "goals.change_indicator",
+    "goals.delete_indicator",
+]
+
 
 class GoalsConfig(AppConfig):
     name = "pregon.goals"
     verbose_name = "Metas"
     # Navigation entries: (label, url name, permission or None).
-    nav: tuple = ()
+    nav: tuple = (("Metas", "goals:dashboard", "goals.view_plan"),)
+    # Coordinación sets the plan; Consulta and Presidencia read it; Enlaces do not.
+    role_permissions = {"coordinacion": READ + EDIT, "consulta": READ, "presidencia": READ}

@@ -5,4 +5,10 @@ class ReportsConfig(AppConfig):
     name = "pregon.reports"
     verbose_name = "Evaluación"
     # Navigation entries: (label, url name, permission or None).
-    nav: tuple = ()
+    nav: tuple = (("Evaluación", "reports:index", "reports.view_issuedreport"),)
+    # Coordinación issues evaluations; Consulta and Presidencia read them.
+    role_permissions = {
+        "coordinacion": ["reports.view_issuedreport", "reports.add_issuedreport"],
+        "consulta": ["reports.view_issuedreport"],
+        "presidencia": ["reports.view_issuedreport"],
+    }

@@ -1,0 +1,65 @@
+from django import forms
+
+from pregon.goals.models import FormulaKind, Indicator, Plan
+from pregon.goals.sources import FILTER_KEYS
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["municipality", "year", "title", "objectives"]
+        widgets = {"objectives": forms.Textarea(attrs={"rows": 4})}
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = [
+            "code",
+            "name",
+            "description",
+            "formula_kind",
+            "numerator",
+            "denominator",
+            "filters",
+            "frequency",
+            "target",
+            "baseline",
+            "unit",
+            "means_of_verification",
+            "order",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "means_of_verification": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.plan = plan
+
+    def clean_filters(self) -> dict:
+        filters = self.cleaned_data.get("filters") or {}
+        if not isinstance(filters, dict):
+            raise forms.ValidationError('Los filtros deben ser un objeto, p. ej. {"area": "OPDU"}.')
+        unknown = sorted(set(filters) - set(FILTER_KEYS))
+        if unknown:
+            raise forms.ValidationError(
+                f"Filtro desconocido: {', '.join(unknown)}. Use: {', '.join(FILTER_KEYS)}."
+            )
+        if any(not isinstance(v, str) for v in filters.values()):
+            raise forms.ValidationError("Cada filtro lleva un texto, p. ej. «OPDU».")
+        return filters
+
+    def clean(self) -> dict:
+        data = super().clean()
+        kind = data.get("formula_kind")
+        if kind in (FormulaKind.RATIO, FormulaKind.AVERAGE) and not data.get("denominator"):
+            self.add_error("denominator", "Un porcentaje o un promedio necesita denominador.")
+        if kind == FormulaKind.GROWTH and not data.get("baseline"):
+            self.add_error("baseline", "El crecimiento se mide desde una línea base: indíquela.")
+        if self.instance.plan_id and data.get("code"):
+            clash = Indicator.objects.filter(plan=self.instance.plan, code=data["code"])
+            if clash.exclude(pk=self.instance.pk).exists():
+                self.add_error("code", "Ya hay un indicador con esta clave en el plan.")
+        return data

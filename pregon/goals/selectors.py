@@ -1,0 +1,131 @@
+"""Reads for the goals dashboard: indicator status and pace, quarterly progress and
+coverage of acciones by area."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from pregon.goals import engine, periods, sources
+from pregon.goals.models import FormulaKind, Frequency, Indicator, Plan, Source
+from pregon.goals.periods import Period
+
+
+def current_plan() -> Plan | None:
+    """The plan of this year, else the most recent one."""
+    return Plan.objects.filter(year=timezone.localdate().year).first() or Plan.objects.first()
+
+
+def default_as_of(plan: Plan) -> date:
+    """Today, or the plan's last day when the plan's year is over."""
+    return min(timezone.localdate(), date(plan.year, 12, 31))
+
+
+def _end_of(day: date) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time.min, ZoneInfo(settings.TIME_ZONE))
+
+
+@dataclass
+class IndicatorStatus:
+    indicator: Indicator
+    period: Period
+    result: engine.Result
+    elapsed: float  # fraction of the period already lived (0–1)
+    projected: Decimal | None = None  # counts: where the period ends at the current rate
+    per_week_needed: Decimal | None = None  # counts: pace needed from now on
+
+    @property
+    def on_track(self) -> bool | None:
+        if self.result.value is None:
+            return None
+        if self.projected is not None:
+            return self.projected >= self.result.target
+        return self.result.met
+
+    @property
+    def percent_elapsed(self) -> float:
+        return 100 * self.elapsed
+
+    @property
+    def percent_of_target(self) -> float | None:
+        value, target = self.result.value, self.result.target
+        return None if value is None or not target else float(100 * value / target)
+
+
+def indicator_status(indicator: Indicator, as_of: date) -> IndicatorStatus:
+    period = periods.containing(as_of, indicator.frequency)
+    start, _ = period.bounds()
+    cut = min(_end_of(as_of), period.bounds()[1])
+    result = engine.evaluate(indicator, start, cut, engine.target_for(indicator, period))
+    lived = min(period.days, (as_of - period.start).days + 1)
+    status = IndicatorStatus(indicator, period, result, lived / period.days)
+    if indicator.formula_kind == FormulaKind.COUNT and result.value is not None:
+        status.projected = engine.round2(result.value * period.days / lived)
+        weeks_left = Decimal(period.days - lived) / 7
+        missing = max(Decimal(0), result.target - result.value)
+        status.per_week_needed = engine.round2(missing / weeks_left) if weeks_left else None
+    return status
+
+
+def plan_status(plan: Plan, as_of: date) -> list[IndicatorStatus]:
+    return [indicator_status(i, as_of) for i in plan.indicators.all()]
+
+
+def quarterly_indicator(plan: Plan) -> Indicator | None:
+    return plan.indicators.filter(
+        frequency=Frequency.QUARTERLY,
+        formula_kind=FormulaKind.COUNT,
+        numerator=Source.PUBLICATIONS_PUBLISHED,
+    ).first()
+
+
+def quarter_progress(plan: Plan) -> list[dict]:
+    """Published per quarter of the plan's year against the quarterly target."""
+    indicator = quarterly_indicator(plan)
+    if indicator is None:
+        return []
+    rows = []
+    for q in range(1, 5):
+        period = periods.quarter(plan.year, q)
+        result = engine.evaluate_period(indicator, period)
+        rows.append({"period": period, "label": f"T{q}", "result": result})
+    return rows
+
+
+def coverage_by_area(period: Period) -> list[dict]:
+    """Public acciones registered and with ≥1 published publication, per area."""
+    start, end = period.bounds()
+    registered = sources.activities(start, end, {})
+    published = set(registered.published().values_list("pk", flat=True))
+    areas: dict[str, dict] = {}
+    for pk, short, name in registered.values_list("pk", "area__short_name", "area__name"):
+        row = areas.setdefault(
+            short, {"area": short, "name": name, "registered": 0, "published": 0}
+        )
+        row["registered"] += 1
+        row["published"] += pk in published
+    rows = sorted(areas.values(), key=lambda r: r["name"])
+    for row in rows:
+        row["unpublished"] = row["registered"] - row["published"]
+        row["percent"] = round(100 * row["published"] / row["registered"], 1)
+    return rows
+
+
+def coverage_total(rows: list[dict]) -> dict:
+    registered = sum(r["registered"] for r in rows)
+    published = sum(r["published"] for r in rows)
+    return {
+        "registered": registered,
+        "published": published,
+        "percent": round(100 * published / registered, 1) if registered else None,
+    }
+
+
+def unpublished_acciones(period: Period, area: str = "") -> QuerySet:
+    start, end = period.bounds()
+    rows = sources.activities(start, end, {"area": area} if area else {})
+    return rows.unpublished().select_related("area").order_by("starts_at")

@@ -1,0 +1,167 @@
+"""Where each indicator source's number comes from: one function per `Source`.
+
+Every function has the same shape, `(start, end, filters) -> Decimal | None`, with
+`start`/`end` aware datetimes of a half-open interval and `filters` the indicator's
+JSON (keys: channel, area, campaign, purpose). None means "sin datos" (the source
+is not available), which is different from zero. Reads go through the owning
+apps' QuerySet methods and selectors, so "published" is decided in one place."""
+
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+from django.db.models import F, QuerySet, Sum
+
+from pregon.agenda.models import Activity
+from pregon.analytics.models import AccountMetric, PageVisitDay, PostMetric
+from pregon.goals.models import Source
+from pregon.publishing.models import DeliveryStatus, Publication
+
+SourceFunction = Callable[[datetime, datetime, dict], Decimal | None]
+FILTER_KEYS = ("channel", "area", "campaign", "purpose")
+
+
+def local_dates(start: datetime, end: datetime) -> tuple[date, date]:
+    """Inclusive local dates covered by [start, end)."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    last = end.astimezone(zone).date().toordinal() - 1
+    return start.astimezone(zone).date(), date.fromordinal(last)
+
+
+def publications(start: datetime, end: datetime, filters: dict) -> QuerySet:
+    rows = Publication.objects.published_between(start, end)
+    if filters.get("channel"):
+        rows = rows.filter(
+            variants__deliveries__account__kind=filters["channel"],
+            variants__deliveries__status=DeliveryStatus.PUBLICADA,
+        ).distinct()
+    if filters.get("area"):
+        rows = rows.filter(area__short_name=filters["area"])
+    if filters.get("campaign"):
+        rows = rows.filter(campaign__name=filters["campaign"])
+    return rows
+
+
+def activities(start: datetime, end: datetime, filters: dict) -> QuerySet:
+    """Public acciones registered in the period (they count by their start)."""
+    rows = Activity.objects.public().filter(starts_at__gte=start, starts_at__lt=end)
+    if filters.get("area"):
+        rows = rows.filter(area__short_name=filters["area"])
+    if filters.get("campaign"):
+        rows = rows.filter(campaign__name=filters["campaign"])
+    return rows
+
+
+def publications_published(start: datetime, end: datetime, filters: dict) -> Decimal:
+    return Decimal(publications(start, end, filters).count())
+
+
+def activities_registered(start: datetime, end: datetime, filters: dict) -> Decimal:
+    return Decimal(activities(start, end, filters).count())
+
+
+def activities_published(start: datetime, end: datetime, filters: dict) -> Decimal:
+    return Decimal(activities(start, end, filters).published().count())
+
+
+def post_metrics(start: datetime, end: datetime, filters: dict) -> QuerySet:
+    rows = PostMetric.objects.filter(published_at__gte=start, published_at__lt=end)
+    if filters.get("channel"):
+        rows = rows.filter(account__kind=filters["channel"])
+    return rows
+
+
+def followers(start: datetime, end: datetime, filters: dict) -> Decimal | None:
+    """Followers at the end of the period: each account's last figure, summed."""
+    first, last = local_dates(start, end)
+    rows = AccountMetric.objects.filter(date__range=(first, last), followers__isnull=False)
+    if filters.get("channel"):
+        rows = rows.filter(account__kind=filters["channel"])
+    latest: dict[int, int] = {}
+    for account_id, value in rows.order_by("date").values_list("account_id", "followers"):
+        latest[account_id] = value
+    return Decimal(sum(latest.values())) if latest else None
+
+
+def interactions(start: datetime, end: datetime, filters: dict) -> Decimal:
+    total = post_metrics(start, end, filters).aggregate(
+        n=Sum(F("reactions") + F("comments") + F("shares") + F("saves"))
+    )["n"]
+    return Decimal(total or 0)
+
+
+def posts_measured(start: datetime, end: datetime, filters: dict) -> Decimal:
+    return Decimal(post_metrics(start, end, filters).count())
+
+
+def portal_visits(start: datetime, end: datetime, filters: dict) -> Decimal:
+    rows = PageVisitDay.objects.filter(date__range=local_dates(start, end))
+    if filters.get("purpose"):
+        rows = rows.filter(purpose=filters["purpose"])
+    return Decimal(rows.aggregate(n=Sum("visits"))["n"] or 0)
+
+
+def survey_score(start: datetime, end: datetime, filters: dict) -> Decimal | None:
+    """CSAT (% of 4–5 answers) pooled over every survey answered in the period."""
+    from pregon.surveys.models import Survey
+    from pregon.surveys.selectors import survey_results
+
+    first, last = local_dates(start, end)
+    count = n = 0
+    for survey in Survey.objects.filter(opens_on__lte=last, closes_on__gte=first):
+        csat = survey_results(survey, first, last)["csat"]
+        if csat and csat["n"]:
+            count, n = count + csat["count"], n + csat["n"]
+    return (Decimal(100 * count) / Decimal(n)).quantize(Decimal("0.01")) if n else None
+
+
+def bulletin_model():
+    """The bulletins app may not have its model yet: then the source reads "sin datos"."""
+    try:
+        model = apps.get_model("bulletins", "Bulletin")
+    except LookupError:
+        return None
+    # A model whose migration is not applied yet has no table: also "sin datos".
+    return model if model._meta.db_table in connection.introspection.table_names() else None
+
+
+def bulletins_issued(start: datetime, end: datetime, filters: dict) -> Decimal | None:
+    """Approved bulletins dated in the period. Written against the bulletins app's
+    contract (`Bulletin.objects.approved()` and a `dated` date) with fallbacks, since
+    that app is built in parallel; unknown shape → "sin datos"."""
+    model = bulletin_model()
+    if model is None:
+        return None
+    manager = model.objects
+    if hasattr(manager, "issued_between"):
+        return Decimal(manager.issued_between(start, end).count())
+    rows = manager.approved() if hasattr(manager, "approved") else manager.all()
+    names = {f.name for f in model._meta.get_fields()}
+    for field in ("dated", "dated_on", "date"):
+        if field in names:
+            return Decimal(rows.filter(**{f"{field}__range": local_dates(start, end)}).count())
+    for field in ("issued_at", "approved_at", "published_at"):
+        if field in names:
+            return Decimal(rows.filter(**{f"{field}__gte": start, f"{field}__lt": end}).count())
+    return None
+
+
+SOURCES: dict[str, SourceFunction] = {
+    Source.PUBLICATIONS_PUBLISHED: publications_published,
+    Source.ACTIVITIES_REGISTERED: activities_registered,
+    Source.ACTIVITIES_PUBLISHED: activities_published,
+    Source.FOLLOWERS: followers,
+    Source.INTERACTIONS: interactions,
+    Source.POSTS_MEASURED: posts_measured,
+    Source.PORTAL_VISITS: portal_visits,
+    Source.SURVEY_SCORE: survey_score,
+    Source.BULLETINS_ISSUED: bulletins_issued,
+}
+
+
+def read(source: str, start: datetime, end: datetime, filters: dict | None = None):
+    return SOURCES[source](start, end, filters or {})

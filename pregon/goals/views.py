@@ -1,0 +1,129 @@
+"""Goals dashboard (Coordinación, Consulta, Presidencia read) and plan editing."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from pregon.accounts import access
+from pregon.analytics.charts import hbar_chart
+from pregon.goals import periods, selectors, services
+from pregon.goals.charts import target_bars
+from pregon.goals.forms import IndicatorForm, PlanForm
+from pregon.goals.models import Indicator, Plan
+
+
+def _plan(request: HttpRequest) -> Plan | None:
+    if request.GET.get("plan", "").isdigit():
+        return get_object_or_404(Plan, pk=request.GET["plan"])
+    return selectors.current_plan()
+
+
+def _as_of(request: HttpRequest, plan: Plan) -> date:
+    try:
+        day = date.fromisoformat(request.GET.get("al", ""))
+    except ValueError:
+        return selectors.default_as_of(plan)
+    return min(max(day, date(plan.year, 1, 1)), date(plan.year, 12, 31))
+
+
+def _period(request: HttpRequest, default: str) -> periods.Period:
+    try:
+        return periods.parse(request.GET.get("periodo") or default)
+    except periods.PeriodError as error:
+        raise Http404(str(error)) from error
+
+
+@access.require("goals.view_plan")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    plan = _plan(request)
+    if plan is None:
+        return render(request, "goals/empty.html")
+    as_of = _as_of(request, plan)
+    period = _period(request, str(plan.year))
+    quarters = selectors.quarter_progress(plan)
+    coverage = selectors.coverage_by_area(period)
+    context = {
+        "plan": plan,
+        "plans": Plan.objects.all(),
+        "as_of": as_of,
+        "period": period,
+        "statuses": selectors.plan_status(plan, as_of),
+        "quarters": quarters,
+        "coverage": coverage,
+        "coverage_total": selectors.coverage_total(coverage),
+        "quarter_chart": _quarter_chart(quarters),
+        "coverage_chart": mark_safe(
+            hbar_chart(
+                [(r["name"], r["percent"] or 0) for r in coverage],
+                title=f"Acciones publicadas por área (%), {period.label}",
+            )
+        ),
+        "can_edit": access.can(request.user, "goals.change_plan"),
+    }
+    return render(request, "goals/dashboard.html", context)
+
+
+def _quarter_chart(quarters: list[dict]) -> str:
+    if not quarters:
+        return ""
+    target = float(quarters[0]["result"].target)
+    bars = [(q["label"], float(q["result"].value or 0)) for q in quarters]
+    return mark_safe(target_bars(bars, target=target, title="Publicaciones por trimestre"))
+
+
+@access.require("goals.view_plan")
+def unpublished(request: HttpRequest) -> HttpResponse:
+    plan = selectors.current_plan()
+    period = _period(request, str(plan.year if plan else date.today().year))
+    area = request.GET.get("area", "")
+    rows = selectors.unpublished_acciones(period, area)
+    context = {"period": period, "area": area, "activities": rows[:500], "total": rows.count()}
+    return render(request, "goals/unpublished.html", context)
+
+
+@access.require("goals.change_plan")
+def plan_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=pk) if pk else None
+    if pk is None:
+        access.check(request.user, "goals.add_plan")
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_save(form=form, user=request.user)
+        messages.success(request, "Plan guardado.")
+        return redirect("goals:plan", pk=plan.pk)
+    return render(request, "goals/plan_form.html", {"form": form, "plan": plan})
+
+
+@access.require("goals.view_plan")
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=pk)
+    context = {"plan": plan, "can_edit": access.can(request.user, "goals.change_plan")}
+    return render(request, "goals/plan_detail.html", context)
+
+
+@access.require("goals.change_indicator")
+def indicator_edit(request: HttpRequest, plan_pk: int, pk: int | None = None) -> HttpResponse:
+    plan = get_object_or_404(Plan, pk=plan_pk)
+    indicator = get_object_or_404(Indicator, pk=pk, plan=plan) if pk else None
+    if pk is None:
+        access.check(request.user, "goals.add_indicator")
+    form = IndicatorForm(request.POST or None, instance=indicator, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        services.indicator_save(form=form, user=request.user)
+        messages.success(request, "Indicador guardado.")
+        return redirect("goals:plan", pk=plan.pk)
+    context = {"form": form, "plan": plan, "indicator": indicator}
+    return render(request, "goals/indicator_form.html", context)
+
+
+@require_POST
+@access.require("goals.delete_indicator")
+def indicator_delete(request: HttpRequest, plan_pk: int, pk: int) -> HttpResponse:
+    indicator = get_object_or_404(Indicator, pk=pk, plan_id=plan_pk)
+    services.indicator_delete(indicator=indicator, user=request.user)
+    messages.success(request, "Indicador eliminado.")
+    return redirect("goals:plan", pk=plan_pk)

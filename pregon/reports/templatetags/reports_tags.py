@@ -1,0 +1,22 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def cell(value) -> str:
+    """A table cell in es-MX style: 1,234 and 12.5; "—" when there is no figure."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "sí" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+    return str(value)
+
+
+@register.filter
+def is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
