@@ -8,7 +8,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from pregon.compliance.text import category_label, category_slug, spanish_range
+from pregon.compliance.text import category_label, category_slug
+from pregon.core.spanish import spanish_range
 
 # The allowed window for report-related publications around the report date.
 REPORT_DAYS_BEFORE = 7

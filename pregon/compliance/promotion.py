@@ -6,8 +6,8 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from pregon.compliance.models import PublicServant
-from pregon.compliance.text import fold
 from pregon.compliance.verdict import Match, Verdict, block, flag
+from pregon.core.spanish import fold
 
 
 def _pattern(term: str) -> re.Pattern:

@@ -17,8 +17,9 @@ from pregon.compliance.models import (
     ExemptCategory,
     GovernmentReport,
 )
-from pregon.compliance.text import category_label, category_slug, spanish_date, spanish_range
+from pregon.compliance.text import category_label, category_slug
 from pregon.compliance.verdict import Verdict, block, combine, ok
+from pregon.core.spanish import spanish_date, spanish_range
 
 MIN_CONTRAST = 4.5
 
