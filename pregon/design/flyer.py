@@ -34,7 +34,37 @@ def _read(field) -> bytes | None:
         return fh.read()
 
 
-def flyer_pdf(
+# (body pt, headline pt) from roomy to dense; the first that fits without overflow wins.
+TYPE_STEPS = {
+    "carta": [(12, 34), (11, 28), (10, 24), (9, 20), (8, 16)],
+    "media": [(9, 22), (8, 18), (7, 15), (6.5, 13), (6, 11)],
+}
+
+
+def _walk(box):
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from _walk(child)
+
+
+def overflows(document) -> bool:
+    """True when the flyer spills onto a second page or its text runs past its own box
+    (into the QR or the footer). Uses WeasyPrint's laid-out boxes."""
+    if len(document.pages) > 1:
+        return True
+    for box in _walk(document.pages[0]._page_box):
+        if getattr(box, "element_tag", None) in {"article", "dl", "h1", "header", "footer"}:
+            bottom = box.content_box_y() + box.height  # inside the padding: print margin
+            inner = max(
+                (b.position_y + b.margin_height() for b in _walk(box) if b is not box),
+                default=bottom,
+            )
+            if inner > bottom + 0.5:
+                return True
+    return False
+
+
+def flyer_document(
     *,
     template: str,
     data: dict,
@@ -42,12 +72,28 @@ def flyer_pdf(
     kit: BrandKit,
     layout: str = "carta",
     photo: DesignPhoto | None = None,
-) -> bytes:
-    """Vector text with the brand fonts, print margins of 12.7 mm and a QR to `url`."""
+):
+    """Lay the flyer out, stepping the type size down until nothing overflows."""
+    # Imported here: WeasyPrint is heavy and only flyers need it; its progress log is noise.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    from weasyprint import HTML
+
+    context = _context(template, data, url, kit, layout, photo)
+    for body_pt, headline_pt in TYPE_STEPS[layout]:
+        html = render_to_string(
+            "design/flyer.html", {**context, "body_pt": body_pt, "headline_pt": headline_pt}
+        )
+        document = HTML(string=html, base_url=str(FONTS["regular"].parent)).render()
+        if not overflows(document):
+            return document
+    return document  # field limits make this unreachable; still print the densest try
+
+
+def _context(template, data, url, kit, layout, photo) -> dict:
     spec = TEMPLATES[template]
     qr = segno.make(url, error="m", micro=False)
     fields = [(f.label, data.get(f.name, "")) for f in spec.fields if data.get(f.name)]
-    context = {
+    return {
         "kit": kit,
         "spec": spec,
         "headline": fields[0][1] if fields else "",
@@ -61,9 +107,8 @@ def flyer_pdf(
         "layout": layout,
         "fonts": {k: v.as_uri() for k, v in FONTS.items()},
     }
-    html = render_to_string("design/flyer.html", context)
-    # Imported here: WeasyPrint is heavy and only flyers need it; its progress log is noise.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    from weasyprint import HTML
 
-    return HTML(string=html, base_url=str(FONTS["regular"].parent)).write_pdf()
+
+def flyer_pdf(**kwargs) -> bytes:
+    """Vector text with the brand fonts, print margins of 12.7 mm and a QR to `url`."""
+    return flyer_document(**kwargs).write_pdf()

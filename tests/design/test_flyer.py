@@ -42,3 +42,14 @@ def test_half_letter_two_up_is_a_landscape_letter_sheet_with_two_qrs(kit) -> Non
     # WeasyPrint embeds an image once and draws it once per copy.
     drawn = Counter(name for _, data in streams(pdf) for name in re.findall(rb"/(\w+) Do", data))
     assert drawn and set(drawn.values()) == {2}
+
+
+def test_longest_texts_step_the_type_down_until_nothing_overflows(kit, long_data, monkeypatch):
+    from pregon.design import flyer
+
+    args = {"template": "evento", "data": long_data, "url": URL, "kit": kit, "layout": "media"}
+    monkeypatch.setattr(flyer, "TYPE_STEPS", {"media": flyer.TYPE_STEPS["media"][:1]})
+    assert flyer.overflows(flyer.flyer_document(**args))  # the roomy size does not fit
+    monkeypatch.undo()
+    document = flyer.flyer_document(**args)
+    assert len(document.pages) == 1 and not flyer.overflows(document)
