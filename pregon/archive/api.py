@@ -6,7 +6,7 @@ import uuid
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from pregon.accounts import access
@@ -86,7 +86,7 @@ def upload(
         uploaded_file=archivo, batch=lote or uuid.uuid4().hex, user=request.auth, area=area_obj
     )
     item.refresh_from_db()
-    return 202, _upload_out(item)
+    return Status(202, _upload_out(item))
 
 
 @router.get("/archive/uploads/{item_id}", response=UploadOut, summary="Estado de una subida")

@@ -48,6 +48,7 @@ class AssetEditForm(forms.ModelForm):
 
 class ClippingForm(forms.ModelForm):
     topics_text = forms.CharField(label="Temas (separados por coma)", required=False)
+    url = forms.URLField(label="Enlace", required=False, max_length=500, assume_scheme="https")
 
     class Meta:
         model = Clipping
