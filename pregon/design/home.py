@@ -1,0 +1,34 @@
+"""Home panel for Diseño: the latest pieces and a shortcut to each template."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from pregon.accounts import access
+from pregon.accounts.roles import Role
+from pregon.design.render import TEMPLATES
+from pregon.design.selectors import pieces_recent
+
+
+def panels(request: HttpRequest) -> list[dict]:
+    if not access.has_role(request.user, Role.DISENO):
+        return []
+    items = [
+        {
+            "text": f"Nueva pieza: {t.label}",
+            "url": reverse("design:editor", args=[t.slug]),
+            "meta": t.description,
+        }
+        for t in TEMPLATES.values()
+    ]
+    items += [
+        {"text": str(p), "url": p.image.url, "meta": p.created_at.strftime("%d/%m %H:%M")}
+        for p in pieces_recent(5)
+    ]
+    return [
+        {
+            "title": "Diseño",
+            "items": items,
+            "empty": "",
+            "link": {"label": "Kit de marca", "url": reverse("design:brand_kit")},
+        }
+    ]
