@@ -54,6 +54,10 @@ PREGON_PUBLIC_LINK_SECONDS = envint("PREGON_PUBLIC_LINK_SECONDS", "86400")
 # Publishing: a delivery claimed longer ago than this (seconds) lost its worker
 # mid-call; it becomes "resultado incierto" and is checked, never blindly resent.
 PREGON_DELIVERY_STALE_SECONDS = envint("PREGON_DELIVERY_STALE_SECONDS", "600")
+# Publishing: deliveries one worker sends at the same time (waiting on the networks).
+PREGON_DELIVERY_CONCURRENCY = envint("PREGON_DELIVERY_CONCURRENCY", "8")
+# Bulletins: seconds between two e-mails to the press (a gentle pace for the SMTP relay).
+PREGON_PRESS_THROTTLE_SECONDS = float(env("PREGON_PRESS_THROTTLE_SECONDS", "1.0"))
 # Agenda: minutes between two assignments of one person before we warn of an overlap.
 PREGON_COVERAGE_TRAVEL_MARGIN_MINUTES = envint("PREGON_COVERAGE_TRAVEL_MARGIN_MINUTES", "30")
 

@@ -12,6 +12,17 @@ from django.utils import timezone
 from pregon.publishing.channels.base import Channel, ChannelError, PostResult
 
 
+@pytest.fixture(autouse=True)
+def _one_delivery_at_a_time(settings):
+    # Test data lives in the test's transaction, which other threads cannot see.
+    settings.PREGON_DELIVERY_CONCURRENCY = 1
+    from pregon.publishing import engine
+
+    engine._channels.clear()  # connectors cached by a previous test's fakes
+    yield
+    engine._channels.clear()
+
+
 @dataclass
 class Network:
     """What the fake network saw and what it will do next. `script` holds, per call,

@@ -20,9 +20,9 @@ TEXT = "Feria de la salud en el jardín municipal este sábado #Chapultepec"
 def publish(networks, jorge, mariana, settings, live_server):
     settings.PREGON_PUBLIC_URL = live_server.url
 
-    def make(*keys: str, image: bool = False):
+    def make(*keys: str, image: bool = False, text: str = TEXT):
         publication = services.publication_create(
-            author=jorge, title="Feria de la salud", text=TEXT, category="salud"
+            author=jorge, title="Feria de la salud", text=text, category="salud"
         )
         media_ids = []
         if image:
@@ -123,3 +123,18 @@ def test_x_rate_limit_waits_until_reset(publish, networks):
     delivery = Delivery.objects.get(variant__publication=publication)
     assert delivery.status == D.PENDIENTE
     assert delivery.scheduled_at > timezone.now() + timedelta(seconds=60)
+
+
+def test_concurrent_sending_posts_each_once(publish, networks):
+    """One worker sending several deliveries at a time, each on its own connection."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        pytest.skip("la base SQLite en memoria de las pruebas bloquea tablas entre hilos")
+    publications = [publish("facebook", "wordpress", text=f"Aviso {n}") for n in range(6)]
+    counts = engine.publish_due(concurrency=4)
+    assert counts["publicada"] == 12, counts
+    assert len(networks.graph.posts) == 6 and len(networks.wp.posts) == 6
+    for publication in publications:
+        publication.refresh_from_db()
+        assert publication.status == PublicationStatus.PUBLICADA

@@ -19,15 +19,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, as_json: bool = False, **options) -> None:
         services.publications_missed()
-        worker = engine.new_worker_id()
-        counts = engine.recover_stale(worker)
-        ids = list(engine.due(timezone.now()).values_list("pk", flat=True))
-        bar = ProgressBar(len(ids), "Envíos", enabled=not as_json and self.stderr.isatty())
-        for delivery_id in ids:
-            counts[engine.deliver(delivery_id, worker)] += 1
-            bar.advance()
+        due = engine.due(timezone.now()).count()
+        bar = ProgressBar(due, "Envíos", enabled=not as_json and self.stderr.isatty())
+        counts = engine.publish_due(on_done=lambda outcome: bar.advance(note=outcome))
         bar.finish()
-        self._report(dict(counts), len(ids), as_json)
+        self._report(dict(counts), due, as_json)
 
     def _report(self, counts: dict, due: int, as_json: bool) -> None:
         if as_json:
