@@ -51,7 +51,12 @@ def sections(figures: dict) -> list[dict]:
         if data is None:
             continue
         chart = figures["charts"].get(chart_key) if chart_key else None
-        out.append({"key": key, **data, "svg": mark_safe(chart_svg(chart)) if chart else ""})
+        svg = mark_safe(chart_svg(chart)) if chart else ""  # noqa: S308 - escaped in charts
+        numeric = [
+            any(isinstance(r[i], int | float) for r in data["rows"])
+            for i in range(len(data["columns"]))
+        ]
+        out.append({"key": key, **data, "svg": svg, "numeric": numeric})
     return out
 
 

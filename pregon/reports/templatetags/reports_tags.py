@@ -20,3 +20,8 @@ def cell(value) -> str:
 @register.filter
 def is_number(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+@register.filter
+def index(values: list, i: int):
+    return values[i] if 0 <= i < len(values) else None
