@@ -51,4 +51,4 @@ class DistributionForm(forms.Form):
 class RecordingForm(forms.Form):
     session_name = forms.CharField(label="Nombre de la sesión", max_length=300)
     asset = forms.IntegerField(label="Número del video en el archivo", required=False)
-    url = forms.URLField(label="Enlace a la grabación", required=False)
+    url = forms.URLField(label="Enlace a la grabación", required=False, assume_scheme="https")
