@@ -551,10 +551,38 @@ def _iso6709(probe: Probe, value) -> None:
         probe.gps_lat, probe.gps_lon = float(match.group(1)), float(match.group(2))
 
 
-def strip_to_public(data: bytes) -> bytes:
-    """Re-encode a derivative so it carries no metadata at all (belt and braces)."""
-    image = pyvips.Image.new_from_buffer(data, "")
+def strip_to_public(data: bytes, xmp: bytes = b"") -> bytes:
+    """Re-encode a derivative with no EXIF (so no GPS); optionally only our own XMP."""
+    image = pyvips.Image.new_from_buffer(data, "").copy()
+    for name in image.get_fields():
+        if name.startswith(("exif-", "iptc-", "xmp-")):
+            image.remove(name)
+    if xmp:
+        image.set_type(pyvips.GValue.blob_type, "xmp-data", xmp)
+        return image.jpegsave_buffer(Q=85, keep="xmp")
     return image.jpegsave_buffer(Q=85, keep="none")
+
+
+def xmp_packet(title: str, caption: str, credit: str, keywords: list[str]) -> bytes:
+    """Pregón's edited caption and credit, for exported copies (IPTC Core via XMP)."""
+    from xml.sax.saxutils import escape
+
+    def alt(value: str) -> str:
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt>'
+
+    bag = "".join(f"<rdf:li>{escape(k)}</rdf:li>" for k in keywords)
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">'
+        f"<dc:title>{alt(title)}</dc:title><dc:description>{alt(caption)}</dc:description>"
+        f"<dc:creator><rdf:Seq><rdf:li>{escape(credit)}</rdf:li></rdf:Seq></dc:creator>"
+        f"<dc:subject><rdf:Bag>{bag}</rdf:Bag></dc:subject>"
+        f"<photoshop:Credit>{escape(credit)}</photoshop:Credit>"
+        '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
 
 
 def read_bytes_head(path: Path, n: int = 64) -> bytes:

@@ -209,7 +209,8 @@ def near_duplicates(asset: Asset, limit: int = 6) -> list[Asset]:
 
 
 def asset_public_derivative(asset: Asset, size: str = "preview") -> Path:
-    """A JPEG for public channels: oriented, sRGB, with no metadata (so no GPS).
+    """A JPEG for public channels: oriented, sRGB, no EXIF (so no GPS); Pregón's
+    caption, credit and keywords travel as XMP.
 
     Raises IngestError if minors appear without a consent record or the rights
     forbid public use.
@@ -225,8 +226,9 @@ def asset_public_derivative(asset: Asset, size: str = "preview") -> Path:
     field = asset.thumbnail if size == "thumbnail" else asset.preview
     if not field:
         raise IngestError("Este archivo no tiene una imagen derivada para publicar.")
+    xmp = media.xmp_packet(asset.title, asset.caption, asset.credit, asset.keywords or [])
     with field.open("rb") as fh:
-        data = media.strip_to_public(fh.read())
+        data = media.strip_to_public(fh.read(), xmp)
     out_dir = Path(settings.MEDIA_ROOT) / "archivo" / "publico"
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / f"{asset.sha256[:16]}-{size}.jpg"

@@ -52,8 +52,18 @@ def test_derivatives_carry_no_gps_and_are_small(ingest, data):
         img = pyvips.Image.new_from_file(f.path)
         assert "exif-data" not in img.get_fields()
         assert max(img.width, img.height) <= 1440
+    asset.caption, asset.credit = "Inauguración del pozo & <red>", "Foto: Lucía Pérez"
     public = asset_public_derivative(asset)
-    assert "exif-data" not in pyvips.Image.new_from_file(str(public)).get_fields()
+    image = pyvips.Image.new_from_file(str(public))
+    assert "exif-data" not in image.get_fields()
+    # The edited caption and credit are read back from the exported copy's XMP.
+    from pregon.archive import media
+
+    probe = media.Probe()
+    media._read_xmp(probe, image.get("xmp-data"))
+    assert probe.caption == "Inauguración del pozo & <red>"
+    assert probe.credit == "Foto: Lucía Pérez" and probe.gps_lat is None
+    assert probe.keywords == asset.keywords
 
 
 def test_public_derivative_blocked_for_minors_without_consent(ingest, data):
