@@ -123,3 +123,24 @@ def test_demo_is_idempotent(db, area_factory):
     from pregon.archive import search
 
     assert search.run("inundacion").total >= 2  # the photo and clippings
+
+
+def test_home_panel_lists_refused_uploads(fotografo, person):
+    from django.test import RequestFactory
+
+    from pregon.archive.home import panels
+
+    IngestItem.objects.create(
+        batch="x",
+        original_name="roto.jpg",
+        status="rechazado",
+        message="El archivo está vacío (0 bytes).",
+        created_by=fotografo,
+        staged="",
+    )
+    request = RequestFactory().get("/")
+    request.user = fotografo
+    [panel] = panels(request)
+    assert panel["items"][0]["text"] == "roto.jpg" and "vacío" in panel["items"][0]["meta"]
+    request.user = person("pedro", "consulta")
+    assert panels(request) == []
