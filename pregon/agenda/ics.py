@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pregon.accounts.models import Area
-from pregon.agenda.models import Activity, ActivityStatus
+from pregon.agenda.models import Activity, ActivityChange, ActivityStatus, CoverageStatus
 
 MAX_OCCURRENCES = 3000
 STATUS_FROM_ICS = {
@@ -41,8 +41,9 @@ class Occurrence:
     all_day: bool
     is_public: bool
     status: str
-    action: str = "crear"  # crear | actualizar | sin cambios | cancelar
+    action: str = "crear"  # crear | actualizar | sin cambios | cancelar | restaurar
     activity_id: int | None = None
+    gone: bool = False  # no longer in the file (as opposed to STATUS:CANCELLED in it)
 
 
 @dataclass
@@ -60,6 +61,7 @@ class ImportResult:
             "actualizadas": self.count("actualizar"),
             "sin_cambios": self.count("sin cambios"),
             "canceladas": self.count("cancelar"),
+            "restauradas": self.count("restaurar"),
             "simulacion": self.dry_run,
         }
 
@@ -220,22 +222,52 @@ def expand(
 # --- planning and applying -----------------------------------------------------------
 
 
+GONE_REASON = "Ya no está en el calendario importado."
+RESTORED_REASON = "Volvió a aparecer en el calendario importado."
+CANCELLED_REASON = "El calendario importado la marca como cancelada."
+
+
 def _plan(occurrences: list[Occurrence]) -> list[Occurrence]:
-    """Decide per occurrence: create, update or nothing; occurrences that disappeared
-    from a UID we import again (a new EXDATE) are cancelled."""
+    """Decide per occurrence: create, update, restore, cancel or nothing; occurrences
+    that disappeared from a UID we import again (a new EXDATE) are cancelled."""
     uids = {o.uid for o in occurrences if o.uid}
     existing = {
         (a.ical_uid, a.ical_recurrence_id): a for a in Activity.objects.filter(ical_uid__in=uids)
     }
+    cancelled_by_import = _cancelled_by_import([a.pk for a in existing.values()])
     for occ in occurrences:
         current = existing.pop((occ.uid, occ.recurrence_id), None) if occ.uid else None
         if current is None:
             continue
         occ.activity_id = current.pk
-        same = all(getattr(current, f) == getattr(occ, f) for f in SYNCED_FIELDS)
-        occ.action = "sin cambios" if same else "actualizar"
+        occ.action = _action_for(occ, current, current.pk in cancelled_by_import)
     gone = [a for a in existing.values() if a.status != ActivityStatus.CANCELADA]
     return occurrences + [_cancellation(a) for a in gone]
+
+
+def _action_for(occ: Occurrence, current: Activity, cancelled_by_import: bool) -> str:
+    if occ.status == ActivityStatus.CANCELADA and current.status != ActivityStatus.CANCELADA:
+        return "cancelar"
+    if cancelled_by_import and occ.status != ActivityStatus.CANCELADA:
+        return "restaurar"  # an earlier import cancelled it; it is back in the file
+    same = all(getattr(current, f) == getattr(occ, f) for f in SYNCED_FIELDS)
+    return "sin cambios" if same else "actualizar"
+
+
+def _cancelled_by_import(pks: list[int]) -> set[int]:
+    """Cancelled activities whose latest change is an import's cancellation: a person
+    who cancelled one by hand keeps it cancelled whatever the file says."""
+    latest: dict[int, ActivityChange] = {}
+    changes = ActivityChange.objects.filter(
+        activity_id__in=pks, activity__status=ActivityStatus.CANCELADA
+    ).order_by("activity_id", "-changed_at", "-id")
+    for change in changes:
+        latest.setdefault(change.activity_id, change)
+    return {
+        pk
+        for pk, change in latest.items()
+        if change.source == "ics" and change.to_status == ActivityStatus.CANCELADA
+    }
 
 
 def _cancellation(activity: Activity) -> Occurrence:
@@ -245,39 +277,91 @@ def _cancellation(activity: Activity) -> Occurrence:
         **{f: getattr(activity, f) for f in SYNCED_FIELDS},
         status=ActivityStatus.CANCELADA,
     )
-    occ.action, occ.activity_id = "cancelar", activity.pk
+    occ.action, occ.activity_id, occ.gone = "cancelar", activity.pk, True
     return occ
 
 
-def _apply(occurrences: list[Occurrence], area: Area, user) -> list[Activity]:
-    from pregon.agenda import services  # services imports this module for exports
+def _shown(value) -> str:
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)
 
+
+def _diff(activity: Activity, occ: Occurrence) -> dict:
+    return {
+        f: [_shown(getattr(activity, f)), _shown(getattr(occ, f))]
+        for f in SYNCED_FIELDS
+        if getattr(activity, f) != getattr(occ, f)
+    }
+
+
+def _record(activity: Activity, occ: Occurrence, user, to_status: str, reason: str) -> None:
+    """History row for an import: who, when (auto), what changed and why."""
+    moved = (activity.starts_at, activity.ends_at) != (occ.starts_at, occ.ends_at)
+    ActivityChange.objects.create(
+        activity=activity,
+        from_status=activity.status,
+        to_status=to_status,
+        old_starts_at=activity.starts_at if moved else None,
+        old_ends_at=activity.ends_at if moved else None,
+        reason=reason,
+        changed_fields=_diff(activity, occ),
+        source="ics",
+        changed_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+
+
+def _update(occ: Occurrence, user, status: str, reason: str) -> Activity:
+    activity = Activity.objects.get(pk=occ.activity_id)
+    _record(activity, occ, user, status, reason)
+    values = {f: getattr(occ, f) for f in SYNCED_FIELDS}
+    Activity.objects.filter(pk=occ.activity_id).update(
+        **values, status=status, updated_at=timezone.now()
+    )
+    activity.refresh_from_db()
+    return activity
+
+
+def _cancel(occ: Occurrence, user) -> None:
+    activity = Activity.objects.get(pk=occ.activity_id)
+    reason = GONE_REASON if occ.gone else CANCELLED_REASON
+    _record(activity, occ, user, ActivityStatus.CANCELADA, reason)
+    Activity.objects.filter(pk=activity.pk).update(
+        status=ActivityStatus.CANCELADA, updated_at=timezone.now()
+    )
+    activity.coverage.exclude(status=CoverageStatus.CUBIERTA).update(
+        status=CoverageStatus.CANCELADA
+    )
+
+
+def _apply(occurrences: list[Occurrence], area: Area, user) -> list[Activity]:
     touched = []
     for occ in occurrences:
         if occ.action == "sin cambios":
             continue
         if occ.action == "cancelar":
-            activity = Activity.objects.get(pk=occ.activity_id)
-            services.change_status(
-                activity, ActivityStatus.CANCELADA, user, "Ya no está en el calendario importado."
-            )
-            continue
-        values = {f: getattr(occ, f) for f in SYNCED_FIELDS}
-        if occ.action == "actualizar":
-            Activity.objects.filter(pk=occ.activity_id).update(**values, updated_at=timezone.now())
-            touched.append(Activity.objects.get(pk=occ.activity_id))
+            _cancel(occ, user)
+        elif occ.action == "restaurar":
+            touched.append(_update(occ, user, ActivityStatus.CONFIRMADA, RESTORED_REASON))
+        elif occ.action == "actualizar":
+            current = Activity.objects.only("status").get(pk=occ.activity_id)
+            touched.append(_update(occ, user, current.status, "Actualizada por importación."))
         else:
-            activity = Activity.objects.create(
-                **values,
-                area=area,
-                status=occ.status,
-                ical_uid=occ.uid,
-                ical_recurrence_id=occ.recurrence_id,
-                created_by=user if getattr(user, "is_authenticated", False) else None,
-            )
-            occ.activity_id = activity.pk
-            touched.append(activity)
+            touched.append(_create(occ, area, user))
     return touched
+
+
+def _create(occ: Occurrence, area: Area, user) -> Activity:
+    activity = Activity.objects.create(
+        **{f: getattr(occ, f) for f in SYNCED_FIELDS},
+        area=area,
+        status=occ.status,
+        ical_uid=occ.uid,
+        ical_recurrence_id=occ.recurrence_id,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    occ.activity_id = activity.pk
+    return activity
 
 
 def import_ics(

@@ -189,6 +189,14 @@ class ActivityChange(models.Model):
     old_starts_at = models.DateTimeField("inicio anterior", null=True, blank=True)
     old_ends_at = models.DateTimeField("fin anterior", null=True, blank=True)
     reason = models.TextField("motivo", blank=True)
+    # What changed, for changes that are not just a status: {field: [before, after]}.
+    changed_fields = models.JSONField("campos modificados", default=dict, blank=True)
+    source = models.CharField(
+        "origen",
+        max_length=12,
+        choices=[("manual", "Manual"), ("ics", "Importación iCalendar")],
+        default="manual",
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -152,3 +152,74 @@ def test_command_reports_broken_file(pres):
         call_command("import-ics", str(DATA / "broken_ical.ics"), stdout=StringIO())
     with pytest.raises(CommandError, match="No existe el área «XYZ»"):
         call_command("import-ics", str(DATA / "broken_ical.ics"), "--area", "XYZ")
+
+
+def _without_feb_16(data: bytes) -> bytes:
+    return data.replace(
+        b"EXDATE;TZID=America/Mexico_City:20230202T100000",
+        b"EXDATE;TZID=America/Mexico_City:20230202T100000,20230216T100000",
+    )
+
+
+def test_import_changes_are_written_to_the_history(pres, mariana):
+    ics.import_ics(GOOGLE, pres, mariana)
+    moved = GOOGLE.replace(b"LOCATION:Sala de Cabildo", b"LOCATION:Explanada")
+    ics.import_ics(moved, pres, mariana)
+    first = Activity.objects.filter(ical_uid=CABILDO_UID).first()
+    change = first.changes.get()
+    assert change.source == "ics" and change.changed_by == mariana
+    assert change.changed_fields["place"][1].startswith("Explanada")
+    assert change.changed_fields["place"][0].startswith("Sala de Cabildo")
+    assert change.from_status == change.to_status == first.status
+    assert change.old_starts_at is None  # not moved
+    client_page = _detail_page(mariana, first)
+    assert "Importación iCalendar" in client_page and "Explanada" in client_page
+
+
+def _detail_page(user, activity) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client.get(f"/agenda/actividad/{activity.pk}/").content.decode()
+
+
+def test_cancelled_occurrence_that_reappears_is_restored(pres, mariana):
+    ics.import_ics(GOOGLE, pres, mariana)
+    ics.import_ics(_without_feb_16(GOOGLE), pres, mariana)
+    feb16 = Activity.objects.get(ical_uid=CABILDO_UID, starts_at__month=2, starts_at__day=16)
+    assert feb16.status == ActivityStatus.CANCELADA
+    result = ics.import_ics(GOOGLE, pres, mariana)
+    assert result.summary()["restauradas"] == 1
+    assert result.summary()["sin_cambios"] == 9
+    feb16.refresh_from_db()
+    assert feb16.status == ActivityStatus.CONFIRMADA
+    restored, cancelled = feb16.changes.all()[:2]
+    assert (cancelled.from_status, cancelled.to_status) == ("confirmada", "cancelada")
+    assert (restored.from_status, restored.to_status) == ("cancelada", "confirmada")
+    assert restored.source == "ics" and restored.changed_by == mariana
+    assert "Volvió a aparecer" in restored.reason
+    assert ics.import_ics(GOOGLE, pres, mariana).summary()["sin_cambios"] == 10
+
+
+def test_hand_cancelled_occurrence_stays_cancelled(pres, mariana):
+    from pregon.agenda import services
+
+    ics.import_ics(GOOGLE, pres, mariana)
+    first = Activity.objects.filter(ical_uid=CABILDO_UID).first()
+    services.change_status(first, ActivityStatus.CANCELADA, mariana, "Se suspende por lluvia")
+    result = ics.import_ics(GOOGLE, pres, mariana)
+    assert result.summary()["restauradas"] == 0
+    first.refresh_from_db()
+    assert first.status == ActivityStatus.CANCELADA
+
+
+def test_status_cancelled_in_the_file_cancels_with_history(pres, mariana):
+    ics.import_ics(GOOGLE, pres, mariana)
+    private_uid = b"UID:9x8w7reunionprivada@google.com\r\n"
+    assert private_uid in GOOGLE
+    cancelled = GOOGLE.replace(private_uid, private_uid + b"STATUS:CANCELLED\r\n")
+    assert ics.import_ics(cancelled, pres, mariana).summary()["canceladas"] == 1
+    private = Activity.objects.get(ical_uid="9x8w7reunionprivada@google.com")
+    assert private.status == ActivityStatus.CANCELADA
+    assert private.changes.get().reason == ics.CANCELLED_REASON
