@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from pregon.goals import sources
-from pregon.goals.models import FormulaKind, Indicator
+from pregon.goals.models import FormulaKind, Indicator, Source
 from pregon.goals.periods import FREQUENCY_MONTHS, Period
 
 TWO = Decimal("0.01")
@@ -73,13 +73,23 @@ def target_for(indicator: Indicator, period: Period) -> Decimal:
     return round2(dec(indicator.target) * period.months / months)
 
 
+def baseline_for(indicator: Indicator, start: datetime, end: datetime) -> Decimal | None:
+    """Followers' baseline is per account (the plan's 6,900 in January): with several
+    accounts measured their baselines add up, as in analytics.definitions."""
+    baseline = dec(indicator.baseline)
+    if baseline and indicator.numerator == Source.FOLLOWERS:
+        accounts = sources.accounts_with_followers(start, end, indicator.filters or {})
+        baseline *= max(accounts, 1)
+    return baseline
+
+
 def evaluate(indicator: Indicator, start: datetime, end: datetime, target: Decimal) -> Result:
     filters = indicator.filters or {}
     num = sources.read(indicator.numerator, start, end, filters)
     den = (
         sources.read(indicator.denominator, start, end, filters) if indicator.denominator else None
     )
-    value = FORMULAS[indicator.formula_kind](num, den, dec(indicator.baseline))
+    value = FORMULAS[indicator.formula_kind](num, den, baseline_for(indicator, start, end))
     return Result(round2(value), num, den, target)
 
 

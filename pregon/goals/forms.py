@@ -29,6 +29,10 @@ class IndicatorForm(forms.ModelForm):
             "means_of_verification",
             "order",
         ]
+        help_texts = {
+            "baseline": "Para seguidores es por cuenta; con varias cuentas se suman.",
+            "target": "Para conteos, la de la frecuencia elegida; se prorratea en otros periodos.",
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "means_of_verification": forms.Textarea(attrs={"rows": 2}),

@@ -75,8 +75,7 @@ def post_metrics(start: datetime, end: datetime, filters: dict) -> QuerySet:
     return rows
 
 
-def followers(start: datetime, end: datetime, filters: dict) -> Decimal | None:
-    """Followers at the end of the period: each account's last figure, summed."""
+def _followers_by_account(start: datetime, end: datetime, filters: dict) -> dict[int, int]:
     first, last = local_dates(start, end)
     rows = AccountMetric.objects.filter(date__range=(first, last), followers__isnull=False)
     if filters.get("channel"):
@@ -84,6 +83,18 @@ def followers(start: datetime, end: datetime, filters: dict) -> Decimal | None:
     latest: dict[int, int] = {}
     for account_id, value in rows.order_by("date").values_list("account_id", "followers"):
         latest[account_id] = value
+    return latest
+
+
+def accounts_with_followers(start: datetime, end: datetime, filters: dict) -> int:
+    """How many accounts report followers: a growth baseline is per account (as in
+    analytics.definitions), so several accounts add up their baselines."""
+    return len(_followers_by_account(start, end, filters))
+
+
+def followers(start: datetime, end: datetime, filters: dict) -> Decimal | None:
+    """Followers at the end of the period: each account's last figure, summed."""
+    latest = _followers_by_account(start, end, filters)
     return Decimal(sum(latest.values())) if latest else None
 
 

@@ -103,3 +103,10 @@ def test_year_over_shows_whole_year(year2023, mariana):
 def test_bad_period_is_404_in_spanish(year2023, mariana):
     response = client_for(mariana).get("/metas/?periodo=2023-H9")
     assert response.status_code == 404
+
+
+def test_home_panel_lists_indicators_behind(year2023, mariana, pedro):
+    html = client_for(mariana).get("/").content.decode()
+    assert "Metas rezagadas" in html and "P1 Publicaciones por año" in html
+    assert "C1 Acciones de gobierno publicadas" in html  # 66.7 % of acciones < 80 %
+    assert "Metas rezagadas" not in client_for(pedro).get("/").content.decode()

@@ -1,0 +1,44 @@
+"""Home panel for Coordinación: the plan's indicators that are behind today."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from pregon.accounts import access
+from pregon.goals import selectors
+
+
+def panels(request: HttpRequest) -> list[dict]:
+    if not access.can(request.user, "goals.change_plan"):
+        return []
+    plan = selectors.current_plan()
+    if plan is None:
+        return []
+    url = reverse("goals:dashboard")
+    behind = [
+        s for s in selectors.plan_status(plan, selectors.default_as_of(plan)) if s.on_track is False
+    ]
+    items = [
+        {
+            "text": f"{s.indicator.code} {s.indicator.name}",
+            "url": f"{url}#ind-{s.indicator.code}",
+            "meta": _meta(s),
+        }
+        for s in behind
+    ]
+    return [
+        {
+            "title": "Metas rezagadas",
+            "items": items,
+            "empty": "Todos los indicadores van en meta.",
+            "link": {"label": "Tablero de metas", "url": url},
+        }
+    ]
+
+
+def _meta(status: selectors.IndicatorStatus) -> str:
+    unit = status.indicator.unit
+    value = "sin datos" if status.result.value is None else f"{status.result.value:g} {unit}"
+    text = f"{value} de {status.result.target:g} {unit} · {status.period.label}"
+    if status.per_week_needed:
+        text += f" · faltan {status.per_week_needed:g} por semana"
+    return text
