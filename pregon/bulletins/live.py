@@ -82,8 +82,7 @@ def _announcement(activity, user, when, wording: str, accounts) -> Publication:
         scheduled_at=when,
         variants={a.pk: {"text": text} for a in accounts},
     )
-    publishing.publication_submit(publication=publication, user=user)
-    return publication
+    return publishing.publication_submit(publication=publication, user=user)
 
 
 @transaction.atomic

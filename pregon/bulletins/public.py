@@ -118,7 +118,7 @@ def press_sitemap(request: HttpRequest) -> HttpResponse:
     urls = [(public_url(reverse("bulletins:press_list")), None)]
     urls += [
         (public_url(reverse("bulletins:press_detail", args=[b.pk])), b.updated_at)
-        for b in selectors.press_room().only("pk", "updated_at")[:5000]
+        for b in selectors.press_room().select_related(None).only("pk", "updated_at")[:5000]
     ]
     return render(
         request, "bulletins/press/sitemap.xml", {"urls": urls}, content_type="application/xml"
