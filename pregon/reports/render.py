@@ -5,7 +5,8 @@ renders with the numbers it was issued with."""
 
 import io
 import logging
-from datetime import date
+import re
+from datetime import date, datetime
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -13,6 +14,7 @@ from django.utils.safestring import mark_safe
 from pregon.analytics import charts as analytics_charts
 from pregon.goals.charts import target_bars
 
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TABLE_ORDER = [
     ("indicadores", None),
     ("publicaciones", "publicaciones"),
@@ -98,7 +100,11 @@ def to_xlsx(figures: dict, conclusions: str = "", issued=None) -> bytes:
             cell.font = Font(bold=True)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in section["rows"]:
-            sheet.append(row)
+            sheet.append([_cell(v) for v in row])
+        for cells in sheet.iter_rows(min_row=2):
+            for cell in cells:
+                if isinstance(cell.value, datetime):
+                    cell.number_format = "dd/mm/yyyy"
         sheet.freeze_panes = "A2"
         for i, column in enumerate(section["columns"], start=1):
             width = max([len(str(column))] + [len(str(r[i - 1] or "")) for r in section["rows"]])
@@ -118,8 +124,8 @@ def _summary_sheet(sheet, figures: dict, conclusions: str, issued) -> None:
     sheet.append(["Evaluación", figures["period"]["label"]])
     sheet.append(["Plan", plan.get("title", "—")])
     sheet.append(["Municipio", plan.get("municipality", "—")])
-    sheet.append(["Del", figures["period"]["start"]])
-    sheet.append(["Al", figures["period"]["last_day"]])
+    sheet.append(["Del", _cell(figures["period"]["start"])])
+    sheet.append(["Al", _cell(figures["period"]["last_day"])])
     if issued is not None:
         sheet.append(["Emitido por", str(issued.issued_by or "—")])
         sheet.append(["Emitido el", issued.issued_at.strftime("%Y-%m-%d %H:%M")])
@@ -139,6 +145,13 @@ def _summary_sheet(sheet, figures: dict, conclusions: str, issued) -> None:
             row[0].font = Font(bold=True)
     sheet.column_dimensions["A"].width = 28
     sheet.column_dimensions["B"].width = 50
+
+
+def _cell(value):
+    """ISO dates become real dates in the spreadsheet; everything else as is."""
+    if isinstance(value, str) and ISO_DATE.match(value):
+        return datetime.fromisoformat(value)
+    return value
 
 
 def _sheet_name(title: str) -> str:

@@ -37,6 +37,8 @@ def test_xlsx_has_one_sheet_per_table_with_numbers(year2023, tmp_path):
     ):
         assert list(row) == expected
     assert isinstance(sheet.cell(2, header.index("Publicaciones") + 1).value, int)
+    top = book["Publicaciones con más interacci"]
+    assert top.cell(2, 1).is_date and top.cell(2, 1).number_format == "dd/mm/yyyy"
     coverage = book["Cobertura de acciones por área"]
     assert isinstance(coverage.cell(2, 4).value, float)
     summary = [r for r in book["Resumen"].iter_rows(values_only=True)]
