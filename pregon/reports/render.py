@@ -138,6 +138,8 @@ def _summary_sheet(sheet, figures: dict, conclusions: str, issued) -> None:
     sheet.append(["Conclusiones de Coordinación"])
     sheet.append([conclusions or "—"])
     for row in sheet.iter_rows():
+        if isinstance(row[1].value, datetime) if len(row) > 1 else False:
+            row[1].number_format = "dd/mm/yyyy"
         if row[0].value in (
             "Diagnóstico: indicadores fuera de meta",
             "Conclusiones de Coordinación",
