@@ -1,6 +1,6 @@
 """Agenda API: activities, iCalendar import, the priority queue and coverage."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -86,6 +86,7 @@ class ActivityPatch(Schema):
     expected_attendance: int | None = None
     is_public: bool | None = None
     public_interest: bool | None = None
+    campaign: str | None = None
     stream_url: str | None = None
     status: ActivityStatus | None = None
     reason: str = ""
@@ -133,9 +134,13 @@ def _area(short_name: str) -> Area:
 
 
 def _campaign(name: str | None) -> Campaign | None:
+    """Campaigns are created by Coordinación (POST /campaigns), not by naming them here."""
     if not name:
         return None
-    return Campaign.objects.get_or_create(name=name)[0]
+    campaign = Campaign.objects.filter(name=name).first()
+    if campaign is None:
+        raise ValidationError({"campaign": f"No existe la campaña «{name}»."})
+    return campaign
 
 
 def _visible(request: HttpRequest, pk: int) -> Activity:
@@ -184,6 +189,8 @@ def patch_activity(request: HttpRequest, activity_id: int, payload: ActivityPatc
     status = data.pop("status", None)
     if "area" in data:
         data["area"] = _area(data["area"])
+    if "campaign" in data:
+        data["campaign"] = _campaign(data["campaign"])
     if data:
         activity = services.activity_update(
             activity=activity, user=request.auth, reason=reason, **data
@@ -265,3 +272,63 @@ def mark_covered(request: HttpRequest, assignment_id: int):
     access.check(request.auth, "agenda.mark_covered")
     assignment = get_object_or_404(CoverageAssignment, pk=assignment_id)
     return services.coverage_mark_covered(assignment=assignment, user=request.auth)
+
+
+# --- campaigns -----------------------------------------------------------------------
+
+
+class CampaignOut(Schema):
+    id: int
+    name: str
+    description: str
+    starts_on: date | None
+    ends_on: date | None
+    activity_count: int = 0
+
+
+class CampaignIn(Schema):
+    name: str
+    description: str = ""
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+class CampaignPatch(Schema):
+    name: str | None = None
+    description: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+
+
+class CampaignDetail(CampaignOut):
+    activities: list[ActivityOut]
+
+
+@router.get("/campaigns", response=list[CampaignOut], summary="Campañas")
+def list_campaigns(request: HttpRequest):
+    access.check(request.auth, "agenda.view_campaign")
+    return selectors.campaigns_with_counts(request.auth)
+
+
+@router.post("/campaigns", response={201: CampaignOut}, summary="Registrar campaña")
+def create_campaign(request: HttpRequest, payload: CampaignIn):
+    access.check(request.auth, "agenda.add_campaign")
+    return Status(201, services.campaign_create(user=request.auth, **payload.dict()))
+
+
+@router.get("/campaigns/{int:campaign_id}", response=CampaignDetail, summary="Una campaña")
+def get_campaign(request: HttpRequest, campaign_id: int):
+    access.check(request.auth, "agenda.view_campaign")
+    campaign = get_object_or_404(selectors.campaigns_with_counts(request.auth), pk=campaign_id)
+    activities = selectors.visible_activities(request.auth).filter(campaign=campaign)
+    return {**CampaignOut.from_orm(campaign).dict(), "activities": list(activities)}
+
+
+@router.patch("/campaigns/{int:campaign_id}", response=CampaignOut, summary="Modificar campaña")
+def patch_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPatch):
+    access.check(request.auth, "agenda.change_campaign")
+    campaign = get_object_or_404(Campaign, pk=campaign_id)
+    services.campaign_update(
+        campaign=campaign, user=request.auth, **payload.dict(exclude_unset=True)
+    )
+    return selectors.campaigns_with_counts(request.auth).get(pk=campaign_id)

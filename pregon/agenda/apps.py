@@ -17,6 +17,7 @@ class AgendaConfig(AppConfig):
         ("Agenda", "agenda:calendar", "agenda.view_activity"),
         ("Jerarquización", "agenda:queue", "agenda.view_priority_queue"),
         ("Cobertura", "agenda:person_week", "agenda.view_coverageassignment"),
+        ("Campañas", "agenda:campaigns", "agenda.view_campaign"),
     )
     role_permissions = {
         "coordinacion": [

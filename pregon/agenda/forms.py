@@ -9,6 +9,7 @@ from pregon.accounts.roles import Role
 from pregon.agenda.models import (
     Activity,
     ActivityType,
+    Campaign,
     CoverageKind,
     PriorityRule,
     PriorityRuleSet,
@@ -61,6 +62,26 @@ class ActivityForm(forms.ModelForm):
         data = super().clean()
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] < data["starts_at"]:
             self.add_error("ends_at", "El fin no puede ser anterior al inicio.")
+        return data
+
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "description", "starts_on", "ends_on"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "starts_on": DATE,
+            "ends_on": DATE,
+        }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", "La fecha de fin no puede ser anterior a la de inicio.")
         return data
 
 

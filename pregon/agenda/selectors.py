@@ -12,6 +12,7 @@ from pregon.agenda.models import (
     Activity,
     ActivityStatus,
     ActivityType,
+    Campaign,
     CoverageAssignment,
     CoverageStatus,
 )
@@ -177,3 +178,11 @@ def type_choices() -> list:
 
 def status_choices() -> list:
     return ActivityStatus.choices
+
+
+def campaigns_with_counts(user) -> QuerySet:
+    """Campaigns with how many of their activities this person may see."""
+    visible = visible_activities(user).values("pk")
+    return Campaign.objects.annotate(
+        activity_count=Count("activities", filter=Q(activities__in=visible), distinct=True)
+    ).order_by("-starts_on", "name")

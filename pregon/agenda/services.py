@@ -15,6 +15,7 @@ from pregon.agenda.models import (
     Activity,
     ActivityChange,
     ActivityStatus,
+    Campaign,
     CoverageAssignment,
     CoverageKind,
     CoverageStatus,
@@ -215,6 +216,39 @@ def change_status(activity: Activity, status: str, user, reason: str = "") -> Ac
 
 def audit_import(area: Area, user, summary: dict) -> None:
     log_action(area, "agenda.ics_imported", user=user, data=summary)
+
+
+# --- campaigns -----------------------------------------------------------------------
+
+CAMPAIGN_FIELDS = ("name", "description", "starts_on", "ends_on")
+
+
+def _validate_campaign(campaign: Campaign) -> None:
+    if campaign.starts_on and campaign.ends_on and campaign.ends_on < campaign.starts_on:
+        raise ValidationError({"ends_on": "La fecha de fin no puede ser anterior a la de inicio."})
+    campaign.full_clean()
+
+
+@transaction.atomic
+def campaign_create(*, user, **fields) -> Campaign:
+    access.check(user, "agenda.add_campaign")
+    campaign = Campaign(**{k: v for k, v in fields.items() if k in CAMPAIGN_FIELDS})
+    _validate_campaign(campaign)
+    campaign.save()
+    log_action(campaign, "agenda.campaign_created", user=user, data={"name": campaign.name})
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, user, **fields) -> Campaign:
+    access.check(user, "agenda.change_campaign")
+    changed = {k: v for k, v in fields.items() if k in CAMPAIGN_FIELDS}
+    for name, value in changed.items():
+        setattr(campaign, name, value)
+    _validate_campaign(campaign)
+    campaign.save()
+    log_action(campaign, "agenda.campaign_updated", user=user, data={"fields": sorted(changed)})
+    return campaign
 
 
 # --- coverage ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from pregon.agenda.models import (
     Activity,
     ActivityStatus,
     ActivityType,
+    Campaign,
     CoverageAssignment,
     PriorityRuleSet,
 )
@@ -320,3 +321,49 @@ def _ics_response(body: bytes, filename: str, inline: bool = False) -> HttpRespo
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
+
+
+# --- campaigns -----------------------------------------------------------------------
+
+
+@access.require("agenda.view_campaign")
+def campaign_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "campaigns": selectors.campaigns_with_counts(request.user),
+        "can_add": access.can(request.user, "agenda.add_campaign"),
+    }
+    return render(request, "agenda/campaign_list.html", context)
+
+
+@access.require("agenda.view_campaign")
+def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, pk=pk)
+    activities = selectors.visible_activities(request.user).filter(campaign=campaign)
+    context = {
+        "campaign": campaign,
+        "activities": activities,
+        "can_edit": access.can(request.user, "agenda.change_campaign"),
+    }
+    return render(request, "agenda/campaign_detail.html", context)
+
+
+@access.require("agenda.add_campaign")
+def campaign_new(request: HttpRequest) -> HttpResponse:
+    form = forms.CampaignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        campaign = services.campaign_create(user=request.user, **form.cleaned_data)
+        messages.success(request, f"Campaña registrada: {campaign.name}.")
+        return redirect("agenda:campaign", pk=campaign.pk)
+    return render(request, "agenda/campaign_form.html", {"form": form, "campaign": None})
+
+
+@access.require("agenda.change_campaign")
+def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    campaign = get_object_or_404(Campaign, pk=pk)
+    form = forms.CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        fresh = Campaign.objects.get(pk=pk)  # the form mutated its instance
+        services.campaign_update(campaign=fresh, user=request.user, **form.cleaned_data)
+        messages.success(request, "Campaña actualizada.")
+        return redirect("agenda:campaign", pk=pk)
+    return render(request, "agenda/campaign_form.html", {"form": form, "campaign": campaign})
