@@ -150,14 +150,15 @@ def due(now: datetime) -> QuerySet:
 
 
 def claim(delivery_id: int, worker: str, now: datetime) -> bool:
-    """The conditional UPDATE: True only for the one worker that took the row."""
+    """The conditional UPDATE: True only for the one worker that took the row.
+
+    Single-table on purpose: with a join Django moves the conditions into a subquery,
+    and PostgreSQL does not re-check a subquery after waiting for a concurrent update,
+    so two workers could both "win"."""
     return (
-        Delivery.objects.filter(
-            pk=delivery_id,
-            status=D.PENDIENTE,
-            scheduled_at__lte=now,
-            variant__publication__status=PublicationStatus.PROGRAMADA,
-        ).update(status=D.ENVIANDO, claimed_by=worker, claimed_at=now, attempts=F("attempts") + 1)
+        Delivery.objects.filter(pk=delivery_id, status=D.PENDIENTE, scheduled_at__lte=now).update(
+            status=D.ENVIANDO, claimed_by=worker, claimed_at=now, attempts=F("attempts") + 1
+        )
         == 1
     )
 
@@ -203,6 +204,12 @@ def deliver(delivery_id: int, worker: str) -> str:
     delivery = Delivery.objects.select_related("account", "variant__publication").get(
         pk=delivery_id
     )
+    if delivery.variant.publication.status != PublicationStatus.PROGRAMADA:
+        # Sent back to review or cancelled after the list was read: not ours to send.
+        Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
+            status=D.PENDIENTE, attempts=F("attempts") - 1
+        )
+        return "no_programada"
     try:
         channel, calls = connect(delivery.account)
         post = build_post(delivery)
