@@ -248,7 +248,9 @@ def bulletin_publish(*, bulletin: Bulletin, user) -> tuple[Publication, list[str
         bulletin.publication = publication
         bulletin.save(update_fields=["publication", "updated_at"])
         log_action(bulletin, "bulletins.published", user=user, data={"publication": publication.pk})
-    return publication, _try_approve(publication, user)
+    problems = _try_approve(publication, user)
+    publication.refresh_from_db()
+    return publication, problems
 
 
 def _try_approve(publication: Publication, user) -> list[str]:

@@ -1,0 +1,61 @@
+"""An approved bulletin becomes a portal publication and social variants in one step,
+through publishing's own workflow."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from pregon.bulletins import services
+from pregon.publishing.models import ChannelAccount
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def channels(db):
+    return [
+        ChannelAccount.objects.create(
+            kind="wordpress", name="Portal", base_url="https://p.example"
+        ),
+        ChannelAccount.objects.create(kind="facebook_page", name="Facebook Ayuntamiento"),
+        ChannelAccount.objects.create(kind="x", name="X Ayuntamiento"),
+        ChannelAccount.objects.create(kind="instagram", name="Instagram"),
+        ChannelAccount.objects.create(
+            kind="facebook_page", name="Página personal", is_institutional=False
+        ),
+    ]
+
+
+def test_one_step_creates_and_approves_the_publication(channels, approved_bulletin, mariana):
+    bulletin = approved_bulletin()
+    publication, problems = services.bulletin_publish(bulletin=bulletin, user=mariana)
+    assert problems == []
+    assert publication.status == "aprobada" and publication.author == bulletin.author
+    assert publication.link.endswith(f"/boletines/sala-de-prensa/{bulletin.pk}/")
+    kinds = {v.account.name: v for v in publication.variants.select_related("account")}
+    assert set(kinds) == {"Portal", "Facebook Ayuntamiento", "X Ayuntamiento"}
+    assert "Chapultepec, Estado de México, 5 de agosto de 2023.-" in kinds["Portal"].text
+    assert "• Se invirtieron 2.3 millones de pesos" in kinds["Facebook Ayuntamiento"].text
+    assert len(kinds["X Ayuntamiento"].text) <= 240
+    again, _ = services.bulletin_publish(bulletin=bulletin, user=mariana)
+    assert again.pk == publication.pk  # only once
+
+
+def test_redaccion_creates_it_and_it_waits_for_coordinacion(channels, approved_bulletin, jorge):
+    publication, problems = services.bulletin_publish(bulletin=approved_bulletin(), user=jorge)
+    assert publication.status == "en_revision" and problems
+
+
+def test_only_approved_bulletins(channels, make_bulletin, mariana):
+    with pytest.raises(ValidationError):
+        services.bulletin_publish(bulletin=make_bulletin(), user=mariana)
+
+
+def test_button_on_the_page(channels, approved_bulletin, mariana):
+    bulletin = approved_bulletin()
+    client = Client()
+    client.force_login(mariana)
+    response = client.post(f"/boletines/{bulletin.pk}/publish/")
+    bulletin.refresh_from_db()
+    assert response.status_code == 302 and bulletin.publication_id
+    assert response["Location"] == f"/publicaciones/{bulletin.publication_id}/"
