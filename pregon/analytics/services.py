@@ -1,12 +1,16 @@
 """Writes: portal-log imports, visitor hashing, purpose rules and metric upserts."""
 
 import hashlib
+import os
 import secrets
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from hashlib import blake2b
+from itertools import islice
 
+from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
@@ -21,9 +25,10 @@ from pregon.analytics.models import (
     WebLogImport,
 )
 from pregon.analytics.selectors import delivery_for
-from pregon.analytics.weblog import LineParser, fingerprint, read_lines
+from pregon.analytics.weblog import Block, fingerprint, open_log, read_chunks
 
-CHUNK_LINES = 100_000
+CHUNK_LINES = 100_000  # lines stored per transaction
+PARALLEL_MIN_BYTES = 8_000_000  # smaller logs are parsed in this process
 MAX_EXAMPLES = 20
 
 
@@ -41,6 +46,25 @@ class VisitorHasher:
         salt = self._salts.get(day) or self._load(day)
         data = f"{client}\x00{agent}".encode("utf-8", "replace")
         return hashlib.blake2b(data, key=salt, digest_size=16).hexdigest()
+
+    def many(self, visitors: Iterable[tuple[date, str, str]]) -> set[tuple[date, str]]:
+        """(day, hash) of each distinct (day, client, agent), each hashed once."""
+        by_day: dict[date, list[tuple[str, str]]] = {}
+        for day, client, agent in visitors:
+            by_day.setdefault(day, []).append((client, agent))
+        hashed = set()
+        for day, people in by_day.items():
+            salt = self._salts.get(day) or self._load(day)
+            hashed.update(
+                (
+                    day,
+                    blake2b(
+                        f"{c}\x00{a}".encode("utf-8", "replace"), key=salt, digest_size=16
+                    ).hexdigest(),
+                )
+                for c, a in people
+            )
+        return hashed
 
     def _load(self, day: date) -> bytes:
         try:
@@ -106,83 +130,74 @@ class WebLogReport:
         return asdict(self)
 
 
-@dataclass
-class _Chunk:
-    pages: Counter = field(default_factory=Counter)
-    visitors: set = field(default_factory=set)
-    tally: Counter = field(default_factory=Counter)
-    lines: int = 0
-
-
 def import_weblog(
-    path: str, *, advance: Callable[[int], None] | None = None, chunk_lines: int = CHUNK_LINES
+    path: str,
+    *,
+    advance: Callable[[int], None] | None = None,
+    position: Callable[[int, int], None] | None = None,
+    chunk_lines: int = CHUNK_LINES,
+    workers: int | None = None,
 ) -> WebLogReport:
     """Count the visits in one access log. Each chunk of lines is stored together with
     the position reached, in one transaction: stopping anywhere loses nothing and
-    importing the same file again counts nothing twice."""
+    importing the same file again counts nothing twice.
+
+    `advance(lines)` is called after each stored chunk; `position(bytes, size)` too,
+    with how far into the file on disk the import is (progress without a first pass).
+    `workers` processes parse while this one stores (default: the setting
+    PREGON_WEBLOG_WORKERS for logs of 8 MB or more, none for smaller ones)."""
     imp, _ = WebLogImport.objects.get_or_create(
         fingerprint=fingerprint(path), defaults={"name": str(path)[-300:]}
     )
     report = WebLogReport(file=str(path), resumed_from=imp.lines_done)
-    parser, hasher, classify = LineParser(), VisitorHasher(), PurposeClassifier()
-    chunk = _Chunk()
-    number = imp.lines_done
-    for raw in read_lines(path, skip=imp.lines_done):
-        number += 1
-        hit = parser.parse(raw)
-        chunk.tally[hit.kind] += 1
-        chunk.lines += 1
-        if hit.kind == "visit":
-            chunk.pages[(hit.day, hit.path)] += 1
-            chunk.visitors.add((hit.day, hasher(hit.day, hit.client, hit.agent)))
-        elif hit.kind == "malformed" and len(report.malformed_examples) < MAX_EXAMPLES:
-            report.malformed_examples.append(f"línea {number}: formato no reconocido")
-        if chunk.lines >= chunk_lines:
-            _flush(imp, chunk, classify, report, advance)
-            chunk = _Chunk()
-    _flush(imp, chunk, classify, report, advance)
+    hasher, classify = VisitorHasher(), PurposeClassifier()
+    size = os.path.getsize(path)
+    if workers is None:
+        workers = settings.PREGON_WEBLOG_WORKERS if size >= PARALLEL_MIN_BYTES else 0
+    handle, raw = open_log(path)
+    with raw, handle:
+        deque(islice(handle, imp.lines_done), maxlen=0)  # resume: skip what is stored
+        for block, reached in read_chunks(handle, raw, imp.lines_done + 1, chunk_lines, workers):
+            _flush(imp, block, hasher, classify, report)
+            if advance:
+                advance(block.lines)
+            if position:
+                position(reached, size)
     return report
 
 
-def _flush(imp: WebLogImport, chunk: _Chunk, classify, report: WebLogReport, advance) -> None:
-    if not chunk.lines:
-        return
+def _flush(imp: WebLogImport, block: Block, hasher, classify, report: WebLogReport) -> None:
+    for number in block.malformed[: MAX_EXAMPLES - len(report.malformed_examples)]:
+        report.malformed_examples.append(f"línea {number}: formato no reconocido")
+    visitors = hasher.many(block.visitors)
+    tally = block.tally
     with transaction.atomic():
-        _add_page_visits(chunk.pages, classify)
-        insert_visitors(chunk.visitors)
+        add_page_visits(block.pages, classify)
+        insert_visitors(visitors)
         WebLogImport.objects.filter(pk=imp.pk).update(
-            lines_done=F("lines_done") + chunk.lines,
-            visits=F("visits") + chunk.tally["visit"],
-            bots=F("bots") + chunk.tally["bot"],
-            skipped=F("skipped") + chunk.tally["skipped"],
-            malformed=F("malformed") + chunk.tally["malformed"],
+            lines_done=F("lines_done") + block.lines,
+            visits=F("visits") + tally["visit"],
+            bots=F("bots") + tally["bot"],
+            skipped=F("skipped") + tally["skipped"],
+            malformed=F("malformed") + tally["malformed"],
         )
-    report.lines += chunk.lines
-    report.visits += chunk.tally["visit"]
-    report.bots += chunk.tally["bot"]
-    report.skipped += chunk.tally["skipped"]
-    report.malformed += chunk.tally["malformed"]
-    if advance:
-        advance(chunk.lines)
+    report.lines += block.lines
+    report.visits += tally["visit"]
+    report.bots += tally["bot"]
+    report.skipped += tally["skipped"]
+    report.malformed += tally["malformed"]
 
 
-def _add_page_visits(pages: Counter, classify) -> None:
-    days = {day for day, _ in pages}
-    existing = {
-        (row.date, row.path): row
-        for row in PageVisitDay.objects.filter(date__in=days).only("id", "date", "path", "visits")
-        if (row.date, row.path) in pages
-    }
-    new = []
-    for key, count in pages.items():
-        if key in existing:
-            existing[key].visits += count
-        else:
-            new.append(
-                PageVisitDay(date=key[0], path=key[1], purpose=classify(key[1]), visits=count)
-            )
-    PageVisitDay.objects.bulk_update(list(existing.values()), ["visits"], batch_size=1000)
-    PageVisitDay.objects.bulk_create(new, batch_size=1000)
+def add_page_visits(pages: Counter, classify) -> None:
+    """Add visits per (day, page) with one upsert statement per batch of rows."""
+    table = PageVisitDay._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (date, path, purpose, visits) VALUES (%s, %s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (date, path) DO UPDATE SET visits = {table}.visits + excluded.visits"
+    )
+    rows = [(day.isoformat(), page, classify(page), n) for (day, page), n in pages.items()]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def insert_visitors(pairs: Iterable[tuple[date, str]]) -> None:
