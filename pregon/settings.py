@@ -58,6 +58,8 @@ PREGON_DELIVERY_STALE_SECONDS = envint("PREGON_DELIVERY_STALE_SECONDS", "600")
 PREGON_DELIVERY_CONCURRENCY = envint("PREGON_DELIVERY_CONCURRENCY", "8")
 # Bulletins: seconds between two e-mails to the press (a gentle pace for the SMTP relay).
 PREGON_PRESS_THROTTLE_SECONDS = float(env("PREGON_PRESS_THROTTLE_SECONDS", "1.0"))
+# Analytics: processes that parse a large access log while the importer stores (0: none).
+PREGON_WEBLOG_WORKERS = envint("PREGON_WEBLOG_WORKERS", "2")
 # Agenda: minutes between two assignments of one person before we warn of an overlap.
 PREGON_COVERAGE_TRAVEL_MARGIN_MINUTES = envint("PREGON_COVERAGE_TRAVEL_MARGIN_MINUTES", "30")
 
