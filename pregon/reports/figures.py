@@ -284,7 +284,8 @@ def visits(period: Period) -> tuple[dict, dict]:
     total = sum(v for _, v in pairs)
     rows = [[label, v, analytics_defs.percent(v, total)] for label, v in pairs]
     rows.append(["Total", total, 100 if total else None])
-    chart = {"kind": "hbar", "title": "Visitas al portal por propósito", "bars": pairs}
+    chart = {"kind": "hbar", "title": "Visitas al portal por propósito"}
+    chart["bars"] = [[label, v] for label, v in pairs]
     note = analytics_defs.DEFINITIONS["visits"].text
     return table(
         "Visitas al portal por propósito", ["Propósito", "Visitas", "%"], rows, note

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import template
 
 register = template.Library()
@@ -14,7 +16,18 @@ def cell(value) -> str:
         return f"{value:,}"
     if isinstance(value, float):
         return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return isodate(value)
     return str(value)
+
+
+@register.filter
+def isodate(value: str) -> str:
+    """ "2023-06-30" → "30/06/2023" (how dates are written in Mexico)."""
+    try:
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return value or "—"
 
 
 @register.filter
