@@ -152,7 +152,10 @@ def probe_image(path: Path, fmt: Format, max_pixels: int) -> Probe:
     else:
         image = _open_vips(path, probe, max_pixels)
     try:
-        preview = image.thumbnail_image(PREVIEW_PX, height=PREVIEW_PX, size="down").copy_memory()
+        preview = image
+        if max(image.width, image.height) > PREVIEW_PX:  # HEIC arrives full size
+            preview = image.thumbnail_image(PREVIEW_PX, height=PREVIEW_PX, size="down")
+            preview = preview.copy_memory()
     except pyvips.Error as exc:
         raise MediaError(_decode_reason(fmt, exc)) from exc
     _finish_derivatives(preview, probe)
@@ -241,9 +244,11 @@ def _finish_derivatives(preview: pyvips.Image, probe: Probe) -> None:
         preview = preview.colourspace("srgb")
     if preview.format != "uchar":
         preview = preview.cast("uchar")
-    thumb = preview.thumbnail_image(THUMB_PX, height=THUMB_PX, size="down")
+    # The 400-px thumbnail comes from the 1440-px preview in memory, never a second
+    # decode of the original; it is kept in memory for the JPEG and the dHash.
+    thumb = preview.thumbnail_image(THUMB_PX, height=THUMB_PX, size="down").copy_memory()
     # keep="none": no EXIF/GPS/XMP/ICC in anything derived (public-safe by construction).
-    probe.preview_jpeg = preview.jpegsave_buffer(Q=82, keep="none", optimize_coding=True)
+    probe.preview_jpeg = preview.jpegsave_buffer(Q=82, keep="none")
     probe.thumb_jpeg = thumb.jpegsave_buffer(Q=78, keep="none")
     probe.phash = dhash(thumb)
 

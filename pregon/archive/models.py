@@ -233,12 +233,16 @@ class SearchEntry(models.Model):
     outlet = models.CharField(max_length=200, blank=True)
     has_gps = models.BooleanField(default=False)
     contains_minors = models.BooleanField(default=False)
+    # Newest-first key: capture/publication second << 20 | low bits of the object id
+    # (see search.sort_key). It is also the FTS5 rowid on SQLite, so "newest first"
+    # is the full-text index's own order and a LIMIT stops the walk early.
+    sort_key = models.BigIntegerField(null=True, unique=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["object_type", "object_id"], name="archive_search_obj")
         ]
-        indexes = [models.Index(fields=["-date"]), models.Index(fields=["kind", "-date"])]
+        indexes = [models.Index(fields=["kind", "sort_key"], name="archive_search_kind_key")]
 
     def __str__(self) -> str:
         return f"{self.object_type} #{self.object_id}"

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import Count, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Q
 
 from pregon.archive.models import Asset, Clipping, SearchEntry
 
@@ -121,26 +122,86 @@ def index_clipping(clip: Clipping) -> None:
     )
 
 
+def sort_key(date, object_type: str, object_id: int) -> int:
+    """Newest-first key: epoch second in the high bits, object id in the low 20 bits."""
+    seconds = int(date.timestamp()) if date else 0
+    low = (object_id * 2 + (object_type == SearchEntry.CLIPPING)) & 0xFFFFF
+    return (seconds << 20) | low
+
+
+def _free_key(key: int, entry_pk: int | None) -> int:
+    # Two objects of the same second whose ids share the low bits: take the next key.
+    while SearchEntry.objects.filter(sort_key=key).exclude(pk=entry_pk).exists():
+        key += 1
+    return key
+
+
 def _upsert(object_type: str, object_id: int, text: str, **columns) -> None:
     normalized = normalize(text)
+    entry = SearchEntry.objects.filter(object_type=object_type, object_id=object_id).first()
+    old_key = entry.sort_key if entry else None
+    key = sort_key(columns.get("date"), object_type, object_id)
+    key = _free_key(key, entry.pk if entry else None)
     entry, _ = SearchEntry.objects.update_or_create(
-        object_type=object_type, object_id=object_id, defaults={"text": normalized, **columns}
+        object_type=object_type,
+        object_id=object_id,
+        defaults={"text": normalized, "sort_key": key, **columns},
     )
     if connection.vendor == "sqlite":
+        fts_text = f"{normalized} {filter_tokens(entry)}"
         with connection.cursor() as cur:
-            cur.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [entry.pk])
-            cur.execute(
-                f"INSERT INTO {FTS_TABLE}(rowid, text) VALUES (%s, %s)", [entry.pk, normalized]
-            )
+            if old_key is not None:
+                cur.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [old_key])
+            cur.execute(f"INSERT INTO {FTS_TABLE}(rowid, text) VALUES (%s, %s)", [key, fts_text])
+
+
+# Filter values also go into the FTS5 text as tokens no normalised word can be
+# (they start with a digit and contain "x"), so "bacheo" + kind=video is an
+# intersection of two posting lists instead of a row-by-row check of 60 000 rows.
+_TOKEN_FILTERS = {"kind": "kind", "area": "area_id", "activity": "activity_id",
+                  "campaign": "campaign_id", "tone": "tone", "gps": "has_gps",
+                  "minors": "contains_minors"}  # fmt: skip
+
+
+def _token(name: str, value) -> str:
+    if isinstance(value, bool):
+        value = int(value)
+    return f"0x{name}x{''.join(_WORD.findall(fold(str(value))))}"
+
+
+def filter_tokens(entry: SearchEntry) -> str:
+    tokens = []
+    for name, column in _TOKEN_FILTERS.items():
+        value = getattr(entry, column)
+        if value not in (None, ""):
+            tokens.append(_token(name, value))
+    return " ".join(tokens)
+
+
+def _split_filters(filters: dict) -> tuple[list[str], dict]:
+    """SQLite: (FTS5 terms for the token filters, the filters left for the row check)."""
+    terms, rest = [], {}
+    for key, value in (filters or {}).items():
+        if value in (None, ""):
+            continue
+        if key in _TOKEN_FILTERS:
+            if key in ("gps", "minors"):
+                value = _truthy(value)
+            elif key in ("area", "activity", "campaign"):
+                value = int(value)
+            terms.append(f'"{_token(key, value)}"')
+        else:
+            rest[key] = value
+    return terms, rest
 
 
 def unindex(object_type: str, object_id: int) -> None:
     entry = SearchEntry.objects.filter(object_type=object_type, object_id=object_id).first()
     if entry is None:
         return
-    if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite" and entry.sort_key is not None:
         with connection.cursor() as cur:
-            cur.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [entry.pk])
+            cur.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [entry.sort_key])
     entry.delete()
 
 
@@ -176,28 +237,8 @@ FILTERS = (
 
 
 COUNT_CAP = 10_000  # beyond this the page says "más de 10 000"
-BROAD = 2_000  # matches above which walking the date index newest-first is cheaper
-
-
-def _match(qs, query: Query):
-    if query.empty:
-        return qs
-    if connection.vendor == "postgresql":
-        parts = [f"'{t}'" for t in query.terms] + [f"'{p}':*" for p in query.prefixes]
-        parts += ["(" + " <-> ".join(f"'{w}'" for w in ph) + ")" for ph in query.phrases]
-        # `tsv` is a stored generated column (migration 0003) with a GIN index.
-        return qs.extra(
-            where=["archive_searchentry.tsv @@ to_tsquery('simple'::regconfig, %s)"],
-            params=[" & ".join(parts)],
-        )
-    expr = fts5_expression(query)
-    # Few matches: look each up by id and sort. Many: the unary + stops SQLite from
-    # using the id lookup, so it walks the date index newest-first and stops early.
-    column = "+archive_searchentry.id" if fts5_count(expr) > BROAD else "archive_searchentry.id"
-    return qs.extra(
-        where=[f"{column} IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"],
-        params=[expr],
-    )
+FACET_SAMPLE = 1_000  # facets of broader searches are counted over the newest matches
+_FACET_COLUMNS = ("kind", "sort_key", "area_id", "tone", "outlet", "has_gps", "contains_minors")
 
 
 def fts5_expression(query: Query) -> str:
@@ -206,19 +247,43 @@ def fts5_expression(query: Query) -> str:
     return " AND ".join(parts)
 
 
-def fts5_count(expr: str) -> int:
-    with connection.cursor() as cur:
-        cur.execute(f"SELECT count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [expr])
-        return cur.fetchone()[0]
+def tsquery(query: Query) -> str:
+    parts = [f"'{t}'" for t in query.terms] + [f"'{p}':*" for p in query.prefixes]
+    parts += ["(" + " <-> ".join(f"'{w}'" for w in ph) + ")" for ph in query.phrases]
+    return " & ".join(parts)
+
+
+def _truthy(value) -> bool:
+    return str(value).lower() in ("1", "true", "si", "sí")
+
+
+def key_range(filters: dict) -> tuple[int, int] | None:
+    """The year (and month) filter as a sort_key range, so indexes walk only that span."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    f = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
+    if "year" not in f:
+        return None
+    year, month = int(f["year"]), int(f["month"]) if "month" in f else None
+    tz = timezone.get_current_timezone()
+    first = dt.datetime(year, month or 1, 1, tzinfo=tz)
+    if month and month < 12:
+        after = dt.datetime(year, month + 1, 1, tzinfo=tz)
+    else:
+        after = dt.datetime(year + 1, 1, 1, tzinfo=tz)
+    return int(first.timestamp()) << 20, (int(after.timestamp()) << 20) - 1
 
 
 def _filter(qs, filters: dict):
     f = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     if "kind" in f:
         qs = qs.filter(kind=f["kind"])
-    if "year" in f:
-        qs = qs.filter(date__year=int(f["year"]))
-    if "month" in f:
+    span = key_range(f)
+    if span:
+        qs = qs.filter(sort_key__range=span)
+    elif "month" in f:
         qs = qs.filter(date__month=int(f["month"]))
     for key in ("area", "activity", "campaign"):
         if key in f:
@@ -228,9 +293,9 @@ def _filter(qs, filters: dict):
     if "outlet" in f:
         qs = qs.filter(outlet=f["outlet"])
     if "gps" in f:
-        qs = qs.filter(has_gps=str(f["gps"]).lower() in ("1", "true", "si", "sí"))
+        qs = qs.filter(has_gps=_truthy(f["gps"]))
     if "minors" in f:
-        qs = qs.filter(contains_minors=str(f["minors"]).lower() in ("1", "true", "si", "sí"))
+        qs = qs.filter(contains_minors=_truthy(f["minors"]))
     return qs
 
 
@@ -248,6 +313,7 @@ class Results:
     total: int  # capped at COUNT_CAP + 1
     hits: list[Hit]
     facets: dict
+    facets_sampled: bool = False  # counted over the newest FACET_SAMPLE matches only
 
     @property
     def capped(self) -> bool:
@@ -265,43 +331,166 @@ def run(
 ) -> Results:
     """Search assets and clippings. `order` is "recientes" (default) or "relevancia"."""
     query = parse(q)
-    qs = _filter(_match(SearchEntry.objects.all(), query), filters or {})
+    token_terms: list[str] = []
+    if connection.vendor == "sqlite" and not query.empty:
+        token_terms, filters = _split_filters(filters or {})
+    qs = _filter(SearchEntry.objects.all(), filters or {})
     if visible_areas is not None:
         qs = qs.filter(Q(area_id__in=visible_areas) | Q(object_type=SearchEntry.CLIPPING))
-    rows = list(_ordered(qs, query, order)[offset : offset + limit])
-    hits = [Hit(r.object_type, r.object_id, r.kind, r.date) for r in rows]
-    _attach(hits)
-    total = _count(qs, query, filters, visible_areas)
-    return Results(total=total, hits=hits, facets=_facets(qs) if facets else {})
-
-
-def _count(qs, query: Query, filters: dict | None, visible_areas) -> int:
-    no_filters = not any(v not in (None, "") for v in (filters or {}).values())
-    if connection.vendor == "sqlite" and not query.empty and no_filters and visible_areas is None:
-        # The full-text index alone knows how many rows match: no table rows are read.
-        return min(fts5_count(fts5_expression(query)), COUNT_CAP + 1)
-    return qs.order_by()[: COUNT_CAP + 1].count()
-
-
-def _ordered(qs, query: Query, order: str):
-    if order != "relevancia" or query.empty:
-        return qs.order_by("-date", "-id")
-    words = query.terms + query.prefixes + [w for ph in query.phrases for w in ph]
-    if connection.vendor == "postgresql":
-        return qs.extra(
-            select={
-                "rank": "ts_rank(archive_searchentry.tsv, to_tsquery('simple'::regconfig, %s))"
-            },
-            select_params=[" | ".join(f"'{w}'" for w in words)],
-            order_by=["-rank", "-date"],
+    if query.empty:
+        plan = _OrmPlan(qs.order_by("-sort_key"))
+    elif connection.vendor == "sqlite":
+        expr = " AND ".join([fts5_expression(query), *token_terms])
+        plan = _Fts5Plan(qs, expr, key_range(filters or {}))
+    else:
+        words = query.terms + query.prefixes + [w for ph in query.phrases for w in ph]
+        plan = _OrmPlan(
+            qs.extra(
+                where=["archive_searchentry.tsv @@ to_tsquery('simple'::regconfig, %s)"],
+                params=[tsquery(query)],
+            ).order_by("-sort_key"),
+            rank_query=" | ".join(f"'{w}'" for w in words),
         )
-    # FTS5: bm25 is lower-is-better; rank through the FTS table.
-    return qs.extra(
-        select={"rank": f"(SELECT bm25({FTS_TABLE}) FROM {FTS_TABLE} WHERE {FTS_TABLE} "
-                        "MATCH %s AND rowid = archive_searchentry.id)"},
-        select_params=[" OR ".join(f'"{w}"' for w in words)],
-        order_by=["rank", "-date"],
-    )  # fmt: skip
+    rows = plan.page(offset, limit, relevance=order == "relevancia" and not query.empty)
+    hits = [Hit(*row) for row in rows]
+    _attach(hits)
+    total = plan.count(COUNT_CAP + 1)
+    result = Results(total=total, hits=hits, facets={})
+    if facets:
+        result.facets = _facets(plan.sample(FACET_SAMPLE))
+        result.facets_sampled = total > FACET_SAMPLE
+    return result
+
+
+_HIT_COLUMNS = ("object_type", "object_id", "kind", "date")
+
+
+class _OrmPlan:
+    """Filters only, or PostgreSQL: the ORM query ordered newest-first by sort_key.
+
+    On PostgreSQL the planner either reads the GIN index and sorts the few matches
+    (rare words) or walks the sort_key index newest-first checking `tsv @@` row by
+    row until the page is full (common words); the count stops at the cap."""
+
+    def __init__(self, qs, rank_query: str = "") -> None:
+        self.qs = qs
+        self.rank_query = rank_query
+
+    def page(self, offset: int, limit: int, relevance: bool) -> list[tuple]:
+        qs = self.qs
+        if relevance and self.rank_query:
+            qs = qs.extra(
+                select={"rank": "ts_rank(archive_searchentry.tsv, "
+                                "to_tsquery('simple'::regconfig, %s))"},
+                select_params=[self.rank_query],
+                order_by=["-rank", "-sort_key"],
+            )  # fmt: skip
+        return list(qs.values_list(*_HIT_COLUMNS)[offset : offset + limit])
+
+    def count(self, cap: int) -> int:
+        return self.qs.order_by()[:cap].count()
+
+    def sample(self, n: int) -> list[tuple]:
+        return list(self.qs.values_list(*_FACET_COLUMNS)[:n])
+
+
+class _Fts5Plan:
+    """SQLite: walk the FTS5 index in rowid (= sort_key) order, newest first.
+
+    FTS5 yields matches in descending rowid order by itself, so `LIMIT 50` stops
+    after the first page instead of sorting every match; the filter columns are
+    checked on the joined row (CROSS JOIN keeps the FTS table as the outer loop)."""
+
+    def __init__(self, qs, expr: str, span: tuple[int, int] | None) -> None:
+        self.expr = expr
+        self.span = span
+        compiler = qs.query.get_compiler(using=qs.db)
+        try:
+            self.where, self.params = qs.query.where.as_sql(compiler, compiler.connection)
+        except FullResultSet:
+            self.where, self.params = "", []
+        except EmptyResultSet:
+            self.where, self.params = "0", []
+
+    def _sql(self, columns: str, join: bool) -> tuple[str, list]:
+        sql = f"SELECT {columns} FROM {FTS_TABLE}"
+        if join:
+            sql += (
+                " CROSS JOIN archive_searchentry"
+                f" ON archive_searchentry.sort_key = {FTS_TABLE}.rowid"
+            )
+        sql += f" WHERE {FTS_TABLE} MATCH %s"
+        params: list = [self.expr]
+        if self.span:
+            sql += f" AND {FTS_TABLE}.rowid BETWEEN %s AND %s"
+            params += list(self.span)
+        if join and self.where:
+            sql += f" AND ({self.where})"
+            params += list(self.params)
+        return sql, params
+
+    def _fetch(self, sql: str, params: list) -> list[tuple]:
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+
+    def page(self, offset: int, limit: int, relevance: bool) -> list[tuple]:
+        columns = ", ".join(f"archive_searchentry.{c}" for c in _HIT_COLUMNS)
+        sql, params = self._sql(columns, join=True)
+        order = f"{FTS_TABLE}.rank, " if relevance else ""
+        sql += f" ORDER BY {order}{FTS_TABLE}.rowid DESC LIMIT %s OFFSET %s"
+        rows = self._fetch(sql, [*params, limit, offset])
+        field = SearchEntry._meta.get_field("date")
+        convert = connection.ops.get_db_converters(field.get_col(SearchEntry._meta.db_table))
+        return [(t, i, k, _convert(d, convert, field)) for t, i, k, d in rows]
+
+    def count(self, cap: int) -> int:
+        # Without filters the full-text index alone answers; no table row is read.
+        sql, params = self._sql("1", join=bool(self.where))
+        return self._fetch(f"SELECT count(*) FROM ({sql} LIMIT %s)", [*params, cap])[0][0]
+
+    def sample(self, n: int) -> list[tuple]:
+        columns = ", ".join(f"archive_searchentry.{c}" for c in _FACET_COLUMNS)
+        sql, params = self._sql(columns, join=True)
+        return self._fetch(f"{sql} ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s", [*params, n])
+
+
+def _convert(value, converters, field):
+    for converter in converters:
+        value = converter(value, field, connection)
+    return value
+
+
+def _facets(rows: list[tuple]) -> dict:
+    """Count facet values in Python over already-fetched rows (one query, no GROUP BYs)."""
+    import bisect
+    import datetime as dt
+
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    years = list(range(1990, timezone.now().year + 2))
+    starts = [int(dt.datetime(y, 1, 1, tzinfo=tz).timestamp()) << 20 for y in years]
+    counters: dict[str, Counter] = {k: Counter() for k in ("kind", "year", "area", "tone",
+                                                          "outlet", "gps", "minors")}  # fmt: skip
+    for kind, key, area, tone, outlet, gps, minors in rows:
+        counters["kind"][kind] += 1
+        if key is not None and key >= starts[0]:
+            counters["year"][years[bisect.bisect_right(starts, key) - 1]] += 1
+        counters["area"][area] += 1
+        counters["tone"][tone] += 1
+        counters["outlet"][outlet] += 1
+        counters["gps"][gps] += 1
+        counters["minors"][minors] += 1
+
+    def ranked(name: str) -> list[tuple]:
+        items = counters[name].items()
+        return sorted(((k, n) for k, n in items if k not in ("", None)), key=lambda x: -x[1])
+
+    facets = {name: ranked(name) for name in counters}
+    facets["year"] = sorted(counters["year"].items(), reverse=True)
+    facets["outlet"] = facets["outlet"][:10]
+    return facets
 
 
 def _attach(hits: list[Hit]) -> None:
@@ -313,25 +502,6 @@ def _attach(hits: list[Hit]) -> None:
     )
     for h in hits:
         h.obj = (assets if h.object_type == SearchEntry.ASSET else clips).get(h.object_id)
-
-
-def _facets(qs) -> dict:
-    def counts(field: str) -> list[tuple]:
-        rows = qs.exclude(**{f"{field}__isnull": True}).values_list(field).annotate(n=Count("id"))
-        return sorted(
-            ((k, n) for k, n in rows.order_by() if k not in ("", None)), key=lambda x: -x[1]
-        )
-
-    years = qs.exclude(date__isnull=True).annotate(y=ExtractYear("date")).values_list("y")
-    return {
-        "kind": counts("kind"),
-        "year": sorted(((y, n) for y, n in years.annotate(n=Count("id")).order_by()), reverse=True),
-        "area": counts("area_id"),
-        "tone": counts("tone"),
-        "outlet": counts("outlet")[:10],
-        "gps": counts("has_gps"),
-        "minors": counts("contains_minors"),
-    }
 
 
 def hit_dict(hit: Hit) -> dict:

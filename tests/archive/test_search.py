@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from pregon.archive import search
-from pregon.archive.models import Asset, Clipping
+from pregon.archive.models import Asset, Clipping, SearchEntry
 
 
 @pytest.fixture
@@ -91,12 +91,36 @@ def test_relevance_order(make_asset):
     assert first.object_id == strong.pk
 
 
-def test_broad_and_narrow_plans_agree(make_asset, monkeypatch):
-    for i in range(6):
-        make_asset(f"Bacheo número {i} en calles", when=timezone.now() - dt.timedelta(days=i))
-    narrow = [h.object_id for h in search.run("bacheo calle").hits]
-    monkeypatch.setattr(search, "BROAD", 1)  # force the newest-first index walk on SQLite
+def test_newest_first_follows_capture_date_and_count_is_capped(make_asset, monkeypatch):
+    # Ingest order differs from capture order: the index order must follow the date.
+    whens = [3, 0, 5, 1, 4, 2]
+    now = timezone.now()
+    made = {d: make_asset(f"Bacheo {d} en calles", when=now - dt.timedelta(days=d)) for d in whens}
+    expected = [made[d].pk for d in sorted(whens)]
+    assert [h.object_id for h in search.run("bacheo calle").hits] == expected
+    assert [h.object_id for h in search.run("bacheo", {"kind": "foto"}).hits] == expected
+    assert [h.object_id for h in search.run("", {"kind": "foto"}).hits] == expected
+    assert [h.object_id for h in search.run("bach*", limit=2, offset=2).hits] == expected[2:4]
     monkeypatch.setattr(search, "COUNT_CAP", 4)
+    monkeypatch.setattr(search, "FACET_SAMPLE", 3)
     broad = search.run("bacheo calle")
-    assert [h.object_id for h in broad.hits] == narrow and len(narrow) == 6
     assert broad.total == 5 and broad.capped
+    assert broad.facets_sampled and dict(broad.facets["kind"]) == {"foto": 3}
+    assert search.run("bacheo", {"kind": "foto"}).total == 5
+    assert search.run("bacheo", {"kind": "video"}).total == 0
+
+
+def test_sort_key_collisions_and_reindex(make_asset):
+    when = timezone.now()
+    a = make_asset("Desfile cívico", when=when)
+    b = make_asset("Desfile cívico en el centro", when=when)
+    keys = list(SearchEntry.objects.values_list("sort_key", flat=True))
+    assert len(set(keys)) == len(keys) == 2
+    taken = SearchEntry.objects.get(object_id=a.pk).sort_key
+    assert search._free_key(taken, None) == taken + 1  # same second, same low bits
+    b.caption = "Desfile cívico con bandas de guerra"
+    search.index_asset(b)  # re-index moves the FTS row, leaves no stale match
+    assert ids(search.run("centro")) == set()
+    assert ids(search.run("banda")) == {("asset", b.pk)}
+    search.unindex("asset", a.pk)
+    assert ids(search.run("desfile")) == {("asset", b.pk)}
