@@ -1,0 +1,77 @@
+"""`pregon demo`'s year 2023 (accounts, agenda, publishing, analytics, surveys, goals
+loaders): the dashboard and the H1/H2 evaluations against independent database counts."""
+
+import io
+from importlib import import_module
+
+import pytest
+from django.test import Client
+
+from pregon.agenda.models import Activity
+from pregon.analytics.models import PageVisitDay
+from pregon.goals import periods
+from pregon.publishing.models import Publication
+from pregon.reports import figures
+
+LOADERS = ["accounts", "agenda", "publishing", "analytics", "surveys", "goals"]
+HALVES = {"2023-H1": (1, 6), "2023-H2": (7, 12)}
+
+
+@pytest.fixture
+def demo_year(db):
+    for app in LOADERS:
+        import_module(f"pregon.{app}.demo").load(io.StringIO())
+
+
+def column(table: dict, name: str) -> list:
+    i = table["columns"].index(name)
+    return [row[i] for row in table["rows"]]
+
+
+def test_demo_year(demo_year, mariana):
+    """One test on purpose: loading the demo year takes ~30 s on the shared box."""
+    for key in HALVES:
+        check_evaluation(key)
+    check_dashboard(mariana)
+
+
+def check_evaluation(key: str) -> None:
+    first, last = HALVES[key]
+    data = figures.compute(periods.parse(key))
+    published = Publication.objects.filter(
+        status="publicada",
+        published_at__year=2023,
+        published_at__month__gte=first,
+        published_at__month__lte=last,
+    )
+    pubs = data["tables"]["publicaciones"]
+    assert column(pubs, "Publicaciones")[-1] == published.count() > 200
+    acts = Activity.objects.filter(
+        is_public=True,
+        starts_at__year=2023,
+        starts_at__month__gte=first,
+        starts_at__month__lte=last,
+    ).exclude(status="cancelada")
+    covered = acts.filter(publications__status="publicada").distinct().count()
+    total = data["tables"]["cobertura"]["rows"][-1]
+    assert total[1:3] == [acts.count(), covered]
+    visits = sum(
+        v for v, d in PageVisitDay.objects.values_list("visits", "date") if first <= d.month <= last
+    )
+    assert data["tables"]["visitas"]["rows"][-1][1] == visits
+    assert data["tables"]["encuestas"]["rows"] or key == "2023-H1"
+    p1 = next(d for d in data["diagnosis"] if d["code"] == "P1")
+    assert p1["gap"] == 360 - published.count()
+
+
+def check_dashboard(mariana) -> None:
+    client = Client()
+    client.force_login(mariana)
+    response = client.get("/metas/")
+    statuses = {s.indicator.code: s for s in response.context["statuses"]}
+    year = Publication.objects.filter(status="publicada", published_at__year=2023).count()
+    assert statuses["P1"].result.value == year
+    quarters = [int(q["result"].value) for q in response.context["quarters"]]
+    assert sum(quarters) == year
+    acts = Activity.objects.filter(is_public=True, starts_at__year=2023).exclude(status="cancelada")
+    assert response.context["coverage_total"]["registered"] == acts.count()
