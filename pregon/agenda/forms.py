@@ -183,16 +183,31 @@ RuleFormSet = inlineformset_factory(
 )
 
 
-class AssignForm(forms.Form):
-    kind = forms.ChoiceField(label="Tipo de cobertura", choices=CoverageKind.choices)
-    assignee = forms.ModelChoiceField(
-        label="Responsable", queryset=User.objects.none(), required=False
-    )
-    notes = forms.CharField(label="Notas", required=False)
+class AssignmentForm(forms.Form):
+    """Assign a person from anywhere (week page, queue, activity): the activity or the
+    person may be fixed by the page and then travel as hidden fields."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    activity = forms.ModelChoiceField(label="Actividad", queryset=Activity.objects.none())
+    kind = forms.ChoiceField(label="Tipo de cobertura", choices=CoverageKind.choices)
+    assignee = forms.ModelChoiceField(label="Responsable", queryset=User.objects.none())
+    notes = forms.CharField(label="Notas", required=False)
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, activities=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = (
+            activities if activities is not None else Activity.objects.none()
+        )
         self.fields["assignee"].queryset = coverage_people()
+        self.fields["activity"].label_from_instance = _activity_label
+
+    def fix(self, name: str) -> None:
+        self.fields[name].widget = forms.HiddenInput()
+
+
+def _activity_label(activity: Activity) -> str:
+    when = timezone.localtime(activity.starts_at).strftime("%d/%m %H:%M")
+    return f"{when} · {activity.title} (nivel {activity.tier})"
 
 
 class CoveredForm(forms.Form):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from pregon.accounts.models import Area
 from pregon.agenda.models import Activity, ActivityChange, ActivityStatus, CoverageStatus
 
-MAX_OCCURRENCES = 3000
+MAX_OCCURRENCES = 20000  # five years of a busy municipal agenda
 STATUS_FROM_ICS = {
     "CONFIRMED": ActivityStatus.CONFIRMADA,
     "TENTATIVE": ActivityStatus.PROPUESTA,

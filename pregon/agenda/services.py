@@ -319,7 +319,7 @@ def coverage_assign(
     access.check(user, "agenda.change_coverageassignment")
     if kind not in CoverageKind.values:
         raise ValidationError({"kind": "Tipo de cobertura desconocido."})
-    assignment = assignment or CoverageAssignment(activity=activity)
+    assignment = assignment or _open_slot(activity, kind) or CoverageAssignment(activity=activity)
     assignment.kind, assignment.assignee, assignment.notes = kind, assignee, notes
     if assignee and assignment.status == CoverageStatus.PLANEADA:
         assignment.status = CoverageStatus.ASIGNADA
@@ -335,6 +335,15 @@ def coverage_assign(
         },
     )
     return assignment, conflicts
+
+
+def _open_slot(activity: Activity, kind: str) -> CoverageAssignment | None:
+    """A requested (planned, nobody yet) assignment of this kind is filled, not doubled."""
+    return (
+        activity.coverage.filter(kind=kind, assignee=None, status=CoverageStatus.PLANEADA)
+        .order_by("pk")
+        .first()
+    )
 
 
 def coverage_mark_covered(

@@ -1,5 +1,6 @@
 import base64
 import binascii
+import re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
@@ -57,9 +60,14 @@ def calendar(request: HttpRequest, view: str = "semana") -> HttpResponse:
     return render(request, f"agenda/calendar_{period.view}.html", context)
 
 
-@require_POST
 @access.require("agenda.add_activity")
 def quick_create(request: HttpRequest) -> HttpResponse:
+    """GET (htmx, from a day of the month view): the form prefilled with that day."""
+    if request.method == "GET":
+        day = selectors.parse_day(request.GET.get("fecha"))
+        form = forms.QuickActivityForm(user=request.user, initial=forms.default_quick_initial(day))
+        form.fields["title"].widget.attrs["autofocus"] = True  # htmx focuses it on swap
+        return render(request, "agenda/_quick_form.html", {"quick_form": form, "focus": True})
     form = forms.QuickActivityForm(request.POST, user=request.user)
     if not form.is_valid():
         return render(request, "agenda/_quick_form.html", {"quick_form": form}, status=200)
@@ -115,7 +123,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "reason": activity.priority_override_reason,
             }
         ),
-        "assign_form": forms.AssignForm(),
+        "assign": assign_form_for(request, activity=activity),
         "statuses": ActivityStatus.choices,
         "can_edit": access.can(request.user, "agenda.change_activity")
         and access.can_act_for_area(request.user, activity.area_id),
@@ -161,6 +169,10 @@ def activity_override(request: HttpRequest, pk: int) -> HttpResponse:
 def coverage_request(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity(request, pk)
     created = services.coverage_request(activity=activity, user=request.user)
+    text = ", ".join(c.get_kind_display() for c in created) or "ya estaba completa"
+    if request.headers.get("HX-Request"):
+        html = '<p class="msg msg-success" role="status">Cobertura creada: {}.</p>'
+        return HttpResponse(format_html(html, text))
     messages.success(request, f"Cobertura solicitada: {len(created)} tarea(s).")
     return redirect("agenda:detail", pk=pk)
 
@@ -168,21 +180,110 @@ def coverage_request(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @access.require("agenda.change_coverageassignment")
 def coverage_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity(request, pk)
-    form = forms.AssignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Revise el tipo de cobertura y la persona.")
-        return redirect("agenda:detail", pk=pk)
-    existing = None
-    if request.POST.get("assignment"):
-        existing = get_object_or_404(activity.coverage, pk=request.POST["assignment"])
-    _, conflicts = services.coverage_assign(
-        activity=activity, user=request.user, assignment=existing, **form.cleaned_data
+    """The activity page's form: same flow as everywhere else, activity fixed."""
+    _activity(request, pk)
+    return _assign(request, default_next=reverse("agenda:detail", args=[pk]))
+
+
+def _assignable(request: HttpRequest):
+    return selectors.visible_activities(request.user).active()
+
+
+def _assign_context(request: HttpRequest, form, form_id: str, **extra) -> dict:
+    return {
+        "form": form,
+        "form_id": form_id,
+        "next": request.POST.get("next") or request.GET.get("next") or request.path,
+        **extra,
+    }
+
+
+def assign_form_for(request: HttpRequest, *, activity=None, person=None, activities=None):
+    """An unbound assignment form with the page's fixed activity or person."""
+    initial = {"activity": activity, "assignee": person}
+    if activity is not None:
+        suggested = services.default_kinds(activity)
+        initial["kind"] = suggested[0] if suggested else None
+    form_id = f"assign-a{activity.pk}" if activity else f"assign-p{person.pk if person else 0}"
+    form = forms.AssignmentForm(
+        initial=initial,
+        activities=activities if activities is not None else _assignable(request),
+        auto_id=f"{form_id}-%s",
     )
-    for other in conflicts:
+    if activity is not None:
+        form.fix("activity")
+    if person is not None:
+        form.fix("assignee")
+    return _assign_context(request, form, form_id, next=request.get_full_path())
+
+
+@require_POST
+@access.require("agenda.change_coverageassignment")
+def assign(request: HttpRequest) -> HttpResponse:
+    return _assign(request, default_next=reverse("agenda:person_week"))
+
+
+def _assign(request: HttpRequest, default_next: str) -> HttpResponse:
+    """Check for overlaps before saving; with overlaps, save only once confirmed."""
+    form_id = re.sub(r"[^\w-]", "", request.POST.get("form_id", "")) or "assign"
+    form = forms.AssignmentForm(
+        request.POST, activities=_assignable(request), auto_id=f"{form_id}-%s"
+    )
+    for name in ("activity", "assignee"):
+        if request.POST.get(f"fixed_{name}"):
+            form.fix(name)
+    context = _assign_context(request, form, form_id)
+    if not request.POST.get("next"):
+        context["next"] = default_next
+    if not form.is_valid():
+        return _assign_response(request, context, status=422)
+    data = form.cleaned_data
+    conflicts = services.conflicts_for(data["assignee"], data["activity"])
+    if conflicts and not data["confirm"]:
+        form.data = form.data.copy()
+        form.data["confirm"] = "1"
+        context.update(conflicts=conflicts, needs_confirm=True)
+        return _assign_response(request, context)
+    assignment, kept = services.coverage_assign(
+        activity=data["activity"],
+        kind=data["kind"],
+        assignee=data["assignee"],
+        notes=data["notes"],
+        user=request.user,
+    )
+    who = assignment.assignee.get_full_name() or assignment.assignee.username
+    messages.success(
+        request,
+        f"{who} asignado a «{assignment.activity.title}» ({assignment.get_kind_display()}).",
+    )
+    for other in kept:
         messages.warning(request, _conflict_text(other))
-    messages.success(request, "Cobertura asignada.")
-    return redirect("agenda:detail", pk=pk)
+    target = context["next"] if _safe(request, context["next"]) else default_next
+    if request.headers.get("HX-Request"):
+        return HttpResponse(status=204, headers={"HX-Redirect": target})
+    return redirect(target)
+
+
+def _safe(request: HttpRequest, url: str) -> bool:
+    return url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
+
+
+def _assign_response(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    template = (
+        "agenda/_assign_form.html"
+        if request.headers.get("HX-Request")
+        else "agenda/assign_page.html"
+    )
+    return render(request, template, context, status=status)
+
+
+@access.require("agenda.change_coverageassignment")
+def assign_check(request: HttpRequest) -> HttpResponse:
+    """Live overlap check while choosing (htmx): warns before anything is saved."""
+    activity = _assignable(request).filter(pk=request.GET.get("activity") or 0).first()
+    person = forms.coverage_people().filter(pk=request.GET.get("assignee") or 0).first()
+    conflicts = services.conflicts_for(person, activity) if activity and person else []
+    return render(request, "agenda/_overlap_warning.html", {"conflicts": conflicts, "live": True})
 
 
 def _conflict_text(other: CoverageAssignment) -> str:
@@ -231,14 +332,23 @@ def person_week(request: HttpRequest) -> HttpResponse:
         for d in period.days
     }
     context = {"person": person, "people": people, "period": period, "days": days, "first": first}
+    if access.can(request.user, "agenda.change_coverageassignment"):
+        week = _assignable(request).between(*period.bounds).order_by("starts_at")
+        context["assign"] = assign_form_for(request, person=person, activities=week)
     return render(request, "agenda/person_week.html", context)
 
 
 @access.require("agenda.view_priority_queue")
 def queue(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.priority_queue(request.user))
+    can_assign = access.can(request.user, "agenda.change_coverageassignment")
+    can_request = access.can(request.user, "agenda.request_coverage")
     for row in rows:
         row.coverage_text = coverage_label(row)
+        row.suggested = services.default_kinds(row)
+        row.can_request = can_request and access.can_act_for_area(request.user, row.area_id)
+        if can_assign:
+            row.assign = assign_form_for(request, activity=row)
     context = {"rows": rows, "publishing_ready": hasattr(Activity, "publications")}
     return render(request, "agenda/queue.html", context)
 

@@ -59,3 +59,16 @@ def make_activity(db, area_factory):
         return activity
 
     return make
+
+
+@pytest.fixture
+def default_rules(db):
+    """The seeded rule set; transactional (browser) tests flush migration data."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "pregon.agenda.migrations.0002_activitychange_coverageassignment_priorityrule_and_more"
+    )
+    migration.default_rules(apps, None)

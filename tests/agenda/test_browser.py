@@ -38,3 +38,18 @@ def test_quick_create_error_is_shown_without_reload(page, login, ricardo):
     form.get_by_role("button", name="Registrar").click()
     page.get_by_text("La hora de fin debe ser posterior a la de inicio.").wait_for()
     assert not Activity.objects.exists()
+
+
+def test_month_day_button_opens_prefilled_quick_form(page, login, ricardo):
+    login(ricardo)
+    page.goto("/agenda/vista/mes/?fecha=2023-09-01")
+    page.get_by_role("button", name="Registrar actividad el 21 de septiembre").click()
+    form = page.locator("#quick-create")
+    form.get_by_role("heading", name="Registro rápido · jueves 21 de septiembre").wait_for()
+    assert form.get_by_label("Día").input_value() == "2023-09-21"
+    assert form.get_by_label("Título").evaluate("el => el === document.activeElement")
+    form.get_by_label("Título").fill("Jornada de reforestación")
+    form.get_by_role("button", name="Registrar").click()
+    page.wait_for_url("**/agenda/vista/semana/?fecha=2023-09-21")
+    page.get_by_role("link", name="10:00 Jornada de reforestación").wait_for()
+    assert timezone.localtime(Activity.objects.get().starts_at).date().isoformat() == "2023-09-21"

@@ -59,20 +59,97 @@ def test_overlap_is_flagged_with_the_travel_margin(settings, mariana, luis, make
     assert [c.activity for c in services.conflicts_for(luis, far)] == [close]
 
 
-def test_conflict_warning_shows_on_the_page(client, mariana, luis, make_activity, cabildo):
+def test_conflict_warning_shows_before_saving(client, mariana, luis, make_activity, cabildo):
     overlap = make_activity("Rueda de prensa", start=local(2023, 9, 14, 11), hours=1)
     services.coverage_assign(activity=cabildo, kind="fotografia", assignee=luis, user=mariana)
     client.force_login(mariana)
+    data = {"activity": overlap.pk, "kind": "fotografia", "assignee": luis.pk, "notes": ""}
+    response = client.post(f"/agenda/actividad/{overlap.pk}/asignar/", data)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Atención: traslape." in content and "«Sesión solemne»" in content
+    assert "Asignar de todos modos" in content
+    assert 'name="confirm" value="True"' in content or 'name="confirm" value="1"' in content
+    assert not overlap.coverage.exists()  # nothing saved until confirmed
     response = client.post(
-        f"/agenda/actividad/{overlap.pk}/asignar/",
-        {"kind": "fotografia", "assignee": luis.pk, "notes": ""},
-        follow=True,
+        f"/agenda/actividad/{overlap.pk}/asignar/", {**data, "confirm": "1"}, follow=True
     )
     content = response.content.decode()
+    assert overlap.coverage.get().assignee == luis
     assert "Atención: Luis ya cubre «Sesión solemne»" in content
-    assert "Se traslapa con «Sesión solemne»" in content
     week = client.get("/agenda/cobertura/", {"persona": luis.pk, "fecha": "2023-09-14"})
     assert "Traslape con «Rueda de prensa»" in week.content.decode()
+
+
+def test_live_check_and_htmx_flow(client, mariana, luis, sofia, make_activity, cabildo):
+    overlap = make_activity("Rueda de prensa", start=local(2023, 9, 14, 11), hours=1)
+    services.coverage_assign(activity=cabildo, kind="video", assignee=luis, user=mariana)
+    client.force_login(mariana)
+    check = client.get(
+        "/agenda/cobertura/verificar/", {"activity": overlap.pk, "assignee": luis.pk}
+    )
+    assert "Atención: traslape." in check.content.decode()
+    free = client.get(
+        "/agenda/cobertura/verificar/", {"activity": overlap.pk, "assignee": sofia.pk}
+    )
+    assert free.content.decode().strip() == ""
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    data = {
+        "activity": overlap.pk,
+        "kind": "fotografia",
+        "assignee": sofia.pk,
+        "form_id": "assign-p9",
+        "next": "/agenda/jerarquizacion/",
+    }
+    done = client.post("/agenda/cobertura/asignar/", data, **htmx)
+    assert done.status_code == 204 and done["HX-Redirect"] == "/agenda/jerarquizacion/"
+    assert overlap.coverage.get().assignee == sofia
+    data = {**data, "assignee": luis.pk, "kind": "audio", "next": "https://otro.example/"}
+    warn = client.post("/agenda/cobertura/asignar/", data, **htmx)
+    assert "Asignar de todos modos" in warn.content.decode()
+    assert 'id="assign-p9"' in warn.content.decode()  # the fragment replaces the form
+    kept = client.post("/agenda/cobertura/asignar/", {**data, "confirm": "1"}, **htmx)
+    assert kept["HX-Redirect"] == "/agenda/cobertura/"  # foreign `next` is ignored
+    assert overlap.coverage.filter(assignee=luis, kind="audio").exists()
+
+
+def test_assigning_fills_the_requested_slot(mariana, luis, cabildo):
+    services.coverage_request(activity=cabildo, user=mariana)
+    assignment, _ = services.coverage_assign(
+        activity=cabildo, kind="video", assignee=luis, user=mariana
+    )
+    assert cabildo.coverage.count() == 4  # the planned video slot was filled, not doubled
+    assert assignment.status == CoverageStatus.ASIGNADA
+
+
+def test_default_set_in_one_click_from_the_queue(client, mariana, make_activity):
+    soon = make_activity(
+        "Sesión de cabildo",
+        type="cabildo_ordinaria",
+        with_mayor=True,
+        area="SECAY",
+        status="confirmada",
+    )
+    assert soon.tier == "A"
+    client.force_login(mariana)
+    page = client.get("/agenda/jerarquizacion/").content.decode()
+    assert "Crear cobertura sugerida (Fotografía, Video, Redacción, Transmisión en vivo)" in page
+    assert f'id="assign-a{soon.pk}"' in page
+    response = client.post(
+        f"/agenda/actividad/{soon.pk}/solicitar-cobertura/", HTTP_HX_REQUEST="true"
+    )
+    assert "Cobertura creada: Fotografía, Video, Redacción, Transmisión en vivo." in (
+        response.content.decode()
+    )
+    assert sorted(soon.coverage.values_list("kind", flat=True)) == [
+        "fotografia",
+        "redaccion",
+        "transmision",
+        "video",
+    ]
+    page = client.get("/agenda/jerarquizacion/").content.decode()
+    assert "Crear cobertura sugerida" not in page
+    assert "Por asignar (4 de 4)" in page
 
 
 def test_person_week_lists_only_that_week(client, luis, mariana, make_activity, cabildo):
