@@ -83,15 +83,21 @@ def quarterly_indicator(plan: Plan) -> Indicator | None:
     ).first()
 
 
-def quarter_progress(plan: Plan) -> list[dict]:
-    """Published per quarter of the plan's year against the quarterly target."""
+def quarter_progress(plan: Plan, as_of: date | None = None) -> list[dict]:
+    """Published per quarter of the plan's year against the quarterly target, up to
+    `as_of` (the quarter under way is counted to that day; later ones are not shown)."""
     indicator = quarterly_indicator(plan)
     if indicator is None:
         return []
+    as_of = as_of or date(plan.year, 12, 31)
     rows = []
     for q in range(1, 5):
         period = periods.quarter(plan.year, q)
-        result = engine.evaluate_period(indicator, period)
+        if period.start > as_of:
+            break
+        start, end = period.bounds()
+        target = engine.target_for(indicator, period)
+        result = engine.evaluate(indicator, start, min(end, _end_of(as_of)), target)
         rows.append({"period": period, "label": f"T{q}", "result": result})
     return rows
 

@@ -44,7 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "goals/empty.html")
     as_of = _as_of(request, plan)
     period = _period(request, str(plan.year))
-    quarters = selectors.quarter_progress(plan)
+    quarters = selectors.quarter_progress(plan, as_of)
     coverage = selectors.coverage_by_area(period)
     context = {
         "plan": plan,

@@ -85,7 +85,9 @@ def test_pace_midyear(year2023, mariana):
     assert status.on_track is False
     weeks_left = Decimal(365 - 181) / 7
     assert status.per_week_needed == round((720 - done) / weeks_left, 2)
-    html = client_for(mariana).get("/metas/?al=2023-06-30").content.decode()
+    response = client_for(mariana).get("/metas/?al=2023-06-30")
+    assert [q["label"] for q in response.context["quarters"]] == ["T1", "T2"]
+    html = response.content.decode()
     row = re.search(r'<tr id="ind-P1">.*?</tr>', html, re.S).group(0)
     assert "rezagado" in row and "por semana" in row and f"{done} publicaciones" in row
 

@@ -111,3 +111,32 @@ def test_configured_indicator_for_another_plan(year2023):
     result = engine.evaluate_period(ind, periods.parse("2023-03"))
     assert result.value == 103 and result.met is True
     assert engine.target_for(ind, H1) == 600
+
+
+def test_bulletins_issued_counts_approved_by_date(year2023):
+    from datetime import date as day
+
+    from pregon.bulletins.models import Bulletin
+
+    author = year2023["author"]
+    for n, (dated, status) in enumerate(
+        [
+            (day(2023, 2, 1), "aprobado"),
+            (day(2023, 6, 30), "aprobado"),
+            (day(2023, 7, 1), "aprobado"),
+            (day(2023, 3, 3), "borrador"),  # a draft is not issued
+        ],
+        start=1,
+    ):
+        Bulletin.objects.create(
+            title=f"Boletín {n}",
+            body="Texto",
+            author=author,
+            dated=dated,
+            status=status,
+            year=2023 if status == "aprobado" else None,
+            number=n if status == "aprobado" else None,
+        )
+    approved_h1 = Bulletin.objects.filter(status="aprobado", dated__month__lte=6).count()
+    assert read(Source.BULLETINS_ISSUED, H1) == approved_h1 == 2
+    assert read(Source.BULLETINS_ISSUED, H2) == 1
