@@ -5,7 +5,6 @@ rows) and chart data. Renderers (HTML, PDF, XLSX) draw only from this dict, so a
 issued report stored with its figures renders the same forever."""
 
 from collections import Counter
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count
@@ -340,7 +339,3 @@ def surveys(period: Period) -> dict:
     ]
     note = "CSAT: % de respuestas 4–5. NPS: % promotores − % detractores. IC de Wilson al 95 %."
     return table("Satisfacción ciudadana", columns, rows, note)
-
-
-def date_of(value: str) -> date:
-    return date.fromisoformat(value)
