@@ -1,3 +1,355 @@
-from ninja import Router
+"""Audience API: account and post figures, portal visits, purpose rules, and uploads
+of metric exports and access logs (the same validation as the dashboard)."""
 
-router = Router()
+from datetime import date, datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from pregon.accounts import access
+from pregon.analytics import definitions as d
+from pregon.analytics import selectors
+from pregon.analytics.models import AccountMetric, PostMetric, Purpose, PurposeRule, WebLogImport
+from pregon.analytics.services import (
+    UploadError,
+    import_metrics_upload,
+    purpose_rule_delete,
+    purpose_rule_save,
+    stage_weblog,
+)
+from pregon.publishing.models import ChannelAccount, Delivery
+
+router = Router(tags=["Audiencias"])
+DEFAULT_DAYS = 30
+
+
+class AccountOut(Schema):
+    id: int
+    name: str
+    kind: str
+    followers: int | None
+    followers_date: date | None
+
+
+class DayMetricOut(Schema):
+    date: date
+    followers: int | None
+    follows_gained: int | None
+    follows_lost: int | None
+    reach: int | None
+    views: int | None
+    engagements: int | None
+    extra: dict
+    source: str
+
+
+class AccountMetricsOut(Schema):
+    account: AccountOut
+    start: date
+    end: date
+    baseline_followers: int
+    growth_rate: float | None
+    definitions: dict[str, str]
+    days: list[DayMetricOut]
+
+
+class PostOut(Schema):
+    id: int
+    account: int
+    account_name: str
+    remote_id: str
+    delivery: int | None
+    permalink: str
+    text: str
+    published_at: datetime | None
+    snapshot_at: datetime
+    views: int | None
+    reach: int | None
+    reactions: int
+    comments: int
+    shares: int
+    saves: int
+    clicks: int
+    interactions: int
+    in_band: bool
+
+    @staticmethod
+    def resolve_account(obj) -> int:
+        return obj.account_id
+
+    @staticmethod
+    def resolve_account_name(obj) -> str:
+        return obj.account.name
+
+    @staticmethod
+    def resolve_delivery(obj) -> int | None:
+        return obj.delivery_id
+
+    @staticmethod
+    def resolve_in_band(obj) -> bool:
+        low, high = d.LIKES_BAND
+        return low <= obj.reactions <= high
+
+
+class PurposeCount(Schema):
+    purpose: str
+    label: str
+    visits: int
+
+
+class PageCount(Schema):
+    path: str
+    purpose: str
+    visits: int
+
+
+class PortalOut(Schema):
+    start: date
+    end: date
+    visits: int
+    visitor_days: int
+    avg_daily_visitors: float | None
+    by_purpose: list[PurposeCount]
+    top_pages: list[PageCount]
+
+
+class RuleIn(Schema):
+    prefix: str
+    purpose: str
+
+
+class RuleOut(Schema):
+    id: int
+    prefix: str
+    purpose: str
+    label: str
+
+    @staticmethod
+    def resolve_label(obj) -> str:
+        return obj.get_purpose_display()
+
+
+class RuleSaved(Schema):
+    rule: RuleOut
+    reclassified: int
+
+
+class MetricsImportOut(Schema):
+    file: str
+    layout: str
+    account: str
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+class WebLogImportOut(Schema):
+    id: int
+    name: str
+    state: str
+    state_label: str
+    percent: int
+    size: int
+    position: int
+    lines_done: int
+    visits: int
+    bots: int
+    skipped: int
+    malformed: int
+    error: str
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_state_label(obj) -> str:
+        return obj.get_state_display()
+
+
+def _range(start: date | None, end: date | None) -> tuple[date, date]:
+    end = end or timezone.localdate()
+    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise ValidationError({"start": "La fecha inicial es posterior a la final."})
+    return start, end
+
+
+def _account_out(account: ChannelAccount) -> dict:
+    last = (
+        AccountMetric.objects.filter(account=account, followers__isnull=False)
+        .order_by("-date")
+        .first()
+    )
+    return {
+        "id": account.pk,
+        "name": account.name,
+        "kind": account.kind,
+        "followers": last.followers if last else None,
+        "followers_date": last.date if last else None,
+    }
+
+
+@router.get("/analytics/accounts", response=list[AccountOut], summary="Cuentas medidas")
+def accounts(request: HttpRequest):
+    access.check(request.auth, "analytics.view_accountmetric")
+    return [_account_out(a) for a in selectors.measured_accounts()]
+
+
+@router.get(
+    "/analytics/accounts/{int:account_id}/metrics",
+    response=AccountMetricsOut,
+    summary="Cifras diarias de una cuenta",
+)
+def account_metrics(
+    request: HttpRequest, account_id: int, start: date | None = None, end: date | None = None
+):
+    """One row per day (followers, reach, views, interactions...) between `start` and
+    `end` (default: the last 30 days), with the growth over the 6,900-follower baseline."""
+    access.check(request.auth, "analytics.view_accountmetric")
+    account = get_object_or_404(ChannelAccount, pk=account_id)
+    start, end = _range(start, end)
+    days = list(AccountMetric.objects.filter(account=account, date__range=(start, end)))
+    last = next((m.followers for m in reversed(days) if m.followers is not None), None)
+    return {
+        "account": _account_out(account),
+        "start": start,
+        "end": end,
+        "baseline_followers": d.BASELINE_FOLLOWERS,
+        "growth_rate": d.growth_rate(last, d.BASELINE_FOLLOWERS) if last else None,
+        "definitions": {key: item.text for key, item in d.DEFINITIONS.items()},
+        "days": days,
+    }
+
+
+@router.get("/analytics/posts", response=list[PostOut], summary="Publicaciones con más interacción")
+def top_posts(
+    request: HttpRequest,
+    account: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 20,
+):
+    """Posts published between `start` and `end`, most interactions first."""
+    access.check(request.auth, "analytics.view_postmetric")
+    start, end = _range(start, end)
+    chosen = ChannelAccount.objects.filter(pk=account) if account else selectors.measured_accounts()
+    return selectors.top_posts(list(chosen), start, end, limit=max(1, min(limit, 200)))
+
+
+@router.get(
+    "/analytics/deliveries/{int:delivery_id}/metrics",
+    response=list[PostOut],
+    summary="Cifras de una entrega publicada",
+)
+def delivery_metrics(request: HttpRequest, delivery_id: int):
+    access.check(request.auth, "analytics.view_postmetric")
+    delivery = get_object_or_404(Delivery, pk=delivery_id)
+    return list(PostMetric.objects.filter(delivery=delivery).select_related("account"))
+
+
+@router.get("/analytics/portal", response=PortalOut, summary="Visitas al portal")
+def portal(request: HttpRequest, start: date | None = None, end: date | None = None):
+    """Visits by purpose and the most visited pages between `start` and `end`."""
+    access.check(request.auth, "analytics.view_pagevisitday")
+    start, end = _range(start, end)
+    summary = selectors.visits_summary(start, end)
+    labels = dict(Purpose.choices)
+    by_label = dict(selectors.visits_by_purpose(start, end))
+    return {
+        "start": start,
+        "end": end,
+        "visits": summary["visits"],
+        "visitor_days": summary["visitor_days"],
+        "avg_daily_visitors": summary["avg_daily_visitors"],
+        "by_purpose": [
+            {"purpose": value, "label": label, "visits": by_label.get(label, 0)}
+            for value, label in labels.items()
+        ],
+        "top_pages": [
+            {"path": p["path"], "purpose": p["purpose"], "visits": p["total"]}
+            for p in selectors.top_pages(start, end, limit=50)
+        ],
+    }
+
+
+@router.get("/analytics/purpose-rules", response=list[RuleOut], summary="Reglas de propósito")
+def rules(request: HttpRequest):
+    access.check(request.auth, "analytics.view_purposerule")
+    return list(PurposeRule.objects.all())
+
+
+@router.post(
+    "/analytics/purpose-rules", response={200: RuleSaved}, summary="Guardar una regla de propósito"
+)
+def rule_save(request: HttpRequest, payload: RuleIn):
+    """Creates the rule or changes the purpose of an existing prefix; the pages already
+    counted are classified again."""
+    access.check(request.auth, "analytics.change_purposerule")
+    access.check(request.auth, "analytics.add_purposerule")
+    rule, changed = purpose_rule_save(
+        prefix=payload.prefix, purpose=payload.purpose, user=request.auth
+    )
+    return {"rule": rule, "reclassified": changed}
+
+
+@router.delete(
+    "/analytics/purpose-rules/{int:rule_id}", response={204: None}, summary="Borrar una regla"
+)
+def rule_delete(request: HttpRequest, rule_id: int):
+    access.check(request.auth, "analytics.delete_purposerule")
+    purpose_rule_delete(rule=get_object_or_404(PurposeRule, pk=rule_id), user=request.auth)
+    return Status(204, None)
+
+
+@router.post(
+    "/analytics/imports/metrics",
+    response=MetricsImportOut,
+    summary="Importar una exportación de cifras (Meta, X)",
+)
+def import_metrics(request: HttpRequest, file: File[UploadedFile], account: Form[str] = ""):
+    """A CSV exported from Meta Business Suite or X analytics. The whole file is checked
+    first; a bad file is refused (422, with file, line and column) and changes nothing."""
+    access.check(request.auth, "analytics.add_postmetric")
+    try:
+        report = import_metrics_upload(uploaded=file, account_name=account, user=request.auth)
+    except UploadError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    return report
+
+
+@router.post(
+    "/analytics/imports/weblogs",
+    response={202: WebLogImportOut},
+    summary="Subir una bitácora de acceso del portal",
+)
+def import_weblog(request: HttpRequest, file: File[UploadedFile]):
+    """The log (plain or .gz) is checked by content and imported by the background
+    worker; poll `GET /analytics/imports/weblogs/{id}` for its progress."""
+    access.check(request.auth, "analytics.add_weblogimport")
+    try:
+        imp = stage_weblog(uploaded=file, user=request.auth)
+    except UploadError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    imp.refresh_from_db()
+    return Status(202, imp)
+
+
+@router.get(
+    "/analytics/imports/weblogs", response=list[WebLogImportOut], summary="Bitácoras importadas"
+)
+def weblog_imports(request: HttpRequest):
+    access.check(request.auth, "analytics.view_weblogimport")
+    return list(WebLogImport.objects.all()[:50])
+
+
+@router.get(
+    "/analytics/imports/weblogs/{int:import_id}",
+    response=WebLogImportOut,
+    summary="Estado de una bitácora",
+)
+def weblog_import(request: HttpRequest, import_id: int):
+    access.check(request.auth, "analytics.view_weblogimport")
+    return get_object_or_404(WebLogImport, pk=import_id)

@@ -17,11 +17,15 @@ class AnalyticsConfig(AppConfig):
             "analytics.change_purposerule",
             "analytics.add_purposerule",
             "analytics.delete_purposerule",
+            "analytics.add_postmetric",  # upload metric exports
+            "analytics.add_weblogimport",  # upload access logs
+            "analytics.view_weblogimport",
         ],
         "consulta": [
             "analytics.view_accountmetric",
             "analytics.view_postmetric",
             "analytics.view_pagevisitday",
+            "analytics.view_purposerule",
         ],
         "presidencia": [
             "analytics.view_accountmetric",

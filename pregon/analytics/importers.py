@@ -311,10 +311,16 @@ class MetricsImportReport:
 
 
 def import_metrics_file(path: str, account_name: str | None = None) -> MetricsImportReport:
+    with open(path, "rb") as handle:
+        return import_metrics_data(handle.read(), str(path), account_name)
+
+
+def import_metrics_data(
+    data: bytes, filename: str, account_name: str | None = None
+) -> MetricsImportReport:
     from pregon.analytics.services import post_metrics_save
 
-    with open(path, "rb") as handle:
-        parsed = parse_metrics_file(handle.read(), filename=str(path))
+    parsed = parse_metrics_file(data, filename=filename)
     account = resolve_account(parsed, account_name)
     now = timezone.now()
     for row in parsed.rows:
@@ -323,5 +329,5 @@ def import_metrics_file(path: str, account_name: str | None = None) -> MetricsIm
         account=account, rows=parsed.rows, source=MetricSource.CSV
     )
     return MetricsImportReport(
-        str(path), parsed.layout.label, account.name, len(parsed.rows), created, updated, same
+        filename, parsed.layout.label, account.name, len(parsed.rows), created, updated, same
     )

@@ -3,6 +3,7 @@
 Portal visits are stored already aggregated (per day and page) plus one row per
 daily visitor hash, so no raw IP address or user agent is ever kept."""
 
+from django.conf import settings
 from django.db import models
 
 from pregon.publishing.models import ChannelAccount
@@ -148,12 +149,37 @@ class DailySalt(models.Model):
         return str(self.date)
 
 
+class ImportState(models.TextChoices):
+    PENDING = "pendiente", "En espera"
+    RUNNING = "en_proceso", "Procesando"
+    DONE = "terminada", "Terminada"
+    FAILED = "fallida", "Falló"
+
+
 class WebLogImport(models.Model):
     """Progress of one access log, keyed by a fingerprint of its first bytes, so an
-    interrupted import resumes and a repeated one adds nothing."""
+    interrupted import resumes and a repeated one adds nothing. A log uploaded from the
+    dashboard waits in `staged` until the worker imports it."""
 
     fingerprint = models.CharField(max_length=64, unique=True)
     name = models.CharField("archivo", max_length=300)
+    state = models.CharField(
+        "estado", max_length=12, choices=ImportState.choices, default=ImportState.DONE
+    )
+    size = models.PositiveBigIntegerField("tamaño (bytes)", default=0)
+    position = models.PositiveBigIntegerField("bytes leídos", default=0)
+    error = models.TextField("error", blank=True)
+    staged = models.FileField(
+        "bitácora recibida", upload_to="audiencias/bitacoras/", max_length=300, blank=True
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="subida por",
+    )
     lines_done = models.PositiveBigIntegerField("líneas procesadas", default=0)
     visits = models.PositiveBigIntegerField("visitas", default=0)
     bots = models.PositiveBigIntegerField("bots", default=0)
@@ -168,3 +194,9 @@ class WebLogImport(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def percent(self) -> int:
+        if self.state == ImportState.DONE:
+            return 100
+        return min(99, round(100 * self.position / self.size)) if self.size else 0

@@ -1,5 +1,6 @@
 """Writes: portal-log imports, visitor hashing, purpose rules and metric upserts."""
 
+import gzip
 import hashlib
 import os
 import secrets
@@ -11,13 +12,16 @@ from hashlib import blake2b
 from itertools import islice
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
+from pregon.analytics.importers import MetricsFileError, MetricsImportReport, import_metrics_data
 from pregon.analytics.models import (
     AccountMetric,
     DailySalt,
     DailyVisitor,
+    ImportState,
     PageVisitDay,
     PostMetric,
     Purpose,
@@ -25,7 +29,8 @@ from pregon.analytics.models import (
     WebLogImport,
 )
 from pregon.analytics.selectors import delivery_for
-from pregon.analytics.weblog import Block, fingerprint, open_log, read_chunks
+from pregon.analytics.weblog import Block, LineParser, fingerprint, open_log, read_chunks
+from pregon.core.audit import log_action
 
 CHUNK_LINES = 100_000  # lines stored per transaction
 PARALLEL_MIN_BYTES = 8_000_000  # smaller logs are parsed in this process
@@ -95,9 +100,33 @@ class PurposeClassifier:
         return found
 
 
-def purpose_rule_save(*, prefix: str, purpose: str) -> PurposeRule:
-    rule, _ = PurposeRule.objects.update_or_create(prefix=prefix, defaults={"purpose": purpose})
-    return rule
+def purpose_rule_save(*, prefix: str, purpose: str, user=None) -> tuple[PurposeRule, int]:
+    """Create or change the rule for a prefix and reclassify the pages already counted;
+    returns the rule and how many (day, page) rows changed purpose."""
+    prefix = prefix.strip()
+    errors = {}
+    if not prefix.startswith("/"):
+        errors["prefix"] = "El prefijo debe empezar con «/»."
+    elif len(prefix) > 300:
+        errors["prefix"] = "El prefijo no puede pasar de 300 caracteres."
+    if purpose not in Purpose.values:
+        errors["purpose"] = "Propósito desconocido; use: " + ", ".join(Purpose.values) + "."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        rule, _ = PurposeRule.objects.update_or_create(prefix=prefix, defaults={"purpose": purpose})
+        changed = reclassify_pages()
+        log_action(
+            rule, "analytics.rule_saved", user=user, data={"prefix": prefix, "purpose": purpose}
+        )
+    return rule, changed
+
+
+def purpose_rule_delete(*, rule: PurposeRule, user=None) -> int:
+    with transaction.atomic():
+        log_action(None, "analytics.rule_deleted", user=user, data={"prefix": rule.prefix})
+        rule.delete()
+        return reclassify_pages()
 
 
 def reclassify_pages() -> int:
@@ -152,6 +181,9 @@ def import_weblog(
     report = WebLogReport(file=str(path), resumed_from=imp.lines_done)
     hasher, classify = VisitorHasher(), PurposeClassifier()
     size = os.path.getsize(path)
+    WebLogImport.objects.filter(pk=imp.pk).update(
+        state=ImportState.RUNNING, size=size, position=0, error=""
+    )
     if workers is None:
         workers = settings.PREGON_WEBLOG_WORKERS if size >= PARALLEL_MIN_BYTES else 0
     handle, raw = open_log(path)
@@ -161,9 +193,118 @@ def import_weblog(
             _flush(imp, block, hasher, classify, report)
             if advance:
                 advance(block.lines)
+            WebLogImport.objects.filter(pk=imp.pk).update(position=reached)
             if position:
                 position(reached, size)
+    WebLogImport.objects.filter(pk=imp.pk).update(state=ImportState.DONE, position=size)
     return report
+
+
+# ---- uploads from the dashboard and the API -----------------------------------------------
+
+MAX_METRICS_BYTES = 20 * 1024 * 1024
+MAX_WEBLOG_BYTES = 2 * 1024 * 1024 * 1024
+PROBE_LINES = 200
+
+
+class UploadError(Exception):
+    """An uploaded file is refused; `messages` say what and where, in Spanish."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+def import_metrics_upload(*, uploaded, account_name: str | None, user) -> MetricsImportReport:
+    """A metrics export sent from the dashboard or the API: validated whole, then
+    stored in one transaction (a bad file changes nothing)."""
+    name = os.path.basename(uploaded.name or "archivo")
+    if uploaded.size > MAX_METRICS_BYTES:
+        raise UploadError([f"{name}: el archivo pesa más de 20 MB; no es una exportación."])
+    try:
+        report = import_metrics_data(uploaded.read(), name, account_name or None)
+    except MetricsFileError as exc:
+        raise UploadError(exc.messages) from exc
+    log_action(None, "analytics.metrics_imported", user=user, data=asdict(report))
+    return report
+
+
+def stage_weblog(*, uploaded, user) -> WebLogImport:
+    """Keep an uploaded access log for the worker, after checking by content that it is
+    one (plain or gzip, lines in Common or Combined format). A log imported before (same
+    first bytes) reuses its record, so only new lines are counted."""
+    from pregon.analytics.tasks import import_weblog_task
+
+    name = os.path.basename(uploaded.name or "bitacora.log")[:300]
+    if uploaded.size > MAX_WEBLOG_BYTES:
+        raise UploadError([f"{name}: el archivo pesa más de 2 GB; divídalo."])
+    head = _probe_weblog(uploaded, name)
+    imp = WebLogImport.objects.filter(fingerprint=head).first() or WebLogImport(
+        fingerprint=head, name=name
+    )
+    if imp.pk and imp.state in (ImportState.PENDING, ImportState.RUNNING):
+        raise UploadError([f"{name}: esa bitácora ya se está importando."])
+    if imp.staged:
+        imp.staged.delete(save=False)
+    uploaded.seek(0)
+    imp.staged.save("bitacora", uploaded, save=False)
+    imp.state, imp.uploaded_by, imp.error = ImportState.PENDING, user, ""
+    imp.size, imp.position = uploaded.size, 0
+    imp.save()
+    log_action(imp, "analytics.weblog_uploaded", user=user, data={"archivo": name})
+    transaction.on_commit(lambda: import_weblog_task.enqueue(imp.pk))
+    return imp
+
+
+def _probe_weblog(uploaded, name: str) -> str:
+    """The fingerprint of the upload, or UploadError saying which line is wrong."""
+    uploaded.seek(0)
+    start = uploaded.read(65536)
+    data = start
+    if start[:2] == b"\x1f\x8b":
+        uploaded.seek(0)
+        try:
+            with gzip.GzipFile(fileobj=uploaded) as unzipped:
+                data = unzipped.read(65536)
+        except (OSError, EOFError) as exc:
+            raise UploadError([f"{name}: el archivo .gz está dañado ({exc})."]) from exc
+    if not data.strip():
+        raise UploadError([f"{name}: el archivo está vacío."])
+    if b"\x00" in data:
+        raise UploadError([f"{name}: no es un archivo de texto (bitácora de acceso)."])
+    lines = data.split(b"\n")[:PROBE_LINES]
+    if len(lines) > 1:
+        lines = lines[:-1]  # the last one may be cut at 64 KiB
+    parser = LineParser()
+    for raw in lines:
+        if parser.parse(raw.decode("utf-8", "replace")).day is not None:  # a request line
+            return hashlib.sha256(data).hexdigest()
+    raise UploadError(
+        [
+            f"{name}, línea 1: no tiene el formato de una bitácora de acceso "
+            "(Common o Combined de nginx o Apache); ninguna de las primeras "
+            f"{len(lines)} líneas se reconoce."
+        ]
+    )
+
+
+def run_staged_weblog(pk: int) -> WebLogImport:
+    """Worker side of an upload: import, record the outcome, drop the staged copy."""
+    imp = WebLogImport.objects.get(pk=pk)
+    if imp.state not in (ImportState.PENDING, ImportState.FAILED) or not imp.staged:
+        return imp
+    try:
+        report = import_weblog(imp.staged.path)
+    except Exception as exc:  # the worker must record any failure for the page
+        WebLogImport.objects.filter(pk=pk).update(
+            state=ImportState.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    imp.refresh_from_db()
+    imp.staged.delete(save=False)
+    imp.save(update_fields=["staged"])
+    log_action(imp, "analytics.weblog_imported", user=imp.uploaded_by, data=report.as_dict())
+    return imp
 
 
 def _flush(imp: WebLogImport, block: Block, hasher, classify, report: WebLogReport) -> None:

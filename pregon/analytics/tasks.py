@@ -18,3 +18,12 @@ def fetch_insights() -> dict:
         if report.errors:
             log_action(None, "analytics.insights_errors", data={report.account: report.errors})
     return {"day": day.isoformat(), "accounts": summary}
+
+
+@task()
+def import_weblog_task(import_id: int) -> dict:
+    """An access log uploaded from the dashboard or the API (may take minutes)."""
+    from pregon.analytics.services import run_staged_weblog
+
+    imp = run_staged_weblog(import_id)
+    return {"id": imp.pk, "state": imp.state, "lines": imp.lines_done, "visits": imp.visits}

@@ -15,9 +15,8 @@ from pregon.analytics import charts, selectors
 from pregon.analytics import definitions as d
 from pregon.analytics.forms import PurposeRuleForm
 from pregon.analytics.models import AccountMetric, PageVisitDay, PurposeRule
-from pregon.analytics.services import purpose_rule_save, reclassify_pages, record_beacon
+from pregon.analytics.services import purpose_rule_delete, purpose_rule_save, record_beacon
 from pregon.analytics.weblog import BOT_RE
-from pregon.core.audit import log_action
 
 
 def _year(request: HttpRequest, model) -> int:
@@ -116,9 +115,7 @@ def portal(request: HttpRequest) -> HttpResponse:
 def rules(request: HttpRequest) -> HttpResponse:
     form = PurposeRuleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        rule = purpose_rule_save(**form.cleaned_data)
-        changed = reclassify_pages()
-        log_action(rule, "analytics.rule_saved", user=request.user, data=form.cleaned_data)
+        _, changed = purpose_rule_save(**form.cleaned_data, user=request.user)
         messages.success(request, f"Regla guardada; {changed} páginas reclasificadas.")
         return redirect("analytics:rules")
     context = {"form": form, "rules": PurposeRule.objects.all()}
@@ -128,10 +125,7 @@ def rules(request: HttpRequest) -> HttpResponse:
 @require_POST
 @access.require("analytics.delete_purposerule")
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    rule = get_object_or_404(PurposeRule, pk=pk)
-    log_action(None, "analytics.rule_deleted", user=request.user, data={"prefix": rule.prefix})
-    rule.delete()
-    reclassify_pages()
+    purpose_rule_delete(rule=get_object_or_404(PurposeRule, pk=pk), user=request.user)
     messages.success(request, "Regla eliminada.")
     return redirect("analytics:rules")
 
