@@ -137,6 +137,9 @@ def search_endpoint(
     )
     return {
         "total": results.total,
+        # True when "total" is a lower bound (more matches than were counted).
+        "total_minimo": results.capped,
+        "facetas_aproximadas": results.facets_sampled,
         "resultados": [search.hit_dict(h) for h in results.hits],
         "facetas": {k: [[str(a), n] for a, n in v] for k, v in results.facets.items()},
     }

@@ -15,15 +15,16 @@ def fill_sort_keys(apps, schema_editor):
             key += 1
         used.add(key)
         entry.sort_key = key
+        entry.text = f"{entry.text} {filter_tokens(entry)}".strip()
         rows.append(entry)
-    SearchEntry.objects.bulk_update(rows, ["sort_key"], batch_size=2000)
+    SearchEntry.objects.bulk_update(rows, ["sort_key", "text"], batch_size=2000)
     if schema_editor.connection.vendor == "sqlite":
-        # FTS5 rowid = sort_key; filter values become tokens (see search.filter_tokens).
+        # FTS5 rowid = sort_key; the text now carries filter tokens (search.filter_tokens).
         schema_editor.execute("DELETE FROM archive_search_fts")
         with schema_editor.connection.cursor() as cur:
             cur.executemany(
                 "INSERT INTO archive_search_fts(rowid, text) VALUES (%s, %s)",
-                [(e.sort_key, f"{e.text} {filter_tokens(e)}") for e in rows],
+                [(e.sort_key, e.text) for e in rows],
             )
 
 

@@ -28,10 +28,14 @@ class Command(BaseCommand):
         hits = [search.hit_dict(h) for h in results.hits]
         if options["json"]:
             self.stdout.write(
-                json.dumps({"total": results.total, "resultados": hits}, ensure_ascii=False)
+                json.dumps(
+                    {"total": results.total, "total_minimo": results.capped, "resultados": hits},
+                    ensure_ascii=False,
+                )
             )
             return
-        self.stdout.write(f"{results.total} resultados")
+        total = f"Más de {results.bound}" if results.capped else str(results.total)
+        self.stdout.write(f"{total} resultados")
         for hit in hits:
             self.stdout.write(
                 f"  [{hit['clase']}] #{hit['id']} {hit['fecha'] or ''} {hit['titulo']}"
