@@ -144,3 +144,34 @@ def monthly(series: list[tuple[date, int]], how: str = "last") -> list[tuple[dat
         key = day.replace(day=1)
         months[key] = value if how == "last" else months.get(key, 0) + value
     return sorted(months.items())
+
+
+def latest_followers(accounts: list[ChannelAccount], day: date) -> list[tuple]:
+    """(account, followers, date of the figure) of each account, as of `day`."""
+    found = []
+    for account in accounts:
+        row = (
+            AccountMetric.objects.filter(account=account, date__lte=day, followers__isnull=False)
+            .order_by("-date")
+            .first()
+        )
+        if row:
+            found.append((account, row.followers, row.date))
+    return found
+
+
+def week_posts(start: date, end: date) -> dict:
+    """Posts published from `start` to `end` (local days): count, average interactions,
+    how many got likes inside the plan's band."""
+    posts = list(posts_in(measured_accounts(), start, end))
+    low, high = d.LIKES_BAND
+    return {
+        "posts": len(posts),
+        "avg_interactions": d.average_interactions(sum(p.interactions for p in posts), len(posts)),
+        "in_band": sum(1 for p in posts if low <= p.reactions <= high),
+    }
+
+
+def day_visits(day: date) -> dict:
+    visits = PageVisitDay.objects.filter(date=day).aggregate(n=Sum("visits"))["n"] or 0
+    return {"visits": visits, "visitors": DailyVisitor.objects.filter(date=day).count()}
