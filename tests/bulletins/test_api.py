@@ -83,3 +83,12 @@ def test_directory_and_distribution_status(api_client, mariana, approved_bulleti
         content_type="application/json",
     )
     assert bad.status_code == 422 and "Línea 2" in str(bad.json())
+
+
+def test_openapi_document_is_valid_and_lists_bulletin_paths(client):
+    from openapi_spec_validator import validate
+
+    spec = client.get("/api/v1/openapi.json").json()
+    validate(spec)
+    for path in ("/api/v1/bulletins/{pk}/approve", "/api/v1/distributions/{pk}"):
+        assert path in spec["paths"]
