@@ -6,7 +6,9 @@ the whole request. A failing metric is reported and the others are still stored.
 
 Responses: {"data": [{"name", "period", "values": [{"value", "end_time"}]}]} or, for
 metric_type=total_value, {"data": [{"name", "total_value": {"value"}}]}; errors:
-{"error": {"message", "type", "code", "fbtrace_id"}}.
+{"error": {"message", "type", "code", "fbtrace_id"}}, mapped by publishing's
+`channels.graph.graph_error`. A token to reconnect or a usage limit stops the account
+(the rest would fail the same way); any other error skips only that metric.
 """
 
 import json
@@ -14,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import httpx
 from django.conf import settings
 
 from pregon.analytics.models import MetricSource, PostMetric
 from pregon.analytics.services import account_metric_save
+from pregon.publishing.channels.base import AccountConfig, ChannelError
+from pregon.publishing.channels.graph import GraphChannel
 from pregon.publishing.models import ChannelAccount, ChannelKind
 
 # metric name -> AccountMetric field
@@ -33,10 +36,9 @@ POST_METRIC = "post_total_media_view_unique"
 POST_DAYS = 28  # Meta keeps post insights moving for about four weeks
 
 
-class InsightsError(Exception):
-    def __init__(self, message: str, code: int | None = None) -> None:
-        super().__init__(message)
-        self.code = code
+class StopAccount(Exception):
+    """Meta said to stop for this account (token to reconnect, or usage limit reached):
+    the remaining requests would fail the same way and only spend the quota."""
 
 
 @dataclass
@@ -46,31 +48,36 @@ class FetchReport:
     stored: dict = field(default_factory=dict)
     errors: dict = field(default_factory=dict)
     posts: int = 0
+    retry_after: float | None = None  # seconds, when Meta's usage limit was reached
 
 
-def graph_get(path: str, token: str, **params) -> dict:
-    """One GET to the Graph API; Meta's error body becomes an InsightsError."""
-    url = settings.PREGON_GRAPH_API_URL.rstrip("/") + path
-    try:
-        response = httpx.get(
-            url,
-            params={**params, "access_token": token},
-            timeout=float(settings.PREGON_CHANNEL_TIMEOUT),
+class Insights:
+    """Graph API reads through publishing's connector, so there is one HTTP helper
+    (timeouts, retries of GETs on network errors and 5xx) and one place that turns
+    Meta's error codes into permanent / transient / rate-limited / reconnect."""
+
+    def __init__(self, account: ChannelAccount, token: str, report: FetchReport) -> None:
+        config = AccountConfig(
+            kind=account.kind,
+            external_id=account.external_id,
+            credentials={"access_token": token},
         )
-    except httpx.HTTPError as exc:
-        raise InsightsError(f"sin respuesta de la API: {type(exc).__name__}") from exc
-    try:
-        body = response.json()
-    except ValueError:
-        body = {}
-    error = body.get("error") if isinstance(body, dict) else None
-    if response.status_code >= 400 or error:
-        error = error or {}
-        code = error.get("code")
-        raise InsightsError(
-            f"{error.get('message') or response.reason_phrase} (código {code})", code
-        )
-    return body
+        self.channel = GraphChannel(config)
+        self.report = report
+
+    def get(self, key: str, path: str, **params) -> dict | None:
+        """The answer, or None with the error recorded under `key`."""
+        try:
+            return self.channel.call("GET", path, **params)
+        except ChannelError as exc:
+            self.report.errors[key] = exc.message
+            if exc.reconnect or exc.rate_limited:
+                self.report.retry_after = exc.retry_after
+                raise StopAccount from exc
+            return None
+
+    def close(self) -> None:
+        self.channel.http.close()
 
 
 def day_bounds(day: date) -> tuple[int, int]:
@@ -105,6 +112,19 @@ def fetch_account_insights(account: ChannelAccount, day: date) -> FetchReport:
     if not token or not account.external_id:
         report.errors["*"] = "la cuenta no tiene id externo o token de acceso"
         return report
+    graph = Insights(account, token, report)
+    try:
+        _fetch(account, day, graph, report)
+    except StopAccount:
+        pass  # what was gathered before is still stored below
+    finally:
+        graph.close()
+    if report.stored:
+        account_metric_save(account=account, day=day, values=report.stored, source=MetricSource.API)
+    return report
+
+
+def _fetch(account: ChannelAccount, day: date, graph: Insights, report: FetchReport) -> None:
     instagram = account.kind == ChannelKind.INSTAGRAM
     metrics = INSTAGRAM_METRICS if instagram else PAGE_METRICS
     since, until = day_bounds(day)
@@ -112,47 +132,28 @@ def fetch_account_insights(account: ChannelAccount, day: date) -> FetchReport:
         params = {"metric": name, "period": "day", "since": since, "until": until}
         if instagram and name in INSTAGRAM_TOTAL_VALUE:
             params["metric_type"] = "total_value"
-        try:
-            value = metric_value(
-                graph_get(f"/{account.external_id}/insights", token, **params), name
-            )
-        except InsightsError as exc:
-            report.errors[name] = str(exc)
-            continue
+        body = graph.get(name, f"/{account.external_id}/insights", **params)
+        value = metric_value(body, name) if body is not None else None
         if value is not None:
             report.stored[target] = value
     if instagram:
-        _instagram_followers(account, token, report)
-    if report.stored:
-        account_metric_save(account=account, day=day, values=report.stored, source=MetricSource.API)
-    if not instagram:
-        report.posts = _post_reach(account, token, day, report)
-    return report
+        # Instagram's follower_count is followers gained per day; the total is a field.
+        body = graph.get("followers_count", f"/{account.external_id}", fields="followers_count")
+        if body is not None and isinstance(body.get("followers_count"), int):
+            report.stored["followers"] = body["followers_count"]
+    else:
+        report.posts = _post_reach(account, day, graph)
 
 
-def _instagram_followers(account: ChannelAccount, token: str, report: FetchReport) -> None:
-    """Instagram's follower_count is followers gained per day; the total is a field."""
-    try:
-        body = graph_get(f"/{account.external_id}", token, fields="followers_count")
-    except InsightsError as exc:
-        report.errors["followers_count"] = str(exc)
-        return
-    if isinstance(body.get("followers_count"), int):
-        report.stored["followers"] = body["followers_count"]
-
-
-def _post_reach(account: ChannelAccount, token: str, day: date, report: FetchReport) -> int:
+def _post_reach(account: ChannelAccount, day: date, graph: Insights) -> int:
     recent = PostMetric.objects.filter(
         account=account, published_at__date__gte=day - timedelta(days=POST_DAYS)
     )
     updated = 0
     for post in recent:
-        try:
-            body = graph_get(f"/{post.remote_id}/insights", token, metric=POST_METRIC)
-        except InsightsError as exc:
-            report.errors[f"{POST_METRIC}:{post.remote_id}"] = str(exc)
-            continue
-        value = metric_value(body, POST_METRIC)
+        key = f"{POST_METRIC}:{post.remote_id}"
+        body = graph.get(key, f"/{post.remote_id}/insights", metric=POST_METRIC)
+        value = metric_value(body, POST_METRIC) if body is not None else None
         if value is not None:
             PostMetric.objects.filter(pk=post.pk).update(reach=value)
             updated += 1

@@ -13,7 +13,10 @@ def fetch_insights() -> dict:
 
     day = timezone.localdate() - timedelta(days=1)
     reports = fetch_all(day)
-    summary = {r.account: {"guardadas": r.stored, "errores": r.errors} for r in reports}
+    summary = {
+        r.account: {"guardadas": r.stored, "errores": r.errors, "reintentar_en_s": r.retry_after}
+        for r in reports
+    }
     for report in reports:
         if report.errors:
             log_action(None, "analytics.insights_errors", data={report.account: report.errors})

@@ -19,6 +19,8 @@ class FakeGraph:
         self.fields: dict[str, dict] = {}  # object id -> fields
         self.retired: set[str] = set()
         self.requests: list[dict] = []
+        # Answers to give first, in order, whatever is asked: (status, body, headers).
+        self.failures: list[tuple[int, dict, dict]] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_port}/v23.0"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -71,9 +73,15 @@ class FakeGraph:
                 parsed = urlparse(self.path)
                 query = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
                 fake.requests.append({"path": parsed.path, **query})
-                status, body = fake.answer(parsed.path, query)
+                headers = {}
+                if fake.failures:
+                    status, body, headers = fake.failures.pop(0)
+                else:
+                    status, body = fake.answer(parsed.path, query)
                 raw = json.dumps(body).encode()
                 self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json; charset=UTF-8")
                 self.send_header("Content-Length", str(len(raw)))
                 self.end_headers()

@@ -98,3 +98,34 @@ def test_daily_task_is_registered_and_runs(db, graph):
     graph.values[("1002003004", "page_follows")] = 7000
     result = fetch_insights.enqueue().return_value
     assert result["accounts"]["Cuenta 1002003004"]["guardadas"]["followers"] == 7000
+
+
+def test_server_error_is_retried_by_the_shared_http_helper(db, graph):
+    page = make_account(ChannelKind.FACEBOOK_PAGE, "1002003004")
+    graph.values[("1002003004", "page_follows")] = 7100
+    graph.failures.append((503, {"error": {"message": "Service unavailable", "code": 2}}, {}))
+    report = fetch_account_insights(page, DAY)
+    assert report.errors == {}
+    assert AccountMetric.objects.get(account=page, date=DAY).followers == 7100
+    follows = [r for r in graph.requests if r.get("metric") == "page_follows"]
+    assert len(follows) == 2  # the GET was safe to repeat
+
+
+def test_rate_limit_stops_the_account_and_keeps_what_came(db, graph):
+    page = make_account(ChannelKind.FACEBOOK_PAGE, "1002003004")
+    graph.values[("1002003004", "page_follows")] = 7100
+    usage = json.dumps(
+        {"1002003004": [{"type": "pages", "call_count": 100, "estimated_time_to_regain_access": 7}]}
+    )
+    limited = (400, {"error": {"message": "(#80001) Too many calls", "code": 80001}}, {})
+    graph.failures.extend([(200, _page_follows(7100), {}), limited])
+    graph.failures[1][2]["X-Business-Use-Case-Usage"] = usage
+    report = fetch_account_insights(page, DAY)
+    assert report.retry_after == 7 * 60
+    assert "código 80001" in report.errors["page_media_view"]
+    assert len(graph.requests) == 2  # nothing more was asked after the limit
+    assert AccountMetric.objects.get(account=page, date=DAY).followers == 7100
+
+
+def _page_follows(value: int) -> dict:
+    return {"data": [{"name": "page_follows", "period": "day", "values": [{"value": value}]}]}
