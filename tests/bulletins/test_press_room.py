@@ -140,3 +140,16 @@ def test_agenda_shows_upcoming_public_activities_and_live_now(client, area_facto
     assert "En vivo ahora" in agenda and "https://video.example/cabildo" in agenda
     assert "Feria del empleo" in agenda and "Reunión privada" not in agenda
     assert "En vivo ahora" in client.get("/boletines/sala-de-prensa/").content.decode()
+
+
+def test_list_and_feed_queries_do_not_grow_with_bulletins(
+    client, approved_bulletin, area_factory, django_assert_max_num_queries
+):
+    area = area_factory("OPDU", "Obras Públicas")
+    for i in range(25):
+        approved_bulletin(f"Boletín de prueba {i}", area=area)
+    with django_assert_max_num_queries(15):
+        page = client.get("/boletines/sala-de-prensa/")
+    assert page.content.decode().count("<article>") == 20
+    with django_assert_max_num_queries(10):
+        client.get("/boletines/sala-de-prensa/rss/")
