@@ -191,3 +191,15 @@ def test_only_coordinacion_assigns(client, ricardo, luis, cabildo):
     client.force_login(luis)
     response = client.post(f"/agenda/actividad/{cabildo.pk}/asignar/", {"kind": "video"})
     assert response.status_code == 403
+
+
+def test_assign_pages_are_for_coordinacion_only(client, ricardo, luis, cabildo):
+    client.force_login(ricardo)
+    check = client.get(
+        "/agenda/cobertura/verificar/", {"activity": cabildo.pk, "assignee": luis.pk}
+    )
+    assert check.status_code == 403
+    data = {"activity": cabildo.pk, "kind": "video", "assignee": luis.pk, "confirm": "1"}
+    assert client.post("/agenda/cobertura/asignar/", data).status_code == 403
+    assert "Asignar a" not in client.get("/agenda/cobertura/").content.decode()
+    assert not CoverageAssignment.objects.exists()
