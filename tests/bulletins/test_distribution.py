@@ -167,3 +167,20 @@ def test_worker_restart_mid_send_never_writes_twice(
     distribution.send_pending_task_enqueue(sent.pk)
     call_command("worker", "--burst", "--interval", "0")
     assert len(smtp.recipients()) == 6
+
+
+def test_a_person_may_resend_an_uncertain_message(
+    smtp, send, approved_bulletin, press_list, mariana, django_capture_on_commit_callbacks
+):
+    sent = send(bulletin=approved_bulletin(), lists=[press_list("Medios locales", 2)], user=mariana)
+    first = sent.recipients.first()
+    DistributionRecipient.objects.filter(pk=first.pk).update(status="incierto")
+    with django_capture_on_commit_callbacks(execute=True):
+        distribution.recipient_resend(recipient=first, user=mariana)
+    assert smtp.recipients().count(first.email) == 2  # only because a person decided
+    first.refresh_from_db()
+    assert first.status == "enviado" and first.attempts == 2
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):  # a sent one is never resent
+        distribution.recipient_resend(recipient=first, user=mariana)
