@@ -13,9 +13,22 @@ from django.views.decorators.http import require_POST
 from pregon.accounts import access
 from pregon.analytics import charts, selectors
 from pregon.analytics import definitions as d
-from pregon.analytics.forms import PurposeRuleForm
-from pregon.analytics.models import AccountMetric, PageVisitDay, PurposeRule
-from pregon.analytics.services import purpose_rule_delete, purpose_rule_save, record_beacon
+from pregon.analytics.forms import MetricsUploadForm, PurposeRuleForm, WebLogUploadForm
+from pregon.analytics.models import (
+    AccountMetric,
+    ImportState,
+    PageVisitDay,
+    PurposeRule,
+    WebLogImport,
+)
+from pregon.analytics.services import (
+    UploadError,
+    import_metrics_upload,
+    purpose_rule_delete,
+    purpose_rule_save,
+    record_beacon,
+    stage_weblog,
+)
 from pregon.analytics.weblog import BOT_RE
 
 
@@ -128,6 +141,67 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
     purpose_rule_delete(rule=get_object_or_404(PurposeRule, pk=pk), user=request.user)
     messages.success(request, "Regla eliminada.")
     return redirect("analytics:rules")
+
+
+@access.require("analytics.add_weblogimport")
+def uploads(request: HttpRequest) -> HttpResponse:
+    """Coordinación uploads metric exports (imported at once) and access logs (imported
+    by the worker; the list below shows their progress)."""
+    # Prefixes: two forms on one page must not share field ids.
+    metrics_form = MetricsUploadForm(prefix="cifras")
+    weblog_form, errors = WebLogUploadForm(prefix="bitacora"), []
+    if request.method == "POST" and request.POST.get("kind") == "metrics":
+        access.check(request.user, "analytics.add_postmetric")
+        metrics_form = MetricsUploadForm(request.POST, request.FILES, prefix="cifras")
+        if metrics_form.is_valid():
+            account = metrics_form.cleaned_data["account"]
+            try:
+                report = import_metrics_upload(
+                    uploaded=metrics_form.cleaned_data["file"],
+                    account_name=account.name if account else None,
+                    user=request.user,
+                )
+            except UploadError as exc:
+                errors = exc.messages
+            else:
+                messages.success(
+                    request,
+                    f"{report.layout} → {report.account}: {report.rows} publicaciones "
+                    f"({report.created} nuevas, {report.updated} actualizadas, "
+                    f"{report.unchanged} sin cambios).",
+                )
+                return redirect("analytics:uploads")
+    elif request.method == "POST" and request.POST.get("kind") == "weblog":
+        weblog_form = WebLogUploadForm(request.POST, request.FILES, prefix="bitacora")
+        if weblog_form.is_valid():
+            try:
+                imp = stage_weblog(uploaded=weblog_form.cleaned_data["file"], user=request.user)
+            except UploadError as exc:
+                errors = exc.messages
+            else:
+                messages.success(
+                    request, f"Bitácora «{imp.name}» recibida; se importa en segundo plano."
+                )
+                return redirect("analytics:uploads")
+    context = {
+        "metrics_form": metrics_form,
+        "weblog_form": weblog_form,
+        "errors": errors,
+        **_import_status(),
+    }
+    return render(request, "analytics/uploads.html", context, status=422 if errors else 200)
+
+
+def _import_status() -> dict:
+    imports = list(WebLogImport.objects.select_related("uploaded_by")[:20])
+    busy = any(i.state in (ImportState.PENDING, ImportState.RUNNING) for i in imports)
+    return {"imports": imports, "busy": busy}
+
+
+@access.require("analytics.view_weblogimport")
+def upload_status(request: HttpRequest) -> HttpResponse:
+    """The list of access-log imports, polled by the page while one is in progress."""
+    return render(request, "analytics/_weblog_status.html", _import_status())
 
 
 @csrf_exempt

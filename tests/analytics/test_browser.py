@@ -51,3 +51,17 @@ def test_portal_script_counts_a_page_view(transactional_db, page, live_server):
     assert list(PageVisitDay.objects.values_list("path", "visits")) == [
         ("/audiencias/contador.js", 1)
     ], seen
+
+
+def test_coordinacion_uploads_an_access_log(transactional_db, page, login, mariana, weblog):
+    login(mariana)
+    page.get_by_role("link", name="Audiencias").first.click()
+    page.get_by_role("link", name="Importar").click()
+    page.get_by_label("Archivo de bitácora (.log o .gz)").set_input_files(
+        str(weblog("elastic-examples/apache_logs.gz"))
+    )
+    page.get_by_role("button", name="Subir bitácora").click()
+    assert page.get_by_text("Bitácora «apache_logs.gz» recibida").is_visible()
+    row = page.get_by_role("row", name="apache_logs.gz")
+    row.get_by_text("Terminada").wait_for()
+    assert row.get_by_role("cell", name="10,000").is_visible()
