@@ -133,6 +133,28 @@ def recipient_resend(*, recipient: DistributionRecipient, user) -> DistributionR
     return recipient
 
 
+def recipient_mark_delivered(*, recipient: DistributionRecipient, user) -> DistributionRecipient:
+    """A person confirmed with the outlet that an uncertain message did arrive."""
+    access.check(user, "bulletins.approve_bulletin")
+    changed = DistributionRecipient.objects.filter(pk=recipient.pk, status=R.INCIERTO).update(
+        status=R.ENVIADO,
+        error="Marcado como entregado por una persona tras confirmarlo con el medio.",
+    )
+    if not changed:
+        raise ValidationError(
+            "Solo se marca como entregado un destinatario con resultado incierto."
+        )
+    log_action(
+        recipient.distribution.bulletin,
+        "bulletins.marked_delivered",
+        user=user,
+        data={"email": recipient.email, "distribution": recipient.distribution_id},
+    )
+    _finish(recipient.distribution)
+    recipient.refresh_from_db()
+    return recipient
+
+
 # --- sending ----------------------------------------------------------------------
 
 

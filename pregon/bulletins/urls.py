@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:pk>/enviar-a-medios/", views.distribute, name="distribute"),
     path("<int:pk>/<slug:action>/", views.bulletin_action, name="action"),
     path("envios/<int:pk>/", views.distribution_detail, name="distribution"),
+    path(
+        "envios/destinatarios/<int:pk>/<slug:action>/",
+        views.recipient_decide,
+        name="recipient_decide",
+    ),
     path("directorio/", views.media_directory, name="directory"),
     path("transmisiones/", views.transmissions, name="transmissions"),
     path(

@@ -26,6 +26,7 @@ from pregon.bulletins.models import (
     BulletinPhoto,
     BulletinStatus,
     Distribution,
+    DistributionRecipient,
     LiveTransmission,
     MediaContact,
     MediaList,
@@ -209,8 +210,32 @@ def distribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "distribution": sent,
         "summary": distribution.status_summary(sent),
         "recipients": sent.recipients.select_related("contact"),
+        "uncertain": sent.recipients.filter(status__in=["incierto", "fallido"]),
+        "can_decide": access.can(request.user, "bulletins.approve_bulletin"),
     }
     return render(request, "bulletins/distribution.html", context)
+
+
+@require_POST
+@access.require("bulletins.approve_bulletin")
+def recipient_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Coordinación checked with the outlet: send again, or it did arrive."""
+    recipient = get_object_or_404(
+        DistributionRecipient.objects.select_related("distribution"), pk=pk
+    )
+    _bulletin(request, recipient.distribution.bulletin_id)
+    try:
+        if action == "reenviar":
+            distribution.recipient_resend(recipient=recipient, user=request.user)
+            messages.success(request, f"Se reenviará a {recipient.email}.")
+        elif action == "entregado":
+            distribution.recipient_mark_delivered(recipient=recipient, user=request.user)
+            messages.success(request, f"{recipient.email} marcado como entregado.")
+        else:
+            raise ValidationError("Acción desconocida.")
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("bulletins:distribution", recipient.distribution_id)
 
 
 @access.require("bulletins.view_mediacontact")
