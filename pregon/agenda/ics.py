@@ -335,7 +335,7 @@ def _cancel(occ: Occurrence, user) -> None:
 
 
 def _apply(occurrences: list[Occurrence], area: Area, user) -> list[Activity]:
-    touched = []
+    touched, new = [], []
     for occ in occurrences:
         if occ.action == "sin cambios":
             continue
@@ -347,21 +347,35 @@ def _apply(occurrences: list[Occurrence], area: Area, user) -> list[Activity]:
             current = Activity.objects.only("status").get(pk=occ.activity_id)
             touched.append(_update(occ, user, current.status, "Actualizada por importación."))
         else:
-            touched.append(_create(occ, area, user))
-    return touched
+            new.append(occ)
+    return touched + _create_all(new, area, user)
 
 
-def _create(occ: Occurrence, area: Area, user) -> Activity:
-    activity = Activity.objects.create(
-        **{f: getattr(occ, f) for f in SYNCED_FIELDS},
-        area=area,
-        status=occ.status,
-        ical_uid=occ.uid,
-        ical_recurrence_id=occ.recurrence_id,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-    )
-    occ.activity_id = activity.pk
-    return activity
+def _create_all(new: list[Occurrence], area: Area, user) -> list[Activity]:
+    """One INSERT per batch: a five-year calendar has thousands of occurrences."""
+    creator = user if getattr(user, "is_authenticated", False) else None
+    rows = [
+        Activity(
+            **{f: getattr(occ, f) for f in SYNCED_FIELDS},
+            area=area,
+            status=occ.status,
+            ical_uid=occ.uid,
+            ical_recurrence_id=occ.recurrence_id,
+            created_by=creator,
+        )
+        for occ in new
+    ]
+    created = Activity.objects.bulk_create(rows, batch_size=500)
+    if created and created[0].pk is None:  # a backend that does not return ids
+        keys = [(o.uid, o.recurrence_id) for o in new]
+        found = {
+            (a.ical_uid, a.ical_recurrence_id): a
+            for a in Activity.objects.filter(ical_uid__in={k[0] for k in keys})
+        }
+        created = [found[k] for k in keys]
+    for occ, activity in zip(new, created, strict=True):
+        occ.activity_id = activity.pk
+    return created
 
 
 def import_ics(

@@ -1,5 +1,6 @@
 """Writes: activities, their status history, priority scores and coverage."""
 
+import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
@@ -68,14 +69,21 @@ def rescore(activities: Iterable[Activity]) -> None:
     novel = _first_of_kind(activities)
     for activity in activities:
         total, terms = priority.score(activity, rules, activity.pk in novel)
-        tier = priority.tier_for(total, rule_set.tier_a_min, rule_set.tier_b_min)
-        Activity.objects.filter(pk=activity.pk).update(
-            priority_score=total,
-            priority_tier=tier,
-            priority_terms=[{"label": t.label, "points": t.points} for t in terms],
-        )
-        activity.priority_score, activity.priority_tier = total, tier
+        activity.priority_score = total
+        activity.priority_tier = priority.tier_for(total, rule_set.tier_a_min, rule_set.tier_b_min)
         activity.priority_terms = [{"label": t.label, "points": t.points} for t in terms]
+    # One UPDATE per distinct result (few: scores repeat), only the score columns since
+    # other fields of these instances may be stale.
+    groups: dict[str, list[int]] = {}
+    for activity in activities:
+        key = json.dumps([activity.priority_score, activity.priority_tier, activity.priority_terms])
+        groups.setdefault(key, []).append(activity.pk)
+    for key, pks in groups.items():
+        total, tier, terms = json.loads(key)
+        for start in range(0, len(pks), 500):
+            Activity.objects.filter(pk__in=pks[start : start + 500]).update(
+                priority_score=total, priority_tier=tier, priority_terms=terms
+            )
 
 
 def rescore_month(activity: Activity) -> None:
