@@ -87,3 +87,23 @@ def test_only_coordinacion_uploads(client, pedro, ricardo, db):
         assert client.get(URL).status_code == 403
         upload = SimpleUploadedFile("a.log", b"x")
         assert client.post(URL, {"kind": "weblog", "bitacora-file": upload}).status_code == 403
+
+
+def test_a_failed_worker_import_is_shown_with_its_error(client, mariana, weblog):
+    import os
+
+    import pytest
+
+    from pregon.analytics.services import run_staged_weblog, stage_weblog
+
+    upload = SimpleUploadedFile("apache_logs.gz", weblog(APACHE).read_bytes())
+    imp = stage_weblog(uploaded=upload, user=mariana)  # on_commit never runs in this test
+    os.remove(imp.staged.path)  # the staged copy vanished before the worker ran
+    with pytest.raises(FileNotFoundError):
+        run_staged_weblog(imp.pk)
+    imp.refresh_from_db()
+    assert imp.state == ImportState.FAILED and "FileNotFoundError" in imp.error
+    client.force_login(mariana)
+    page = client.get(URL).content.decode()
+    assert "Falló" in page and "FileNotFoundError" in page
+    assert PageVisitDay.objects.count() == 0
