@@ -12,6 +12,7 @@ until everything is out, and checks that no post was made twice and none was los
 import argparse
 import json
 import os
+import resource
 import signal
 import subprocess
 import sys
@@ -35,6 +36,9 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--database-url", default="", help="PostgreSQL; SQLite file if empty")
     parser.add_argument("--stale-seconds", type=int, default=5)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--profile", action="store_true", help="run the workers under cProfile, print the top"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -44,6 +48,8 @@ def environment(args: argparse.Namespace, var_dir: str) -> dict:
     env["PREGON_DELIVERY_STALE_SECONDS"] = str(args.stale_seconds)
     env["PREGON_TASKS_BACKEND"] = "immediate"
     env["DATABASE_URL"] = args.database_url
+    if args.profile:
+        env["PREGON_BENCH_PROFILE"] = str(Path(var_dir) / "worker-{pid}.prof")
     return env
 
 
@@ -59,7 +65,12 @@ def run_worker() -> None:
     from pregon.publishing import engine
     from pregon.publishing.models import Delivery, DeliveryStatus
 
-    open_ = [DeliveryStatus.PENDIENTE, DeliveryStatus.ENVIANDO, DeliveryStatus.INCIERTA]
+    open_ = [
+        DeliveryStatus.PENDIENTE,
+        DeliveryStatus.ENVIANDO,
+        DeliveryStatus.INCIERTA,
+        DeliveryStatus.RETENIDA,
+    ]
     worker = engine.new_worker_id()
     while True:
         counts = engine.publish_due(worker=worker, limit=200)
@@ -194,17 +205,43 @@ def check(graph, x, portals) -> dict:
     }
 
 
+def _profiled(function) -> None:
+    import cProfile
+
+    with cProfile.Profile() as profile:
+        function()
+    profile.dump_stats(os.environ["PREGON_BENCH_PROFILE"].format(pid=os.getpid()))
+
+
+def print_profile(var_dir: str) -> None:
+    import pstats
+
+    files = [str(p) for p in Path(var_dir).glob("worker-*.prof")]
+    if files:
+        pstats.Stats(*files).sort_stats("cumulative").print_stats(25)
+
+
+def _cpu(usage) -> float:
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     args = parse()
     if args.worker:
-        return run_worker()
+        return _profiled(run_worker) if os.environ.get("PREGON_BENCH_PROFILE") else run_worker()
     var_dir = tempfile.mkdtemp(prefix="pregon-bench-")
     env = environment(args, var_dir)
     graph, x, portals = start_fakes(args.latency)
     try:
         prepare(env, account_specs(graph, x, portals), args.deliveries)
         total = args.deliveries // 5 * 5
+        load_before = os.getloadavg()[0]
+        own_before = resource.getrusage(resource.RUSAGE_SELF)
+        children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         seconds, killed = run_workers(args, env, total)
+        workers_cpu = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN)) - _cpu(children_before)
+        fakes_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - _cpu(own_before)
+        load_after = os.getloadavg()[0]
         result = check(graph, x, portals)
     finally:
         for fake in (graph, x, *portals):
@@ -217,11 +254,19 @@ def main() -> None:
         "latency_ms": int(args.latency * 1000),
         "seconds": round(seconds, 1),
         "per_second": round(total / seconds, 1),
+        # The box is shared: CPU actually used and the load say how much of the
+        # wall-clock time was waiting for a core.
+        "workers_cpu_s": round(workers_cpu, 1),
+        "cpu_ms_per_delivery": round(workers_cpu * 1000 / total, 1),
+        "fakes_cpu_s": round(fakes_cpu, 1),
+        "load_avg_1m": f"{load_before:.1f} → {load_after:.1f}",
         "worker_killed": bool(killed),
         "published": published,
         "lost": total - published,
         **result,
     }
+    if args.profile:
+        print_profile(var_dir)
     ok = summary["posted_twice"] == 0 and summary["lost"] == 0
     summary["ok"] = ok and summary["posts_received"] == total
     if args.json:

@@ -23,6 +23,11 @@ imports none of them; they call these with plain values):
         raise ValidationError(verdict.messages)
     record_verdict(...)   # also when allowed: logs flags and exemptions used
 
+Held items: an app that holds items back during a veda lists them on the
+compliance page by registering a provider in its AppConfig.ready():
+`holds.register("publishing", "pregon.publishing.compliance.held_for_compliance_page")`
+(see holds.py).
+
 Every rule returns a `verdict.Verdict` (allowed, severity ok/flag/block,
 messages, rules, periods, until, exemption_reason, matches). Category slugs are
 matched without accents or case (see `text.CATEGORY_LABELS`). A veda includes its

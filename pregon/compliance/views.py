@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from pregon.accounts import access
-from pregon.compliance import exports, selectors, services
+from pregon.compliance import exports, holds, selectors, services
 from pregon.compliance.forms import CheckForm, ComplianceSettingsForm
 from pregon.compliance.models import ComplianceSettings, ElectoralPeriod
 from pregon.compliance.registry import SECTIONS, Section
@@ -37,6 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "period": period,
         "events": events[:500],
         "summary": selectors.summary(events),
+        "held": holds.collect(),
         "active": blackout_active(),
         "form": form,
         "verdict": verdict,

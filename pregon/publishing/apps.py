@@ -41,7 +41,10 @@ class PublishingConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from pregon.compliance import holds
         from pregon.core import periodic
+
+        holds.register("publishing", "pregon.publishing.compliance.held_for_compliance_page")
 
         periodic.register(
             "publishing.publish_due", timedelta(minutes=1), "pregon.publishing.tasks.publish_due"

@@ -29,7 +29,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from pregon.core.audit import log_action
-from pregon.publishing import media_links, notify
+from pregon.publishing import compliance, media_links, notify
 from pregon.publishing.channels.base import (
     AccountConfig,
     Channel,
@@ -168,19 +168,23 @@ def publish_due(
     limit: int | None = None,
     concurrency: int | None = None,
     on_done: Callable[[str], None] | None = None,
+    now: datetime | None = None,
 ) -> Counter:
-    """Send everything due now, `concurrency` deliveries at a time (the networks'
-    latency, not our CPU, is the bottleneck); returns counts per outcome."""
+    """Send everything due at `now` (default: now), `concurrency` deliveries at a time
+    (the networks' latency, not our CPU, is the bottleneck); returns counts per
+    outcome. Held deliveries whose veda has ended are released first."""
     worker = worker or new_worker_id()
     counts: Counter = Counter()
     counts.update(recover_stale(worker))
-    ids = list(due(timezone.now()).values_list("pk", flat=True)[:limit])
+    counts.update(release_held(now))
+    ids = list(due(now or timezone.now()).values_list("pk", flat=True)[:limit])
     threads = concurrency or settings.PREGON_DELIVERY_CONCURRENCY
     if threads <= 1 or len(ids) <= 1:
-        outcomes = (deliver(delivery_id, worker) for delivery_id in ids)
+        outcomes = (deliver(delivery_id, worker, now) for delivery_id in ids)
         return _count(counts, outcomes, on_done)
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        return _count(counts, pool.map(lambda pk: _deliver_in_thread(pk, worker), ids), on_done)
+        outcomes = pool.map(lambda pk: _deliver_in_thread(pk, worker, now), ids)
+        return _count(counts, outcomes, on_done)
 
 
 def _count(counts: Counter, outcomes, on_done) -> Counter:
@@ -191,15 +195,16 @@ def _count(counts: Counter, outcomes, on_done) -> Counter:
     return counts
 
 
-def _deliver_in_thread(delivery_id: int, worker: str) -> str:
+def _deliver_in_thread(delivery_id: int, worker: str, now: datetime | None = None) -> str:
     try:
-        return deliver(delivery_id, worker)
+        return deliver(delivery_id, worker, now)
     finally:
         connection.close()  # each thread has its own connection; do not leak it
 
 
-def deliver(delivery_id: int, worker: str) -> str:
-    if not claim(delivery_id, worker, timezone.now()):
+def deliver(delivery_id: int, worker: str, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    if not claim(delivery_id, worker, now):
         return "tomada_por_otro"
     delivery = Delivery.objects.select_related("account", "variant__publication").get(
         pk=delivery_id
@@ -210,6 +215,9 @@ def deliver(delivery_id: int, worker: str) -> str:
             status=D.PENDIENTE, attempts=F("attempts") - 1
         )
         return "no_programada"
+    refused = _compliance_refusal(delivery, worker, now)
+    if refused:
+        return refused
     try:
         channel, calls = connect(delivery.account)
         post = build_post(delivery)
@@ -220,6 +228,50 @@ def deliver(delivery_id: int, worker: str) -> str:
         _record(delivery, worker, _Call(timezone.now(), time.monotonic()), exc=exc)
         return _fail(delivery, exc.message, worker)
     return _send(delivery, channel, calls, post, worker)
+
+
+def _compliance_refusal(delivery: Delivery, worker: str, now: datetime) -> str:
+    """The rules again at delivery time (a veda may have been registered after the
+    publication was scheduled). A veda holds the delivery until it ends; any other
+    block (alt text, minors) fails it with the rule's message. "" = may go out."""
+    verdict = compliance.delivery_verdict(delivery, now)
+    if verdict.allowed:
+        if verdict.messages:
+            compliance.record_delivery(delivery, verdict, now)
+        return ""
+    compliance.record_delivery(delivery, verdict, now)
+    if not compliance.waits(verdict):
+        return _fail(delivery, verdict.message, worker)
+    held = Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
+        status=D.RETENIDA,
+        held_until=verdict.until,
+        last_error=verdict.message,
+        attempts=F("attempts") - 1,  # nothing was sent
+    )
+    if held:
+        log_action(delivery, "publishing.delivery_held", data={"rules": list(verdict.rules)})
+    return "retenida"
+
+
+def release_held(now: datetime | None = None) -> Counter:
+    """Held deliveries are checked again; once no veda stops them they are pending
+    (and due) again. Other rules are checked again when they are delivered."""
+    now = now or timezone.now()
+    counts: Counter = Counter()
+    held = Delivery.objects.filter(status=D.RETENIDA).select_related(
+        "account", "variant__publication"
+    )
+    for delivery in held:
+        verdict = compliance.delivery_verdict(delivery, now)
+        if verdict.blocked and compliance.waits(verdict):
+            continue
+        released = Delivery.objects.filter(pk=delivery.pk, status=D.RETENIDA).update(
+            status=D.PENDIENTE, held_until=None
+        )
+        if released:
+            log_action(delivery, "publishing.delivery_released", data={"at": now.isoformat()})
+            counts["liberada"] += 1
+    return counts
 
 
 @dataclass
@@ -252,12 +304,12 @@ def build_post(delivery: Delivery) -> OutgoingPost:
     if fetched and not settings.PREGON_PUBLIC_URL:
         raise ChannelError(NO_PUBLIC_URL, permanent=True)
     media = []
-    for item in variant.media.all():
+    for item in variant.media.select_related("asset"):
         public = media_links.public_url(item.pk) if fetched else ""
         media.append(
             OutgoingMedia(
-                path=Path(item.file.path),
-                mime_type=item.mime_type,
+                path=_public_path(item),
+                mime_type=item.sent_mime_type,
                 alt_text=variant.alt_text_for(item),
                 public_url=public,
             )
@@ -269,6 +321,18 @@ def build_post(delivery: Delivery) -> OutgoingPost:
         media=media,
         reference=f"pregon-{delivery.pk}",
     )
+
+
+def _public_path(item) -> Path:
+    """The archive's public derivative (no GPS/EXIF) or a pre-archive upload. An asset
+    that may not be published (minors without consent, restricted rights) is a
+    permanent refusal: nothing is sent, the delivery fails with the archive's reason."""
+    from pregon.archive.services import IngestError
+
+    try:
+        return item.public_path()
+    except IngestError as exc:
+        raise ChannelError(f"Imagen «{item}»: {exc}", permanent=True) from exc
 
 
 def _record(delivery, worker, call: _Call, *, exc=None, outcome=None) -> None:

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -186,13 +188,22 @@ def _media_path(instance: "PublicationMedia", filename: str) -> str:
 
 
 class PublicationMedia(models.Model):
-    """An uploaded image, validated by content. Replaced by archive.Asset when the
-    archive lands (see the README: publishing media)."""
+    """One image of a publication, in order. New images come from the archive
+    (`asset`; uploads in the editor are ingested there first) and the engine sends the
+    asset's public derivative. Rows from before the archive keep their own `file`."""
 
     publication = models.ForeignKey(
         Publication, on_delete=models.CASCADE, related_name="media", verbose_name="publicación"
     )
-    file = models.FileField("archivo", upload_to=_media_path, max_length=300)
+    asset = models.ForeignKey(
+        "archive.Asset",
+        verbose_name="archivo del acervo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="publication_media",
+    )
+    file = models.FileField("archivo", upload_to=_media_path, max_length=300, blank=True)
     original_name = models.CharField("nombre original", max_length=255, blank=True)
     mime_type = models.CharField("tipo", max_length=50)
     width = models.PositiveIntegerField("ancho")
@@ -208,6 +219,21 @@ class PublicationMedia(models.Model):
 
     def __str__(self) -> str:
         return self.original_name or self.file.name
+
+    @property
+    def sent_mime_type(self) -> str:
+        """Archive images go out as their JPEG public derivative."""
+        return "image/jpeg" if self.asset_id else self.mime_type
+
+    def public_path(self) -> Path:
+        """The file that goes to a network. For archive assets: the public derivative
+        (no GPS/EXIF); raises archive IngestError for minors without consent or
+        restricted rights."""
+        if self.asset_id:
+            from pregon.archive.services import asset_public_derivative
+
+            return asset_public_derivative(self.asset)
+        return Path(self.file.path)
 
 
 class Variant(models.Model):
@@ -254,10 +280,12 @@ class DeliveryStatus(models.TextChoices):
     INCIERTA = "incierta", "Resultado incierto"
     FALLIDA = "fallida", "Fallida"
     CANCELADA = "cancelada", "Cancelada"
+    RETENIDA = "retenida", "Retenida por veda"
 
 
 LIVE_DELIVERY_STATUSES = (
     DeliveryStatus.PENDIENTE,
+    DeliveryStatus.RETENIDA,
     DeliveryStatus.ENVIANDO,
     DeliveryStatus.PUBLICADA,
     DeliveryStatus.INCIERTA,
@@ -289,6 +317,12 @@ class Delivery(models.Model):
     remote_id = models.CharField("id remoto", max_length=200, blank=True, db_index=True)
     remote_url = models.URLField("URL remota", max_length=500, blank=True)
     last_error = models.TextField("último error", blank=True)
+    held_until = models.DateField(
+        "retenida hasta",
+        null=True,
+        blank=True,
+        help_text="Primer día en que la veda permite enviarla; el motor la revisa de nuevo.",
+    )
     settled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="resuelta por",

@@ -102,3 +102,38 @@ def needing_attention() -> QuerySet:
     return Delivery.objects.filter(
         status__in=[DeliveryStatus.INCIERTA, DeliveryStatus.FALLIDA]
     ).select_related("account", "variant__publication")
+
+
+def held_deliveries(user) -> list[dict]:
+    """Held by a veda now, and pending ones a veda will hold when their time comes."""
+    from pregon.publishing import compliance
+
+    visible = Delivery.objects.filter(variant__publication__in=publications_for(user))
+    visible = visible.select_related("account", "variant__publication")
+    rows = [
+        {"delivery": d, "state": "Retenida", "message": d.last_error}
+        for d in visible.filter(status=DeliveryStatus.RETENIDA).order_by("scheduled_at")
+    ]
+    pending = visible.filter(status=DeliveryStatus.PENDIENTE).order_by("scheduled_at")[:500]
+    for delivery, verdict in compliance.upcoming_held(pending):
+        rows.append({"delivery": delivery, "state": "Se retendrá", "message": verdict.message})
+    return rows
+
+
+def archive_images(publication, q: str = "", limit: int = 24) -> list:
+    """Images the editor can pick from the archive: a search (the archive's own
+    engine) or, without words, the ones of the publication's activity (else the
+    newest). Minors without consent are listed too: approval says why they cannot go."""
+    from pregon.archive.models import Asset
+
+    images = Asset.objects.filter(kind__in=["foto", "diseno"]).exclude(preview="")
+    if q.strip():
+        from pregon.archive import search
+
+        hits = search.run(q, filters={}, limit=limit * 2, facets=False).hits
+        ids = [h.object_id for h in hits if h.object_type == "asset"]
+        found = images.in_bulk(ids)
+        return [found[i] for i in ids if i in found][:limit]
+    if publication.activity_id:
+        images = images.filter(activity_id=publication.activity_id)
+    return list(images.order_by("-created_at")[:limit])

@@ -16,7 +16,7 @@ from PIL import Image, UnidentifiedImageError
 
 from pregon.accounts import access
 from pregon.core.audit import log_action
-from pregon.publishing import notify
+from pregon.publishing import compliance, notify
 from pregon.publishing.models import (
     ChannelAccount,
     ChannelKind,
@@ -32,6 +32,7 @@ from pregon.publishing.validation import publication_problems
 S = PublicationStatus
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+IMAGE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 PUBLICATION_FIELDS = ("title", "text", "link", "category", "activity", "campaign", "area")
 
 
@@ -116,10 +117,16 @@ def variants_set(*, publication: Publication, variants: dict, user) -> list[Vari
 def media_add(
     *, publication: Publication, upload: UploadedFile, alt_text: str = "", user=None
 ) -> PublicationMedia:
-    """Validate by content (not by name or declared type) and store the image."""
+    """Validate by content (not by name or declared type), take the image into the
+    archive (an exact duplicate reuses the archived asset) and attach it. The upload
+    is also kept on the row as it came (design pieces and older callers read it);
+    what goes out is the archive's public derivative."""
     info = _inspect_image(upload)
+    upload.seek(0)
+    asset = _ingest(publication, upload, info["mime_type"], user)
     media = PublicationMedia(
         publication=publication,
+        asset=asset,
         original_name=Path(upload.name or "imagen").name[:255],
         alt_text=alt_text,
         position=publication.media.count(),
@@ -128,7 +135,69 @@ def media_add(
     upload.seek(0)
     media.file.save(Path(upload.name or "imagen").name, upload, save=False)
     media.save()
-    log_action(publication, "publishing.media_added", user=user, data={"media": media.pk})
+    log_action(
+        publication,
+        "publishing.media_added",
+        user=user,
+        data={"media": media.pk, "asset": asset.pk},
+    )
+    return media
+
+
+def _ingest(publication: Publication, upload: UploadedFile, mime_type: str, user):
+    from pregon.archive.services import IngestError, asset_ingest
+
+    # The archive refuses a name whose extension contradicts the content; the
+    # content decides, so the name follows it.
+    stem = Path(upload.name or "imagen").stem[:200] or "imagen"
+    try:
+        return asset_ingest(
+            file_path_or_uploaded_file=upload,
+            original_name=f"{stem}.{IMAGE_EXTENSIONS[mime_type]}",
+            user=user,
+            activity=publication.activity,
+            area=publication.area,
+        )
+    except IngestError as exc:
+        if exc.existing is None:
+            raise ValidationError(f"El archivo «{upload.name}»: {exc.message}") from exc
+        return exc.existing
+
+
+def media_attach_asset(
+    *, publication: Publication, asset, alt_text: str = "", user=None
+) -> PublicationMedia:
+    """Attach an archive image. What goes out is the asset's public derivative
+    (JPEG, no GPS); the minors and rights rules are checked at approval and again
+    at delivery. Alt text defaults to the archive's."""
+    from pregon.archive.services import IngestError, asset_public_derivative
+
+    if asset.kind not in ("foto", "diseno") or not asset.preview:
+        raise ValidationError(f"«{asset}» no es una imagen del archivo que pueda publicarse.")
+    try:
+        derivative = asset_public_derivative(asset)
+        with Image.open(derivative) as image:
+            width, height = image.size
+        size = derivative.stat().st_size
+    except IngestError:  # not publishable now: approval will say why, by rule
+        width, height, size = asset.width or 0, asset.height or 0, asset.size
+    media = PublicationMedia.objects.create(
+        publication=publication,
+        asset=asset,
+        original_name=(asset.original_name or str(asset))[:255],
+        alt_text=alt_text or asset.alt_text[:1000],
+        position=publication.media.count(),
+        mime_type="image/jpeg",
+        width=width,
+        height=height,
+        size_bytes=size,
+    )
+    log_action(
+        publication,
+        "publishing.media_added",
+        user=user,
+        data={"media": media.pk, "asset": asset.pk},
+    )
     return media
 
 
@@ -173,11 +242,20 @@ def publication_submit(*, publication: Publication, user) -> Publication:
     return publication
 
 
-@transaction.atomic
 def publication_approve(*, publication: Publication, user) -> Publication:
-    """Coordinación approves; per-network rules are enforced here. If a date is set
-    and still ahead, approving also schedules."""
+    """Coordinación approves; per-network rules and the compliance rules (veda,
+    personal promotion, alt text, minors) are enforced here. If a date is set and
+    still ahead, approving also schedules."""
     access.check(user, "publishing.approve_publication")
+    publication.refresh_from_db(fields=["status", "scheduled_at"])
+    if publication.status == S.EN_REVISION:
+        # Outside the transaction below: a refusal is recorded even though it raises.
+        compliance.gate(publication, user=user, when=publication.scheduled_at, stage="aprobar")
+    return _approve(publication=publication, user=user)
+
+
+@transaction.atomic
+def _approve(*, publication: Publication, user) -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     _require_status(publication, S.EN_REVISION, action="aprobar")
     if publication.author_id == user.pk and not settings.PREGON_ALLOW_SELF_APPROVAL:
@@ -191,20 +269,26 @@ def publication_approve(*, publication: Publication, user) -> Publication:
     publication.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
     log_action(publication, "publishing.approved", user=user)
     if publication.scheduled_at and publication.scheduled_at > timezone.now():
-        return publication_schedule(
-            publication=publication, user=user, when=publication.scheduled_at
-        )
+        return _schedule(publication=publication, user=user, when=publication.scheduled_at)
     return publication
 
 
-@transaction.atomic
 def publication_schedule(*, publication: Publication, user, when: datetime) -> Publication:
-    """Create one pending delivery per variant at `when` (or move them if scheduled)."""
+    """Create one pending delivery per variant at `when` (or move them if scheduled),
+    unless a compliance rule forbids going out at `when`."""
     access.check(user, "publishing.schedule_publication")
-    publication = Publication.objects.select_for_update().get(pk=publication.pk)
-    _require_status(publication, S.APROBADA, S.PROGRAMADA, action="programar")
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
+    publication.refresh_from_db(fields=["status"])
+    if publication.status in (S.APROBADA, S.PROGRAMADA):
+        compliance.gate(publication, user=user, when=when, stage="programar")
+    return _schedule(publication=publication, user=user, when=when)
+
+
+@transaction.atomic
+def _schedule(*, publication: Publication, user, when: datetime) -> Publication:
+    publication = Publication.objects.select_for_update().get(pk=publication.pk)
+    _require_status(publication, S.APROBADA, S.PROGRAMADA, action="programar")
     if publication.status == S.PROGRAMADA:
         return _reschedule(publication, user, when)
     publication.status = S.PROGRAMADA
@@ -216,13 +300,19 @@ def publication_schedule(*, publication: Publication, user, when: datetime) -> P
     return publication
 
 
-@transaction.atomic
 def publication_move(*, publication: Publication, user, when: datetime) -> Publication:
-    """Calendar drag: a scheduled publication moves with its pending deliveries; one
-    not yet scheduled just changes its intended date."""
-    publication = Publication.objects.select_for_update().get(pk=publication.pk)
+    """Calendar drag: a scheduled publication moves with its pending deliveries
+    (checked against the compliance rules at the new date); one not yet scheduled
+    just changes its intended date."""
+    publication.refresh_from_db(fields=["status"])
     if publication.status == S.PROGRAMADA:
         return publication_schedule(publication=publication, user=user, when=when)
+    return _move(publication=publication, user=user, when=when)
+
+
+@transaction.atomic
+def _move(*, publication: Publication, user, when: datetime) -> Publication:
+    publication = Publication.objects.select_for_update().get(pk=publication.pk)
     _require_status(publication, S.BORRADOR, S.EN_REVISION, S.APROBADA, action="mover")
     previous = publication.scheduled_at
     publication.scheduled_at = when
@@ -241,10 +331,13 @@ def _reschedule(publication: Publication, user, when: datetime) -> Publication:
     previous = publication.scheduled_at
     publication.scheduled_at = when
     publication.save(update_fields=["scheduled_at", "updated_at"])
-    # Only deliveries nobody has claimed move; one being sent stays as it is.
+    # Only deliveries nobody has claimed move; one being sent stays as it is. Held
+    # ones move too: the new date already passed the compliance check.
     moved = Delivery.objects.filter(
-        variant__publication=publication, status=DeliveryStatus.PENDIENTE, attempts=0
-    ).update(scheduled_at=when)
+        variant__publication=publication,
+        status__in=[DeliveryStatus.PENDIENTE, DeliveryStatus.RETENIDA],
+        attempts=0,
+    ).update(scheduled_at=when, status=DeliveryStatus.PENDIENTE, held_until=None)
     log_action(
         publication,
         "publishing.rescheduled",
@@ -294,7 +387,8 @@ def publication_delete(*, publication: Publication, user) -> None:
 
 def _cancel_pending_deliveries(publication: Publication) -> int:
     return Delivery.objects.filter(
-        variant__publication=publication, status=DeliveryStatus.PENDIENTE
+        variant__publication=publication,
+        status__in=[DeliveryStatus.PENDIENTE, DeliveryStatus.RETENIDA],
     ).update(status=DeliveryStatus.CANCELADA)
 
 
@@ -366,7 +460,8 @@ def delivery_retry(*, delivery: Delivery, user) -> Delivery:
 def delivery_give_up(*, delivery: Delivery, user) -> Delivery:
     access.check(user, "publishing.settle_delivery")
     updated = Delivery.objects.filter(
-        pk=delivery.pk, status__in=[DeliveryStatus.INCIERTA, DeliveryStatus.PENDIENTE]
+        pk=delivery.pk,
+        status__in=[DeliveryStatus.INCIERTA, DeliveryStatus.PENDIENTE, DeliveryStatus.RETENIDA],
     ).update(status=DeliveryStatus.FALLIDA, settled_by=user)
     if not updated:
         raise ValidationError("Este envío ya no se puede cerrar.")
@@ -383,7 +478,12 @@ def publication_settle(publication: Publication) -> str:
         status=DeliveryStatus.CANCELADA
     )
     statuses = set(deliveries.values_list("status", flat=True))
-    open_ = {DeliveryStatus.PENDIENTE, DeliveryStatus.ENVIANDO, DeliveryStatus.INCIERTA}
+    open_ = {
+        DeliveryStatus.PENDIENTE,
+        DeliveryStatus.ENVIANDO,
+        DeliveryStatus.INCIERTA,
+        DeliveryStatus.RETENIDA,
+    }
     if not statuses or statuses & open_:
         return publication.status
     first = deliveries.filter(status=DeliveryStatus.PUBLICADA).order_by("published_at").first()

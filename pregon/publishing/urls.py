@@ -21,6 +21,7 @@ urlpatterns = [
     path("<int:pk>/", views.publication_detail, name="detail"),
     path("<int:pk>/editar/", views.publication_edit, name="edit"),
     path("<int:pk>/imagenes/", views.media_add, name="media_add"),
+    path("<int:pk>/imagenes/archivo/", views.media_pick, name="media_pick"),
     path("<int:pk>/programar/", views.publication_schedule, name="schedule"),
     path("<int:pk>/mover/", views.publication_move, name="move"),
     path("<int:pk>/eliminar/", views.publication_delete, name="delete"),

@@ -61,7 +61,7 @@ def _network_rules(kind: str, text: str, media: list[MediaValues]) -> list[str]:
 
 def media_values(media: PublicationMedia, alt_text: str | None = None) -> MediaValues:
     return MediaValues(
-        mime_type=media.mime_type,
+        mime_type=media.sent_mime_type,
         width=media.width,
         height=media.height,
         size_bytes=media.size_bytes,

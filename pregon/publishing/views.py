@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
-from pregon.publishing import media_links, selectors, services, tasks
+from pregon.publishing import compliance, media_links, selectors, services, tasks
 from pregon.publishing.forms import (
     ChannelAccountForm,
     MarkPublishedForm,
@@ -60,9 +60,15 @@ def publication_list(request: HttpRequest) -> HttpResponse:
 @access.require("publishing.view_publication")
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     publication = get_object_or_404_scoped(request, pk)
+    # The compliance rules as they stand now, with matched public servants' names.
     variants = [
-        {"variant": v, "problems": variant_problems(v), "deliveries": list(v.deliveries.all())}
-        for v in publication.variants.all()
+        {
+            "variant": check.variant,
+            "problems": variant_problems(check.variant),
+            "verdict": check.verdict,
+            "deliveries": list(check.variant.deliveries.all()),
+        }
+        for check in compliance.publication_checks(publication)
     ]
     return render(
         request,
@@ -113,6 +119,11 @@ def _editor_context(form, publication=None, post=None) -> dict:
     return {"form": form, "publication": publication, "rows": rows, "media": media}
 
 
+def _archive_context(request: HttpRequest, publication) -> dict:
+    q = request.GET.get("archivo", "")
+    return {"archive_q": q, "archive_images": selectors.archive_images(publication, q)}
+
+
 @access.require("publishing.add_publication")
 def publication_create(request: HttpRequest) -> HttpResponse:
     form = PublicationForm(request.POST or None)
@@ -150,7 +161,30 @@ def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Cambios guardados.")
             return redirect("publishing:detail", pk)
     context = _editor_context(form, publication, post=request.POST or None)
+    context.update(_archive_context(request, publication))
     return render(request, "publishing/edit.html", context)
+
+
+@require_POST
+@access.require("publishing.change_publication")
+def media_pick(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach an image that is already in the archive."""
+    from pregon.archive.models import Asset
+
+    publication = get_object_or_404_scoped(request, pk)
+    asset = get_object_or_404(Asset, pk=request.POST.get("asset") or 0)
+    try:
+        services.media_attach_asset(
+            publication=publication,
+            asset=asset,
+            alt_text=request.POST.get("alt_text", "").strip(),
+            user=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(request, f"Imagen «{asset}» agregada desde el archivo.")
+    return redirect("publishing:edit", pk)
 
 
 @require_POST
@@ -303,7 +337,8 @@ def publication_move(request: HttpRequest, pk: int) -> JsonResponse:
 @access.require("publishing.view_delivery")
 def today(request: HttpRequest) -> HttpResponse:
     queue = selectors.today_queue(request.user)
-    return render(request, "publishing/today.html", {"queue": queue})
+    held = selectors.held_deliveries(request.user)
+    return render(request, "publishing/today.html", {"queue": queue, "held": held})
 
 
 @access.require("publishing.view_delivery")
@@ -340,8 +375,19 @@ def media_download(request: HttpRequest, pk: int) -> FileResponse:
         pk=pk,
     )
     return FileResponse(
-        media.file.open("rb"), as_attachment=True, filename=media.original_name or None
+        _public_file(media), as_attachment=True, filename=media.original_name or None
     )
+
+
+def _public_file(media: PublicationMedia):
+    """The file a network (or a person posting by hand) gets: the archive's public
+    derivative; a 404 if the archive forbids public use (minors, rights)."""
+    from pregon.archive.services import IngestError
+
+    try:
+        return media.public_path().open("rb")
+    except IngestError as exc:
+        raise Http404(exc.message) from exc
 
 
 @require_POST
@@ -425,5 +471,5 @@ def public_media(request: HttpRequest, token: str) -> FileResponse:
         media_id = media_links.unsign(token)
     except signing.BadSignature as exc:  # includes SignatureExpired
         raise Http404("Enlace vencido o no válido.") from exc
-    media = get_object_or_404(PublicationMedia, pk=media_id)
-    return FileResponse(media.file.open("rb"), content_type=media.mime_type)
+    media = get_object_or_404(PublicationMedia.objects.select_related("asset"), pk=media_id)
+    return FileResponse(_public_file(media), content_type=media.sent_mime_type)

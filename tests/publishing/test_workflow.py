@@ -179,3 +179,7 @@ def test_media_upload_records_dimensions(make_publication, jorge):
     media = services.media_add(publication=publication, upload=upload, alt_text="Pozo", user=jorge)
     assert (media.mime_type, media.width, media.height) == ("image/jpeg", 1080, 1350)
     assert media.size_bytes == len(buf.getvalue())
+    # The upload landed in the archive too; what is sent is its public derivative.
+    assert media.asset.size == len(buf.getvalue())
+    assert media.asset.original_name == "pozo.jpg"
+    assert "archivo/publico" in str(media.public_path())

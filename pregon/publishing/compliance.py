@@ -1,0 +1,141 @@
+"""Publishing's side of the compliance rules (pregon.compliance): what a variant is
+checked against at approve, schedule and delivery time, and how verdicts are
+recorded. The rules themselves (periods, exemptions, servants) are data kept by
+Coordinación in the compliance app."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from pregon.compliance.promotion import check_personal_promotion
+from pregon.compliance.rules import check_alt_text, check_blackout, check_minors, held_items
+from pregon.compliance.services import record_verdict
+from pregon.compliance.verdict import Verdict, combine
+from pregon.publishing.models import Delivery, DeliveryStatus, Publication, Variant
+from pregon.publishing.validation import effective_text
+
+# Rules that lift by themselves when the period ends: a delivery they stop is held,
+# not failed. Anything else (alt text, minors) needs a person.
+WAITING_RULES = {"veda", "promocion_personal"}
+
+
+def variant_verdict(variant: Variant, when: datetime) -> Verdict:
+    """Every rule for one channel's variant at `when`."""
+    publication = variant.publication
+    media = list(variant.media.select_related("asset"))
+    # Pictured people count as named: the archive records who appears in an image.
+    pictured = [str(p) for m in media if m.asset is not None for p in (m.asset.people or [])]
+    text = "\n".join([effective_text(variant), *pictured])
+    checks = [
+        check_blackout(publication.category, when),
+        check_personal_promotion(text, variant.account.is_institutional, when),
+        check_alt_text([variant.alt_text_for(m) for m in media]),
+    ]
+    for item in media:
+        asset = item.asset
+        if asset is not None:  # archive assets carry the minors flag and consent
+            checks.append(check_minors(asset.contains_minors, asset.minors_consent, False))
+    return combine(*checks)
+
+
+@dataclass
+class VariantCheck:
+    variant: Variant
+    verdict: Verdict
+
+
+def publication_checks(publication: Publication, when: datetime | None = None) -> list:
+    """Verdicts per variant (what the review page shows, with matched names)."""
+    when = when or publication.scheduled_at or timezone.now()
+    variants = publication.variants.select_related("account", "publication")
+    return [VariantCheck(v, variant_verdict(v, when)) for v in variants]
+
+
+def gate(publication: Publication, *, user, when: datetime | None, stage: str) -> list:
+    """Check and record every variant; raise ValidationError naming the rule (and
+    until when) if any blocks. Must run outside the caller's transaction so the
+    recorded refusal survives the refusal itself."""
+    when = when or publication.scheduled_at or timezone.now()
+    checks = publication_checks(publication, when)
+    for check in checks:
+        _record(check, user, when)
+    blocked = [c for c in checks if c.verdict.blocked]
+    if blocked:
+        raise ValidationError(
+            [f"No se puede {stage}."] + list(dict.fromkeys(_messages(blocked))),
+            code="compliance",
+        )
+    return checks
+
+
+def _messages(checks: list[VariantCheck]):
+    for check in checks:
+        for rule, level, message in check.verdict.entries():
+            if level != "block":
+                continue
+            # A veda concerns the publication, not one channel: say it once.
+            yield message if rule == "veda" else f"{check.variant.account.name}: {message}"
+
+
+def _record(check: VariantCheck, user, when: datetime) -> None:
+    variant = check.variant
+    record_verdict(
+        check.verdict,
+        app_label="publishing",
+        object_id=variant.publication_id,
+        object_label=f"{variant.publication} · {variant.account}",
+        user=user,
+        item_date=when,
+    )
+
+
+def delivery_verdict(delivery: Delivery, now: datetime) -> Verdict:
+    return variant_verdict(delivery.variant, now)
+
+
+def record_delivery(delivery: Delivery, verdict: Verdict, now: datetime) -> None:
+    _record(VariantCheck(delivery.variant, verdict), None, now)
+
+
+def waits(verdict: Verdict) -> bool:
+    """Blocked only by rules that lift when the period ends → hold, do not fail."""
+    blocking = {rule for rule, level, _ in verdict.entries() if level == "block"}
+    return bool(blocking) and blocking <= WAITING_RULES
+
+
+def upcoming_held(deliveries) -> list:
+    """Pending deliveries a veda will hold when their time comes (compliance's
+    `held_items`), whenever they were scheduled."""
+    rows = [(d, d.variant.publication.category, d.scheduled_at) for d in deliveries]
+    by_id = {d.pk: d for d, _, _ in rows}
+    held = held_items((d.pk, category, at) for d, category, at in rows)
+    return [(by_id[h.id], h.verdict) for h in held]
+
+
+def held_for_compliance_page() -> list[dict]:
+    """The compliance page's list: held now, and pending ones a veda will hold."""
+    from django.urls import reverse
+
+    held = Delivery.objects.filter(status=DeliveryStatus.RETENIDA).select_related(
+        "account", "variant__publication"
+    )
+    pending = Delivery.objects.filter(status=DeliveryStatus.PENDIENTE).select_related(
+        "account", "variant__publication"
+    )
+    items = [_item(d, d.last_error, reverse, "Retenida", d.held_until) for d in held.order_by("pk")]
+    for delivery, verdict in upcoming_held(pending.order_by("scheduled_at")[:500]):
+        items.append(_item(delivery, verdict.message, reverse, "Se retendrá", verdict.until))
+    return items
+
+
+def _item(delivery: Delivery, message: str, reverse, state: str, until) -> dict:
+    local = timezone.localtime(delivery.scheduled_at)
+    return {
+        "text": f"{delivery.variant.publication} · {delivery.account}",
+        "url": reverse("publishing:detail", args=[delivery.variant.publication_id]),
+        "meta": f"{state} · programada para el {local:%d/%m/%Y %H:%M}",
+        "message": message,
+        "until": until,
+    }
