@@ -49,6 +49,11 @@ class AssetEditForm(forms.ModelForm):
 class ClippingForm(forms.ModelForm):
     topics_text = forms.CharField(label="Temas (separados por coma)", required=False)
     url = forms.URLField(label="Enlace", required=False, max_length=500, assume_scheme="https")
+    capture_file = forms.FileField(
+        label="Captura (PDF, imagen, audio o video)",
+        required=False,
+        help_text="Se guarda en el archivo y queda ligada a la nota.",
+    )
 
     class Meta:
         model = Clipping

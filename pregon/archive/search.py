@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
 
 from pregon.archive.models import Asset, Clipping, SearchEntry
@@ -427,8 +427,14 @@ class _PgPlan(_OrmPlan):
         return cap if estimate >= cap else self.PROBE + 1
 
     def page(self, offset: int, limit: int, relevance: bool) -> list[tuple]:
-        if self.broad or relevance:
+        if relevance:
             return super().page(offset, limit, relevance)
+        if self.broad:
+            # Dense matches: walk the sort_key index newest-first. The planner cannot
+            # know phrase frequencies and would otherwise bitmap-scan and sort them all.
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.execute("SET LOCAL enable_bitmapscan = off")
+                return super().page(offset, limit, relevance)
         keys = sorted((row[1] for row in self.probe), reverse=True)[offset : offset + limit]
         rows = SearchEntry.objects.filter(sort_key__in=keys).order_by("-sort_key")
         return list(rows.values_list(*_HIT_COLUMNS))

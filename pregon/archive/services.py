@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pregon.archive import media, search
-from pregon.archive.models import Asset, AssetKind, AssetStatus
+from pregon.archive.models import Asset, AssetKind, AssetStatus, Clipping
 from pregon.core.audit import log_action
 
 CHUNK = 1024 * 1024
@@ -372,3 +372,34 @@ def _bag_record(asset: Asset, name: str) -> dict:
         "derechos": asset.get_rights_display(),
         "contiene_menores": asset.contains_minors,
     }
+
+
+def clipping_save(*, form, user, capture_file=None) -> Clipping:
+    """Create or update a clipping from a valid ClippingForm, all or nothing.
+
+    A capture file (PDF, image, audio, video) goes through `asset_ingest` like any
+    other upload and is linked as the clipping's capture; if the very same file is
+    already in the archive, that asset is linked instead. Raises IngestError (and
+    stores nothing) when the file is refused.
+    """
+    with transaction.atomic():
+        clip = form.save(commit=False)
+        creating = clip.pk is None
+        if creating:
+            clip.created_by = user if getattr(user, "pk", None) else None
+        if capture_file is not None:
+            try:
+                clip.capture = asset_ingest(
+                    file_path_or_uploaded_file=capture_file,
+                    original_name=capture_file.name,
+                    user=user,
+                    activity=clip.activity,
+                )
+            except IngestError as exc:
+                if exc.existing is None:
+                    raise
+                clip.capture = exc.existing
+        clip.save()
+        search.index_clipping(clip)
+        log_action(clip, "archive.clipping" if creating else "archive.clipping_edit", user=user)
+    return clip

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/<str:size>.jpg", views.derivative, name="derivative"),
     path("hemeroteca/", views.clippings, name="clippings"),
     path("hemeroteca/<int:pk>/", views.clipping_detail, name="clipping_detail"),
+    path("hemeroteca/<int:pk>/editar/", views.clipping_edit, name="clipping_edit"),
     path("sintesis/", views.synthesis, name="synthesis"),
     path("sintesis.pdf", views.synthesis_pdf, name="synthesis_pdf"),
 ]

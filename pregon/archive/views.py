@@ -155,13 +155,8 @@ def clippings(request: HttpRequest) -> HttpResponse:
     form = ClippingForm(initial={"date": timezone.localdate()})
     if request.method == "POST":
         access.check(request.user, "archive.add_clipping")
-        form = ClippingForm(request.POST)
-        if form.is_valid():
-            clip = form.save(commit=False)
-            clip.created_by = request.user
-            clip.save()
-            search.index_clipping(clip)
-            log_action(clip, "archive.clipping", user=request.user)
+        form = ClippingForm(request.POST, request.FILES)
+        if _save_clipping(request, form):
             messages.success(request, "Nota registrada en la hemeroteca.")
             return redirect("archive:clippings")
     recent = Clipping.objects.all()[:50]
@@ -176,10 +171,37 @@ def clippings(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _save_clipping(request: HttpRequest, form: ClippingForm) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        services.clipping_save(
+            form=form, user=request.user, capture_file=form.cleaned_data.get("capture_file")
+        )
+    except services.IngestError as exc:
+        form.add_error("capture_file", f"Captura rechazada: {exc.message}")
+        return False
+    return True
+
+
 @access.require("archive.view_clipping")
 def clipping_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    clip = get_object_or_404(Clipping.objects.select_related("capture"), pk=pk)
+    can_edit = access.can(request.user, "archive.change_clipping")
+    return render(request, "archive/clipping_detail.html", {"clip": clip, "can_edit": can_edit})
+
+
+@access.require("archive.change_clipping")
+def clipping_edit(request: HttpRequest, pk: int) -> HttpResponse:
     clip = get_object_or_404(Clipping, pk=pk)
-    return render(request, "archive/clipping_detail.html", {"clip": clip})
+    initial = {"topics_text": ", ".join(clip.topics or [])}
+    form = ClippingForm(instance=clip, initial=initial)
+    if request.method == "POST":
+        form = ClippingForm(request.POST, request.FILES, instance=clip, initial=initial)
+        if _save_clipping(request, form):
+            messages.success(request, "Nota actualizada.")
+            return redirect("archive:clipping_detail", pk=clip.pk)
+    return render(request, "archive/clipping_form.html", {"form": form, "clip": clip})
 
 
 def _day(request: HttpRequest) -> dt.date:

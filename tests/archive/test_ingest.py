@@ -203,3 +203,24 @@ def test_uploaded_file_object_is_accepted(db, data):
     upload = SimpleUploadedFile("foto.jpg", (data / "exiftool" / "IPTC.jpg").read_bytes())
     asset = asset_ingest(file_path_or_uploaded_file=upload, original_name="foto.jpg")
     assert asset.original_name == "foto.jpg" and asset.keywords
+
+
+def test_large_rotated_jpeg_uses_shrink_on_load_preview(tmp_path):
+    """24-MP photo on its side: one shrink-on-load decode, upright ≈1440-px preview."""
+    import pyvips
+
+    from pregon.archive import media
+
+    xyz = pyvips.Image.xyz(6000, 4000)
+    grey = (xyz[0] % 256).cast("uchar")
+    img = grey.bandjoin([(xyz[1] % 256).cast("uchar"), grey]).copy(interpretation="srgb")
+    img.set_type(pyvips.GValue.gint_type, "orientation", 6)
+    path = tmp_path / "lado.jpg"
+    img.jpegsave(str(path))
+    probe = media.probe_image(path, media.sniff(path.read_bytes()[:64]), 100_000_000)
+    preview = pyvips.Image.new_from_buffer(probe.preview_jpeg, "")
+    thumb = pyvips.Image.new_from_buffer(probe.thumb_jpeg, "")
+    assert (probe.width, probe.height) == (4000, 6000)
+    assert (preview.width, preview.height) == (1000, 1500)  # 6000 / 4, upright
+    assert (thumb.width, thumb.height) == (267, 400)
+    assert "exif-data" not in preview.get_fields() and len(probe.phash) == 16

@@ -110,6 +110,50 @@ def test_clipping_form_indexes_for_search(mariana):
     assert "Atienden inundaciones en San Mateo" in page
 
 
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
+       b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")  # fmt: skip
+
+
+def test_clipping_edit_with_capture_upload(mariana, jorge, pedro):
+    clip = Clipping.objects.create(
+        outlet="El Sol de Toluca", media_type="impreso", date=dt.date(2026, 3, 2),
+        headline="Bacheo en San Mateo", tone="neutro",
+    )  # fmt: skip
+    form = {"date": "2026-03-02", "outlet": "El Sol de Toluca", "media_type": "impreso",
+            "headline": "Bacheo nocturno en San Mateo", "tone": "positivo",
+            "topics_text": "obras, bacheo"}  # fmt: skip
+    # Consulta may read but not edit.
+    assert logged(pedro).get(f"/archivo/hemeroteca/{clip.pk}/editar/").status_code == 403
+    editor = logged(jorge)  # Redacción
+    assert "Editar nota" in editor.get(f"/archivo/hemeroteca/{clip.pk}/").content.decode()
+    # A refused capture shows the reason and changes nothing.
+    junk = SimpleUploadedFile("nota.pdf", b"hola, esto no es una captura")
+    response = editor.post(f"/archivo/hemeroteca/{clip.pk}/editar/", {**form, "capture_file": junk})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Captura rechazada: Formato no reconocido" in html
+    clip.refresh_from_db()
+    assert clip.headline == "Bacheo en San Mateo" and clip.capture is None
+    assert not Asset.objects.exists()
+    pdf = SimpleUploadedFile("nota.pdf", PDF)
+    response = editor.post(f"/archivo/hemeroteca/{clip.pk}/editar/", {**form, "capture_file": pdf})
+    assert response.status_code == 302
+    clip.refresh_from_db()
+    assert clip.headline == "Bacheo nocturno en San Mateo" and clip.tone == "positivo"
+    assert clip.topics == ["obras", "bacheo"]
+    assert clip.capture.kind == "documento" and clip.capture.mime_type == "application/pdf"
+    from pregon.archive import search
+
+    assert [h.object_id for h in search.run("nocturno", {"tone": "positivo"}).hits] == [clip.pk]
+    # Creating a clipping with the same file links the existing capture (no duplicate).
+    response = logged(mariana).post(
+        "/archivo/hemeroteca/",
+        {**form, "headline": "Otra nota", "capture_file": SimpleUploadedFile("b.pdf", PDF)},
+    )
+    assert response.status_code == 302
+    assert Clipping.objects.get(headline="Otra nota").capture == clip.capture
+    assert Asset.objects.count() == 1
+
+
 def test_demo_is_idempotent(db, area_factory):
     from io import StringIO
 
