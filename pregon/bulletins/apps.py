@@ -11,6 +11,7 @@ EDIT = [
     "bulletins.view_mediacontact",
     "bulletins.add_mediacontact",
     "bulletins.change_mediacontact",
+    "bulletins.delete_mediacontact",
     "bulletins.view_livetransmission",
     "bulletins.add_livetransmission",
     "bulletins.change_livetransmission",

@@ -135,3 +135,74 @@ def _contact_fields(row: dict) -> dict:
 
 def _list_names(value: str) -> list[str]:
     return [n.strip()[:200] for n in value.replace("|", ";").split(";") if n.strip()]
+
+
+# --- editing the directory by hand ------------------------------------------------
+
+MEDIA_TYPE_LABELS = dict(OutletType.choices)
+
+
+def contact_save(*, contact: MediaContact, user) -> MediaContact:
+    """Save a contact edited or created in the form (validated by its ModelForm)."""
+    access.check(
+        user, "bulletins.change_mediacontact" if contact.pk else "bulletins.add_mediacontact"
+    )
+    created = contact.pk is None
+    contact.email = contact.email.lower()
+    contact.save()
+    verb = "bulletins.contact_created" if created else "bulletins.contact_changed"
+    log_action(contact, verb, user=user, data={"email": contact.email})
+    return contact
+
+
+def contact_delete(*, contact: MediaContact, user) -> None:
+    """A contact with a delivery log is kept (the log is the record of who got what)."""
+    access.check(user, "bulletins.delete_mediacontact")
+    if contact.receipts.exists():
+        raise ValidationError(
+            f"{contact.email} ya recibió boletines: no se borra para conservar la bitácora "
+            "de envíos. Quítelo de sus listas o márquelo como dado de baja."
+        )
+    log_action(contact, "bulletins.contact_deleted", user=user, data={"email": contact.email})
+    contact.delete()
+
+
+def list_save(*, media_list: MediaList, user) -> MediaList:
+    access.check(user, "bulletins.change_mediacontact")
+    created = media_list.pk is None
+    media_list.save()
+    verb = "bulletins.list_created" if created else "bulletins.list_changed"
+    log_action(media_list, verb, user=user, data={"name": media_list.name})
+    return media_list
+
+
+def list_delete(*, media_list: MediaList, user) -> None:
+    """The contacts stay in the directory; only the list goes."""
+    access.check(user, "bulletins.delete_mediacontact")
+    log_action(media_list, "bulletins.list_deleted", user=user, data={"name": media_list.name})
+    media_list.delete()
+
+
+def export_list(media_list: MediaList) -> str:
+    """The list as CSV, in the same columns the import reads (so it round-trips)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for c in media_list.contacts.prefetch_related("lists").order_by("outlet", "person"):
+        values = [
+            c.outlet,
+            c.person,
+            c.role,
+            c.email,
+            c.phone,
+            MEDIA_TYPE_LABELS.get(c.media_type, c.media_type),
+            c.coverage_area,
+            "; ".join(m.name for m in c.lists.all()),
+        ]
+        writer.writerow([_safe_cell(v) for v in values])
+    return out.getvalue()
+
+
+def _safe_cell(value: str) -> str:
+    """A spreadsheet would run a cell starting with = + - @ as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value

@@ -1,6 +1,6 @@
 from django import forms
 
-from pregon.bulletins.models import Bulletin, MediaList
+from pregon.bulletins.models import Bulletin, MediaContact, MediaList
 
 RICH_HELP = "Párrafos, negritas, cursivas, listas y enlaces; lo demás se elimina al guardar."
 
@@ -52,3 +52,25 @@ class RecordingForm(forms.Form):
     session_name = forms.CharField(label="Nombre de la sesión", max_length=300)
     asset = forms.IntegerField(label="Número del video en el archivo", required=False)
     url = forms.URLField(label="Enlace a la grabación", required=False, assume_scheme="https")
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = MediaContact
+        fields = [
+            "outlet",
+            "person",
+            "role",
+            "email",
+            "phone",
+            "media_type",
+            "coverage_area",
+            "lists",
+        ]
+        widgets = {"lists": forms.CheckboxSelectMultiple}
+
+
+class MediaListForm(forms.ModelForm):
+    class Meta:
+        model = MediaList
+        fields = ["name", "description"]

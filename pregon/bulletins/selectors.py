@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from pregon.agenda.models import Activity
 from pregon.bulletins.live import LIVE_TYPES
-from pregon.bulletins.models import Bulletin, LiveTransmission
+from pregon.bulletins.models import Bulletin, LiveTransmission, MediaContact
 from pregon.compliance.rules import press_room_hides, press_room_notice
 from pregon.publishing.models import Category
 
@@ -84,3 +84,19 @@ def bulletins_for(user) -> QuerySet[Bulletin]:
     from pregon.accounts import access
 
     return access.scope_to_area(user, Bulletin.objects.select_related("area", "author"))
+
+
+def contacts_search(query: str = "", list_id: int | None = None) -> QuerySet[MediaContact]:
+    """The press directory filtered by words (outlet, person, e-mail, coverage) and list."""
+    contacts = MediaContact.objects.prefetch_related("lists").order_by("outlet", "person", "pk")
+    for word in query.split()[:8]:
+        contacts = contacts.filter(
+            Q(outlet__icontains=word)
+            | Q(person__icontains=word)
+            | Q(email__icontains=word)
+            | Q(coverage_area__icontains=word)
+            | Q(role__icontains=word)
+        )
+    if list_id:
+        contacts = contacts.filter(lists=list_id)
+    return contacts

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.bulletins import feeds, public, views
+from pregon.bulletins import directory_views, feeds, public, views
 
 app_name = "bulletins"
 urlpatterns = [
@@ -20,6 +20,17 @@ urlpatterns = [
         name="recipient_decide",
     ),
     path("directorio/", views.media_directory, name="directory"),
+    path("directorio/contactos/nuevo/", directory_views.contact_edit, name="contact_new"),
+    path("directorio/contactos/<int:pk>/", directory_views.contact_edit, name="contact_edit"),
+    path(
+        "directorio/contactos/<int:pk>/borrar/",
+        directory_views.contact_delete,
+        name="contact_delete",
+    ),
+    path("directorio/listas/nueva/", directory_views.list_edit, name="list_new"),
+    path("directorio/listas/<int:pk>/", directory_views.list_edit, name="list_edit"),
+    path("directorio/listas/<int:pk>/borrar/", directory_views.list_delete, name="list_delete"),
+    path("directorio/listas/<int:pk>/csv/", directory_views.list_export, name="list_export"),
     path("transmisiones/", views.transmissions, name="transmissions"),
     path(
         "transmisiones/actividad/<int:activity_pk>/preparar/",

@@ -5,6 +5,8 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,7 +30,6 @@ from pregon.bulletins.models import (
     Distribution,
     DistributionRecipient,
     LiveTransmission,
-    MediaContact,
     MediaList,
 )
 from pregon.bulletins.pdf import PAPER_SIZES, bulletin_pdf
@@ -258,10 +259,17 @@ def media_directory(request: HttpRequest) -> HttpResponse:
                     f"{result.updated} actualizados.",
                 )
                 return redirect("bulletins:directory")
+    query = request.GET.get("q", "").strip()[:200]
+    list_id = request.GET.get("lista", "")
+    list_id = int(list_id) if list_id.isdigit() else None
+    contacts = selectors.contacts_search(query, list_id)
+    page = Paginator(contacts, 50).get_page(request.GET.get("pagina"))
     context = {
         "form": form,
-        "contacts": MediaContact.objects.prefetch_related("lists")[:1000],
-        "lists": MediaList.objects.all(),
+        "page": page,
+        "query": query,
+        "list_id": list_id,
+        "lists": MediaList.objects.annotate(n=Count("contacts")),
         "columns": directory.COLUMNS,
     }
     return render(request, "bulletins/directory.html", context)
