@@ -47,3 +47,8 @@ class BulletinsConfig(AppConfig):
             timedelta(minutes=1),
             "pregon.bulletins.tasks.resume_distributions",
         )
+        periodic.register(
+            "bulletins.prepare_transmissions",
+            timedelta(minutes=5),
+            "pregon.bulletins.tasks.prepare_transmissions",
+        )

@@ -2,13 +2,43 @@
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from pregon.accounts import access
+from pregon.bulletins import live
 from pregon.bulletins.models import Bulletin, BulletinStatus
 
 
 def panels(request: HttpRequest) -> list[dict]:
-    user = request.user
+    return _bulletin_panels(request.user) + _recording_panels(request.user)
+
+
+def _recording_panels(user) -> list[dict]:
+    """After a streamed session: someone has to attach the recording and its name."""
+    if not access.can(user, "bulletins.change_livetransmission"):
+        return []
+    missing = list(live.recordings_missing()[:8])
+    if not missing:
+        return []
+    items = [
+        {
+            "text": t.activity.title,
+            "url": reverse("bulletins:transmissions"),
+            "meta": f"Terminó el {timezone.localtime(t.activity.ends_at):%d/%m/%Y %H:%M}",
+        }
+        for t in missing
+    ]
+    return [
+        {
+            "title": "Transmisiones sin grabación",
+            "items": items,
+            "empty": "",
+            "link": {"label": "Agregar grabaciones", "url": reverse("bulletins:transmissions")},
+        }
+    ]
+
+
+def _bulletin_panels(user) -> list[dict]:
     if access.can(user, "bulletins.approve_bulletin"):
         title, status = "Boletines por aprobar", BulletinStatus.EN_REVISION
     elif access.can(user, "bulletins.add_bulletin"):

@@ -46,6 +46,10 @@ def transmission_prepare(*, activity: Activity, user) -> LiveTransmission:
     """Create the announcements still ahead, sent to review with their dates: when
     Coordinación approves them in publishing, they are scheduled."""
     access.check(user, "bulletins.add_livetransmission")
+    return _prepare(activity=activity, user=user)
+
+
+def _prepare(*, activity: Activity, user, automatic: bool = False) -> LiveTransmission:
     if activity.type not in LIVE_TYPES:
         raise ValidationError(
             "Solo se transmiten sesiones de cabildo, audiencias públicas y reuniones de trabajo."
@@ -64,9 +68,83 @@ def transmission_prepare(*, activity: Activity, user) -> LiveTransmission:
             created.append(field)
     transmission.save()
     log_action(
-        transmission, "bulletins.transmission_prepared", user=user, data={"created": created}
+        transmission,
+        "bulletins.transmission_prepared",
+        user=None if automatic else user,
+        data={"created": created, "automatic": automatic, "author": user.username},
     )
     return transmission
+
+
+def prepare_due(now=None, horizon: timedelta = timedelta(days=14)) -> list[int]:
+    """Periodic: streamed sessions ahead get their announcements without anyone asking
+    (a new activity, or a stream URL added later). They still go to review: nothing is
+    published until Coordinación approves it in publishing."""
+    now = now or timezone.now()
+    candidates = (
+        Activity.objects.active()
+        .filter(type__in=LIVE_TYPES, starts_at__gt=now, starts_at__lte=now + horizon)
+        .exclude(stream_url="")
+        .select_related("transmission", "created_by")
+    )
+    prepared = []
+    for activity in candidates:
+        if not _missing_steps(activity, now):
+            continue
+        author = _author(activity)
+        if author is None or not _accounts():
+            break  # nobody may sign them, or no channel to announce on: try next time
+        _prepare(activity=activity, user=author, automatic=True)
+        prepared.append(activity.pk)
+    return prepared
+
+
+def _missing_steps(activity: Activity, now) -> list[str]:
+    transmission = getattr(activity, "transmission", None)
+    return [
+        field
+        for field, before, _ in STEPS
+        if activity.starts_at - before > now
+        and (transmission is None or getattr(transmission, f"{field}_id") is None)
+    ]
+
+
+def _author(activity: Activity):
+    """Who signs an automatic announcement: whoever registered the activity if they
+    may prepare transmissions, else the first active member of a role that may."""
+    from pregon.accounts.models import User
+
+    creator = activity.created_by
+    if (
+        creator is not None
+        and creator.is_active
+        and access.can(creator, "bulletins.add_livetransmission")
+    ):
+        return creator
+    return (
+        User.objects.filter(
+            is_active=True,
+            groups__permissions__codename="add_livetransmission",
+            groups__permissions__content_type__app_label="bulletins",
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def recordings_missing(now=None, days: int = 30):
+    """Transmissions whose session ended (within `days`) and still have no recording."""
+    now = now or timezone.now()
+    return (
+        LiveTransmission.objects.filter(
+            activity__ends_at__lt=now,
+            activity__ends_at__gte=now - timedelta(days=days),
+            recording_asset__isnull=True,
+            recording_url="",
+        )
+        .select_related("activity")
+        .order_by("-activity__ends_at")
+    )
 
 
 def _announcement(activity, user, when, wording: str, accounts) -> Publication:
