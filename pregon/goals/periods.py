@@ -10,10 +10,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-MONTHS = [
-    "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
-]  # fmt: skip
+from pregon.core.spanish import MONTHS
+
 PATTERN = re.compile(r"^(\d{4})(?:-(H[12]|Q[1-4]|\d{2}))?$")
 
 

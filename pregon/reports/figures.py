@@ -12,6 +12,7 @@ from django.db.models import Count
 from pregon.analytics import definitions as analytics_defs
 from pregon.analytics import selectors as analytics
 from pregon.archive.models import Clipping, Tone
+from pregon.core.spanish import MONTHS
 from pregon.goals import engine, periods, sources
 from pregon.goals import selectors as goals
 from pregon.goals.models import FormulaKind, Plan, Source
@@ -133,10 +134,10 @@ def publications_by_month(plan: Plan | None, period: Period) -> tuple[dict, dict
             ).values_list("account__kind", flat=True)
         )
         total = sources.publications(start, end, {}).count()
-        label = f"{periods.MONTHS[first.month - 1]} {first.year}"
+        label = f"{MONTHS[first.month - 1]} {first.year}"
         diff = num(total - target) if target is not None else None
         rows.append([label, *(per_kind[k] for k, _ in kinds), total, num(target), diff])
-        bars.append([periods.MONTHS[first.month - 1][:3], total])
+        bars.append([MONTHS[first.month - 1][:3], total])
     total_row = ["Total", *(sum(r[i + 1] for r in rows) for i in range(len(kinds)))]
     total_row += [sum(r[len(kinds) + 1] for r in rows)]
     total_row += [num(target * period.months) if target is not None else None, None]
@@ -245,7 +246,7 @@ def interactions(period: Period) -> tuple[dict, dict]:
     for first in period.month_starts():
         month = periods.month(first.year, first.month)
         s = analytics.post_summary(accounts, month.start, month.last_day)
-        bars.append([periods.MONTHS[first.month - 1][:3], s["avg_interactions"] or 0])
+        bars.append([MONTHS[first.month - 1][:3], s["avg_interactions"] or 0])
     columns = [
         "Cuenta",
         "Publicaciones medidas",
