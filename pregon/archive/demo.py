@@ -1,4 +1,5 @@
-"""Demo archive: a few generated photos with Spanish captions and a week of clippings.
+"""Demo archive: a few generated photos with Spanish captions and clippings for 2023
+and the last week.
 
 Deterministic (fixed seed) and idempotent: photos are keyed by their SHA-256 (a second
 run finds them as duplicates) and clippings by outlet + date + headline.
@@ -73,20 +74,30 @@ def load(stdout: TextIO) -> None:
             except IngestError as exc:
                 if exc.existing is None:
                     raise
-    today = timezone.localdate()
-    for days in range(7):
-        day = today - dt.timedelta(days=days)
-        for outlet, media, tone, headline in rng.sample(CLIPPINGS, 3):
-            clip, _ = Clipping.objects.update_or_create(
-                outlet=outlet,
-                date=day,
-                headline=headline,
-                defaults={
-                    "media_type": media,
-                    "tone": tone,
-                    "summary": f"{headline}. Nota registrada para la síntesis del día.",
-                    "ad_value": Decimal(rng.randrange(2_000, 40_000)),
-                },
-            )
-            search.index_clipping(clip)
-    stdout.write(f"  archivo: {made} fotos nuevas, notas de prensa de 7 días\n")
+    # The plan year (so the semiannual evaluation has a hemeroteca) and the last week
+    # (so today's síntesis informativa is not empty).
+    days = [dt.date(2023, 1, 2) + dt.timedelta(days=d) for d in range(0, 363, 3)]
+    days += [timezone.localdate() - dt.timedelta(days=d) for d in range(7)]
+    for day in days:
+        for outlet, media, tone, headline in rng.sample(CLIPPINGS, 2 if day.year == 2023 else 3):
+            _clipping(rng, day, outlet, media, tone, headline)
+    stdout.write(
+        f"  archivo: {made} fotos nuevas, notas de prensa de {len(days)} días\n"
+    )
+
+
+def _clipping(
+    rng: random.Random, day: dt.date, outlet: str, media: str, tone: str, headline: str
+) -> None:
+    clip, _ = Clipping.objects.update_or_create(
+        outlet=outlet,
+        date=day,
+        headline=headline,
+        defaults={
+            "media_type": media,
+            "tone": tone,
+            "summary": f"{headline}. Nota registrada para la síntesis del día.",
+            "ad_value": Decimal(rng.randrange(2_000, 40_000)),
+        },
+    )
+    search.index_clipping(clip)

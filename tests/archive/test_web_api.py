@@ -161,8 +161,12 @@ def test_demo_is_idempotent(db, area_factory):
 
     area_factory("OPDU")
     demo.load(StringIO())
+    clippings = Clipping.objects.count()
     demo.load(StringIO())
-    assert Asset.objects.count() == 4 and Clipping.objects.count() == 21
+    assert Asset.objects.count() == 4 and Clipping.objects.count() == clippings
+    # Every third day of 2023 has two clippings; each day of the last week has three.
+    assert Clipping.objects.filter(date__year=2023).count() == 121 * 2
+    assert clippings == 121 * 2 + 7 * 3
     assert Asset.objects.get(caption__startswith="Inauguración").area.short_name == "OPDU"
     from pregon.archive import search
 

@@ -9,11 +9,12 @@ from django.test import Client
 
 from pregon.agenda.models import Activity
 from pregon.analytics.models import PageVisitDay
+from pregon.archive.models import Clipping
 from pregon.goals import periods
 from pregon.publishing.models import Publication
 from pregon.reports import figures
 
-LOADERS = ["accounts", "agenda", "publishing", "analytics", "surveys", "goals"]
+LOADERS = ["accounts", "archive", "agenda", "publishing", "analytics", "surveys", "goals"]
 HALVES = {"2023-H1": (1, 6), "2023-H2": (7, 12)}
 
 
@@ -60,6 +61,12 @@ def check_evaluation(key: str) -> None:
     )
     assert data["tables"]["visitas"]["rows"][-1][1] == visits
     assert data["tables"]["encuestas"]["rows"] or key == "2023-H1"
+    clippings = Clipping.objects.filter(
+        date__year=2023, date__month__gte=first, date__month__lte=last
+    )
+    press = dict(data["tables"]["prensa"]["rows"])
+    assert press["Notas de prensa: total"] == clippings.count() > 50
+    assert press["Notas de prensa: negativo"] == clippings.filter(tone="negativo").count()
     p1 = next(d for d in data["diagnosis"] if d["code"] == "P1")
     assert p1["gap"] == 360 - published.count()
 
