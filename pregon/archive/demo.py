@@ -81,9 +81,7 @@ def load(stdout: TextIO) -> None:
     for day in days:
         for outlet, media, tone, headline in rng.sample(CLIPPINGS, 2 if day.year == 2023 else 3):
             _clipping(rng, day, outlet, media, tone, headline)
-    stdout.write(
-        f"  archivo: {made} fotos nuevas, notas de prensa de {len(days)} días\n"
-    )
+    stdout.write(f"  archivo: {made} fotos nuevas, notas de prensa de {len(days)} días\n")
 
 
 def _clipping(
