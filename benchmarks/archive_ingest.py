@@ -17,7 +17,7 @@ import resource
 import sys
 import tempfile
 import time
-from multiprocessing import Pool
+from multiprocessing import get_context
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,7 +112,9 @@ def pillow_worker(args) -> tuple[int, int]:
 def timed(worker, jobs) -> tuple[float, int, int, float]:
     """Wall seconds, photos, peak MB of the largest worker, CPU seconds of all workers."""
     start = time.perf_counter()
-    with Pool(len(jobs), maxtasksperchild=1) as pool:
+    # "spawn", not fork: the parent has already started libvips' thread pool (it made
+    # the photos), and a forked child of a threaded libvips can deadlock.
+    with get_context("spawn").Pool(len(jobs), maxtasksperchild=1) as pool:
         results = pool.map(worker, jobs)
     wall = time.perf_counter() - start
     return wall, sum(r[0] for r in results), max(r[1] for r in results), sum(r[2] for r in results)
