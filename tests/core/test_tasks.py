@@ -36,12 +36,17 @@ def test_periodic_job_enqueued_once_until_due_again(settings, transactional_db):
     settings.TASKS = DB_TASKS
     from django_tasks_db.models import DBTaskResult
 
+    # Every app registers its own periodic jobs; follow one of them.
+    pruning = DBTaskResult.objects.filter(task_path="pregon.core.tasks.prune_heartbeats")
     assert "core.prune_heartbeats" in periodic.enqueue_due()
     assert periodic.enqueue_due() == []
-    assert DBTaskResult.objects.count() == 1
-    PeriodicJob.objects.update(next_run_at=timezone.now() - timedelta(seconds=1))
-    assert "core.prune_heartbeats" in periodic.enqueue_due()
-    assert DBTaskResult.objects.count() == 2
+    assert pruning.count() == 1
+    assert DBTaskResult.objects.count() == len(periodic.REGISTRY)  # each enqueued once
+    PeriodicJob.objects.filter(name="core.prune_heartbeats").update(
+        next_run_at=timezone.now() - timedelta(seconds=1)
+    )
+    assert periodic.enqueue_due() == ["core.prune_heartbeats"]
+    assert pruning.count() == 2
 
 
 @pytest.mark.redis
