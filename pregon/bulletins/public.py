@@ -13,8 +13,9 @@ from pregon.bulletins import distribution, selectors
 from pregon.bulletins.models import BulletinPhoto
 from pregon.bulletins.pdf import PAPER_SIZES, brand, bulletin_pdf, public_photo_path
 from pregon.bulletins.services import public_url
-from pregon.bulletins.text import dateline, plain_text, spanish_date
+from pregon.bulletins.text import dateline, plain_text
 from pregon.compliance.rules import press_room_notice
+from pregon.core.spanish import spanish_date
 from pregon.publishing.models import Category
 
 PAGE_SIZE = 20

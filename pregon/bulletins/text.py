@@ -6,27 +6,10 @@ from html import unescape
 import nh3
 from django.conf import settings
 
-MONTHS = (
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-)
+from pregon.core.spanish import spanish_date
+
 ALLOWED_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", "a", "h2", "h3"}
 ALLOWED_TAGS |= {"blockquote"}
-
-
-def spanish_date(day: date) -> str:
-    """5 de agosto de 2023."""
-    return f"{day.day} de {MONTHS[day.month - 1]} de {day.year}"
 
 
 def dateline(day: date, place: str | None = None) -> str:
