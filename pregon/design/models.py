@@ -136,6 +136,12 @@ class RenderedPiece(models.Model):
         related_name="design_pieces",
         verbose_name="en el archivo",
     )
+    contrast_ratio = models.FloatField(
+        "contraste mínimo",
+        null=True,
+        blank=True,
+        help_text="El par texto/fondo con menos contraste de la pieza (WCAG AA pide 4.5:1).",
+    )
     batch = models.CharField("exportación", max_length=32, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

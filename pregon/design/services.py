@@ -177,6 +177,7 @@ def piece_create(
         campaign=campaign,
         activity=activity,
         batch=batch,
+        contrast_ratio=rendered.min_contrast,
         created_by=user,
     )
     piece.image.save(

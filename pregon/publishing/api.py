@@ -53,6 +53,7 @@ class PublicationIn(Schema):
     text: str
     link: str = ""
     category: str = "institucional"
+    about_report: bool = False
     activity: int | None = None
     campaign: int | None = None
     scheduled_at: datetime | None = None
@@ -64,6 +65,7 @@ class PublicationPatch(Schema):
     text: str | None = None
     link: str | None = None
     category: str | None = None
+    about_report: bool | None = None
     activity: int | None = None
     campaign: int | None = None
     scheduled_at: datetime | None = None
@@ -76,6 +78,7 @@ class PublicationOut(Schema):
     text: str
     link: str
     category: str
+    about_report: bool
     activity: int | None
     campaign: int | None
     author: str

@@ -10,7 +10,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from pregon.compliance.promotion import check_personal_promotion
-from pregon.compliance.rules import check_alt_text, check_blackout, check_minors, held_items
+from pregon.compliance.rules import (
+    check_alt_text,
+    check_blackout,
+    check_contrast,
+    check_minors,
+    check_report_window,
+    held_items,
+)
 from pregon.compliance.services import record_verdict
 from pregon.compliance.verdict import Verdict, combine
 from pregon.publishing.models import Delivery, DeliveryStatus, Publication, Variant
@@ -33,11 +40,26 @@ def variant_verdict(variant: Variant, when: datetime) -> Verdict:
         check_personal_promotion(text, variant.account.is_institutional, when),
         check_alt_text([variant.alt_text_for(m) for m in media]),
     ]
+    if publication.about_report:
+        checks.append(check_report_window(when))
     for item in media:
         asset = item.asset
         if asset is not None:  # archive assets carry the minors flag and consent
             checks.append(check_minors(asset.contains_minors, asset.minors_consent, False))
+    checks.extend(check_contrast(ratio) for ratio in _design_contrasts(media))
     return combine(*checks)
+
+
+def _design_contrasts(media) -> list[float]:
+    """The weakest text contrast of each institutional design among the images
+    (a piece attached from Diseño is the same archived file)."""
+    from pregon.design.models import RenderedPiece
+
+    asset_ids = [m.asset_id for m in media if m.asset_id]
+    if not asset_ids:
+        return []
+    ratios = RenderedPiece.objects.filter(asset_id__in=asset_ids, contrast_ratio__isnull=False)
+    return list(ratios.values_list("contrast_ratio", flat=True).distinct())
 
 
 @dataclass

@@ -25,6 +25,7 @@ class PublicationForm(forms.ModelForm):
             "activity",
             "campaign",
             "area",
+            "about_report",
             "scheduled_at",
         ]
         field_classes = {"link": forms.URLField}

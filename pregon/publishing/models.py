@@ -130,6 +130,12 @@ class Publication(models.Model):
         on_delete=models.SET_NULL,
         related_name="publications",
     )
+    about_report = models.BooleanField(
+        "difunde el informe de gobierno",
+        default=False,
+        help_text="Solo puede salir dentro de la ventana del informe anual "
+        "(7 días antes a 5 días después).",
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="autor",

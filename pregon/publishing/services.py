@@ -33,7 +33,16 @@ S = PublicationStatus
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 IMAGE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
-PUBLICATION_FIELDS = ("title", "text", "link", "category", "activity", "campaign", "area")
+PUBLICATION_FIELDS = (
+    "title",
+    "text",
+    "link",
+    "category",
+    "activity",
+    "campaign",
+    "area",
+    "about_report",
+)
 
 
 def _require_status(publication: Publication, *allowed: str, action: str) -> None:

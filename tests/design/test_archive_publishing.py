@@ -74,3 +74,59 @@ def test_consulta_cannot_attach(client, pedro, diseno, draft) -> None:
         == 403
     )
     assert RenderedPiece.objects.count() == 1 and not draft.media.exists()
+
+
+def test_low_contrast_piece_blocks_approval_until_redesigned(db, diseno, jorge, mariana) -> None:
+    """A pale grey text on white is below WCAG AA: the piece is stored with its ratio
+    and the publication that carries it cannot be approved."""
+    from django.core.exceptions import ValidationError
+
+    from pregon.publishing.models import ChannelAccount
+
+    kit = services.brandkit_default(diseno)
+    kit.color_text = "#bbbbbb"
+    kit.color_primary = "#cccccc"
+    kit.save()
+    piece = services.piece_create(template="aviso", data=SHORT, size="1080x1350", user=diseno)
+    assert piece.contrast_ratio is not None and piece.contrast_ratio < 4.5
+
+    account = ChannelAccount.objects.create(kind="facebook_page", name="Ayuntamiento")
+    publication = publishing.publication_create(
+        author=jorge,
+        title="Vacunación",
+        text="Vacuna a tu mascota.",
+        variants={account.pk: {"text": ""}},
+    )
+    media = services.piece_attach(piece=piece, publication=publication, user=diseno)
+    publishing.variants_set(
+        publication=publication,
+        variants={account.pk: {"text": "", "media": [media.pk]}},
+        user=jorge,
+    )
+    publishing.publication_submit(publication=publication, user=jorge)
+    with pytest.raises(ValidationError) as refused:
+        publishing.publication_approve(publication=publication, user=mariana)
+    assert f"Contraste insuficiente: {piece.contrast_ratio:.2f}:1" in " ".join(
+        refused.value.messages
+    )
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.EN_REVISION
+
+    # The designer fixes the kit, renders again and swaps the image: approved.
+    kit.color_text = "#1a1a1a"
+    kit.color_primary = "#6b1f3a"
+    kit.save()
+    better = services.piece_create(template="aviso", data=SHORT, size="1080x1350", user=diseno)
+    assert better.contrast_ratio >= 4.5
+    publication.status = PublicationStatus.BORRADOR
+    publication.save()
+    fixed = services.piece_attach(piece=better, publication=publication, user=diseno)
+    publishing.variants_set(
+        publication=publication,
+        variants={account.pk: {"text": "", "media": [fixed.pk]}},
+        user=jorge,
+    )
+    publishing.publication_submit(publication=publication, user=jorge)
+    publishing.publication_approve(publication=publication, user=mariana)
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.APROBADA

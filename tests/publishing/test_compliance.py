@@ -261,3 +261,47 @@ def test_pictured_public_servant_is_flagged(mayor, in_review, mariana):
     (check,) = compliance.publication_checks(publication)
     assert check.verdict.flagged
     assert [m.matched_text for m in check.verdict.matches] == ["Laura Amalia González Martínez"]
+
+
+def test_report_publication_only_inside_the_report_window(accounts, jorge, mariana):
+    """Informe on 15 September 2023: allowed 8–20 September, refused outside."""
+    from pregon.compliance.models import GovernmentReport
+
+    GovernmentReport.objects.create(date=date(2023, 9, 15))
+
+    def about_report(when):
+        publication = services.publication_create(
+            author=jorge,
+            title="Segundo informe",
+            text="Conoce los avances del segundo año de gobierno.",
+            category="institucional",
+            about_report=True,
+            scheduled_at=when,
+            variants={accounts["facebook"].pk: {"text": ""}},
+        )
+        return services.publication_submit(publication=publication, user=jorge)
+
+    early = about_report(mx(2023, 9, 1))
+    with pytest.raises(ValidationError) as refused:
+        services.publication_approve(publication=early, user=mariana)
+    assert "Fuera de la ventana del informe de gobierno" in " ".join(refused.value.messages)
+    assert events("blocked", "informe").exists()
+
+    inside = about_report(mx(2023, 9, 8))
+    services.publication_approve(publication=inside, user=mariana)
+    with pytest.raises(ValidationError, match="Fuera de la ventana del informe"):
+        services.publication_schedule(publication=inside, user=mariana, when=mx(2023, 9, 21))
+    services.publication_schedule(publication=inside, user=mariana, when=mx(2023, 9, 20))
+    inside.refresh_from_db()
+    assert inside.status == PublicationStatus.PROGRAMADA
+
+    # The same text not marked as report dissemination is not limited by the window.
+    ordinary = services.publication_create(
+        author=jorge,
+        title="Obras",
+        text="Conoce los avances.",
+        scheduled_at=mx(2023, 9, 1),
+        variants={accounts["facebook"].pk: {"text": ""}},
+    )
+    services.publication_submit(publication=ordinary, user=jorge)
+    services.publication_approve(publication=ordinary, user=mariana)

@@ -38,6 +38,7 @@ class Rendered:
     image: Image.Image
     blocks: list[TextBlock]
     warnings: list[str]
+    min_contrast: float | None = None  # the weakest text/background pair drawn
 
     def png(self, compress_level: int = 6) -> bytes:
         out = io.BytesIO()
@@ -66,11 +67,13 @@ def render_piece(
     except TextDoesNotFit as exc:
         raise TextDoesNotFit(_field_label(spec, canvas, exc)) from exc
     warnings = []
+    ratios = []
     for pair in sorted({(fg, bg) for _, fg, bg in canvas.pairs}):
         result = check_contrast(*pair, where="Texto")
+        ratios.append(result.ratio)
         if not result.ok:
             warnings.append(result.message)
-    return Rendered(image, canvas.blocks, warnings)
+    return Rendered(image, canvas.blocks, warnings, min(ratios, default=None))
 
 
 def _field_label(spec: TemplateSpec, canvas: Canvas, exc: TextDoesNotFit) -> str:
