@@ -39,12 +39,16 @@ class AssetOut(Schema):
     area_id: int | None
     contains_minors: bool
     public_use_blocked: bool
+    has_captions: bool
+    no_captions_reason: str
     status: str
 
 
 def _asset_out(asset: Asset) -> dict:
-    data = {name: getattr(asset, name) for name in AssetOut.model_fields if name != "captured_at"}
+    computed = {"captured_at", "has_captions"}
+    data = {name: getattr(asset, name) for name in AssetOut.model_fields if name not in computed}
     data["captured_at"] = asset.captured_at.isoformat() if asset.captured_at else None
+    data["has_captions"] = bool(asset.captions)
     return data
 
 

@@ -19,6 +19,7 @@ class AssetEditForm(forms.ModelForm):
             "contains_minors",
             "minors_consent",
             "minors_consent_record",
+            "no_captions_reason",
         ]
         widgets = {
             "caption": forms.Textarea(attrs={"rows": 3}),
@@ -29,6 +30,8 @@ class AssetEditForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["keywords_text"].initial = ", ".join(self.instance.keywords or [])
+        if not self.instance.is_video:
+            del self.fields["no_captions_reason"]
 
     def clean(self):
         data = super().clean()

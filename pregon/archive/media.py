@@ -607,3 +607,38 @@ def read_bytes_head(path: Path, n: int = 64) -> bytes:
 
 
 __all__ = ["MediaError", "Probe", "sniff", "probe_image", "probe_av", "dhash", "hamming", "io"]
+
+
+def remux_public_video(source: Path, target: Path) -> None:
+    """Copy the audio and video streams into a fresh MP4 without any metadata
+    (no GPS, camera or author tags), moov atom first so it plays while it loads.
+    No re-encoding: the picture is the original's. MediaError (Spanish) if the
+    codecs do not fit in MP4."""
+    import av
+
+    try:
+        with (
+            av.open(str(source)) as inp,
+            av.open(str(target), "w", format="mp4", options={"movflags": "+faststart"}) as out,
+        ):
+            mapping = {}
+            for stream in inp.streams:
+                if stream.type in ("video", "audio") and not _is_cover(stream):
+                    mapping[stream.index] = out.add_stream_from_template(stream)
+                    mapping[stream.index].metadata.clear()
+            if not mapping:
+                raise MediaError("El video no tiene pistas de audio ni de video.")
+            for packet in inp.demux([inp.streams[i] for i in mapping]):
+                if packet.dts is None:
+                    continue
+                packet.stream = mapping[packet.stream.index]
+                out.mux(packet)
+    except MediaError:
+        target.unlink(missing_ok=True)
+        raise
+    except Exception as exc:
+        target.unlink(missing_ok=True)
+        raise MediaError(
+            "No se pudo preparar la copia pública del video (sus códecs no caben en MP4); "
+            "conviértalo a H.264/AAC y vuelva a subirlo."
+        ) from exc

@@ -96,6 +96,16 @@ class Asset(models.Model):
     minors_consent_record = models.CharField(
         "registro del consentimiento", max_length=300, blank=True
     )
+    captions = models.FileField(
+        "subtítulos (WebVTT)", upload_to=derivative_upload_to, max_length=300, blank=True
+    )
+    no_captions_reason = models.CharField(
+        "motivo para no llevar subtítulos",
+        max_length=300,
+        blank=True,
+        help_text="Por ejemplo: «sin voz, solo música». Un video sin subtítulos ni motivo "
+        "no puede publicarse.",
+    )
     thumbnail = models.FileField(
         "miniatura", upload_to=derivative_upload_to, max_length=300, blank=True
     )
@@ -135,6 +145,10 @@ class Asset(models.Model):
     @property
     def has_gps(self) -> bool:
         return self.gps_lat is not None and self.gps_lon is not None
+
+    @property
+    def is_video(self) -> bool:
+        return self.kind == AssetKind.VIDEO
 
     @property
     def public_use_blocked(self) -> bool:

@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pregon.archive import media, search
+from pregon.archive import captions, media, search
 from pregon.archive.models import Asset, AssetKind, AssetStatus, Clipping
 from pregon.core.audit import log_action
 
@@ -208,13 +208,7 @@ def near_duplicates(asset: Asset, limit: int = 6) -> list[Asset]:
     return list(Asset.objects.filter(pk__in=found))
 
 
-def asset_public_derivative(asset: Asset, size: str = "preview") -> Path:
-    """A JPEG for public channels: oriented, sRGB, no EXIF (so no GPS); Pregón's
-    caption, credit and keywords travel as XMP.
-
-    Raises IngestError if minors appear without a consent record or the rights
-    forbid public use.
-    """
+def _check_public_use(asset: Asset) -> None:
     if asset.public_use_blocked:
         raise IngestError("Contiene menores sin consentimiento registrado: no se puede publicar.")
     if asset.rights == "restringido" or (
@@ -223,15 +217,81 @@ def asset_public_derivative(asset: Asset, size: str = "preview") -> Path:
         and asset.rights_expires_on < timezone.localdate()
     ):
         raise IngestError("Los derechos de uso de este archivo no permiten publicarlo.")
+
+
+def _public_dir() -> Path:
+    out_dir = Path(settings.MEDIA_ROOT) / "archivo" / "publico"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return out_dir
+
+
+def asset_public_video(asset: Asset) -> Path:
+    """An MP4 for public channels: the original's streams without metadata (so no
+    GPS). Made once per asset and reused. IngestError as for images."""
+    _check_public_use(asset)
+    if not asset.is_video:
+        raise IngestError("Este archivo no es un video.")
+    out = _public_dir() / f"{asset.sha256[:16]}-video.mp4"
+    if not out.exists():
+        partial = out.with_suffix(".partial.mp4")
+        try:
+            media.remux_public_video(Path(asset.original.path), partial)
+        except media.MediaError as exc:
+            raise IngestError(exc.args[0]) from exc
+        partial.replace(out)
+    return out
+
+
+def asset_public_captions(asset: Asset) -> tuple[Path, Path] | None:
+    """The video's subtitles as (WebVTT, SubRip) files for the networks, or None."""
+    if not asset.captions:
+        return None
+    with asset.captions.open("rb") as fh:
+        cues = captions.parse(fh.read(), "subtítulos")
+    base = _public_dir() / f"{asset.sha256[:16]}-subtitulos"
+    vtt, srt = base.with_suffix(".es.vtt"), base.with_suffix(".es_LA.srt")
+    vtt.write_text(captions.to_vtt(cues), encoding="utf-8")
+    srt.write_text(captions.to_srt(cues), encoding="utf-8")
+    return vtt, srt
+
+
+@transaction.atomic
+def asset_set_captions(*, asset: Asset, upload, user) -> Asset:
+    """Attach subtitles (SRT or WebVTT, checked by content) to a video; they are kept
+    as WebVTT. A previous file stays on disk (nothing stored is lost)."""
+    if not asset.is_video:
+        raise IngestError("Solo los videos llevan subtítulos.")
+    name = getattr(upload, "name", "") or "subtítulos"
+    try:
+        cues = captions.parse(upload.read(), name)
+    except captions.CaptionsError as exc:
+        raise IngestError(str(exc)) from exc
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    asset.captions.save(
+        f"{asset.sha256[:16]}-subtitulos-{stamp}.vtt",
+        ContentFile(captions.to_vtt(cues).encode()),
+        save=False,
+    )
+    asset.save(update_fields=["captions", "updated_at"])
+    log_action(asset, "archive.captions_set", user=user, data={"cues": len(cues), "file": name})
+    return asset
+
+
+def asset_public_derivative(asset: Asset, size: str = "preview") -> Path:
+    """A JPEG for public channels: oriented, sRGB, no EXIF (so no GPS); Pregón's
+    caption, credit and keywords travel as XMP.
+
+    Raises IngestError if minors appear without a consent record or the rights
+    forbid public use.
+    """
+    _check_public_use(asset)
     field = asset.thumbnail if size == "thumbnail" else asset.preview
     if not field:
         raise IngestError("Este archivo no tiene una imagen derivada para publicar.")
     xmp = media.xmp_packet(asset.title, asset.caption, asset.credit, asset.keywords or [])
     with field.open("rb") as fh:
         data = media.strip_to_public(fh.read(), xmp)
-    out_dir = Path(settings.MEDIA_ROOT) / "archivo" / "publico"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    out = out_dir / f"{asset.sha256[:16]}-{size}.jpg"
+    out = _public_dir() / f"{asset.sha256[:16]}-{size}.jpg"
     out.write_bytes(data)
     return out
 

@@ -150,6 +150,31 @@ def original(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+@require_POST
+@access.require("archive.change_asset")
+def captions_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    asset = _asset(request, pk)
+    upload = request.FILES.get("subtitulos")
+    if upload is None:
+        messages.error(request, "Elija un archivo de subtítulos (.srt o .vtt).")
+    else:
+        try:
+            services.asset_set_captions(asset=asset, upload=upload, user=request.user)
+        except services.IngestError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Subtítulos guardados.")
+    return redirect("archive:detail", pk=asset.pk)
+
+
+@access.require("archive.view_asset")
+def captions_file(request: HttpRequest, pk: int) -> FileResponse:
+    asset = _asset(request, pk)
+    if not asset.captions:
+        raise Http404("Sin subtítulos.")
+    return FileResponse(asset.captions.open("rb"), content_type="text/vtt; charset=utf-8")
+
+
 @access.require("archive.view_clipping")
 def clippings(request: HttpRequest) -> HttpResponse:
     form = ClippingForm(initial={"date": timezone.localdate()})
