@@ -190,13 +190,19 @@ def check_alt_text(alts: Iterable[str | None]) -> Verdict:
     return block(f"Falta texto alternativo en {which} {', '.join(missing)}.", "texto_alternativo")
 
 
-def check_video_captions(has_captions: bool, no_captions_reason: str = "") -> Verdict:
+def check_video_captions(
+    has_captions: bool, no_captions_reason: str = "", name: str = ""
+) -> Verdict:
     """A video needs captions, or a recorded reason why not (e.g. no speech)."""
+    video = f"El video «{name}»" if name else "El video"
     if has_captions:
         return Verdict()
     if no_captions_reason.strip():
-        return ok(f"Video sin subtítulos: {no_captions_reason.strip()}", "subtitulos")
-    return block("El video no tiene subtítulos ni motivo registrado.", "subtitulos")
+        return ok(f"{video} va sin subtítulos: {no_captions_reason.strip()}", "subtitulos")
+    return block(
+        f"{video} no tiene subtítulos ni motivo registrado (agréguelos en el archivo).",
+        "subtitulos",
+    )
 
 
 def check_contrast(ratio: float) -> Verdict:

@@ -76,7 +76,9 @@ def record_verdict(
 
 def _event_kind(rule: str, level: str, overridden: bool) -> str | None:
     if level == OK:
-        return EventKind.EXEMPTED if rule == "veda_exenta" else None
+        # An exempt category in a veda, or a video going without subtitles for a
+        # stated reason: both are recorded with their reason.
+        return EventKind.EXEMPTED if rule in ("veda_exenta", "subtitulos") else None
     if overridden:
         return EventKind.OVERRIDDEN
     return EventKind.BLOCKED if level == BLOCK else EventKind.FLAGGED

@@ -16,6 +16,7 @@ from pregon.compliance.rules import (
     check_contrast,
     check_minors,
     check_report_window,
+    check_video_captions,
     held_items,
 )
 from pregon.compliance.services import record_verdict
@@ -38,7 +39,7 @@ def variant_verdict(variant: Variant, when: datetime) -> Verdict:
     checks = [
         check_blackout(publication.category, when),
         check_personal_promotion(text, variant.account.is_institutional, when),
-        check_alt_text([variant.alt_text_for(m) for m in media]),
+        check_alt_text([variant.alt_text_for(m) for m in media if not m.is_video]),
     ]
     if publication.about_report:
         checks.append(check_report_window(when))
@@ -46,8 +47,14 @@ def variant_verdict(variant: Variant, when: datetime) -> Verdict:
         asset = item.asset
         if asset is not None:  # archive assets carry the minors flag and consent
             checks.append(check_minors(asset.contains_minors, asset.minors_consent, False))
+            if item.is_video:
+                checks.append(_captions(asset))
     checks.extend(check_contrast(ratio) for ratio in _design_contrasts(media))
     return combine(*checks)
+
+
+def _captions(asset):
+    return check_video_captions(bool(asset.captions), asset.no_captions_reason, str(asset))
 
 
 def _design_contrasts(media) -> list[float]:

@@ -306,12 +306,15 @@ def build_post(delivery: Delivery) -> OutgoingPost:
     media = []
     for item in variant.media.select_related("asset"):
         public = media_links.public_url(item.pk) if fetched else ""
+        captions = item.public_captions()
         media.append(
             OutgoingMedia(
                 path=_public_path(item),
                 mime_type=item.sent_mime_type,
                 alt_text=variant.alt_text_for(item),
                 public_url=public,
+                captions_vtt=captions[0] if captions else None,
+                captions_srt=captions[1] if captions else None,
             )
         )
     return OutgoingPost(
@@ -332,7 +335,8 @@ def _public_path(item) -> Path:
     try:
         return item.public_path()
     except IngestError as exc:
-        raise ChannelError(f"Imagen «{item}»: {exc}", permanent=True) from exc
+        what = "Video" if item.is_video else "Imagen"
+        raise ChannelError(f"{what} «{item}»: {exc}", permanent=True) from exc
 
 
 def _record(delivery, worker, call: _Call, *, exc=None, outcome=None) -> None:

@@ -214,7 +214,8 @@ class PublicationMedia(models.Model):
     mime_type = models.CharField("tipo", max_length=50)
     width = models.PositiveIntegerField("ancho")
     height = models.PositiveIntegerField("alto")
-    size_bytes = models.PositiveIntegerField("tamaño (bytes)")
+    size_bytes = models.PositiveBigIntegerField("tamaño (bytes)")
+    duration = models.FloatField("duración (s)", null=True, blank=True)
     alt_text = models.CharField("texto alternativo", max_length=1000, blank=True)
     position = models.PositiveSmallIntegerField("orden", default=0)
 
@@ -227,19 +228,35 @@ class PublicationMedia(models.Model):
         return self.original_name or self.file.name
 
     @property
+    def is_video(self) -> bool:
+        return self.mime_type.startswith("video/")
+
+    @property
     def sent_mime_type(self) -> str:
-        """Archive images go out as their JPEG public derivative."""
+        """Archive images go out as their JPEG public derivative, videos as MP4."""
+        if self.is_video:
+            return "video/mp4"
         return "image/jpeg" if self.asset_id else self.mime_type
 
     def public_path(self) -> Path:
         """The file that goes to a network. For archive assets: the public derivative
-        (no GPS/EXIF); raises archive IngestError for minors without consent or
-        restricted rights."""
+        (no GPS/EXIF; for a video, an MP4 copy without metadata); raises archive
+        IngestError for minors without consent or restricted rights."""
         if self.asset_id:
-            from pregon.archive.services import asset_public_derivative
+            from pregon.archive.services import asset_public_derivative, asset_public_video
 
+            if self.is_video:
+                return asset_public_video(self.asset)
             return asset_public_derivative(self.asset)
         return Path(self.file.path)
+
+    def public_captions(self) -> tuple[Path, Path] | None:
+        """(WebVTT, SubRip) subtitles of a video, or None."""
+        if not (self.is_video and self.asset_id):
+            return None
+        from pregon.archive.services import asset_public_captions
+
+        return asset_public_captions(self.asset)
 
 
 class Variant(models.Model):

@@ -22,6 +22,13 @@ INSTAGRAM_MIN_RATIO = 4 / 5
 INSTAGRAM_MAX_RATIO = 1.91
 INSTAGRAM_CAROUSEL = (2, 10)
 WORDPRESS_MAX_TITLE = 200
+# Videos (MP4, sent as the archive's public copy).
+X_MAX_VIDEO_BYTES = 512 * MIB
+X_VIDEO_SECONDS = (0.5, 140)
+INSTAGRAM_REEL_SECONDS = (3, 15 * 60)
+INSTAGRAM_CAROUSEL_VIDEO_SECONDS = 60
+INSTAGRAM_MAX_VIDEO_BYTES = 300 * MIB
+FACEBOOK_MAX_VIDEO_BYTES = 1024 * MIB  # a single (non-resumable) upload
 
 # A hashtag: "#" after a non-word character, then letters/digits/_ with at least one letter.
 HASHTAG = re.compile(r"(?<![\w&])[#＃](?=\w*[^\W\d_])\w+")
@@ -42,6 +49,32 @@ class MediaInfo:
     height: int
     size_bytes: int
     alt_text: str = ""
+    duration: float | None = None  # seconds, for videos
+
+    @property
+    def is_video(self) -> bool:
+        return self.mime_type.startswith("video/")
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "duración desconocida"
+    minutes, secs = divmod(round(seconds), 60)
+    if not minutes:
+        return f"{seconds:.1f} s"
+    return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+
+
+def _videos(media: list[MediaInfo]) -> list[tuple[int, MediaInfo]]:
+    return [(n, m) for n, m in enumerate(media, start=1) if m.is_video]
+
+
+def _single_video(network: str, media: list[MediaInfo]) -> list[str]:
+    """Facebook and X: one video per post, and then nothing else."""
+    videos = _videos(media)
+    if videos and len(media) > 1:
+        return [f"{network}: un video va solo, sin otras imágenes ni videos; hay {len(media)}."]
+    return []
 
 
 def hashtags(text: str) -> list[str]:
@@ -73,13 +106,43 @@ def _x(text: str, media: list[MediaInfo]) -> list[str]:
         )
     elif not parsed.valid and text.strip():
         messages.append("X: el texto contiene caracteres no permitidos (U+FFFE, U+FEFF o U+FFFF).")
-    if len(media) > X_MAX_IMAGES:
+    messages.extend(_single_video("X", media))
+    if len(media) > X_MAX_IMAGES and not _videos(media):
         messages.append(f"X: admite hasta {X_MAX_IMAGES} imágenes; hay {len(media)}.")
     for number, item in enumerate(media, start=1):
-        if item.size_bytes > X_MAX_IMAGE_BYTES:
+        if item.is_video:
+            low, high = X_VIDEO_SECONDS
+            if item.duration is None or not low <= item.duration <= high:
+                messages.append(
+                    f"X: el video {number} dura {_duration(item.duration)}; "
+                    f"debe durar de {low} a {high} segundos."
+                )
+            if item.size_bytes > X_MAX_VIDEO_BYTES:
+                messages.append(
+                    f"X: el video {number} pesa {_mib(item.size_bytes)}; el máximo es 512 MiB."
+                )
+        elif item.size_bytes > X_MAX_IMAGE_BYTES:
             messages.append(
                 f"X: la imagen {number} pesa {_mib(item.size_bytes)}; el máximo es 5 MiB."
             )
+    return messages
+
+
+def _instagram_video(number: int, item: MediaInfo, in_carousel: bool) -> list[str]:
+    messages = []
+    low, high = INSTAGRAM_REEL_SECONDS
+    if in_carousel:
+        high = INSTAGRAM_CAROUSEL_VIDEO_SECONDS
+    if item.duration is None or not low <= item.duration <= high:
+        where = "en un carrusel" if in_carousel else "como reel"
+        messages.append(
+            f"Instagram: el video {number} dura {_duration(item.duration)}; {where} debe durar "
+            f"de {low} s a {_duration(high)}."
+        )
+    if item.size_bytes > INSTAGRAM_MAX_VIDEO_BYTES:
+        messages.append(
+            f"Instagram: el video {number} pesa {_mib(item.size_bytes)}; el máximo es 300 MiB."
+        )
     return messages
 
 
@@ -103,7 +166,7 @@ def _instagram_image(number: int, item: MediaInfo) -> list[str]:
 def _instagram(text: str, media: list[MediaInfo], hashtag_limit: int) -> list[str]:
     messages = []
     if not media:
-        messages.append("Instagram: necesita al menos una imagen.")
+        messages.append("Instagram: necesita al menos una imagen o un video.")
     elif len(media) > 1 and not INSTAGRAM_CAROUSEL[0] <= len(media) <= INSTAGRAM_CAROUSEL[1]:
         messages.append(f"Instagram: un carrusel lleva de 2 a 10 imágenes; hay {len(media)}.")
     if len(text) > INSTAGRAM_MAX_CAPTION:
@@ -118,7 +181,10 @@ def _instagram(text: str, media: list[MediaInfo], hashtag_limit: int) -> list[st
             f"el máximo configurado es {hashtag_limit}."
         )
     for number, item in enumerate(media, start=1):
-        messages.extend(_instagram_image(number, item))
+        if item.is_video:
+            messages.extend(_instagram_video(number, item, in_carousel=len(media) > 1))
+        else:
+            messages.extend(_instagram_image(number, item))
     return messages
 
 
@@ -130,8 +196,14 @@ def _facebook(text: str, media: list[MediaInfo]) -> list[str]:
         messages.append(
             f"Facebook: el texto mide {len(text)} caracteres; el máximo es {FACEBOOK_MAX_TEXT:,}."
         )
-    if len(media) > FACEBOOK_MAX_PHOTOS:
+    messages.extend(_single_video("Facebook", media))
+    if len(media) > FACEBOOK_MAX_PHOTOS and not _videos(media):
         messages.append(f"Facebook: admite hasta {FACEBOOK_MAX_PHOTOS} fotos; hay {len(media)}.")
+    for number, item in _videos(media):
+        if item.size_bytes > FACEBOOK_MAX_VIDEO_BYTES:
+            messages.append(
+                f"Facebook: el video {number} pesa {_mib(item.size_bytes)}; el máximo es 1 GiB."
+            )
     return messages
 
 

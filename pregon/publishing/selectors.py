@@ -121,12 +121,13 @@ def held_deliveries(user) -> list[dict]:
 
 
 def archive_images(publication, q: str = "", limit: int = 24) -> list:
-    """Images the editor can pick from the archive: a search (the archive's own
-    engine) or, without words, the ones of the publication's activity (else the
-    newest). Minors without consent are listed too: approval says why they cannot go."""
+    """Images and videos the editor can pick from the archive: a search (the
+    archive's own engine) or, without words, the ones of the publication's activity
+    (else the newest). Minors without consent and videos without subtitles are listed
+    too: approval says why they cannot go."""
     from pregon.archive.models import Asset
 
-    images = Asset.objects.filter(kind__in=["foto", "diseno"]).exclude(preview="")
+    images = Asset.objects.filter(kind__in=["foto", "diseno", "video"]).exclude(preview="")
     if q.strip():
         from pregon.archive import search
 

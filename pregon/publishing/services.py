@@ -176,11 +176,14 @@ def _ingest(publication: Publication, upload: UploadedFile, mime_type: str, user
 def media_attach_asset(
     *, publication: Publication, asset, alt_text: str = "", user=None
 ) -> PublicationMedia:
-    """Attach an archive image. What goes out is the asset's public derivative
-    (JPEG, no GPS); the minors and rights rules are checked at approval and again
-    at delivery. Alt text defaults to the archive's."""
+    """Attach an archive image or video. What goes out is the asset's public
+    derivative (JPEG, no GPS; for a video, an MP4 copy without metadata); the minors,
+    rights and subtitles rules are checked at approval and again at delivery. Alt
+    text defaults to the archive's."""
     from pregon.archive.services import IngestError, asset_public_derivative
 
+    if asset.kind == "video":
+        return _attach_video(publication, asset, alt_text, user)
     if asset.kind not in ("foto", "diseno") or not asset.preview:
         raise ValidationError(f"«{asset}» no es una imagen del archivo que pueda publicarse.")
     try:
@@ -206,6 +209,30 @@ def media_attach_asset(
         "publishing.media_added",
         user=user,
         data={"media": media.pk, "asset": asset.pk},
+    )
+    return media
+
+
+def _attach_video(publication: Publication, asset, alt_text: str, user) -> PublicationMedia:
+    if not (asset.width and asset.duration):
+        raise ValidationError(f"«{asset}» no es un video que pueda publicarse (sin imagen).")
+    media = PublicationMedia.objects.create(
+        publication=publication,
+        asset=asset,
+        original_name=(asset.original_name or str(asset))[:255],
+        alt_text=(alt_text or asset.alt_text or asset.caption)[:1000],
+        position=publication.media.count(),
+        mime_type="video/mp4",
+        width=asset.width,
+        height=asset.height or 0,
+        size_bytes=asset.size,
+        duration=asset.duration,
+    )
+    log_action(
+        publication,
+        "publishing.media_added",
+        user=user,
+        data={"media": media.pk, "asset": asset.pk, "video": True},
     )
     return media
 

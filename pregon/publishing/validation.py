@@ -22,6 +22,7 @@ class MediaValues:
     height: int
     size_bytes: int
     alt_text: str = ""
+    duration: float | None = None
 
 
 def effective_text(variant: Variant) -> str:
@@ -53,6 +54,7 @@ def _network_rules(kind: str, text: str, media: list[MediaValues]) -> list[str]:
             height=m.height,
             size_bytes=m.size_bytes,
             alt_text=m.alt_text,
+            duration=m.duration,
         )
         for m in media
     ]
@@ -66,6 +68,7 @@ def media_values(media: PublicationMedia, alt_text: str | None = None) -> MediaV
         height=media.height,
         size_bytes=media.size_bytes,
         alt_text=media.alt_text if alt_text is None else alt_text,
+        duration=media.duration,
     )
 
 

@@ -168,7 +168,7 @@ def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @access.require("publishing.change_publication")
 def media_pick(request: HttpRequest, pk: int) -> HttpResponse:
-    """Attach an image that is already in the archive."""
+    """Attach an image or a video that is already in the archive."""
     from pregon.archive.models import Asset
 
     publication = get_object_or_404_scoped(request, pk)
@@ -183,7 +183,10 @@ def media_pick(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, f"Imagen «{asset}» agregada desde el archivo.")
+        if asset.kind == "video":
+            messages.success(request, f"Video «{asset}» agregado desde el archivo.")
+        else:
+            messages.success(request, f"Imagen «{asset}» agregada desde el archivo.")
     return redirect("publishing:edit", pk)
 
 

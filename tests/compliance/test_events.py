@@ -130,4 +130,6 @@ def test_record_verdict_keeps_each_rule_severity(veda_2023, mayor):
     assert [(e.rule, e.kind) for e in events] == [
         ("veda_exenta", "exempted"),
         ("promocion_personal", "blocked"),
+        ("subtitulos", "exempted"),
     ]
+    assert events[2].message == "El video va sin subtítulos: Sin diálogos"

@@ -37,7 +37,9 @@ def test_x_image_limits() -> None:
 
 
 def test_instagram_needs_an_image() -> None:
-    assert validate_variant("instagram", "Hola", []) == ["Instagram: necesita al menos una imagen."]
+    assert validate_variant("instagram", "Hola", []) == [
+        "Instagram: necesita al menos una imagen o un video."
+    ]
 
 
 @pytest.mark.parametrize(
@@ -116,3 +118,43 @@ def test_alt_text_is_required_for_images() -> None:
 def test_manual_accepts_anything_and_unknown_kinds_are_named() -> None:
     assert validate_variant("manual", "", [jpeg(alt="")]) == []
     assert validate_variant("tiktok", "Hola", []) == ["Canal desconocido: tiktok."]
+
+
+def video(seconds: float = 30.0, size: int = 20 * MIB) -> MediaInfo:
+    return MediaInfo("video/mp4", 1080, 1920, size, "", seconds)
+
+
+def test_a_video_goes_alone_on_facebook_and_x() -> None:
+    assert validate_variant("facebook_page", "Cabildo", [video()]) == []
+    assert validate_variant("x", "Cabildo", [video()]) == []
+    for kind, network in (("facebook_page", "Facebook"), ("x", "X")):
+        assert validate_variant(kind, "Cabildo", [video(), jpeg()]) == [
+            f"{network}: un video va solo, sin otras imágenes ni videos; hay 2."
+        ]
+
+
+def test_x_video_length_and_weight() -> None:
+    assert validate_variant("x", "Cabildo", [video(seconds=141)]) == [
+        "X: el video 1 dura 2 min 21 s; debe durar de 0.5 a 140 segundos."
+    ]
+    assert validate_variant("x", "Cabildo", [video(size=600 * MIB)]) == [
+        "X: el video 1 pesa 600.0 MiB; el máximo es 512 MiB."
+    ]
+
+
+def test_instagram_reel_and_carousel_video_lengths() -> None:
+    assert validate_variant("instagram", "Reel", [video(seconds=14 * 60)]) == []
+    assert validate_variant("instagram", "Reel", [video(seconds=2)]) == [
+        "Instagram: el video 1 dura 2.0 s; como reel debe durar de 3 s a 15 min."
+    ]
+    # In a carousel a video may last up to a minute; images still follow their rules.
+    assert validate_variant("instagram", "Carrusel", [jpeg(), video(seconds=45)]) == []
+    assert validate_variant("instagram", "Carrusel", [jpeg(), video(seconds=90)]) == [
+        "Instagram: el video 2 dura 1 min 30 s; en un carrusel debe durar de 3 s a 1 min."
+    ]
+
+
+def test_videos_need_no_alt_text_but_images_do() -> None:
+    assert alt_text_messages([video(), jpeg(alt="")]) == [
+        "La imagen 2 no tiene texto alternativo (descripción para lectores de pantalla)."
+    ]

@@ -51,6 +51,13 @@ class OutgoingMedia:
     mime_type: str
     alt_text: str = ""
     public_url: str = ""  # for networks that fetch the media themselves (Instagram)
+    # Spanish subtitles of a video, in both formats networks take (or None).
+    captions_vtt: Path | None = None
+    captions_srt: Path | None = None
+
+    @property
+    def is_video(self) -> bool:
+        return self.mime_type.startswith("video/")
 
 
 @dataclass

@@ -3,9 +3,12 @@
 Meta downloads every image itself from a public URL, so each media item must carry
 `public_url` (a signed, expiring link under PREGON_PUBLIC_URL): without one we refuse
 before any call. Steps: read content_publishing_limit; POST /{ig-user-id}/media
-(image_url, caption, alt_text; carousel items with is_carousel_item, then a
-CAROUSEL container with children); poll the container's status_code until
-FINISHED; POST /{ig-user-id}/media_publish with creation_id.
+(image_url, caption, alt_text; a single video as media_type=REELS with
+video_url; carousel items with is_carousel_item — videos as media_type=VIDEO,
+each waited for until FINISHED — then a CAROUSEL container with children); poll
+the container's status_code until FINISHED; POST /{ig-user-id}/media_publish
+with creation_id. Instagram takes no subtitle file through the API (it captions
+videos itself), so a video's subtitles stay on the portal and Facebook.
 """
 
 import time
@@ -45,7 +48,7 @@ class InstagramChannel(GraphChannel):
 
     def _check_media(self, media: list[OutgoingMedia]) -> None:
         if not media:
-            raise ChannelError("Instagram necesita al menos una imagen.", permanent=True)
+            raise ChannelError("Instagram necesita al menos una imagen o un video.", permanent=True)
         for number, item in enumerate(media, start=1):
             if not item.public_url:
                 raise ChannelError(NO_PUBLIC_URL.format(number=number), permanent=True)
@@ -67,8 +70,11 @@ class InstagramChannel(GraphChannel):
         # Containers are invisible until media_publish: a lost answer here is harmless.
         try:
             if len(post.media) == 1:
-                return self._image(post.media[0], caption=post.text)
-            children = [self._image(item, carousel_item=True) for item in post.media]
+                return self._item(post.media[0], caption=post.text)
+            children = [self._item(item, carousel_item=True) for item in post.media]
+            for item, child in zip(post.media, children, strict=True):
+                if item.is_video:  # Meta must have fetched and transcoded it first
+                    self._wait_until_finished(child)
             return self.call(
                 "POST",
                 self._user("media"),
@@ -81,8 +87,12 @@ class InstagramChannel(GraphChannel):
                 raise ChannelError(exc.message) from exc
             raise
 
-    def _image(self, item: OutgoingMedia, caption: str = "", carousel_item: bool = False) -> str:
-        fields = {"image_url": item.public_url, "alt_text": item.alt_text}
+    def _item(self, item: OutgoingMedia, caption: str = "", carousel_item: bool = False) -> str:
+        if item.is_video:
+            fields = {"video_url": item.public_url}
+            fields["media_type"] = "VIDEO" if carousel_item else "REELS"
+        else:
+            fields = {"image_url": item.public_url, "alt_text": item.alt_text}
         if carousel_item:
             fields["is_carousel_item"] = "true"
         else:

@@ -3,8 +3,10 @@
 Authentication with an Application Password (HTTP Basic: user name and the
 generated password). Images go first to POST /wp-json/wp/v2/media (raw bytes with
 Content-Disposition), the first one becomes the post's featured_media and the
-others are placed in the content; then POST /wp-json/wp/v2/posts with
-status=publish. Errors come as {"code", "message", "data": {"status"}}.
+others are placed in the content; a video and its WebVTT subtitles are uploaded
+the same way and placed in the content as <video> with a captions <track>; then
+POST /wp-json/wp/v2/posts with status=publish. Errors come as {"code", "message",
+"data": {"status"}}.
 """
 
 import html
@@ -55,16 +57,24 @@ class WordPressChannel(Channel):
         return json_or_empty(response)
 
     def publish(self, post: OutgoingPost) -> PostResult:
-        uploaded = [self._upload(item) for item in post.media]
+        images = [self._upload(item) for item in post.media if not item.is_video]
+        videos = [self._upload_video(item) for item in post.media if item.is_video]
         body = {
             "title": portal_title(post.text, post.title or None),
-            "content": _content(post, uploaded[1:]),
+            "content": _content(post, images[1:], videos),
             "status": "publish",
         }
-        if uploaded:
-            body["featured_media"] = uploaded[0]["id"]
+        if images:
+            body["featured_media"] = images[0]["id"]
         created = self._call("POST", "/posts", json=body)
         return PostResult(remote_id=str(created["id"]), remote_url=created.get("link", ""))
+
+    def _upload_video(self, media: OutgoingMedia) -> tuple[dict, dict | None]:
+        video = self._upload(media)
+        track = None
+        if media.captions_vtt:
+            track = self._upload(OutgoingMedia(media.captions_vtt, "text/vtt"))
+        return video, track
 
     def _upload(self, media: OutgoingMedia) -> dict:
         # An orphan file in the media library is harmless; a second post is not.
@@ -72,14 +82,12 @@ class WordPressChannel(Channel):
             "Content-Type": media.mime_type,
             "Content-Disposition": f'attachment; filename="{media.path.name}"',
         }
+        params = {"alt_text": media.alt_text} if media.mime_type.startswith("image/") else {}
         try:
-            return self._call(
-                "POST",
-                "/media",
-                content=media.path.read_bytes(),
-                headers=headers,
-                params={"alt_text": media.alt_text},
-            )
+            with open(media.path, "rb") as handle:
+                return self._call(
+                    "POST", "/media", content=handle.read(), headers=headers, params=params
+                )
         except ChannelError as exc:
             if exc.uncertain:
                 raise ChannelError(exc.message) from exc
@@ -104,7 +112,7 @@ class WordPressChannel(Channel):
         return f"Portal {self.account.base_url}: usuario «{me.get('name', '')}»"
 
 
-def _content(post: OutgoingPost, more_images: list[dict]) -> str:
+def _content(post: OutgoingPost, more_images: list[dict], videos: list) -> str:
     paragraphs = [f"<p>{html.escape(p.strip())}</p>" for p in post.text.split("\n\n") if p.strip()]
     if post.link:
         link = html.escape(post.link, quote=True)
@@ -113,6 +121,16 @@ def _content(post: OutgoingPost, more_images: list[dict]) -> str:
         src = html.escape(image.get("source_url", ""), quote=True)
         alt = html.escape(image.get("alt_text", ""), quote=True)
         paragraphs.append(f'<figure><img src="{src}" alt="{alt}"></figure>')
+    for video, track in videos:
+        src = html.escape(video.get("source_url", ""), quote=True)
+        captions = ""
+        if track is not None:
+            vtt = html.escape(track.get("source_url", ""), quote=True)
+            captions = f'<track kind="captions" src="{vtt}" srclang="es" label="Español" default>'
+        paragraphs.append(
+            f'<figure class="wp-block-video"><video controls preload="metadata" src="{src}">'
+            f"{captions}</video></figure>"
+        )
     return "\n".join(paragraphs)
 
 

@@ -3,6 +3,9 @@
 Media first, through the chunked upload (POST /2/media/upload/initialize,
 /{id}/append, /{id}/finalize, then GET /2/media/upload?command=STATUS while
 processing), alt text with /2/media/metadata, then POST /2/tweets with the media ids.
+A video is uploaded with media_category tweet_video; its Spanish subtitles (SRT,
+media_category subtitles) are uploaded the same way and joined to it with
+POST /2/media/subtitles before the post.
 User tokens expire after two hours: on 401 we refresh once (POST /2/oauth2/token with
 the refresh token, which X rotates) and hand the new pair to on_credentials_changed
 so the engine stores it before anything else can lose it. 429 carries
@@ -37,6 +40,12 @@ def _without_urls(text: str) -> str:
     for url in twitter_text.extract_urls(text):
         text = text.replace(url, " ")
     return " ".join(re.sub(r"https://t\.co/\w+", " ", text).split())
+
+
+def _category(media: OutgoingMedia) -> str:
+    if media.is_video:
+        return "tweet_video"
+    return "tweet_gif" if media.mime_type == "image/gif" else "tweet_image"
 
 
 class XChannel(Channel):
@@ -74,10 +83,10 @@ class XChannel(Channel):
     def _upload(self, media: OutgoingMedia) -> str:
         # Uploaded media is invisible until a post uses it: a lost answer is harmless.
         try:
-            media_id = self._initialize(media)
-            self._append(media_id, media)
-            self._finalize(media_id)
-            if media.alt_text:
+            media_id = self._chunked(media.path, media.mime_type, _category(media))
+            if media.is_video and media.captions_srt:
+                self._subtitles(media_id, media.captions_srt)
+            elif media.alt_text and not media.is_video:
                 body = {"id": media_id, "metadata": {"alt_text": {"text": media.alt_text[:1000]}}}
                 self._checked(
                     self._call("POST", "/2/media/metadata", json=body), "Texto alternativo"
@@ -88,17 +97,32 @@ class XChannel(Channel):
             raise
         return media_id
 
-    def _initialize(self, media: OutgoingMedia) -> str:
+    def _chunked(self, path, mime_type: str, category: str) -> str:
+        media_id = self._initialize(path, mime_type, category)
+        self._append(media_id, path)
+        self._finalize(media_id)
+        return media_id
+
+    def _subtitles(self, video_id: str, srt) -> None:
+        subtitle_id = self._chunked(srt, "text/srt", "subtitles")
         body = {
-            "media_type": media.mime_type,
-            "total_bytes": media.path.stat().st_size,
-            "media_category": "tweet_image",
+            "id": video_id,
+            "media_category": "TweetVideo",
+            "subtitles": {"id": subtitle_id, "language_code": "ES", "display_name": "Español"},
+        }
+        self._checked(self._call("POST", "/2/media/subtitles", json=body), "Subtítulos")
+
+    def _initialize(self, path, mime_type: str, category: str) -> str:
+        body = {
+            "media_type": mime_type,
+            "total_bytes": path.stat().st_size,
+            "media_category": category,
         }
         answer = self._checked(self._call("POST", "/2/media/upload/initialize", json=body), "Carga")
         return answer["data"]["id"]
 
-    def _append(self, media_id: str, media: OutgoingMedia) -> None:
-        with open(media.path, "rb") as handle:
+    def _append(self, media_id: str, path) -> None:
+        with open(path, "rb") as handle:
             for index, chunk in enumerate(iter(lambda: handle.read(CHUNK_BYTES), b"")):
                 files = {"media": ("blob", chunk, "application/octet-stream")}
                 response = self._call(

@@ -138,3 +138,25 @@ def test_duplicate_detection_can_be_switched_off_for_benchmarks(graph, facebook_
         channel.publish(OutgoingPost(TEXT)).remote_id
         != channel.publish(OutgoingPost(TEXT)).remote_id
     )
+
+
+def test_video_is_uploaded_with_its_subtitles(graph, facebook_account, clip, attempts):
+    post = OutgoingPost(TEXT, link="https://chapultepec.gob.mx", title="Sesión", media=[clip])
+    result = channel_for(facebook_account, attempts).publish(post)
+
+    [upload] = graph.requests_to("POST", "/111/videos")
+    assert upload.files["source"][1] == clip.path.read_bytes()
+    assert upload.form["description"] == f"{TEXT}\n\nhttps://chapultepec.gob.mx"
+    [video] = graph.videos.values()
+    assert result.remote_id in graph.videos
+    assert video["captions"] == [{"locale": "es_LA", "srt": clip.captions_srt.read_text()}]
+    # Meta answers a path for a video's permalink; the link stored is absolute.
+    assert result.remote_url == f"https://www.facebook.com/111/videos/{result.remote_id}/"
+    assert graph.requests_to("POST", "/photos") == []
+
+
+def test_refused_subtitles_do_not_fail_a_published_video(graph, facebook_account, clip):
+    clip.captions_srt.write_text("no es un srt")
+    result = channel_for(facebook_account).publish(OutgoingPost(TEXT, media=[clip]))
+    assert graph.videos[result.remote_id]["captions"] == []
+    assert len(graph.requests_to("POST", "/captions")) == 1

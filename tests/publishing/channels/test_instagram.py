@@ -125,3 +125,29 @@ def test_meta_downloads_the_public_image(graph, instagram_account, photo, jpeg):
     assert caught.value.permanent and "download" in caught.value.message
     assert [status for _, status, _ in graph.fetched] == [200, 404]
     assert len(graph.media) == 1
+
+
+def test_single_video_goes_out_as_a_reel(graph, instagram_account, clip):
+    graph.fetch_images = False
+    result = instagram(instagram_account).publish(OutgoingPost(CAPTION, media=[clip]))
+
+    [create] = [r for r in graph.requests_to("POST", "/178/media") if r.path == "/178/media"]
+    assert create.form["media_type"] == "REELS"
+    assert create.form["video_url"] == "https://pregon.example/m/9"
+    assert create.form["caption"] == CAPTION and "image_url" not in create.form
+    assert graph.media[result.remote_id]["caption"] == CAPTION
+
+
+def test_carousel_waits_for_its_video_before_the_carousel(graph, instagram_account, photo, clip):
+    graph.container_polls = 2
+    instagram(instagram_account).publish(OutgoingPost(CAPTION, media=[photo, clip]))
+
+    creates = [r for r in graph.requests_to("POST", "/178/media") if r.path == "/178/media"]
+    image, video, carousel = creates
+    assert "image_url" in image.form
+    assert video.form["media_type"] == "VIDEO" and video.form["is_carousel_item"] == "true"
+    video_id = list(graph.containers)[1]
+    polls = [r for r in graph.requests if r.path == f"/{video_id}"]
+    assert len(polls) == 3  # polled until FINISHED, before the carousel was created
+    assert graph.requests.index(polls[-1]) < graph.requests.index(carousel)
+    assert carousel.form["media_type"] == "CAROUSEL" and len(graph.media) == 1

@@ -90,3 +90,22 @@ def test_missing_address_or_credentials_refuse_before_calling():
 
 def test_connection_names_the_user(wp, wp_account):
     assert get_channel(wp_account).test_connection() == f"Portal {wp.url}: usuario «comunicacion»"
+
+
+def test_video_plays_on_the_portal_with_its_subtitles(wp, wp_account, photo, clip):
+    result = get_channel(wp_account).publish(OutgoingPost(TEXT, media=[photo, clip]))
+
+    image_id, video_id, track_id = wp.media
+    assert wp.media[video_id]["mime_type"] == "video/mp4"
+    assert wp.media[video_id]["bytes"] == clip.path.stat().st_size
+    assert wp.media[track_id]["mime_type"] == "text/vtt"
+    created = wp.posts[int(result.remote_id)]
+    assert created["featured_media"] == image_id  # a video is never the featured image
+    content = created["content"]["raw"]
+    assert f'<video controls preload="metadata" src="{wp.media[video_id]["source_url"]}">' in (
+        content
+    )
+    assert (
+        f'<track kind="captions" src="{wp.media[track_id]["source_url"]}" srclang="es" '
+        'label="Español" default>' in content
+    )

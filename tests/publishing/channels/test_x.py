@@ -136,3 +136,29 @@ def test_lost_token_answer_is_transient_not_uncertain(xfake, x_account):
     error = caught.value
     assert not (error.uncertain or error.permanent) and "renovar" in error.message
     assert xfake.tweets == {}
+
+
+def test_video_with_subtitles_waits_for_processing(xfake, x_account, clip):
+    result = channel_for(x_account).publish(OutgoingPost(TEXT, media=[clip]))
+
+    video_id, subtitle_id = list(xfake.uploads)
+    video, subtitle = xfake.uploads[video_id], xfake.uploads[subtitle_id]
+    assert video["media_category"] == "tweet_video" and video["state"] == "succeeded"
+    assert b"".join(video["segments"].values()) == clip.path.read_bytes()
+    assert subtitle["media_category"] == "subtitles" and subtitle["media_type"] == "text/srt"
+    assert video["subtitles"] == {
+        "id": subtitle_id,
+        "language_code": "ES",
+        "display_name": "Español",
+    }
+    # The video was transcoded (polled) before the post, which carries only the video.
+    assert xfake.requests_to("GET", "/2/media/upload")
+    assert xfake.tweets[result.remote_id]["media_ids"] == [video_id]
+    assert "alt_text" not in video
+
+
+def test_refused_subtitles_stop_the_post(xfake, x_account, clip):
+    clip.captions_srt.write_text("sin marcas de tiempo")
+    with pytest.raises(ChannelError, match="Subtítulos"):
+        channel_for(x_account).publish(OutgoingPost(TEXT, media=[clip]))
+    assert xfake.tweets == {}

@@ -13,6 +13,7 @@
     graph.fetch_images = True                  # download each image_url, as Meta does
     graph.detect_duplicates = False            # accept the same message twice (benchmarks)
     graph.posts / graph.photos / graph.media   # what was published
+    graph.videos                               # page videos, with their captions
     graph.stop()
 
 Errors follow the documented shape {"error": {"message", "type", "code",
@@ -56,6 +57,7 @@ class GraphFake(FakeServer):
         self.instagram_users: dict[str, dict] = {}
         self.posts: dict[str, dict] = {}
         self.photos: dict[str, dict] = {}
+        self.videos: dict[str, dict] = {}
         self.containers: dict[str, dict] = {}
         self.media: dict[str, dict] = {}
         self.container_polls = 1
@@ -119,6 +121,8 @@ class GraphFake(FakeServer):
             ("POST", "feed"): self._create_post,
             ("GET", "feed"): self._list_posts,
             ("POST", "photos"): self._create_photo,
+            ("POST", "videos"): self._create_video,
+            ("POST", "captions"): self._add_captions,
             ("POST", "media"): self._create_container,
             ("GET", "media"): self._list_media,
             ("POST", "media_publish"): self._publish_container,
@@ -128,7 +132,7 @@ class GraphFake(FakeServer):
 
     def _get_node(self, parts, params, request) -> Answer:
         node_id = parts[0]
-        for table in (self.pages, self.instagram_users, self.posts, self.media):
+        for table in (self.pages, self.instagram_users, self.posts, self.media, self.videos):
             if node_id in table:
                 return Answer(200, {"id": node_id, **table[node_id]})
         if node_id in self.containers:
@@ -198,15 +202,70 @@ class GraphFake(FakeServer):
         }
         return Answer(200, {"id": photo_id})
 
+    def _create_video(self, parts, params, request) -> Answer:
+        """POST /{page-id}/videos: the file in `source`; the description is the
+        post's text. The video also appears in the page's feed, as on Facebook."""
+        page_id = parts[0]
+        if page_id not in self.pages:
+            return graph_error(400, 100, "Invalid page id", subcode=33)
+        source = request.files.get("source", ("", b""))[1]
+        if source[4:8] != b"ftyp":
+            return graph_error(400, 352, "(#352) Sorry, the video file you selected is not valid")
+        video_id = self.next_id()
+        post_id = f"{page_id}_{self.next_id()}"
+        self.videos[video_id] = {
+            "description": params.get("description", ""),
+            "title": params.get("title", ""),
+            "bytes": len(source),
+            "post": post_id,
+            "captions": [],
+            "permalink_url": f"/{page_id}/videos/{video_id}/",  # Meta answers a path here
+        }
+        self.posts[post_id] = {
+            "message": params.get("description", ""),
+            "link": "",
+            "attached_media": [],
+            "video": video_id,
+            "created_time": _time(datetime.now(UTC)),
+            "permalink_url": f"https://www.facebook.com/{page_id}/videos/{video_id}/",
+        }
+        return Answer(200, {"id": video_id})
+
+    def _add_captions(self, parts, params, request) -> Answer:
+        """POST /{video-id}/captions: an SRT named file.<locale>.srt."""
+        video = self.videos.get(parts[0])
+        if video is None:
+            return graph_error(400, 100, "Object does not exist or cannot be loaded", subcode=33)
+        name, body = request.files.get("captions_file", ("", b""))
+        locale = name.rsplit(".", 2)[-2] if name.count(".") >= 2 else ""
+        if not name.endswith(".srt") or len(locale) != 5 or b" --> " not in body:
+            return graph_error(400, 100, "(#100) Invalid captions file: use name.locale.srt")
+        video["captions"].append({"locale": locale, "srt": body.decode("utf-8")})
+        return Answer(200, {"success": True})
+
     # Instagram ---------------------------------------------------------------
     def _create_container(self, parts, params, request) -> Answer:
         user_id = parts[0]
         if user_id not in self.instagram_users:
             return graph_error(400, 100, "Invalid Instagram user id", subcode=33)
-        if params.get("media_type") == "CAROUSEL":
+        media_type = params.get("media_type", "")
+        if media_type == "CAROUSEL":
             children = params.get("children", "").split(",")
             if not 2 <= len(children) <= 10 or any(c not in self.containers for c in children):
                 return graph_error(400, 100, "(#100) The carousel children are invalid")
+            if any(
+                self.containers[c]["params"].get("media_type") == "VIDEO"
+                and self.containers[c]["polls"] <= self.container_polls
+                for c in children
+            ):
+                return graph_error(400, 9007, "The media is not ready for publishing.")
+        elif media_type in ("REELS", "VIDEO"):
+            if media_type == "VIDEO" and params.get("is_carousel_item") != "true":
+                return graph_error(400, 100, "(#100) VIDEO is only for carousel items; use REELS")
+            if not params.get("video_url", "").startswith(("http://", "https://")):
+                return graph_error(400, 9004, "Only photo or video can be accepted as media type.")
+            if self.fetch_images and not self._download(params["video_url"], video=True):
+                return graph_error(400, 9004, "Media download has failed.", subcode=2207052)
         elif not params.get("image_url", "").startswith(("http://", "https://")):
             return graph_error(400, 9004, "Only photo or video can be accepted as media type.")
         elif self.fetch_images and not self._download(params["image_url"]):
@@ -217,8 +276,8 @@ class GraphFake(FakeServer):
         self.containers[container_id] = {"user": user_id, "params": params, "polls": 0}
         return Answer(200, {"id": container_id})
 
-    def _download(self, url: str) -> bool:
-        """Meta fetches the image itself and accepts only a JPEG it can read."""
+    def _download(self, url: str, video: bool = False) -> bool:
+        """Meta fetches the media itself and accepts only a JPEG (or an MP4) it can read."""
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 kind = response.headers.get("Content-Type", "")
@@ -227,6 +286,8 @@ class GraphFake(FakeServer):
         except (urllib.error.URLError, TimeoutError) as exc:
             self.fetched.append((url, getattr(exc, "code", 0), ""))
             return False
+        if video:
+            return kind.startswith("video/mp4") and body[4:8] == b"ftyp"
         return kind.startswith("image/jpeg") and body[:3] == b"\xff\xd8\xff"
 
     def _container_status(self, container_id: str) -> Answer:

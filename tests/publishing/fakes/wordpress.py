@@ -18,6 +18,9 @@ from datetime import UTC, datetime
 
 from tests.publishing.fakes.server import Answer, FakeServer, Recorded
 
+# A few of WordPress's default upload types (wp_get_mime_types): images, MP4, WebVTT.
+ALLOWED_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "video/mp4", "text/vtt"}
+
 
 def wp_error(status: int, code: str, message: str) -> Answer:
     return Answer(status, {"code": code, "message": message, "data": {"status": status}})
@@ -82,13 +85,17 @@ class WordPressFake(FakeServer):
             )
         if not request.body:
             return wp_error(400, "rest_upload_no_data", "No data supplied.")
+        mime = request.headers.get("content-type", "")
+        if mime not in ALLOWED_TYPES:
+            refused = "Sorry, you are not allowed to upload this file type."
+            return wp_error(500, "rest_upload_sideload_error", refused)
         media_id = int(self.next_id())
         self.media[media_id] = {
             "id": media_id,
             "source_url": f"{self.url}/wp-content/uploads/2026/11/{match.group(1)}",
             "alt_text": request.query.get("alt_text", ""),
-            "mime_type": request.headers.get("content-type", ""),
-            "media_type": "image",
+            "mime_type": mime,
+            "media_type": "image" if mime.startswith("image/") else "file",
             "bytes": len(request.body),
         }
         return Answer(201, self.media[media_id])

@@ -9,6 +9,7 @@
     x.media_polls = 1                       # finalize answers "pending" once
     x.detect_duplicates = False             # accept the same text twice (benchmarks)
     x.tweets / x.uploads                    # what was posted and uploaded
+                                            # (a video's "subtitles" too)
     x.stop()
 
 Bodies follow the v2 problem shape {"title", "detail", "type", "status"}; the same
@@ -163,6 +164,8 @@ class XFake(FakeServer):
             return self._initialize(request.json)
         if path == "/2/media/metadata":
             return self._metadata(request.json)
+        if path == "/2/media/subtitles" and request.method == "POST":
+            return self._subtitles(request.json)
         if path == "/2/media/upload" and request.method == "GET":
             return self._status(request.query.get("media_id", ""))
         match = re.fullmatch(r"/2/media/upload/(\d+)/(append|finalize)", path)
@@ -173,14 +176,28 @@ class XFake(FakeServer):
             return self._finalize(match.group(1), upload)
         return problem(404, "Not Found Error", f"Could not find {path}.")
 
+    CATEGORIES = {
+        "image/jpeg": "tweet_image",
+        "image/png": "tweet_image",
+        "image/webp": "tweet_image",
+        "image/gif": "tweet_gif",
+        "video/mp4": "tweet_video",
+        "text/srt": "subtitles",
+    }
+
     def _initialize(self, body: dict) -> Answer:
-        if body.get("media_type") not in ("image/jpeg", "image/png", "image/webp", "image/gif"):
+        media_type = body.get("media_type")
+        if media_type not in self.CATEGORIES:
             return problem(400, "Invalid Request", "media_type is not supported.")
+        if body.get("media_category") not in (self.CATEGORIES[media_type], "amplify_video"):
+            return problem(400, "Invalid Request", "media_category does not match media_type.")
         media_id = self.next_id() + "000"
         self.uploads[media_id] = {
             "total": int(body.get("total_bytes", 0)),
             "segments": {},
             "state": "new",
+            "media_type": media_type,
+            "media_category": body["media_category"],
         }
         return Answer(
             200,
@@ -199,14 +216,17 @@ class XFake(FakeServer):
             return problem(
                 400, "Invalid Request", f"File size {size} != total_bytes {upload['total']}."
             )
-        upload.update(state="in_progress" if self.media_polls else "succeeded", polls=0)
+        # Videos are always transcoded before they can be posted.
+        video = upload["media_type"] == "video/mp4"
+        polls = max(self.media_polls, 1) if video else self.media_polls
+        upload.update(state="in_progress" if polls else "succeeded", polls=0, needs=polls)
         data = {
             "id": media_id,
             "media_key": f"3_{media_id}",
             "size": size,
             "expires_after_secs": 86400,
         }
-        if self.media_polls:
+        if polls:
             data["processing_info"] = {"state": "pending", "check_after_secs": 0}
         return Answer(200, {"data": data})
 
@@ -215,11 +235,39 @@ class XFake(FakeServer):
         if upload is None:
             return problem(404, "Not Found Error", "Media not found.")
         upload["polls"] = upload.get("polls", 0) + 1
-        if upload["polls"] >= self.media_polls:
+        if upload["polls"] >= upload.get("needs", self.media_polls):
             upload["state"] = "succeeded"
         info = {"state": upload["state"], "check_after_secs": 0, "progress_percent": 100}
         return Answer(
             200, {"data": {"id": media_id, "media_key": f"3_{media_id}", "processing_info": info}}
+        )
+
+    def _subtitles(self, body: dict) -> Answer:
+        """POST /2/media/subtitles: {"id": video, "media_category": "TweetVideo",
+        "subtitles": {"id", "language_code", "display_name"}}."""
+        video = self.uploads.get(body.get("id", ""))
+        info = body.get("subtitles") or {}
+        subtitle = self.uploads.get(info.get("id", ""))
+        if video is None or video["media_type"] != "video/mp4":
+            return problem(400, "Invalid Request", "The media id is not a video.")
+        if body.get("media_category") != "TweetVideo" or not info.get("language_code"):
+            return problem(400, "Invalid Request", "media_category and language_code required.")
+        if subtitle is None or subtitle["media_category"] != "subtitles":
+            return problem(400, "Invalid Request", "The subtitles id is not a subtitles upload.")
+        if subtitle["state"] != "succeeded" or b" --> " not in b"".join(
+            subtitle["segments"].values()
+        ):
+            return problem(400, "Invalid Request", "The subtitle file is invalid.")
+        video["subtitles"] = info
+        return Answer(
+            200,
+            {
+                "data": {
+                    "id": body["id"],
+                    "media_category": "TweetVideo",
+                    "associated_subtitles": [info],
+                }
+            },
         )
 
     def _metadata(self, body: dict) -> Answer:

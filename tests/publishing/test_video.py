@@ -1,0 +1,130 @@
+"""A council-session clip from the archive goes to the four networks: refused at
+approval while it has no subtitles, then published with them — to Facebook and X
+as SRT, to the portal as a WebVTT track, to Instagram as a reel — always the
+public copy, without the GPS the camera wrote."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from pregon.publishing import engine, services
+from pregon.publishing.models import Delivery
+
+LOCATION = "+19.2897-099.1312/"
+SRT = b"1\n00:00:00,000 --> 00:00:02,000\nSe abre la sesi\xc3\xb3n de cabildo.\n"
+
+
+def camera_clip(path, seconds: int = 4):
+    """A real MP4 with the location atom a phone writes."""
+    import av
+
+    with av.open(str(path), "w", format="mov") as out:  # as iPhones write it
+        out.metadata["location"] = LOCATION
+        stream = out.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        for i in range(seconds * 10):
+            frame = av.VideoFrame.from_image(Image.new("RGB", (320, 240), (i * 3, 100, 150)))
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path
+
+
+@pytest.fixture
+def archived_clip(tmp_path, transactional_db):
+    from pregon.archive.services import asset_ingest
+
+    path = camera_clip(tmp_path / "cabildo.mov")
+    assert LOCATION.encode() in path.read_bytes()
+    asset = asset_ingest(file_path_or_uploaded_file=path, original_name="cabildo.mov")
+    assert asset.kind == "video" and asset.has_gps
+    return asset
+
+
+def test_video_needs_subtitles_then_reaches_every_network_without_gps(
+    networks, archived_clip, jorge, mariana, settings, live_server, monkeypatch
+):
+    from pregon.archive.services import asset_set_captions
+    from pregon.publishing.channels.instagram import InstagramChannel
+    from pregon.publishing.channels.x import XChannel
+
+    monkeypatch.setattr(InstagramChannel, "poll_interval", 0, raising=False)
+    monkeypatch.setattr(XChannel, "poll_interval", 0, raising=False)
+    settings.PREGON_PUBLIC_URL = live_server.url
+    publication = services.publication_create(
+        author=jorge, title="Sesión de cabildo", text="Sesión ordinaria de cabildo."
+    )
+    media = services.media_attach_asset(publication=publication, asset=archived_clip, user=jorge)
+    assert media.is_video and media.duration == pytest.approx(4.0, abs=0.2)
+    keys = ("facebook", "instagram", "x", "wordpress")
+    services.variants_set(
+        publication=publication,
+        variants={networks.accounts[k].pk: {"text": "", "media": [media.pk]} for k in keys},
+        user=jorge,
+    )
+    services.publication_submit(publication=publication, user=jorge)
+    with pytest.raises(ValidationError) as refused:
+        services.publication_approve(publication=publication, user=mariana)
+    assert "El video «cabildo.mov» no tiene subtítulos ni motivo registrado" in " ".join(
+        refused.value.messages
+    )
+
+    asset_set_captions(
+        asset=archived_clip, upload=SimpleUploadedFile("cabildo.srt", SRT), user=jorge
+    )
+    services.publication_approve(publication=publication, user=mariana)
+    services.publication_schedule(
+        publication=publication, user=mariana, when=timezone.now() - timedelta(seconds=1)
+    )
+    counts = engine.publish_due()
+    assert counts["publicada"] == 4, counts
+
+    sent_to = Delivery.objects.filter(variant__publication=publication)
+    deliveries = {d.account.kind: d for d in sent_to}
+    graph, x, wp = networks.graph, networks.x, networks.wp
+    # Facebook: the video with its SRT subtitles.
+    video = graph.videos[deliveries["facebook_page"].remote_id]
+    assert video["captions"][0]["locale"] == "es_LA"
+    assert "Se abre la sesión de cabildo." in video["captions"][0]["srt"]
+    [upload] = graph.requests_to("POST", "/111/videos")
+    sent = upload.files["source"][1]
+    assert sent[4:8] == b"ftyp" and LOCATION.encode() not in sent
+    # Instagram fetched the MP4 through the signed public link, as a reel.
+    [(url, status, kind)] = graph.fetched
+    assert status == 200 and kind.startswith("video/mp4")
+    [reel] = [r for r in graph.requests_to("POST", "/178/media") if r.path == "/178/media"]
+    assert reel.form["media_type"] == "REELS"
+    # X: transcoded video with Spanish subtitles joined to it.
+    [video_upload] = [u for u in x.uploads.values() if u["media_category"] == "tweet_video"]
+    assert video_upload["subtitles"]["language_code"] == "ES"
+    assert LOCATION.encode() not in b"".join(video_upload["segments"].values())
+    # The portal: a <video> with a captions track.
+    post = wp.posts[int(deliveries["wordpress"].remote_id)]
+    assert '<track kind="captions"' in post["content"]["raw"]
+    track = next(m for m in wp.media.values() if m["mime_type"] == "text/vtt")
+    assert track["source_url"] in post["content"]["raw"]
+
+
+def test_a_reason_instead_of_subtitles_is_recorded(archived_clip, accounts, jorge, mariana):
+    from pregon.compliance.models import ComplianceEvent
+
+    archived_clip.no_captions_reason = "Sin voz: solo música de fondo."
+    archived_clip.save()
+    publication = services.publication_create(
+        author=jorge, title="Timelapse de la obra", text="Así avanza la obra del mercado."
+    )
+    media = services.media_attach_asset(publication=publication, asset=archived_clip, user=jorge)
+    services.variants_set(
+        publication=publication,
+        variants={accounts["facebook"].pk: {"text": "", "media": [media.pk]}},
+        user=jorge,
+    )
+    services.publication_submit(publication=publication, user=jorge)
+    services.publication_approve(publication=publication, user=mariana)
+    event = ComplianceEvent.objects.get(rule="subtitulos")
+    assert "Sin voz: solo música de fondo." in event.message
