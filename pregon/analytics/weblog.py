@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from itertools import islice
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
@@ -103,7 +102,9 @@ class LineParser:
     def __init__(self) -> None:
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self._days: dict[tuple[str, str], date] = {}
-        self._bots: dict[str, bool] = {}
+        # user agent -> the same text, one object per agent (pickled once per slice
+        # for the main process), or False for a robot
+        self._agents: dict[str, str | bool] = {}
         self._paths: dict[str, str | None] = {}
 
     # -- the fast path, a block of lines at a time ------------------------------------
@@ -111,7 +112,7 @@ class LineParser:
     def parse_block(self, text: str, first_number: int, block: Block) -> None:
         """Add the lines of `text` (whole lines, no final newline) to `block`; line
         numbers start at `first_number`."""
-        days, bots, paths = self._days, self._bots, self._paths
+        days, agents, paths = self._days, self._agents, self._paths
         pages, visitors, tally = block.pages, block.visitors, block.tally
         visits = bot_lines = skipped = 0
         for number, (host, hour, minute, zone, method, target, status, agent, odd) in enumerate(
@@ -135,10 +136,10 @@ class LineParser:
                     tally["malformed"] += 1
                     block.malformed.append(number)
                     continue
-            bot = bots.get(agent)
-            if bot is None:
-                bot = bots[agent] = bool(BOT_RE.search(agent))
-            if bot:
+            known = agents.get(agent)
+            if known is None:
+                known = self._agent(agent)
+            if known is False:
                 bot_lines += 1
                 continue
             if method != "GET" or status not in "23":
@@ -153,7 +154,7 @@ class LineParser:
             client = client_address(host) if " " in host or "," in host else host
             visits += 1
             pages[day, page] += 1
-            visitors.add((day, client, agent))
+            visitors.add((day, client, known))
         tally["visit"] += visits
         tally["bot"] += bot_lines
         tally["skipped"] += skipped
@@ -180,10 +181,10 @@ class LineParser:
         day = self._local_day(stamp)
         if day is None:
             return Hit("malformed")
-        bot = self._bots.get(agent)
-        if bot is None:
-            bot = self._bots[agent] = bool(BOT_RE.search(agent))
-        if bot:
+        known = self._agents.get(agent)
+        if known is None:
+            known = self._agent(agent)
+        if known is False:
             return Hit("bot", day)
         parts = request.split(" ")
         if len(parts) < 2 or parts[0] != "GET" or status[0] not in "23":
@@ -193,7 +194,11 @@ class LineParser:
             path = self._page(parts[1])
         if path is None:
             return Hit("skipped", day)
-        return Hit("visit", day, path, client_address(host), agent)
+        return Hit("visit", day, path, client_address(host), known)
+
+    def _agent(self, agent: str) -> str | bool:
+        known = self._agents[agent] = False if BOT_RE.search(agent) else agent
+        return known
 
     def _page(self, target: str) -> str | None:
         path = target.split("?", 1)[0].split("#", 1)[0]
@@ -261,25 +266,50 @@ def fingerprint(path: str) -> str:
 
 # ---- reading a log in chunks, optionally parsing in worker processes ------------------
 
-SLICE_LINES = 20_000  # lines matched per findall call, and per task sent to a worker
+# Bytes read at a time: their whole lines go to one findall call, or one worker task.
+# Lines are counted in the bytes, never made into objects one by one.
+SLICE_BYTES = 4 << 20
+IN_FLIGHT = 12  # slices queued for the workers: enough to keep them busy during a store
 _worker_parser: "LineParser | None" = None
 
 
 def _slices(handle: BinaryIO, raw: BinaryIO, first: int, chunk_lines: int) -> Iterator[tuple]:
-    """(first line number, bytes, end of chunk?, position on disk): whole lines, never
-    crossing the boundary of a chunk of `chunk_lines` lines."""
+    """(first line number, line count, bytes, end of chunk?, position on disk): whole
+    lines, never crossing the boundary of a chunk of `chunk_lines` lines."""
     number, in_chunk = first, 0
-    while True:
-        want = min(SLICE_LINES, chunk_lines - in_chunk)
-        lines = list(islice(handle, want))
-        if not lines:
-            return
-        in_chunk += len(lines)
-        end = in_chunk >= chunk_lines or len(lines) < want
-        yield number, len(lines), b"".join(lines), end, raw.tell()
-        number += len(lines)
-        if end:
-            in_chunk = 0
+    for data in _whole_lines(handle):
+        count = data.count(b"\n") + (not data.endswith(b"\n"))
+        while count:
+            take = min(count, chunk_lines - in_chunk)
+            cut = _after_lines(data, take) if take < count else len(data)
+            in_chunk += take
+            end = in_chunk == chunk_lines
+            yield number, take, data[:cut], end, raw.tell()
+            data, count, number = data[cut:], count - take, number + take
+            if end:
+                in_chunk = 0
+
+
+def _whole_lines(handle: BinaryIO) -> Iterator[bytes]:
+    """About SLICE_BYTES at a time, cut after the last newline; the last line of the
+    file may lack its newline."""
+    rest = b""
+    while block := handle.read(SLICE_BYTES):
+        data = rest + block
+        cut = data.rfind(b"\n") + 1
+        if cut:  # else a line longer than a slice: keep reading
+            yield data[:cut]
+        rest = data[cut:]
+    if rest:
+        yield rest
+
+
+def _after_lines(data: bytes, lines: int) -> int:
+    """Where the line after the first `lines` lines of `data` starts."""
+    at = -1
+    for _ in range(lines):
+        at = data.index(b"\n", at + 1)
+    return at + 1
 
 
 def parse_slice(number: int, count: int, data: bytes, parser: "LineParser | None" = None) -> Block:
@@ -315,14 +345,15 @@ def read_chunks(
 
 
 def _parallel(slices: Iterator[tuple], workers: int) -> Iterator[tuple[Block, bool, int]]:
-    """Parse slices in worker processes, at most 2 per worker in flight (bounded memory),
-    results in file order. Fork: the workers inherit Django's settings, not the DB."""
+    """Parse slices in worker processes, at most IN_FLIGHT (and 2 per worker) at a time
+    (bounded memory), results in file order. Fork: the workers inherit Django's
+    settings, not the DB."""
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         pending: deque = deque()
         for number, count, data, end, pos in slices:
             pending.append((pool.submit(parse_slice, number, count, data), end, pos))
-            if len(pending) >= 2 * workers:
+            if len(pending) >= max(IN_FLIGHT, 2 * workers):
                 future, end_, pos_ = pending.popleft()
                 yield future.result(), end_, pos_
         while pending:

@@ -10,7 +10,7 @@ import pytest
 from pregon.analytics import weblog as weblog_mod
 from pregon.analytics.models import DailyVisitor, PageVisitDay, WebLogImport
 from pregon.analytics.services import import_weblog
-from pregon.analytics.weblog import Block, LineParser
+from pregon.analytics.weblog import Block, LineParser, merge, open_log, read_chunks
 
 SAMPLES = [
     "elastic-examples/apache_logs.gz",
@@ -91,6 +91,48 @@ def test_fast_parser_on_tricky_lines():
     assert block.pages[date(2023, 3, 16), "/despues"] == 1
 
 
+def chunk_lines_log(path) -> list[str]:
+    """95 lines: visits, robots, two malformed lines, one line far longer than a slice
+    of the smaller sizes tried, and no newline after the last line."""
+    lines = [
+        f"10.0.{n // 250}.{n % 250} - - [15/Mar/2023:12:{n % 60:02d}:00 -0600] "
+        f'"GET /pagina/{n % 7}/ HTTP/1.1" 200 5 "-" "{"curl/8.0" if n % 5 == 0 else AGENT}"'
+        for n in range(95)
+    ]
+    lines[12] = "esto no es una línea de acceso"
+    lines[47] = lines[47].replace("Firefox", "Firefox" + "x" * 3000)
+    lines[60] = lines[60].replace("15/Mar", "31/Feb")
+    path.write_bytes("\n".join(lines).encode())
+    return lines
+
+
+@pytest.mark.parametrize("slice_bytes", [64, 1000, 1 << 20])
+@pytest.mark.parametrize("workers", [0, 2])
+def test_chunks_hold_exact_line_counts_whatever_the_slice_size(
+    tmp_path, monkeypatch, slice_bytes, workers
+):
+    path = tmp_path / "access.log"
+    lines = chunk_lines_log(path)
+    monkeypatch.setattr(weblog_module(), "SLICE_BYTES", slice_bytes)
+    handle, raw = open_log(str(path))
+    with raw, handle:
+        chunks = list(read_chunks(handle, raw, 1, 10, workers))
+    assert [chunk.lines for chunk, _ in chunks] == [10] * 9 + [5]  # resumable by lines
+    whole = Block()
+    for chunk, _ in chunks:
+        merge(whole, chunk)
+    expected = fast(lines)
+    assert (whole.pages, whole.visitors, whole.tally) == (
+        expected.pages,
+        expected.visitors,
+        expected.tally,
+    )
+    assert whole.malformed == [13, 61]  # line numbers count across slices and chunks
+    assert whole.tally["visit"] == 75 and whole.tally["bot"] == 18  # one is malformed
+    positions = [position for _, position in chunks]
+    assert positions == sorted(positions) and positions[-1] == path.stat().st_size
+
+
 def stored() -> tuple:
     return (
         Counter({(r.date, r.path): r.visits for r in PageVisitDay.objects.all()}),
@@ -105,7 +147,7 @@ def test_parallel_import_equals_serial(db, weblog, monkeypatch):
     PageVisitDay.objects.all().delete()
     DailyVisitor.objects.all().delete()
     WebLogImport.objects.all().delete()
-    monkeypatch.setattr(weblog_module(), "SLICE_LINES", 700)  # many slices per chunk
+    monkeypatch.setattr(weblog_module(), "SLICE_BYTES", 70_000)  # many slices per chunk
     parallel = import_weblog(path, chunk_lines=2500, workers=2)
     assert parallel.as_dict() == serial.as_dict()
     assert stored() == expected  # same daily salts: the hashes are equal too
@@ -119,7 +161,7 @@ def test_parallel_import_resumes_exactly(db, weblog, monkeypatch):
     PageVisitDay.objects.all().delete()
     DailyVisitor.objects.all().delete()
     WebLogImport.objects.all().delete()
-    monkeypatch.setattr(weblog_module(), "SLICE_LINES", 300)
+    monkeypatch.setattr(weblog_module(), "SLICE_BYTES", 30_000)
     calls = []
 
     def stop_after_two(n: int) -> None:
