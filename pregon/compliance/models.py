@@ -222,6 +222,16 @@ class ComplianceEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.object_label}"
 
+    @property
+    def module_name(self) -> str:
+        """The Spanish name of the module the item belongs to."""
+        from django.apps import apps
+
+        try:
+            return str(apps.get_app_config(self.app_label).verbose_name)
+        except LookupError:
+            return self.app_label
+
 
 class CommunicationProgramme(models.Model):
     """The annual social communication programme (formato 23a)."""

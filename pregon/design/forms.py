@@ -6,6 +6,7 @@ from pregon.design.contrast import check_contrast
 from pregon.design.flyer import LAYOUTS
 from pregon.design.models import BrandKit, DesignPhoto
 from pregon.design.render import SIZES, TemplateSpec
+from pregon.publishing.models import Category
 
 
 class BrandKitForm(forms.ModelForm):
@@ -99,6 +100,12 @@ class FlyerForm(forms.Form):
         assume_scheme="https",
     )
     layout = forms.ChoiceField(label="Formato", choices=list(LAYOUTS.items()), initial="carta")
+    category = forms.ChoiceField(
+        label="Categoría",
+        choices=Category.choices,
+        initial=Category.INSTITUCIONAL,
+        help_text="Durante una veda electoral solo se imprimen las categorías exentas.",
+    )
 
 
 class PhotoForm(forms.Form):

@@ -244,6 +244,32 @@ def piece_attach(*, piece: RenderedPiece, publication, user):
     return media
 
 
+def flyer_verdict(*, template: str, data: dict, category: str, user):
+    """A printed flyer is public material handed out in person: the veda and the
+    personal-promotion rules apply as to a publication, at the moment it is
+    printed. Every block, flag and exemption is recorded."""
+    from django.utils import timezone
+
+    from pregon.compliance.promotion import check_personal_promotion
+    from pregon.compliance.rules import check_blackout
+    from pregon.compliance.services import record_verdict
+    from pregon.compliance.verdict import combine
+
+    now = timezone.now()
+    text = "\n".join(str(v) for k, v in data.items() if not k.startswith("foco") and v)
+    verdict = combine(check_blackout(category, now), check_personal_promotion(text, True, now))
+    title = data.get("titulo") or data.get("cifra") or data.get("cita") or template
+    record_verdict(
+        verdict,
+        app_label="design",
+        object_id=template,
+        object_label=f"Volante «{str(title)[:80]}»",
+        user=user,
+        item_date=now,
+    )
+    return verdict
+
+
 def pieces_export(
     *,
     template: str,

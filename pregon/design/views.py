@@ -178,9 +178,16 @@ def flyer(request: HttpRequest, slug: str) -> HttpResponse:
     if not (form.is_valid() and flyer_form.is_valid()):
         errors = form.errors.as_text() + flyer_form.errors.as_text()
         return HttpResponse(errors, status=400, content_type="text/plain")
+    data = piece_data(spec, form.cleaned_data)
+    verdict = services.flyer_verdict(
+        template=slug, data=data, category=flyer_form.cleaned_data["category"], user=request.user
+    )
+    if verdict.blocked:
+        context = {"spec": spec, "verdict": verdict}
+        return render(request, "design/flyer_blocked.html", context, status=409)
     pdf = flyer_pdf(
         template=slug,
-        data=piece_data(spec, form.cleaned_data),
+        data=data,
         url=flyer_form.cleaned_data["url"],
         kit=services.brandkit_default(request.user),
         layout=flyer_form.cleaned_data["layout"],

@@ -78,15 +78,51 @@ def test_flyer_download(client, diseno) -> None:
     data = {k: SHORT[k] for k in ("titulo", "fecha", "hora", "lugar", "texto")}
     response = client.post(
         "/diseno/plantillas/evento/volante/",
-        {**data, "size": "1080x1350", "url": "https://chapultepec.gob.mx/", "layout": "carta"},
+        {
+            **data,
+            "size": "1080x1350",
+            "url": "https://chapultepec.gob.mx/",
+            "layout": "carta",
+            "category": "cultura",
+        },
     )
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     bad = client.post(
         "/diseno/plantillas/evento/volante/",
-        {**data, "size": "1080x1350", "url": "no es url", "layout": "carta"},
+        {**data, "size": "1080x1350", "url": "no es url", "layout": "carta", "category": "cultura"},
     )
     assert bad.status_code == 400 and "URL" in bad.content.decode()
+
+
+def test_flyer_in_a_veda_prints_only_exempt_categories(client, diseno) -> None:
+    """A printed flyer is public material: during a veda a non-exempt one is refused
+    with the period and the date it lifts; a health one prints, its reason recorded."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pregon.compliance.models import ComplianceEvent, ElectoralPeriod, ExemptCategory
+
+    today = timezone.localdate()
+    ElectoralPeriod.objects.create(
+        name="Proceso electoral local", scope="estatal", start=today, end=today + timedelta(days=3)
+    )
+    ExemptCategory.objects.create(category="salud", reason="Campañas de salud (art. 41)")
+    client.force_login(diseno)
+    data = {k: SHORT[k] for k in ("titulo", "fecha", "hora", "lugar", "texto")}
+    post = {**data, "size": "1080x1350", "url": "https://chapultepec.gob.mx/", "layout": "carta"}
+
+    refused = client.post("/diseno/plantillas/evento/volante/", {**post, "category": "cultura"})
+    assert refused.status_code == 409 and refused["Content-Type"].startswith("text/html")
+    page = refused.content.decode()
+    assert "No se puede imprimir este volante" in page and "«Proceso electoral local»" in page
+    assert ComplianceEvent.objects.get(kind="blocked", rule="veda").app_label == "design"
+
+    printed = client.post("/diseno/plantillas/evento/volante/", {**post, "category": "salud"})
+    assert printed["Content-Type"] == "application/pdf"
+    exempted = ComplianceEvent.objects.get(kind="exempted")
+    assert "Campañas de salud (art. 41)" in exempted.message
 
 
 def test_unknown_template_is_404(client, diseno) -> None:
