@@ -49,7 +49,7 @@ MAX_PATH = 500
 # to LineParser, so the fast path never has to be clever.
 FAST_RE = re.compile(
     r"^(?:([^\[\n]+?) \S++ \S++ \[(\d\d/[A-Z][a-z]{2}/\d{4}:\d\d):(\d\d):\d\d ([+-]\d{4})\] "
-    r'"([A-Z]++) ([^ "\n]++)(?: [^"\\\n]*+)?" (\d)\d\d \S++'
+    r'"(?:GET|([A-Z]++)) ([^ "\n]++)(?: [^"\\\n]*+)?" (\d)\d\d \S++'
     r'(?: "[^"\\\n]*+" "([^"\\\n]*+)"[^\n]*+)?\r?|([^\n]*))$',
     re.MULTILINE,
 )
@@ -115,6 +115,7 @@ class LineParser:
         days, agents, paths = self._days, self._agents, self._paths
         pages, visitors, tally = block.pages, block.visitors, block.tally
         visits = bot_lines = skipped = 0
+        last_hour = last_zone = hour_day = None  # consecutive lines share their hour
         for number, (host, hour, minute, zone, method, target, status, agent, odd) in enumerate(
             FAST_RE.findall(text), first_number
         ):
@@ -127,9 +128,11 @@ class LineParser:
                 elif hit.kind == "malformed":
                     block.malformed.append(number)
                 continue
-            day = days.get((hour, zone))
-            if day is None:
-                day = self._hour_day(hour, zone)
+            if hour != last_hour or zone != last_zone:
+                last_hour, last_zone, hour_day = hour, zone, days.get((hour, zone))
+                if hour_day is None:
+                    hour_day = self._hour_day(hour, zone)
+            day = hour_day
             if day is ODD_HOUR:
                 day = self._local_day(f"{hour}:{minute}:00 {zone}")
                 if day is None:
@@ -142,7 +145,7 @@ class LineParser:
             if known is False:
                 bot_lines += 1
                 continue
-            if method != "GET" or status not in "23":
+            if method or status not in "23":  # `method` is empty for GET
                 skipped += 1
                 continue
             page = paths.get(target, False)
