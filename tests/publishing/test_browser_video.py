@@ -1,0 +1,66 @@
+"""In a real browser: Redacción picks an archive video for a Facebook post (the
+picker warns it has no subtitles); Coordinación's approval is refused saying why;
+subtitles are added in the archive (a broken file first, refused with its line);
+then the approval goes through."""
+
+import re
+
+import pytest
+
+from pregon.publishing import services
+from tests.publishing.test_video import camera_clip
+
+pytestmark = pytest.mark.browser
+
+
+def test_subtitles_in_the_archive_then_the_video_in_a_post(
+    page, login, accounts, jorge, mariana, tmp_path
+):
+    from pregon.archive.services import asset_ingest
+
+    clip = asset_ingest(
+        file_path_or_uploaded_file=camera_clip(tmp_path / "sesion.mov"), original_name="sesion.mov"
+    )
+    publication = services.publication_create(
+        author=jorge,
+        title="Sesión de cabildo",
+        text="Sesión ordinaria de cabildo.",
+        variants={accounts["facebook"].pk: {"text": ""}},
+    )
+
+    # Redacción picks the video; the picker warns it has no subtitles yet.
+    login(jorge)
+    page.goto(f"/publicaciones/{publication.pk}/editar/")
+    row = page.locator(".archive-pick li").filter(has_text="sesion.mov")
+    assert "Video:" in row.inner_text() and "sin subtítulos" in row.inner_text()
+    row.get_by_role("button", name="Agregar").click()
+    page.locator(".messages").filter(has_text="Video «sesion.mov» agregado").wait_for()
+    page.locator(f'input[name="media_{accounts["facebook"].pk}"]').check()
+    page.get_by_role("button", name="Guardar").click()
+    page.wait_for_url(re.compile(rf"/publicaciones/{publication.pk}/$"))
+    page.get_by_role("button", name="Enviar a revisión").click()
+    page.get_by_test_id("status").filter(has_text="En revisión").wait_for()
+    page.get_by_role("button", name="Salir").click()
+
+    # Coordinación cannot approve it yet.
+    login(mariana)
+    page.goto(f"/publicaciones/{publication.pk}/")
+    page.get_by_role("button", name="Aprobar").click()
+    page.locator(".messages").filter(has_text="no tiene subtítulos").wait_for()
+
+    # Subtitles in the archive: a broken file is refused with its line, then a good one.
+    page.goto(f"/archivo/{clip.pk}/")
+    bad = tmp_path / "malo.srt"
+    bad.write_text("1\n00:00:05,000 --> 00:00:01,000\nAl revés\n", encoding="utf-8")
+    page.get_by_label("Archivo de subtítulos (.srt o .vtt)").set_input_files(str(bad))
+    page.get_by_role("button", name="Subir subtítulos").click()
+    page.locator(".messages").filter(has_text="malo.srt, línea 2").wait_for()
+    good = tmp_path / "sesion.srt"
+    good.write_text("1\n00:00:00,000 --> 00:00:02,000\nSe abre la sesión.\n", encoding="utf-8")
+    page.get_by_label("Archivo de subtítulos (.srt o .vtt)").set_input_files(str(good))
+    page.get_by_role("button", name="Subir subtítulos").click()
+    page.get_by_text("Tiene subtítulos en español.").wait_for()
+
+    page.goto(f"/publicaciones/{publication.pk}/")
+    page.get_by_role("button", name="Aprobar").click()
+    page.get_by_test_id("status").filter(has_text="Aprobada").wait_for()
