@@ -35,7 +35,10 @@ def variant_verdict(variant: Variant, when: datetime) -> Verdict:
     media = list(variant.media.select_related("asset"))
     # Pictured people count as named: the archive records who appears in an image.
     pictured = [str(p) for m in media if m.asset is not None for p in (m.asset.people or [])]
-    text = "\n".join([effective_text(variant), *pictured])
+    pieces = _design_pieces(media)
+    # Words drawn on an institutional design count as written in the post.
+    drawn = [piece_text(piece) for piece in pieces]
+    text = "\n".join([effective_text(variant), *pictured, *drawn])
     checks = [
         check_blackout(publication.category, when),
         check_personal_promotion(text, variant.account.is_institutional, when),
@@ -49,24 +52,29 @@ def variant_verdict(variant: Variant, when: datetime) -> Verdict:
             checks.append(check_minors(asset.contains_minors, asset.minors_consent, False))
             if item.is_video:
                 checks.append(_captions(asset))
-    checks.extend(check_contrast(ratio) for ratio in _design_contrasts(media))
+    ratios = {p.contrast_ratio for p in pieces if p.contrast_ratio is not None}
+    checks.extend(check_contrast(ratio) for ratio in sorted(ratios))
     return combine(*checks)
+
+
+def piece_text(piece) -> str:
+    return "\n".join(str(v) for k, v in piece.data.items() if not k.startswith("foco") and v)
 
 
 def _captions(asset):
     return check_video_captions(bool(asset.captions), asset.no_captions_reason, str(asset))
 
 
-def _design_contrasts(media) -> list[float]:
-    """The weakest text contrast of each institutional design among the images
-    (a piece attached from Diseño is the same archived file)."""
+def _design_pieces(media) -> list:
+    """The institutional designs among the images (a piece attached from Diseño is
+    the same archived file), one per distinct picture."""
     from pregon.design.models import RenderedPiece
 
     asset_ids = [m.asset_id for m in media if m.asset_id]
     if not asset_ids:
         return []
-    ratios = RenderedPiece.objects.filter(asset_id__in=asset_ids, contrast_ratio__isnull=False)
-    return list(ratios.values_list("contrast_ratio", flat=True).distinct())
+    pieces = RenderedPiece.objects.filter(asset_id__in=asset_ids).order_by("asset_id", "-pk")
+    return list({piece.asset_id: piece for piece in pieces}.values())
 
 
 @dataclass

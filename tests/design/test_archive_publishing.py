@@ -130,3 +130,29 @@ def test_low_contrast_piece_blocks_approval_until_redesigned(db, diseno, jorge, 
     publishing.publication_approve(publication=publication, user=mariana)
     publication.refresh_from_db()
     assert publication.status == PublicationStatus.APROBADA
+
+
+def test_public_servant_drawn_on_a_design_is_flagged(db, diseno, jorge) -> None:
+    """The quote template prints the mayor's name: the review flags it with the match
+    although the post's own text does not name her."""
+    from pregon.compliance.models import PublicServant
+    from pregon.publishing.compliance import publication_checks
+    from pregon.publishing.models import ChannelAccount
+
+    PublicServant.objects.create(
+        name="Laura Amalia González Martínez", title="Presidenta Municipal"
+    )
+    piece = services.piece_create(template="cita", data=SHORT, size="1080x1080", user=diseno)
+    account = ChannelAccount.objects.create(kind="facebook_page", name="Ayuntamiento")
+    publication = publishing.publication_create(
+        author=jorge, title="Frase", text="Juntos avanzamos.", variants={account.pk: {"text": ""}}
+    )
+    media = services.piece_attach(piece=piece, publication=publication, user=diseno)
+    publishing.variants_set(
+        publication=publication,
+        variants={account.pk: {"text": "", "media": [media.pk]}},
+        user=jorge,
+    )
+    [check] = publication_checks(publication)
+    assert check.verdict.flagged
+    assert [m.matched_text for m in check.verdict.matches] == ["Laura Amalia González Martínez"]
