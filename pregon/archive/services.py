@@ -167,6 +167,21 @@ def _duplicate_message(existing: Asset | None) -> str:
     return f"Duplicado exacto: ya está en el archivo como «{existing}» (#{existing.pk})."
 
 
+@contextlib.contextmanager
+def _local_original(asset: Asset):
+    """The original as a local path: itself on the filesystem, a temporary copy when
+    it lives in an object store (S3-compatible storages have no path)."""
+    try:
+        local = Path(asset.original.path)
+    except NotImplementedError:
+        local = None
+    if local is not None:
+        yield local
+        return
+    with asset.original.open("rb") as original, _as_path(original) as copy:
+        yield copy
+
+
 class _as_path:
     """A filesystem path for a path, a Django UploadedFile or any File-like object."""
 
@@ -234,10 +249,11 @@ def asset_public_video(asset: Asset) -> Path:
     out = _public_dir() / f"{asset.sha256[:16]}-video.mp4"
     if not out.exists():
         partial = out.with_suffix(".partial.mp4")
-        try:
-            media.remux_public_video(Path(asset.original.path), partial)
-        except media.MediaError as exc:
-            raise IngestError(exc.args[0]) from exc
+        with _local_original(asset) as source:
+            try:
+                media.remux_public_video(source, partial)
+            except media.MediaError as exc:
+                raise IngestError(exc.args[0]) from exc
         partial.replace(out)
     return out
 
