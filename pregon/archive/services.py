@@ -99,6 +99,8 @@ def _probe(path: Path, fmt: media.Format) -> media.Probe:
         return media.probe_image(path, fmt, _max_pixels())
     if fmt.kind in ("video", "audio"):
         return media.probe_av(path, fmt)
+    if fmt.mime == "application/pdf":
+        return media.probe_pdf(path, fmt)
     return media.Probe()
 
 

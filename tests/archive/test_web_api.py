@@ -110,8 +110,13 @@ def test_clipping_form_indexes_for_search(mariana):
     assert "Atienden inundaciones en San Mateo" in page
 
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]"
-       b"/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")  # fmt: skip
+def _one_page_pdf() -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string="<h1>Bacheo nocturno en San Mateo</h1>").write_pdf()
+
+
+PDF = _one_page_pdf()
 
 
 def test_clipping_edit_with_capture_upload(mariana, jorge, pedro):
