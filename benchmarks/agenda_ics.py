@@ -108,7 +108,7 @@ def timed(label: str, fn):
     began = time.perf_counter()
     value = fn()
     elapsed = time.perf_counter() - began
-    print(f"{label}: {elapsed:.2f} s")
+    print(f"{label}: {elapsed:.2f} s" if elapsed >= 1 else f"{label}: {elapsed * 1000:.1f} ms")
     return value, elapsed
 
 
@@ -167,11 +167,24 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
-    client.get("/agenda/publica.ics", secure=True)  # warm up: URLconf, apps, API schema
+    client.get("/healthz", secure=True)  # warm up: URLconf, apps, API schema
+    from django.core.cache import cache
+
+    cache.clear()
     response, took = timed(
-        f"Feed público ({args.feed} actividades)",
+        f"Feed público ({args.feed} actividades), generado",
         lambda: client.get("/agenda/publica.ics", secure=True),
     )
+    cached, _ = timed(
+        "Feed público, de la caché", lambda: client.get("/agenda/publica.ics", secure=True)
+    )
+    assert cached.content == response.content
+    etag = {"If-None-Match": response["ETag"]}
+    not_modified, _ = timed(
+        "Feed público, sin cambios (304)",
+        lambda: client.get("/agenda/publica.ics", secure=True, headers=etag),
+    )
+    assert not_modified.status_code == 304, not_modified
     assert response.status_code == 200, response
     feed = icalendar.Calendar.from_ical(response.content)
     exported = len(feed.walk("VEVENT"))

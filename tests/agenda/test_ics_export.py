@@ -86,3 +86,28 @@ def test_enlace_export_contains_only_his_area(client, ricardo, make_activity):
     make_activity("Reunión privada de Tesorería", start=local(2023, 4, 13, 10), area="TES")
     client.force_login(ricardo)
     assert list(_events(client.get("/agenda/exportar.ics").content)) == ["Obra"]
+
+
+def test_public_feed_is_cached_until_the_agenda_changes(client, make_activity, monkeypatch):
+    feria = make_activity("Feria del empleo", start=local(2023, 4, 12, 10))
+    builds = []
+    real = ics.export_ics
+    monkeypatch.setattr(ics, "export_ics", lambda *a: builds.append(1) or real(*a))
+
+    first = client.get("/agenda/publica.ics")
+    again = client.get("/agenda/publica.ics")
+    assert first.content == again.content and len(builds) == 1
+    assert first["ETag"] == again["ETag"]
+    # A calendar app that already has it gets "not modified", without a body.
+    unchanged = client.get("/agenda/publica.ics", headers={"If-None-Match": first["ETag"]})
+    assert unchanged.status_code == 304 and unchanged.content == b""
+
+    feria.title = "Feria del empleo 2023"
+    feria.save()
+    changed = client.get("/agenda/publica.ics", headers={"If-None-Match": first["ETag"]})
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    assert list(_events(changed.content)) == ["Feria del empleo 2023"] and len(builds) == 2
+    make_activity("Reunión privada", start=local(2023, 4, 13, 9), is_public=False)
+    assert client.get("/agenda/publica.ics")["ETag"] == changed["ETag"]  # private: no change
+    feria.delete()
+    assert _events(client.get("/agenda/publica.ics").content) == {}
