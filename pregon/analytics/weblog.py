@@ -42,6 +42,9 @@ ASSET_RE = re.compile(
     re.IGNORECASE,
 )
 MAX_PATH = 500
+# Memoised request targets and user agents per parser: query strings make targets
+# nearly unique in some logs, so a cache that size is emptied rather than grown.
+MAX_CACHED = 200_000
 # The usual line, whole: host (may hold spaces: vhost, X-Forwarded-For), ident, user,
 # [time], "METHOD target protocol", status, bytes, then optionally "referrer" "agent"
 # and anything else. Every line yields exactly one match: a line of another shape
@@ -200,6 +203,8 @@ class LineParser:
         return Hit("visit", day, path, client_address(host), known)
 
     def _agent(self, agent: str) -> str | bool:
+        if len(self._agents) >= MAX_CACHED:
+            self._agents.clear()
         known = self._agents[agent] = False if BOT_RE.search(agent) else agent
         return known
 
@@ -208,6 +213,8 @@ class LineParser:
         if path.startswith(("http://", "https://")):
             path = "/" + path.split("/", 3)[-1] if path.count("/") >= 3 else "/"
         ok = path.startswith("/") and not ASSET_RE.search(path)
+        if len(self._paths) >= MAX_CACHED:
+            self._paths.clear()
         page = self._paths[target] = path[:MAX_PATH] if ok else None
         return page
 

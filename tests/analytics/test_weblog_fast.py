@@ -91,6 +91,21 @@ def test_fast_parser_on_tricky_lines():
     assert block.pages[date(2023, 3, 16), "/despues"] == 1
 
 
+@pytest.mark.parametrize("name", SAMPLES[:2])
+def test_full_caches_are_emptied_without_changing_the_counts(weblog, monkeypatch, name):
+    lines = sample_lines(weblog(name))
+    expected = fast(lines)
+    monkeypatch.setattr(weblog_module(), "MAX_CACHED", 3)
+    parser, block = LineParser(), Block()
+    parser.parse_block("\n".join(lines), 1, block)
+    assert (block.pages, block.visitors, block.tally) == (
+        expected.pages,
+        expected.visitors,
+        expected.tally,
+    )
+    assert len(parser._paths) <= 3 and len(parser._agents) <= 3
+
+
 def chunk_lines_log(path) -> list[str]:
     """95 lines: visits, robots, two malformed lines, one line far longer than a slice
     of the smaller sizes tried, and no newline after the last line."""
