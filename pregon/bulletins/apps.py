@@ -40,8 +40,13 @@ class BulletinsConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from pregon.core import periodic
 
+        post_save.connect(
+            _activity_saved, sender="agenda.Activity", dispatch_uid="bulletins.follow_activity"
+        )
         periodic.register(
             "bulletins.resume_distributions",
             timedelta(minutes=1),
@@ -52,3 +57,12 @@ class BulletinsConfig(AppConfig):
             timedelta(minutes=5),
             "pregon.bulletins.tasks.prepare_transmissions",
         )
+
+
+def _activity_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    """A session moved, cancelled or given a new stream link: its announcements follow."""
+    if created or raw:
+        return
+    from pregon.bulletins.live import follow_activity
+
+    follow_activity(instance)

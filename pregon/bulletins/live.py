@@ -8,11 +8,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from pregon.accounts import access
-from pregon.agenda.models import CABILDO_TYPES, Activity, ActivityType
+from pregon.agenda.models import CABILDO_TYPES, Activity, ActivityStatus, ActivityType
 from pregon.bulletins.models import LiveTransmission
 from pregon.core.audit import log_action
 from pregon.publishing import services as publishing
-from pregon.publishing.models import ChannelAccount, ChannelKind, ChannelState, Publication
+from pregon.publishing.models import (
+    EDITABLE_STATUSES,
+    ChannelAccount,
+    ChannelKind,
+    ChannelState,
+    Publication,
+)
 
 LIVE_TYPES = (*CABILDO_TYPES, ActivityType.AUDIENCIA_PUBLICA, ActivityType.REUNION_TRABAJO)
 SOCIAL_KINDS = (ChannelKind.FACEBOOK_PAGE, ChannelKind.X, ChannelKind.WORDPRESS, "manual")
@@ -130,6 +136,62 @@ def _author(activity: Activity):
         .order_by("pk")
         .first()
     )
+
+
+def follow_activity(activity: Activity, now=None) -> list[str]:
+    """Announcements follow their session. A new start time (or stream link) rewrites
+    the ones not yet out — text, link and date — and sends them back to review; a
+    cancelled session, a removed link or a moment already past cancels them. The
+    periodic job prepares again whatever is still ahead. Returns the steps touched."""
+    transmission = (
+        LiveTransmission.objects.filter(activity=activity)
+        .select_related(*(field for field, _, _ in STEPS))
+        .first()
+    )
+    if transmission is None:
+        return []
+    now = now or timezone.now()
+    touched = []
+    for field, before, wording in STEPS:
+        publication = getattr(transmission, field)
+        if publication is None or publication.status not in EDITABLE_STATUSES:
+            continue
+        when = activity.starts_at - before
+        gone = activity.status == ActivityStatus.CANCELADA or not activity.stream_url
+        if gone or when <= now:
+            publishing.publication_cancel(
+                publication=publication,
+                user=publication.author,
+                reason="La sesión se canceló o cambió de hora; el aviso ya no aplica.",
+            )
+            setattr(transmission, field, None)
+            touched.append(field)
+            continue
+        text = _text(activity, wording)
+        if (publication.scheduled_at, publication.text, publication.link) == (
+            when,
+            text,
+            activity.stream_url,
+        ):
+            continue
+        variants = {v.account_id: {"text": text} for v in publication.variants.all()}
+        publishing.publication_update(
+            publication=publication,
+            user=publication.author,
+            variants=variants,
+            text=text,
+            link=activity.stream_url,
+            scheduled_at=when,
+        )
+        touched.append(field)
+    if touched:
+        transmission.save()
+        log_action(
+            transmission,
+            "bulletins.transmission_followed_activity",
+            data={"steps": touched, "starts_at": activity.starts_at.isoformat()},
+        )
+    return touched
 
 
 def recordings_missing(now=None, days: int = 30):

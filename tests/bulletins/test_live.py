@@ -97,3 +97,45 @@ def test_consulta_cannot_prepare(channels, session, pedro):
 
     with pytest.raises(PermissionDenied):
         live.transmission_prepare(activity=session, user=pedro)
+
+
+def test_announcements_follow_a_rescheduled_session(channels, session, jorge, mariana):
+    """The session moves from 18:00 to 20:00: the approved 24 h announcement loses
+    its delivery, says the new hour and goes back to review at its new date."""
+    from pregon.publishing.models import Delivery, DeliveryStatus
+
+    transmission = live.transmission_prepare(activity=session, user=jorge)
+    day = publication_approve(publication=transmission.announce_day, user=mariana)
+    assert day.status == "programada"
+    [delivery] = Delivery.objects.filter(variant__publication=day)[:1]
+
+    session.starts_at += timedelta(hours=2)
+    session.ends_at += timedelta(hours=2)
+    session.status = "reprogramada"
+    session.save()
+
+    day.refresh_from_db()
+    hour = timezone.localtime(session.starts_at).strftime("%H:%M")
+    assert day.status == "en_revision"
+    assert day.scheduled_at == session.starts_at - timedelta(hours=24)
+    assert f"Mañana a las {hour} h" in day.text
+    assert all(f"a las {hour} h" in v.text for v in day.variants.all())
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.CANCELADA  # the old time never goes out
+    live_post = transmission.live_post
+    live_post.refresh_from_db()
+    assert live_post.scheduled_at == session.starts_at
+
+
+def test_cancelled_session_cancels_its_announcements(channels, session, jorge):
+    transmission = live.transmission_prepare(activity=session, user=jorge)
+    session.status = "cancelada"
+    session.save()
+    transmission.refresh_from_db()
+    assert transmission.announce_day is None and transmission.live_post is None
+    from pregon.publishing.models import Publication
+
+    statuses = set(Publication.objects.filter(activity=session).values_list("status", flat=True))
+    assert statuses == {"cancelada"}
+    # An unrelated edit of another activity touches nothing.
+    assert live.follow_activity(session) == []
