@@ -191,6 +191,10 @@ STORAGES = {
 }
 # Archive: images declaring more pixels than this are refused (decompression bombs).
 PREGON_ARCHIVE_MAX_PIXELS = envint("PREGON_ARCHIVE_MAX_PIXELS", "200000000")
+# Surveys: submissions allowed per network address per window (a family or an office
+# sharing one address fits); counted only in the cache, never stored.
+PREGON_SURVEY_RATE_LIMIT = envint("PREGON_SURVEY_RATE_LIMIT", "20")
+PREGON_SURVEY_RATE_WINDOW_SECONDS = envint("PREGON_SURVEY_RATE_WINDOW_SECONDS", "600")
 
 # Cache (login throttling, rate limits): Redis when configured, else one shared on disk.
 REDIS_URL = env("REDIS_URL")

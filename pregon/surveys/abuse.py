@@ -8,8 +8,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
-RATE_LIMIT = 20  # submissions per network…
-RATE_WINDOW_SECONDS = 600  # …per ten minutes: a family or an office sharing one IP fits.
 HONEYPOT_FIELD = "sitio_web"
 
 
@@ -33,13 +31,14 @@ def _key(request: HttpRequest) -> str:
 def over_limit(request: HttpRequest) -> bool:
     """Count this submission attempt; True when the network went over the limit."""
     key = _key(request)
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    window = settings.PREGON_SURVEY_RATE_WINDOW_SECONDS
+    cache.add(key, 0, window)
     try:
         count = cache.incr(key)
     except ValueError:
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
+        cache.set(key, 1, window)
         count = 1
-    return count > RATE_LIMIT
+    return count > settings.PREGON_SURVEY_RATE_LIMIT
 
 
 def is_bot(data) -> bool:
