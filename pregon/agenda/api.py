@@ -114,6 +114,14 @@ class CoverageIn(Schema):
     kind: CoverageKind
     assignee: str | None = None
     notes: str = ""
+    # The person already covers something at that time (travel margin included):
+    # nothing is saved unless the overlap is confirmed, as on the page.
+    confirm: bool = False
+
+
+class CoverageConflict(Schema):
+    detail: str
+    conflicts: list[CoverageOut]
 
 
 class CoverageResult(Schema):
@@ -248,13 +256,21 @@ def list_coverage(request: HttpRequest, activity_id: int):
 
 @router.post(
     "/activities/{int:activity_id}/coverage",
-    response={201: CoverageResult},
-    summary="Asignar cobertura (avisa de traslapes)",
+    response={201: CoverageResult, 409: CoverageConflict},
+    summary="Asignar cobertura (un traslape necesita confirm=true)",
 )
 def assign_coverage(request: HttpRequest, activity_id: int, payload: CoverageIn):
     access.check(request.auth, "agenda.change_coverageassignment")
     activity = _visible(request, activity_id)
     assignee = get_object_or_404(User, username=payload.assignee) if payload.assignee else None
+    overlapping = services.conflicts_for(assignee, activity)
+    if overlapping and not payload.confirm:
+        detail = (
+            f"{assignee.get_full_name() or assignee.username} ya cubre otra actividad a esa "
+            "hora (incluido el margen de traslado). Envíe confirm=true para asignarla de todos "
+            "modos."
+        )
+        return Status(409, {"detail": detail, "conflicts": overlapping})
     assignment, conflicts = services.coverage_assign(
         activity=activity,
         kind=payload.kind,

@@ -125,12 +125,22 @@ def test_priority_queue_and_coverage_endpoints(api_client, mariana, person, make
         content_type="application/json",
     )
     assert created.status_code == 201 and created.json()["conflicts"] == []
+    # Luis is already at the session: the overlap is refused until confirmed.
     clash = client.post(
         f"/api/v1/activities/{second.pk}/coverage",
         {"kind": "fotografia", "assignee": "luis"},
         content_type="application/json",
-    ).json()
-    assert [c["activity_id"] for c in clash["conflicts"]] == [first.pk]
+    )
+    assert clash.status_code == 409 and "confirm=true" in clash.json()["detail"]
+    assert [c["activity_id"] for c in clash.json()["conflicts"]] == [first.pk]
+    assert client.get(f"/api/v1/activities/{second.pk}/coverage").json() == []
+    confirmed = client.post(
+        f"/api/v1/activities/{second.pk}/coverage",
+        {"kind": "fotografia", "assignee": "luis", "confirm": True},
+        content_type="application/json",
+    )
+    assert confirmed.status_code == 201
+    assert [c["activity_id"] for c in confirmed.json()["conflicts"]] == [first.pk]
     assignment_id = created.json()["assignment"]["id"]
     assert (
         api_client(luis).post(f"/api/v1/coverage/{assignment_id}/covered").json()["status"]
