@@ -1,6 +1,6 @@
-# ruff: noqa: S608, S610
-# (the only interpolated SQL is the FTS table name constant; user words are bound
-# parameters reduced to [a-z0-9ñ] by normalize() and fold()).
+# ruff: noqa: S608
+# (interpolated SQL is constants and WHERE clauses compiled by Django's ORM; user
+# words are bound parameters reduced to [a-z0-9ñ] by normalize() and fold()).
 """One Spanish search over assets and clippings, on SQLite FTS5 or PostgreSQL.
 
 Both backends index text that `normalize()` has already folded: lowercase,
@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q
 
 from pregon.archive.models import Asset, Clipping, SearchEntry
@@ -342,14 +342,16 @@ def run(
     qs = _filter(SearchEntry.objects.all(), filters or {})
     if visible_areas is not None:
         qs = qs.filter(Q(area_id__in=visible_areas) | Q(object_type=SearchEntry.CLIPPING))
+    relevance = order == "relevancia" and not query.empty
     if query.empty:
         plan = _OrmPlan(qs.order_by("-sort_key"))
     elif connection.vendor == "sqlite":
         plan = _Fts5Plan(qs, fts5_expression(query), key_range(filters or {}))
     else:
-        plan = _PgPlan(qs, query)
+        want = 0 if relevance else offset + limit
+        plan = _PgPlan(qs, query, want=want, sample=FACET_SAMPLE if facets else 0)
     total = plan.count(COUNT_CAP + 1)
-    rows = plan.page(offset, limit, relevance=order == "relevancia" and not query.empty)
+    rows = plan.page(offset, limit, relevance=relevance)
     hits = [Hit(*row) for row in rows]
     _attach(hits)
     at_least = total > COUNT_CAP or getattr(plan, "broad", False)
@@ -365,26 +367,14 @@ _HIT_COLUMNS = ("object_type", "object_id", "kind", "date")
 
 
 class _OrmPlan:
-    """Filters only, or PostgreSQL: the ORM query ordered newest-first by sort_key.
+    """Filters only: the ORM query ordered newest-first by sort_key; the count stops
+    at the cap and the facets are counted over the newest matches."""
 
-    On PostgreSQL the planner either reads the GIN index and sorts the few matches
-    (rare words) or walks the sort_key index newest-first checking `tsv @@` row by
-    row until the page is full (common words); the count stops at the cap."""
-
-    def __init__(self, qs, rank_query: str = "") -> None:
+    def __init__(self, qs) -> None:
         self.qs = qs
-        self.rank_query = rank_query
 
     def page(self, offset: int, limit: int, relevance: bool) -> list[tuple]:
-        qs = self.qs
-        if relevance and self.rank_query:
-            qs = qs.extra(
-                select={"rank": "ts_rank(archive_searchentry.tsv, "
-                                "to_tsquery('simple'::regconfig, %s))"},
-                select_params=[self.rank_query],
-                order_by=["-rank", "-sort_key"],
-            )  # fmt: skip
-        return list(qs.values_list(*_HIT_COLUMNS)[offset : offset + limit])
+        return list(self.qs.values_list(*_HIT_COLUMNS)[offset : offset + limit])
 
     def count(self, cap: int) -> int:
         return self.qs.order_by()[:cap].count()
@@ -393,54 +383,141 @@ class _OrmPlan:
         return list(self.qs.values_list(*_FACET_COLUMNS)[:n])
 
 
-class _PgPlan(_OrmPlan):
-    """PostgreSQL full text: first a probe of up to PROBE matches in any order.
+class _PgPlan:
+    """PostgreSQL full text, newest first, mostly in one statement.
 
-    Fewer than that (rare words, narrow filters): the GIN index found them all, so
-    the total is exact, the page is the newest of the probed keys and the facets
-    are exact. More (common words): the page walks the sort_key index newest-first
-    checking `tsv @@` (the planner's choice when matches are dense); the total is
-    the planner's estimate shown as a lower bound, and the facets come from the
-    probe (a sample), because counting 60 000 rechecked rows is not a 50 ms job."""
+    The GIN index finds a word's matches in no useful order: to show the newest 50
+    it must fetch every matching row (7 000 for "bacheo" + video: ~100 ms on cold
+    heap pages, and GIN alone spends ~10 ms on 60 000 matches). Walking the
+    sort_key index newest-first and checking `tsv @@` row by row costs about 1 µs a
+    row and stops at the page, so it wins whenever matches are dense among recent
+    rows; GIN wins for rare ones. The planner cannot tell which (it has no
+    statistics for phrases or correlated words), so the plan looks for itself:
 
+    1. walk a window of the newest rows (WINDOW per wanted match): the page fills →
+       broad: the window's matches are the page and the facet sample, the total a
+       lower bound;
+    2. matches dense enough to fill the page within WIDEN windows: walk on
+       from the oldest match found;
+    3. otherwise GIN: up to PROBE matches in any order give the exact total, the
+       page and exact facets; beyond PROBE (many old matches, few recent ones) the
+       page is GIN's matches sorted by key."""
+
+    WINDOW = 40  # rows walked per wanted match: 2 000 for a page of 50
+    WIDEN = 8  # walk on while the page would fill within 8 more windows
     PROBE = 2_000
 
-    def __init__(self, qs, query: Query) -> None:
+    def __init__(self, qs, query: Query, want: int, sample: int) -> None:
+        self.tsquery = tsquery(query)
+        self.where, self.params = _where_sql(qs)
         words = query.terms + query.prefixes + [w for ph in query.phrases for w in ph]
-        matched = qs.extra(
-            where=["archive_searchentry.tsv @@ to_tsquery('simple'::regconfig, %s)"],
-            params=[tsquery(query)],
+        self.rank_query = " | ".join(f"'{w}'" for w in words)
+        self.rows: list[tuple] = []
+        window = self.WINDOW * max(want, 1)
+        if want:
+            self.rows = self._walk(window, max(want, sample))
+        found = len(self.rows)
+        if 0 < found < want and found * (self.WIDEN + 1) >= want:
+            self.rows += self._walk(window * self.WIDEN, want - found, self.rows[-1][4])
+        self.walked = bool(want) and len(self.rows) >= want  # rows: the newest matches
+        self.exact = False
+        if not self.walked:
+            self.rows = self._probe()
+            self.exact = len(self.rows) <= self.PROBE
+            self.rows.sort(key=lambda row: row[4], reverse=True)
+        self.broad = not self.exact  # the total is a lower bound
+
+    def _fetch(self, sql: str, params: list) -> list[tuple]:
+        with connection.cursor() as cur:
+            cur.execute(sql, params)
+            return cur.fetchall()
+
+    def _filtered(self, extra: str = "") -> str:
+        conditions = [c for c in (self.where, extra) if c]
+        return f" WHERE {' AND '.join(conditions)}" if conditions else ""
+
+    def _walk(self, rows: int, matches: int, below: int | None = None) -> list[tuple]:
+        """Up to `matches` matches among the `rows` newest rows (below a key)."""
+        inner = _PG_COLUMNS + ", tsv"
+        where = self._filtered("sort_key < %s" if below is not None else "")
+        params = [*self.params, *([below] if below is not None else []), rows]
+        # The LIMIT subquery walks the sort_key index newest-first; the text check
+        # stays outside it, so GIN is not used and the walk stops at `matches`.
+        sql = (
+            f"SELECT {_PG_COLUMNS} FROM (SELECT {inner} FROM archive_searchentry{where}"
+            " ORDER BY sort_key DESC LIMIT %s) AS archive_searchentry"
+            f" WHERE tsv @@ {_TSQUERY} ORDER BY sort_key DESC LIMIT %s"
         )
-        super().__init__(matched.order_by("-sort_key"), " | ".join(f"'{w}'" for w in words))
-        self.probe = list(matched.order_by().values_list(*_FACET_COLUMNS)[: self.PROBE + 1])
-        self.broad = len(self.probe) > self.PROBE
+        return self._fetch(sql, [*params, self.tsquery, matches])
+
+    def _probe(self) -> list[tuple]:
+        sql = f"SELECT {_PG_COLUMNS} FROM archive_searchentry"
+        sql += self._filtered(f"tsv @@ {_TSQUERY}") + " LIMIT %s"
+        return self._fetch(sql, [*self.params, self.tsquery, self.PROBE + 1])
 
     def count(self, cap: int) -> int:
-        if not self.broad:
-            return min(len(self.probe), cap)
-        sql, params = self.qs.order_by().values("id").query.sql_with_params()
-        with connection.cursor() as cur:
-            cur.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cur.fetchone()[0]
-        estimate = (plan[0] if isinstance(plan, list) else plan)["Plan"]["Plan Rows"]
-        # A lower bound either way: "más de 2 000" or "más de 10 000".
-        return cap if estimate >= cap else self.PROBE + 1
+        if self.exact:
+            return min(len(self.rows), cap)
+        # Shown as "más de N": the planner's estimate (good for single words, low for
+        # phrases and words that go together), never less than the matches seen.
+        bound = max(len(self.rows), min(self._estimate(), cap))
+        return cap if bound >= cap else _round_down(bound - 1) + 1
+
+    def _estimate(self) -> int:
+        sql = "EXPLAIN (FORMAT JSON) SELECT 1 FROM archive_searchentry"
+        sql += self._filtered(f"tsv @@ {_TSQUERY}")
+        plan = self._fetch(sql, [*self.params, self.tsquery])[0][0]
+        return int((plan[0] if isinstance(plan, list) else plan)["Plan"]["Plan Rows"])
 
     def page(self, offset: int, limit: int, relevance: bool) -> list[tuple]:
         if relevance:
-            return super().page(offset, limit, relevance)
-        if self.broad:
-            # Dense matches: walk the sort_key index newest-first. The planner cannot
-            # know phrase frequencies and would otherwise bitmap-scan and sort them all.
-            with transaction.atomic(), connection.cursor() as cur:
-                cur.execute("SET LOCAL enable_bitmapscan = off")
-                return super().page(offset, limit, relevance)
-        keys = sorted((row[1] for row in self.probe), reverse=True)[offset : offset + limit]
-        rows = SearchEntry.objects.filter(sort_key__in=keys).order_by("-sort_key")
-        return list(rows.values_list(*_HIT_COLUMNS))
+            return self._ranked(offset, limit)
+        if self.walked or self.exact:
+            return [row[:4] for row in self.rows[offset : offset + limit]]
+        # Many old matches but few recent ones: sort GIN's matches (never a walk).
+        sql = (
+            f"WITH matches AS MATERIALIZED (SELECT {_PG_COLUMNS} FROM archive_searchentry"
+            f"{self._filtered(f'tsv @@ {_TSQUERY}')})"
+            " SELECT * FROM matches ORDER BY sort_key DESC LIMIT %s OFFSET %s"
+        )
+        rows = self._fetch(sql, [*self.params, self.tsquery, limit, offset])
+        return [row[:4] for row in rows]
+
+    def _ranked(self, offset: int, limit: int) -> list[tuple]:
+        sql = (
+            f"SELECT {_PG_COLUMNS} FROM archive_searchentry{self._filtered(f'tsv @@ {_TSQUERY}')}"
+            f" ORDER BY ts_rank(tsv, {_TSQUERY}) DESC, sort_key DESC LIMIT %s OFFSET %s"
+        )
+        params = [*self.params, self.tsquery, self.rank_query, limit, offset]
+        return [row[:4] for row in self._fetch(sql, params)]
 
     def sample(self, n: int) -> list[tuple]:
-        return self.probe  # all matches when narrow, a sample of PROBE + 1 when broad
+        # Walked: the window's matches (the newest); otherwise GIN's (all when exact).
+        return [(row[2], *row[4:]) for row in self.rows]
+
+
+_TSQUERY = "to_tsquery('simple'::regconfig, %s)"
+_PG_COLUMNS = ", ".join(_HIT_COLUMNS + _FACET_COLUMNS[1:])  # hit + facet columns, once
+
+
+def _round_down(n: int) -> int:
+    """Keep the leading digit: 1 234 → 1 000, so a lower bound reads "más de 1 000"."""
+    if n < 10:
+        return max(n, 0)
+    scale = 10 ** (len(str(n)) - 1)
+    return n // scale * scale
+
+
+def _where_sql(qs) -> tuple[str, list]:
+    """PostgreSQL: the row filters of a queryset as SQL, for _PgPlan's own statements."""
+    compiler = qs.query.get_compiler(using=qs.db)
+    try:
+        where, params = qs.query.where.as_sql(compiler, compiler.connection)
+    except FullResultSet:
+        return "", []
+    except EmptyResultSet:
+        return "FALSE", []
+    return where, list(params)
 
 
 class _Fts5Plan:

@@ -128,3 +128,39 @@ def test_sort_key_collisions_and_reindex(make_asset):
     assert ids(search.run("banda")) == {("asset", b.pk)}
     search.unindex("asset", a.pk)
     assert ids(search.run("desfile")) == {("asset", b.pk)}
+
+
+def test_every_search_path_gives_the_newest_matches_first(make_asset, area_factory, monkeypatch):
+    # Small windows so 30 assets take each PostgreSQL path: the walk that fills the
+    # page, the walk that goes on, GIN for rare words and GIN sorted for old ones.
+    monkeypatch.setattr(search._PgPlan, "WINDOW", 2)
+    opdu, dif = area_factory("OPDU"), area_factory("DIF")
+    now = timezone.now()
+    made = []
+    for day in range(30):
+        words = f"Desfile cívico número {day}"
+        words += " con banda de guerra" if day % 3 == 0 else " con guerra de bandas"
+        words += " y zempasúchil" if day >= 25 else ""
+        area = opdu if day % 2 else dif
+        made.append(make_asset(words, when=now - dt.timedelta(days=day, hours=day), area=area))
+    ids_of = [a.pk for a in made]  # newest first
+
+    def page(q: str, offset: int = 2, **kwargs) -> list[int]:
+        return [h.object_id for h in search.run(q, limit=2, offset=offset, **kwargs).hits]
+
+    assert page("desfile") == ids_of[2:4]
+    assert page('"banda de guerra"') == ids_of[0:30:3][2:4]  # 1 in 3: the walk goes on
+    assert page("zempasuchil", offset=0) == ids_of[25:27]  # only old ones: GIN
+    enlace = page("desfile", offset=0, visible_areas=[opdu.pk])
+    assert enlace == [a.pk for a in made if a.area_id == opdu.pk][:2]
+    monkeypatch.setattr(search._PgPlan, "WIDEN", 0)
+    monkeypatch.setattr(search._PgPlan, "PROBE", 3)
+    old = search.run("zempasuchil", limit=2, offset=1)
+    assert [h.object_id for h in old.hits] == ids_of[26:28]
+    phrase = search.run('"guerra de banda"', {"area": dif.pk}, limit=50)
+    expected = [a.pk for i, a in enumerate(made) if i % 3 and a.area_id == dif.pk]
+    assert [h.object_id for h in phrase.hits] == expected
+    if connection.vendor == "postgresql":  # more matches than PROBE: "más de …"
+        assert old.capped and phrase.capped
+    else:
+        assert old.total == 5 and phrase.total == len(expected)
