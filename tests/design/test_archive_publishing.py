@@ -97,12 +97,7 @@ def test_low_contrast_piece_blocks_approval_until_redesigned(db, diseno, jorge, 
         text="Vacuna a tu mascota.",
         variants={account.pk: {"text": ""}},
     )
-    media = services.piece_attach(piece=piece, publication=publication, user=diseno)
-    publishing.variants_set(
-        publication=publication,
-        variants={account.pk: {"text": "", "media": [media.pk]}},
-        user=jorge,
-    )
+    _carry(piece, publication, account, diseno, jorge)
     publishing.publication_submit(publication=publication, user=jorge)
     with pytest.raises(ValidationError) as refused:
         publishing.publication_approve(publication=publication, user=mariana)
@@ -120,12 +115,7 @@ def test_low_contrast_piece_blocks_approval_until_redesigned(db, diseno, jorge, 
     assert better.contrast_ratio >= 4.5
     publication.status = PublicationStatus.BORRADOR
     publication.save()
-    fixed = services.piece_attach(piece=better, publication=publication, user=diseno)
-    publishing.variants_set(
-        publication=publication,
-        variants={account.pk: {"text": "", "media": [fixed.pk]}},
-        user=jorge,
-    )
+    _carry(better, publication, account, diseno, jorge)
     publishing.publication_submit(publication=publication, user=jorge)
     publishing.publication_approve(publication=publication, user=mariana)
     publication.refresh_from_db()
@@ -147,12 +137,17 @@ def test_public_servant_drawn_on_a_design_is_flagged(db, diseno, jorge) -> None:
     publication = publishing.publication_create(
         author=jorge, title="Frase", text="Juntos avanzamos.", variants={account.pk: {"text": ""}}
     )
-    media = services.piece_attach(piece=piece, publication=publication, user=diseno)
-    publishing.variants_set(
-        publication=publication,
-        variants={account.pk: {"text": "", "media": [media.pk]}},
-        user=jorge,
-    )
+    _carry(piece, publication, account, diseno, jorge)
     [check] = publication_checks(publication)
     assert check.verdict.flagged
     assert [m.matched_text for m in check.verdict.matches] == ["Laura Amalia González Martínez"]
+
+
+def _carry(piece, publication, account, designer, writer) -> None:
+    """Attach the piece (Diseño) and make it the account's only image (Redacción)."""
+    media = services.piece_attach(piece=piece, publication=publication, user=designer)
+    publishing.variants_set(
+        publication=publication,
+        variants={account.pk: {"text": "", "media": [media.pk]}},
+        user=writer,
+    )

@@ -199,3 +199,23 @@ def jpeg_bytes(width: int = 1080, height: int = 1350) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (width, height), (20, 80, 140)).save(buf, "JPEG", quality=85)
     return buf.getvalue()
+
+
+def make_clip(path, seconds: int = 2, location: str = ""):
+    """A real, small video written with PyAV (MPEG-4 part 2, 320×240, 10 fps). With a
+    location it is a QuickTime file carrying the ©xyz atom, as phones write it."""
+    import av
+    from PIL import Image
+
+    with av.open(str(path), "w", format="mov" if location else None) as out:
+        if location:
+            out.metadata["location"] = location
+        stream = out.add_stream("mpeg4", rate=10)
+        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
+        for i in range(seconds * 10):
+            frame = av.VideoFrame.from_image(Image.new("RGB", (320, 240), (i * 3, 90, 160)))
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path

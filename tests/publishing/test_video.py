@@ -9,30 +9,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from pregon.publishing import engine, services
 from pregon.publishing.models import Delivery
+from tests.publishing.conftest import make_clip
 
 LOCATION = "+19.2897-099.1312/"
 SRT = b"1\n00:00:00,000 --> 00:00:02,000\nSe abre la sesi\xc3\xb3n de cabildo.\n"
 
 
 def camera_clip(path, seconds: int = 4):
-    """A real MP4 with the location atom a phone writes."""
-    import av
-
-    with av.open(str(path), "w", format="mov") as out:  # as iPhones write it
-        out.metadata["location"] = LOCATION
-        stream = out.add_stream("mpeg4", rate=10)
-        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
-        for i in range(seconds * 10):
-            frame = av.VideoFrame.from_image(Image.new("RGB", (320, 240), (i * 3, 100, 150)))
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    return path
+    """A clip with the location atom a phone writes."""
+    return make_clip(path, seconds, location=LOCATION)
 
 
 @pytest.fixture

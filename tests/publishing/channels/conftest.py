@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 
 from pregon.publishing.channels.base import AccountConfig, HttpAttempt, OutgoingMedia
+from tests.publishing.conftest import make_clip
 from tests.publishing.fakes import GraphFake, WordPressFake, XFake
 
 WP_PASSWORD = "abcd EFGH 1234 ijkl MNOP 5678"
@@ -84,22 +85,6 @@ SRT = "1\n00:00:00,000 --> 00:00:01,500\nSe abre la sesión de cabildo.\n"
 VTT = "WEBVTT\n\n00:00:00.000 --> 00:00:01.500\nSe abre la sesión de cabildo.\n"
 
 
-def make_mp4(path: Path, seconds: int = 2) -> Path:
-    """A real, small MP4 (MPEG-4 part 2 video), written with PyAV."""
-    import av
-
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("mpeg4", rate=10)
-        stream.width, stream.height, stream.pix_fmt = 320, 240, "yuv420p"
-        for i in range(seconds * 10):
-            frame = av.VideoFrame.from_image(Image.new("RGB", (320, 240), (i * 5, 90, 160)))
-            for packet in stream.encode(frame):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    return path
-
-
 @pytest.fixture
 def clip(tmp_path) -> OutgoingMedia:
     """A video with Spanish subtitles, as the engine hands it to a connector."""
@@ -107,7 +92,7 @@ def clip(tmp_path) -> OutgoingMedia:
     srt.write_text(SRT, encoding="utf-8")
     vtt.write_text(VTT, encoding="utf-8")
     return OutgoingMedia(
-        make_mp4(tmp_path / "cabildo.mp4"),
+        make_clip(tmp_path / "cabildo.mp4"),
         "video/mp4",
         "",
         "https://pregon.example/m/9",
