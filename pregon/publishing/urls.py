@@ -17,6 +17,7 @@ urlpatterns = [
     path("canales/<int:pk>/", views.account_edit, name="account_edit"),
     path("canales/<int:pk>/probar/", views.account_test, name="account_test"),
     path("imagenes/<int:pk>/descargar/", views.media_download, name="media_download"),
+    path("imagenes/<int:pk>/subtitulos.srt", views.media_captions, name="media_captions"),
     path("m/<str:token>/", views.public_media, name="public_media"),
     path("<int:pk>/", views.publication_detail, name="detail"),
     path("<int:pk>/editar/", views.publication_edit, name="edit"),

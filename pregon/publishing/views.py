@@ -1,6 +1,7 @@
 """Pages: thin views that parse input, call one service and render or redirect."""
 
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 from django.contrib import messages
 from django.core import signing
@@ -373,13 +374,36 @@ def manual_package(request: HttpRequest, pk: int) -> HttpResponse:
 
 @access.require("publishing.view_delivery")
 def media_download(request: HttpRequest, pk: int) -> FileResponse:
-    media = get_object_or_404(
-        PublicationMedia.objects.filter(publication__in=selectors.publications_for(request.user)),
-        pk=pk,
+    media = _media_scoped(request, pk)
+    return FileResponse(_public_file(media), as_attachment=True, filename=_sent_name(media))
+
+
+@access.require("publishing.view_delivery")
+def media_captions(request: HttpRequest, pk: int) -> FileResponse:
+    """A video's Spanish subtitles as SRT, for the person who posts it by hand."""
+    media = _media_scoped(request, pk)
+    captions = media.public_captions()
+    if captions is None:
+        raise Http404("Este video no tiene subtítulos.")
+    name = f"{Path(_sent_name(media)).stem}.es.srt"
+    return FileResponse(captions[1].open("rb"), as_attachment=True, filename=name)
+
+
+def _media_scoped(request: HttpRequest, pk: int) -> PublicationMedia:
+    visible = PublicationMedia.objects.filter(
+        publication__in=selectors.publications_for(request.user)
     )
-    return FileResponse(
-        _public_file(media), as_attachment=True, filename=media.original_name or None
+    return get_object_or_404(visible.select_related("asset"), pk=pk)
+
+
+def _sent_name(media: PublicationMedia) -> str:
+    """The downloaded file is named after what it is: the public copy is a JPEG (or
+    an MP4 for a video) whatever the original was."""
+    stem = Path(media.original_name or "archivo").stem
+    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
+        media.sent_mime_type, "mp4" if media.is_video else "bin"
     )
+    return f"{stem}.{extension}"
 
 
 def _public_file(media: PublicationMedia):

@@ -116,3 +116,39 @@ def test_a_reason_instead_of_subtitles_is_recorded(archived_clip, accounts, jorg
     services.publication_approve(publication=publication, user=mariana)
     event = ComplianceEvent.objects.get(rule="subtitulos")
     assert "Sin voz: solo música de fondo." in event.message
+
+
+def test_manual_channel_package_offers_the_video_and_its_subtitles(
+    archived_clip, accounts, jorge, mariana, client
+):
+    from pregon.archive.services import asset_set_captions
+
+    asset_set_captions(
+        asset=archived_clip, upload=SimpleUploadedFile("cabildo.srt", SRT), user=jorge
+    )
+    publication = services.publication_create(
+        author=jorge, title="Sesión para WhatsApp", text="Resumen de la sesión."
+    )
+    media = services.media_attach_asset(publication=publication, asset=archived_clip, user=jorge)
+    services.variants_set(
+        publication=publication,
+        variants={accounts["manual"].pk: {"text": "", "media": [media.pk]}},
+        user=jorge,
+    )
+    services.publication_submit(publication=publication, user=jorge)
+    services.publication_approve(publication=publication, user=mariana)
+    services.publication_schedule(
+        publication=publication, user=mariana, when=timezone.now() + timedelta(hours=1)
+    )
+    delivery = Delivery.objects.get(variant__publication=publication)
+    client.force_login(mariana)
+    page = client.get(f"/publicaciones/envios/{delivery.pk}/paquete/").content.decode()
+    assert "Descargar el video cabildo.mov" in page and "Descargar sus subtítulos (SRT)" in page
+
+    video = client.get(f"/publicaciones/imagenes/{media.pk}/descargar/")
+    assert 'filename="cabildo.mp4"' in video["Content-Disposition"]
+    body = b"".join(video.streaming_content)
+    assert body[4:8] == b"ftyp" and LOCATION.encode() not in body
+    srt = client.get(f"/publicaciones/imagenes/{media.pk}/subtitulos.srt")
+    assert 'filename="cabildo.es.srt"' in srt["Content-Disposition"]
+    assert b"Se abre la sesi\xc3\xb3n de cabildo." in b"".join(srt.streaming_content)
