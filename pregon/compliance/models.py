@@ -222,6 +222,21 @@ class ComplianceEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.object_label}"
 
+    RULE_NAMES = {
+        "veda": "Veda electoral",
+        "veda_exenta": "Veda: categoría exenta",
+        "promocion_personal": "Promoción personalizada",
+        "informe": "Ventana del informe",
+        "menores": "Menores de edad",
+        "texto_alternativo": "Texto alternativo",
+        "subtitulos": "Subtítulos de video",
+        "contraste": "Contraste",
+    }
+
+    @property
+    def rule_name(self) -> str:
+        return self.RULE_NAMES.get(self.rule, self.rule)
+
     @property
     def module_name(self) -> str:
         """The Spanish name of the module the item belongs to."""
