@@ -610,11 +610,15 @@ def read_bytes_head(path: Path, n: int = 64) -> bytes:
 __all__ = ["MediaError", "Probe", "sniff", "probe_image", "probe_av", "dhash", "hamming", "io"]
 
 
+MP4_AUDIO = {"aac", "mp3", "ac3", "eac3", "alac", "opus", "flac"}
+
+
 def remux_public_video(source: Path, target: Path) -> None:
     """Copy the audio and video streams into a fresh MP4 without any metadata
     (no GPS, camera or author tags), moov atom first so it plays while it loads.
-    No re-encoding: the picture is the original's. MediaError (Spanish) if the
-    codecs do not fit in MP4."""
+    The picture is never re-encoded; sound that MP4 cannot carry (the PCM many
+    cameras record) is converted to AAC. MediaError (Spanish) if the video's codec
+    does not fit in MP4."""
     import av
 
     try:
@@ -622,18 +626,30 @@ def remux_public_video(source: Path, target: Path) -> None:
             av.open(str(source)) as inp,
             av.open(str(target), "w", format="mp4", options={"movflags": "+faststart"}) as out,
         ):
-            mapping = {}
+            copied, encoded = {}, {}
             for stream in inp.streams:
-                if stream.type in ("video", "audio") and not _is_cover(stream):
-                    mapping[stream.index] = out.add_stream_from_template(stream)
-                    mapping[stream.index].metadata.clear()
-            if not mapping:
+                if stream.type not in ("video", "audio") or _is_cover(stream):
+                    continue
+                if stream.type == "audio" and stream.codec_context.name not in MP4_AUDIO:
+                    encoded[stream.index] = out.add_stream("aac", rate=stream.rate or 48000)
+                else:
+                    copied[stream.index] = out.add_stream_from_template(stream)
+                    copied[stream.index].metadata.clear()
+            if not copied and not encoded:
                 raise MediaError("El video no tiene pistas de audio ni de video.")
-            for packet in inp.demux([inp.streams[i] for i in mapping]):
+            wanted = [inp.streams[i] for i in (*copied, *encoded)]
+            for packet in inp.demux(wanted):
+                index = packet.stream.index
+                if index in encoded:
+                    for frame in packet.decode():  # an empty flush packet decodes nothing
+                        out.mux(encoded[index].encode(frame))
+                    continue
                 if packet.dts is None:
                     continue
-                packet.stream = mapping[packet.stream.index]
+                packet.stream = copied[index]
                 out.mux(packet)
+            for stream in encoded.values():
+                out.mux(stream.encode(None))
     except MediaError:
         target.unlink(missing_ok=True)
         raise

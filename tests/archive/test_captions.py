@@ -115,3 +115,39 @@ def test_detail_page_uploads_subtitles_and_reports_errors(client, ingest, data, 
     vtt = client.get(f"/archivo/{video.pk}/subtitulos.vtt")
     assert vtt["Content-Type"].startswith("text/vtt")
     assert b"Inauguramos la calle Hidalgo." in b"".join(vtt.streaming_content)
+
+
+def test_public_copy_converts_camera_pcm_sound_to_aac(ingest, tmp_path):
+    """Many cameras record PCM sound in .MOV, which MP4 cannot carry: the public copy
+    keeps the picture as it is and converts the sound."""
+    import math
+    import struct
+
+    import av
+    from PIL import Image
+
+    path = tmp_path / "camara.mov"
+    with av.open(str(path), "w", format="mov") as out:
+        video = out.add_stream("mpeg4", rate=10)
+        video.width, video.height, video.pix_fmt = 320, 240, "yuv420p"
+        audio = out.add_stream("pcm_s16le", rate=48000, layout="stereo")
+        for i in range(20):
+            frame = av.VideoFrame.from_image(Image.new("RGB", (320, 240), (i * 10, 80, 120)))
+            out.mux(video.encode(frame))
+        tone = [int(math.sin(n / 10) * 8000) for n in range(4800)]
+        pcm = struct.pack(f"<{2 * len(tone)}h", *(v for t in tone for v in (t, t)))
+        for tenth in range(20):  # 2 s of a tone, packed s16 stereo
+            sound = av.AudioFrame(format="s16", layout="stereo", samples=4800)
+            sound.planes[0].update(pcm)
+            sound.sample_rate, sound.pts = 48000, tenth * 4800
+            out.mux(audio.encode(sound))
+        out.mux(video.encode(None))
+        out.mux(audio.encode(None))
+    asset = ingest(path)
+    assert "pcm_s16le" in asset.codecs
+    public = asset_public_video(asset)
+    with av.open(str(public)) as copy:
+        codecs = {s.type: s.codec_context.name for s in copy.streams}
+        seconds = float(copy.duration / 1_000_000)
+    assert codecs == {"video": "mpeg4", "audio": "aac"}
+    assert seconds == pytest.approx(2.0, abs=0.2)
