@@ -399,13 +399,11 @@ class _PgPlan:
        lower bound;
     2. matches dense enough to fill the page within WIDEN windows: walk on
        from the oldest match found;
-    3. otherwise GIN: up to PROBE matches in any order give the exact total, the
-       page and exact facets; beyond PROBE (many old matches, few recent ones) the
-       page is GIN's matches sorted by key."""
+    3. otherwise all matches through GIN, sorted by key: the page, the newest ones
+       as facet sample (all of them when they fit) and the exact total."""
 
     WINDOW = 40  # rows walked per wanted match: 2 000 for a page of 50
     WIDEN = 8  # walk on while the page would fill within 8 more windows
-    PROBE = 2_000
 
     def __init__(self, qs, query: Query, want: int, sample: int) -> None:
         self.tsquery = tsquery(query)
@@ -419,13 +417,10 @@ class _PgPlan:
         found = len(self.rows)
         if 0 < found < want and found * (self.WIDEN + 1) >= want:
             self.rows += self._walk(window * self.WIDEN, want - found, self.rows[-1][4])
-        self.walked = bool(want) and len(self.rows) >= want  # rows: the newest matches
-        self.exact = False
-        if not self.walked:
-            self.rows = self._probe()
-            self.exact = len(self.rows) <= self.PROBE
-            self.rows.sort(key=lambda row: row[4], reverse=True)
-        self.broad = not self.exact  # the total is a lower bound
+        self.broad = bool(want) and len(self.rows) >= want  # the total is a lower bound
+        self.total = 0
+        if not self.broad:
+            self.rows, self.total = self._sorted(max(want, sample, 1))
 
     def _fetch(self, sql: str, params: list) -> list[tuple]:
         with connection.cursor() as cur:
@@ -450,14 +445,20 @@ class _PgPlan:
         )
         return self._fetch(sql, [*params, self.tsquery, matches])
 
-    def _probe(self) -> list[tuple]:
-        sql = f"SELECT {_PG_COLUMNS} FROM archive_searchentry"
-        sql += self._filtered(f"tsv @@ {_TSQUERY}") + " LIMIT %s"
-        return self._fetch(sql, [*self.params, self.tsquery, self.PROBE + 1])
+    def _sorted(self, n: int) -> tuple[list[tuple], int]:
+        """All matches through GIN (never a walk): the newest `n` and how many there are."""
+        sql = (
+            f"WITH matches AS MATERIALIZED (SELECT {_PG_COLUMNS} FROM archive_searchentry"
+            f"{self._filtered(f'tsv @@ {_TSQUERY}')})"
+            " SELECT *, (SELECT count(*) FROM matches) FROM matches"
+            " ORDER BY sort_key DESC LIMIT %s"
+        )
+        rows = self._fetch(sql, [*self.params, self.tsquery, n])
+        return [row[:-1] for row in rows], rows[0][-1] if rows else 0
 
     def count(self, cap: int) -> int:
-        if self.exact:
-            return min(len(self.rows), cap)
+        if not self.broad:
+            return min(self.total, cap)
         # Shown as "más de N": half the planner's estimate (close for single words,
         # low for phrases and words that go together; half leaves room for its error:
         # 4 017 estimated for 3 992), never less than the matches seen.
@@ -473,16 +474,7 @@ class _PgPlan:
     def page(self, offset: int, limit: int, relevance: bool) -> list[tuple]:
         if relevance:
             return self._ranked(offset, limit)
-        if self.walked or self.exact:
-            return [row[:4] for row in self.rows[offset : offset + limit]]
-        # Many old matches but few recent ones: sort GIN's matches (never a walk).
-        sql = (
-            f"WITH matches AS MATERIALIZED (SELECT {_PG_COLUMNS} FROM archive_searchentry"
-            f"{self._filtered(f'tsv @@ {_TSQUERY}')})"
-            " SELECT * FROM matches ORDER BY sort_key DESC LIMIT %s OFFSET %s"
-        )
-        rows = self._fetch(sql, [*self.params, self.tsquery, limit, offset])
-        return [row[:4] for row in rows]
+        return [row[:4] for row in self.rows[offset : offset + limit]]
 
     def _ranked(self, offset: int, limit: int) -> list[tuple]:
         sql = (
@@ -493,7 +485,7 @@ class _PgPlan:
         return [row[:4] for row in self._fetch(sql, params)]
 
     def sample(self, n: int) -> list[tuple]:
-        # Walked: the window's matches (the newest); otherwise GIN's (all when exact).
+        # The newest matches: the window's when broad, otherwise up to max(n, page).
         return [(row[2], *row[4:]) for row in self.rows]
 
 
