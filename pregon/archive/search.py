@@ -348,8 +348,8 @@ def run(
     elif connection.vendor == "sqlite":
         plan = _Fts5Plan(qs, fts5_expression(query), key_range(filters or {}))
     else:
-        want = 0 if relevance else offset + limit
-        plan = _PgPlan(qs, query, want=want, sample=FACET_SAMPLE if facets else 0)
+        sample = FACET_SAMPLE if facets else 0
+        plan = _PgPlan(qs, query, want=offset + limit, sample=sample)
     total = plan.count(COUNT_CAP + 1)
     rows = plan.page(offset, limit, relevance=relevance)
     hits = [Hit(*row) for row in rows]
