@@ -18,9 +18,13 @@ def test_me_with_bearer_token(api_client, ricardo):
 
 def test_areas_listed(api_client, pedro, area_factory):
     area_factory("SMDIF", "Sistema Municipal DIF")
+    area_factory("OBSOLETA", "Dirección suprimida", is_active=False)
     response = api_client(pedro).get("/api/v1/areas")
     assert response.status_code == 200
-    assert {a["short_name"] for a in response.json()} >= {"SMDIF", "CONT"}
+    names = {a["short_name"]: a["name"] for a in response.json()}
+    assert names["SMDIF"] == "Sistema Municipal DIF"
+    assert "CONT" in names  # Pedro's own area
+    assert "OBSOLETA" not in names  # an area no longer in use is not offered
 
 
 def test_token_command_prints_usable_token_and_revoke_works(client, mariana, capsys):
@@ -38,6 +42,7 @@ def test_token_command_prints_usable_token_and_revoke_works(client, mariana, cap
 def test_unknown_token_rejected(client, db):
     response = client.get("/api/v1/me", headers={"Authorization": "Bearer pgn_nada"})
     assert response.status_code == 401
+    assert response.json()["detail"] == "Se requiere autenticación: envíe un token válido."
 
 
 def test_inactive_user_token_rejected(api_client, jorge):
@@ -56,8 +61,15 @@ def test_openapi_document_validates(client, db):
 
 
 def test_api_validation_errors_in_spanish(api_client, mariana):
-    response = api_client(mariana).get("/api/v1/no-existe")
-    assert response.status_code == 404
+    client = api_client(mariana)
+    bad = client.get("/api/v1/activities", {"start": "ayer"})
+    assert bad.status_code == 422
+    body = bad.json()
+    assert body["detail"] == "Datos inválidos."
+    assert [e["campo"] for e in body["errors"]] == ["query.start"]
+    missing = client.get("/api/v1/no-existe")
+    assert missing.status_code == 404
+    assert "Página no encontrada" in missing.content.decode()
 
 
 def test_token_page_creates_once_and_revokes(client, jorge):

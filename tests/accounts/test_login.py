@@ -56,8 +56,28 @@ def test_password_change_in_spanish(client, mariana):
     assert mariana.check_password("Otra-clave-muy-segura-2023")
 
 
+def test_password_change_errors_in_spanish(client, mariana):
+    client.force_login(mariana)
+    response = client.post(
+        "/cuenta/contrasena/",
+        {
+            "old_password": "no-es-la-mia",
+            "new_password1": "Otra-clave-muy-segura-2023",
+            "new_password2": "Otra-clave-distinta-2023",
+        },
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "La antigua contraseña introducida es incorrecta" in content
+    assert "Los dos campos de contraseña no coinciden." in content
+    mariana.refresh_from_db()
+    assert mariana.check_password("mariana-clave-segura-1")  # unchanged
+
+
 def test_logout_requires_post_and_ends_session(client, mariana):
     client.force_login(mariana)
+    assert client.get("/cuenta/salir/").status_code == 405  # a link cannot log her out
+    assert "Buenos días, Mariana" in client.get("/").content.decode()
     client.post("/cuenta/salir/")
     response = client.get("/")
     assert response.status_code == 302 and response.url.startswith("/cuenta/entrar/")
