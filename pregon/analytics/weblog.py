@@ -303,14 +303,16 @@ def _slices(handle: BinaryIO, raw: BinaryIO, first: int, chunk_lines: int) -> It
 def _whole_lines(handle: BinaryIO) -> Iterator[bytes]:
     """About SLICE_BYTES at a time, cut after the last newline; the last line of the
     file may lack its newline."""
-    rest = b""
+    pieces: list[bytes] = []  # of an unfinished line, joined once it ends (linear time)
     while block := handle.read(SLICE_BYTES):
-        data = rest + block
-        cut = data.rfind(b"\n") + 1
-        if cut:  # else a line longer than a slice: keep reading
-            yield data[:cut]
-        rest = data[cut:]
-    if rest:
+        cut = block.rfind(b"\n") + 1
+        if not cut:  # inside a line longer than a slice: keep reading
+            pieces.append(block)
+            continue
+        pieces.append(block[:cut])
+        yield b"".join(pieces)
+        pieces = [block[cut:]]
+    if rest := b"".join(pieces):
         yield rest
 
 
