@@ -38,8 +38,9 @@ def make_photos(folder: Path, count: int) -> list[Path]:
     base = bands[0].bandjoin(bands[1:]).copy_memory()
     paths = []
     for i in range(count):
-        # Each photo differs (exposure shift), so every file has its own hash.
-        rgb = (base + (i % 40)).cast("uchar").copy(interpretation="srgb")
+        # A small exposure shift (clipping would shrink the files below a real camera's
+        # size); the EXIF date below makes every file's hash unique anyway.
+        rgb = (base + (i % 4) * 2).cast("uchar").copy(interpretation="srgb")
         exif = Image.Exif()
         exif[271], exif[272], exif[274] = "Canon", "Canon EOS R6", 1
         exif[306] = f"2026:03:{1 + i % 28:02d} 10:{i % 60:02d}:00"
