@@ -103,8 +103,10 @@ def test_year_over_shows_whole_year(year2023, mariana):
 
 
 def test_bad_period_is_404_in_spanish(year2023, mariana):
-    response = client_for(mariana).get("/metas/?periodo=2023-H9")
-    assert response.status_code == 404
+    for url in ("/metas/?periodo=2023-H9", "/metas/sin-publicar/?periodo=semestre"):
+        response = client_for(mariana).get(url)
+        assert response.status_code == 404
+        assert "Página no encontrada" in response.content.decode()
 
 
 def test_home_panel_lists_indicators_behind(year2023, mariana, pedro):

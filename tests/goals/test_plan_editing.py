@@ -94,4 +94,10 @@ def test_readers_cannot_edit(pedro, ricardo):
         c = client_for(user)
         assert c.get(f"/metas/planes/{plan.pk}/editar/").status_code == 403
         assert c.post(f"/metas/planes/{plan.pk}/indicadores/nuevo/", {}).status_code == 403
-    assert client_for(pedro).get(f"/metas/planes/{plan.pk}/").status_code == 200
+        assert c.post(f"/metas/planes/{plan.pk}/editar/", {"title": "Otro"}).status_code == 403
+    plan.refresh_from_db()
+    assert plan.title == "P" and not plan.indicators.exists()
+    page = client_for(pedro).get(f"/metas/planes/{plan.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Editar plan" not in html and "Agregar indicador" not in html
