@@ -1,10 +1,12 @@
 """An issued evaluation keeps the figures it was issued with."""
 
+import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from openpyxl import load_workbook
 
 from pregon.goals import periods
 from pregon.reports import figures
@@ -46,6 +48,10 @@ def test_issued_report_is_frozen(year2023, mariana):
     assert "Reforzar OPDU." in page.content.decode()
     xlsx = c.get(f"/evaluacion/{report.pk}/?formato=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(xlsx.content))["Publicaciones por canal y mes"]
+    header = [cell.value for cell in sheet[1]]
+    march = [cell.value for cell in sheet[4]]  # header, January, February, March
+    assert march[header.index("Publicaciones")] == before  # the download is frozen too
 
 
 @pytest.mark.parametrize("who,read,issue", [("pedro", 200, 403), ("ricardo", 403, 403)])
@@ -59,7 +65,12 @@ def test_permissions(year2023, request, who, read, issue):
 
 def test_presidencia_reads(year2023, person):
     laura = person("oficina", "presidencia", area="PRES")
-    assert client_for(laura).get("/evaluacion/periodo/2023-H2/").status_code == 200
+    page = client_for(laura).get("/evaluacion/periodo/2023-H2/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Evaluación: Segundo semestre de 2023" in html
+    assert "Cobertura de acciones por área" in html
+    assert "Emitir evaluación" not in html  # reading only: she cannot issue it
 
 
 def test_index_jumps_to_a_period(year2023, mariana):
