@@ -55,6 +55,7 @@ def test_hidden_conditional_question_is_ignored(survey, answer_of):
 def test_shown_conditional_question_is_required(survey, answer_of):
     response = Client().post(url(survey), answer_of(p3="sí", p4=""))
     assert response.status_code == 400
+    assert response.content.decode().count("Esta pregunta es obligatoria.") == 1
     assert not Response.objects.exists()
 
 

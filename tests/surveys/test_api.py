@@ -49,6 +49,7 @@ def test_permissions(api_client, pedro, survey):
     assert client.get("/api/v1/surveys").status_code == 200
     assert post(client, "/api/v1/surveys", NEW).status_code == 403
     assert client.delete(f"/api/v1/surveys/{survey.pk}").status_code == 403
+    assert list(Survey.objects.values_list("slug", flat=True)) == [survey.slug]
     assert api_client().get("/api/v1/surveys").status_code == 401
 
 

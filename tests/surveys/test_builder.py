@@ -1,5 +1,7 @@
 """Coordinación builds surveys; answers lock the questions; duplicates are free."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -130,13 +132,21 @@ def test_only_coordinacion_builds(survey, pedro, client):
     viewer = client_for(pedro)
     assert viewer.get(reverse("surveys:create")).status_code == 403
     assert viewer.post(reverse("surveys:duplicate", args=[survey.pk])).status_code == 403
+    assert list(Survey.objects.all()) == [survey]  # no copy was made
     assert viewer.get(reverse("surveys:detail", args=[survey.pk])).status_code == 200
     assert viewer.get(reverse("surveys:list")).status_code == 200
 
 
-def test_list_shows_answer_counts(survey, pedro, yesterday, django_assert_max_num_queries):
-    Response.objects.create(survey=survey, submitted_on=yesterday)
+def test_list_shows_answer_counts(
+    survey, make_survey, pedro, yesterday, django_assert_max_num_queries
+):
+    make_survey(slug="feria", title="Satisfacción con la Feria")
+    for _ in range(2):
+        Response.objects.create(survey=survey, submitted_on=yesterday)
     client = client_for(pedro)
     with django_assert_max_num_queries(12):
         page = client.get(reverse("surveys:list"))
-    assert "<td>1</td>" in page.content.decode()
+    rows = re.findall(
+        r"<tr><td><a [^>]*>([^<]+)</a>.*?<td>(\d+)</td></tr>", page.content.decode(), re.S
+    )
+    assert sorted(rows) == [("Encuesta de satisfacción", "2"), ("Satisfacción con la Feria", "0")]

@@ -35,8 +35,13 @@ def test_generate_export_and_print_codes(survey, mariana):
 
 
 def test_code_count_is_bounded(survey, mariana):
-    page = client_for(mariana).post(reverse("surveys:codes", args=[survey.pk]), {"count": 0})
-    assert page.status_code == 200 and not InvitationCode.objects.exists()
+    client = client_for(mariana)
+    page = client.post(reverse("surveys:codes", args=[survey.pk]), {"count": 0})
+    assert page.status_code == 200
+    assert "Asegúrese de que este valor sea mayor o igual a 1." in page.content.decode()
+    page = client.post(reverse("surveys:codes", args=[survey.pk]), {"count": 5001})
+    assert "Asegúrese de que este valor sea menor o igual a 5000." in page.content.decode()
+    assert not InvitationCode.objects.exists()
 
 
 def test_flyer_qr_is_a_valid_svg(survey, pedro):
