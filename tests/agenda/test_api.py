@@ -37,11 +37,14 @@ def test_enlace_creates_for_his_area_and_not_for_others(api_client, ricardo, are
 
 def test_consulta_reads_but_cannot_write(api_client, pedro, opdu_activity):
     client = api_client(pedro)
-    assert client.get("/api/v1/activities").status_code == 200
+    listed = client.get("/api/v1/activities")
+    assert [a["title"] for a in listed.json()] == ["Obra Hidalgo"]
     response = client.patch(
         f"/api/v1/activities/{opdu_activity.pk}", {"title": "X"}, content_type="application/json"
     )
     assert response.status_code == 403
+    opdu_activity.refresh_from_db()
+    assert opdu_activity.title == "Obra Hidalgo"
 
 
 def test_list_filters_and_scope(api_client, mariana, ricardo, make_activity, opdu_activity):
@@ -118,7 +121,7 @@ def test_priority_queue_and_coverage_endpoints(api_client, mariana, person, make
     queue = client.get("/api/v1/priority-queue").json()
     assert [row["title"] for row in queue] == ["Sesión solemne", "Rueda de prensa"]
     assert queue[0]["coverage_state"] == "Sin cobertura"
-    assert queue[0]["published"] in (None, False)
+    assert [row["published"] for row in queue] == [False, False]
     created = client.post(
         f"/api/v1/activities/{first.pk}/coverage",
         {"kind": "fotografia", "assignee": "luis"},
@@ -154,12 +157,19 @@ def test_priority_queue_and_coverage_endpoints(api_client, mariana, person, make
 def test_override_via_api_needs_reason(api_client, mariana, opdu_activity):
     client = api_client(mariana)
     url = f"/api/v1/activities/{opdu_activity.pk}/priority"
-    bad = client.post(url, {"tier": "A", "reason": ""}, content_type="application/json")
+    tier = opdu_activity.tier
+    bad = client.post(url, {"tier": "A", "reason": " "}, content_type="application/json")
     assert bad.status_code == 422
+    assert bad.json()["errors"]["reason"] == ["Indique el motivo del ajuste de prioridad."]
+    opdu_activity.refresh_from_db()
+    assert (opdu_activity.tier, opdu_activity.priority_override) == (tier, "")
     ok = client.post(
         url, {"tier": "A", "reason": "Visita del gobernador"}, content_type="application/json"
     )
     assert ok.json()["tier"] == "A"
+    opdu_activity.refresh_from_db()
+    assert opdu_activity.tier == "A"
+    assert opdu_activity.priority_override_reason == "Visita del gobernador"
 
 
 def test_anonymous_gets_401(api_client):

@@ -46,8 +46,11 @@ def test_filters_by_area_type_and_status(client, mariana, week):
     assert "Arranque de obra Hidalgo" in content and "Sesión de Cabildo" not in content
     content = client.get(url, {"fecha": "2023-03-01", "tipo": "cabildo_ordinaria"}).content.decode()
     assert "Sesión de Cabildo" in content and "Arranque de obra" not in content
+    cabildo, works, _ = week
+    works.status = ActivityStatus.CANCELADA
+    works.save()
     content = client.get(url, {"fecha": "2023-03-01", "estado": "cancelada"}).content.decode()
-    assert "Sesión de Cabildo" not in content
+    assert "Arranque de obra Hidalgo" in content and "Sesión de Cabildo" not in content
 
 
 def test_enlace_sees_only_his_area(client, ricardo, week):
@@ -139,13 +142,16 @@ def test_home_panels_for_presidencia_and_fotografia(client, ana, luis, make_acti
 
     from pregon.agenda import services
 
-    soon = timezone.now() + timedelta(minutes=5)
-    activity = make_activity("Izamiento de bandera", area="PRES", start=soon, hours=1)
+    # Under way right now, so it is on today's agenda whatever the time of day.
+    now = timezone.now()
+    activity = make_activity("Izamiento de bandera", area="PRES", start=now, hours=1)
+    make_activity("Ceremonia próxima", area="PRES", start=now + timedelta(days=2))
     client.force_login(ana)
     content = client.get("/").content.decode()
     assert "Agenda de hoy" in content
-    if timezone.localtime(soon).date() == timezone.localdate():
-        assert "Izamiento de bandera" in content
+    assert "Izamiento de bandera" in content
+    assert f"{timezone.localtime(now):%H:%M} · PRES" in content
+    assert "Ceremonia próxima" not in content
     services.coverage_assign(
         activity=activity, kind="fotografia", assignee=luis, user=_coordinator(), notes=""
     )

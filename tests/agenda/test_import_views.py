@@ -48,6 +48,8 @@ def test_enlace_cannot_import_into_another_area(client, ricardo, pres):
 def test_consulta_cannot_import(client, pedro, pres):
     client.force_login(pedro)
     assert client.get("/agenda/importar/").status_code == 403
+    assert _upload(client, "google_cabildo_2023.ics", pres).status_code == 403
+    assert Activity.objects.count() == 0
 
 
 def test_tampered_preview_content_is_refused(client, ana, pres):

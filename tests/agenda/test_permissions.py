@@ -47,6 +47,7 @@ def test_user_without_role_sees_nothing(client, person):
 
 def test_only_coordinacion_and_own_assignee_close_coverage(api_client, person, make_activity):
     from pregon.agenda import services
+    from pregon.agenda.models import CoverageStatus
 
     coord = person("coord", "coordinacion", area="COMSOC")
     luis = person("luis", "fotografia", area="COMSOC")
@@ -58,7 +59,11 @@ def test_only_coordinacion_and_own_assignee_close_coverage(api_client, person, m
     url = f"/api/v1/coverage/{assignment.pk}/covered"
     assert api_client(diseno).post(url).status_code == 403
     assert api_client(person("p", "consulta")).post(url).status_code == 403
+    assignment.refresh_from_db()
+    assert assignment.status == CoverageStatus.ASIGNADA  # the refusals changed nothing
     assert api_client(coord).post(url).status_code == 200
+    assignment.refresh_from_db()
+    assert assignment.status == CoverageStatus.CUBIERTA
 
 
 def test_openapi_lists_agenda_endpoints(client, db):

@@ -134,12 +134,28 @@ def test_coordinacion_edits_rules_in_the_ui_and_everything_is_rescored(
 
 
 def test_rules_page_is_read_only_for_others(client, jorge, ricardo):
-    client.force_login(ricardo)
-    assert client.get("/agenda/jerarquizacion/reglas/").status_code == 403
-    count = PriorityRule.objects.count()
-    client.force_login(jorge)
-    assert client.get("/agenda/jerarquizacion/reglas/").status_code == 403
-    assert PriorityRule.objects.count() == count
+    rule_set = PriorityRuleSet.objects.get(is_active=True)
+    before = (list(rule_set.rules.values_list("criterion", "value", "points")), rule_set.tier_a_min)
+    attempt = {
+        "name": rule_set.name,
+        "tier_a_min": 1,
+        "tier_b_min": 0,
+        "rules-TOTAL_FORMS": 1,
+        "rules-INITIAL_FORMS": 0,
+        "rules-MIN_NUM_FORMS": 0,
+        "rules-MAX_NUM_FORMS": 1000,
+        "rules-0-criterion": "area",
+        "rules-0-value": "OPDU",
+        "rules-0-points": 90,
+    }
+    for user in (ricardo, jorge):
+        client.force_login(user)
+        assert client.get("/agenda/jerarquizacion/reglas/").status_code == 403
+        assert client.post("/agenda/jerarquizacion/reglas/", attempt).status_code == 403
+    rule_set.refresh_from_db()
+    after = (list(rule_set.rules.values_list("criterion", "value", "points")), rule_set.tier_a_min)
+    assert after == before
+    assert not PriorityRule.objects.filter(value="OPDU", points=90).exists()
 
 
 def test_queue_orders_by_tier_then_date(client, mariana, make_activity):
