@@ -49,6 +49,8 @@ def test_hidden_conditional_question_is_ignored(survey, answer_of):
     """«No» hides the follow-up: its text is dropped, and it is not required."""
     response = Client().post(url(survey), answer_of(p3="no", p4="ignorado"))
     assert response.status_code == 302
+    stored = dict(Response.objects.get().answers.values_list("question__position", "value"))
+    assert stored == {1: "5", 2: "9", 3: "no", 5: "Facebook"}
     assert not Answer.objects.filter(value="ignorado").exists()
 
 
