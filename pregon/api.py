@@ -84,10 +84,60 @@ def invalid(request, exc):
     )
 
 
+# Pydantic's error types, said in Spanish (its own messages are English).
+PROBLEMS = {
+    "missing": "Falta este dato.",
+    "string_type": "Debe ser texto.",
+    "int_type": "Debe ser un número entero.",
+    "int_parsing": "Debe ser un número entero.",
+    "float_type": "Debe ser un número.",
+    "float_parsing": "Debe ser un número.",
+    "bool_type": "Debe ser verdadero o falso.",
+    "bool_parsing": "Debe ser verdadero o falso.",
+    "date_type": "Debe ser una fecha (AAAA-MM-DD).",
+    "date_parsing": "Debe ser una fecha (AAAA-MM-DD).",
+    "date_from_datetime_parsing": "Debe ser una fecha (AAAA-MM-DD).",
+    "datetime_type": "Debe ser una fecha y hora (AAAA-MM-DDTHH:MM).",
+    "datetime_parsing": "Debe ser una fecha y hora (AAAA-MM-DDTHH:MM).",
+    "datetime_from_date_parsing": "Debe ser una fecha y hora (AAAA-MM-DDTHH:MM).",
+    "list_type": "Debe ser una lista.",
+    "dict_type": "Debe ser un objeto.",
+    "model_type": "Debe ser un objeto.",
+    "json_invalid": "El cuerpo no es JSON válido.",
+    "url_parsing": "Debe ser una dirección web (https://…).",
+    "url_scheme": "Debe ser una dirección web (https://…).",
+    "extra_forbidden": "Este dato no se admite.",
+}
+
+
+def _problem(error: dict) -> str:
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind in PROBLEMS:
+        return PROBLEMS[kind]
+    if kind in ("enum", "literal_error"):
+        return f"Valor no permitido; use uno de: {ctx.get('expected', '')}."
+    if kind == "string_too_short":
+        return f"Debe tener al menos {ctx.get('min_length')} caracteres."
+    if kind == "string_too_long":
+        return f"Debe tener como máximo {ctx.get('max_length')} caracteres."
+    bounds = {
+        "greater_than_equal": ("mayor o igual", "ge"),
+        "greater_than": ("mayor", "gt"),
+        "less_than_equal": ("menor o igual", "le"),
+        "less_than": ("menor", "lt"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        return f"Debe ser {words} que {ctx.get(key)}."
+    if kind == "value_error":  # our own validators already speak Spanish
+        return str(ctx.get("error") or error.get("msg", "")).removeprefix("Value error, ")
+    return "Valor no válido."
+
+
 @api.exception_handler(NinjaValidationError)
 def invalid_input(request, exc):
     errors = [
-        {"campo": ".".join(str(p) for p in e.get("loc", [])), "problema": e.get("msg", "")}
+        {"campo": ".".join(str(p) for p in e.get("loc", [])), "problema": _problem(e)}
         for e in exc.errors
     ]
     return api.create_response(

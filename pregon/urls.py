@@ -21,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler404 = "pregon.core.views.not_found"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

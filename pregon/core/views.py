@@ -41,3 +41,10 @@ def _home_panels(request: HttpRequest) -> list[dict]:
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": _home_panels(request)})
+
+
+def not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    """404: the Spanish page, or JSON under /api/ like every other API answer."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "No encontrado."}, status=404)
+    return render(request, "404.html", status=404)

@@ -66,10 +66,38 @@ def test_api_validation_errors_in_spanish(api_client, mariana):
     assert bad.status_code == 422
     body = bad.json()
     assert body["detail"] == "Datos inválidos."
-    assert [e["campo"] for e in body["errors"]] == ["query.start"]
+    assert body["errors"] == [
+        {"campo": "query.start", "problema": "Debe ser una fecha y hora (AAAA-MM-DDTHH:MM)."}
+    ]
+    # An unknown API path answers JSON like every other API error; pages stay HTML.
     missing = client.get("/api/v1/no-existe")
-    assert missing.status_code == 404
-    assert "Página no encontrada" in missing.content.decode()
+    assert missing.status_code == 404 and missing.json() == {"detail": "No encontrado."}
+    page = client.get("/no-existe/")
+    assert page.status_code == 404 and "Página no encontrada" in page.content.decode()
+
+
+def test_api_problems_in_spanish_for_each_kind(api_client, mariana):
+    from pregon.api import _problem
+
+    assert _problem({"type": "missing"}) == "Falta este dato."
+    assert _problem({"type": "string_too_long", "ctx": {"max_length": 200}}) == (
+        "Debe tener como máximo 200 caracteres."
+    )
+    assert _problem({"type": "greater_than_equal", "ctx": {"ge": 1}}) == (
+        "Debe ser mayor o igual que 1."
+    )
+    assert _problem({"type": "enum", "ctx": {"expected": "'a' o 'b'"}}) == (
+        "Valor no permitido; use uno de: 'a' o 'b'."
+    )
+    assert _problem({"type": "something_new", "msg": "English text"}) == "Valor no válido."
+    # Through the API: a missing required field in a body.
+    created = api_client(mariana).post(
+        "/api/v1/publications", {"text": "Sin título"}, content_type="application/json"
+    )
+    assert created.status_code == 422
+    assert {"campo": "body.payload.title", "problema": "Falta este dato."} in (
+        created.json()["errors"]
+    )
 
 
 def test_token_page_creates_once_and_revokes(client, jorge):
