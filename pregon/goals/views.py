@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -31,10 +31,13 @@ def _as_of(request: HttpRequest, plan: Plan) -> date:
 
 
 def _period(request: HttpRequest, default: str) -> periods.Period:
+    """The period asked for; a mistyped one shows the default period with the
+    explanation of the accepted forms, instead of losing the page."""
     try:
         return periods.parse(request.GET.get("periodo") or default)
     except periods.PeriodError as error:
-        raise Http404(str(error)) from error
+        messages.error(request, f"{error} Se muestra {default}.")
+        return periods.parse(default)
 
 
 @access.require("goals.view_plan")

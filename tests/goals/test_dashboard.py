@@ -102,11 +102,17 @@ def test_year_over_shows_whole_year(year2023, mariana):
     )
 
 
-def test_bad_period_is_404_in_spanish(year2023, mariana):
-    for url in ("/metas/?periodo=2023-H9", "/metas/sin-publicar/?periodo=semestre"):
+def test_mistyped_period_explains_itself_and_shows_the_year(year2023, mariana):
+    for url, typed in (
+        ("/metas/?periodo=2023-H9", "2023-H9"),
+        ("/metas/sin-publicar/?periodo=semestre", "semestre"),
+    ):
         response = client_for(mariana).get(url)
-        assert response.status_code == 404
-        assert "Página no encontrada" in response.content.decode()
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert f"Periodo «{typed}» no válido: use 2023, 2023-H1" in html
+        assert "Se muestra 2023." in html
+        assert response.context["period"].key == "2023"
 
 
 def test_home_panel_lists_indicators_behind(year2023, mariana, pedro):
