@@ -43,7 +43,10 @@ def test_heic_is_accepted_with_gps_and_offset_date(ingest, data):
     assert asset.camera == "Apple iPhone 11 Pro Max"
     assert asset.gps_lon < 0 and asset.gps_lat == pytest.approx(39.0513, abs=1e-3)
     assert asset.captured_at.utcoffset() == dt.timedelta(hours=-5)
-    assert asset.preview and asset.thumbnail
+    assert (asset.width, asset.height) == (2566, 3313)
+    # Upright previews of the portrait photo: 1440 px and 400 px on the long side.
+    assert Image.open(asset.preview.path).size == (1115, 1440)
+    assert Image.open(asset.thumbnail.path).size == (310, 400)
 
 
 def test_derivatives_carry_no_gps_and_are_small(ingest, data):
@@ -112,14 +115,31 @@ def test_video_generated_with_pyav_has_poster(ingest, tmp_path):
             out.mux(packet)
     asset = ingest(path)
     assert asset.duration == pytest.approx(3.0, abs=0.2)
-    assert asset.preview and asset.phash
+    # The poster is the first frame, not upscaled: blue with almost no red.
+    with Image.open(asset.preview.path) as poster:
+        assert poster.size == (320, 240)
+        red, green, blue = poster.getpixel((160, 120))
+        assert red < 40 and blue > 180
+    assert len(asset.phash) == 16
 
 
-def test_audio_and_quicktime_read_duration(ingest, data):
+def test_audio_and_quicktime_read_duration(ingest, data, tmp_path):
+    import wave
+
     mov = ingest(data / "exiftool" / "QuickTime.mov")
-    assert mov.kind == "video" and mov.duration and mov.captured_at.year == 2005
-    wav = ingest(data / "exiftool" / "RIFF.wav")
+    assert mov.kind == "video" and mov.captured_at.year == 2005
+    assert mov.duration == pytest.approx(0.435, abs=0.01) and "mjpeg" in mov.codecs
+    wav = ingest(data / "exiftool" / "RIFF.wav")  # metadata sample: no sound to time
     assert wav.kind == "audio" and wav.mime_type == "audio/wav"
+    # A real recording: 1.5 s of silence at 8 kHz, written with the standard library.
+    path = tmp_path / "entrevista.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x00\x00" * 12000)
+    recording = ingest(path)
+    assert recording.kind == "audio" and recording.duration == pytest.approx(1.5, abs=0.01)
 
 
 def _truncated_jpeg(tmp_path):

@@ -77,4 +77,6 @@ def test_public_video_copy_from_the_bucket_has_no_gps(s3, ingest, data):
     assert video.original.name in _keys(s3)
     public = asset_public_video(video)
     probe = media.probe_av(public, media.FORMATS["video/mp4"])
-    assert probe.gps_lat is None and probe.duration
+    assert probe.gps_lat is None and probe.gps_lon is None
+    assert probe.duration == pytest.approx(video.duration, abs=0.05)
+    assert (probe.width, probe.height) == (1920, 1080)

@@ -2,6 +2,7 @@ import datetime as dt
 import hashlib
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from pregon.archive import search
@@ -66,7 +67,7 @@ def test_filters_facets_and_newest_first(make_asset, area_factory):
     assert ids(search.run("bacheo", {"kind": "video"})) == {("asset", new.pk)}
     assert ids(search.run("bacheo", {"area": opdu.pk})) == {("asset", old.pk)}
     assert ids(search.run("bacheo", {"gps": "1"})) == {("asset", new.pk)}
-    assert ids(search.run("bacheo", {"year": old.captured_at.year})) >= {("asset", old.pk)}
+    assert ids(search.run("bacheo", {"year": old.captured_at.year})) == {("asset", old.pk)}
 
 
 def test_clippings_are_searched_with_tone(db):
@@ -147,7 +148,10 @@ def test_every_search_path_gives_the_newest_matches_first(make_asset, area_facto
 
     assert page("desfile") == ids_of[2:4]
     every = search.run("desfile", limit=2)
-    assert not every.capped or int(every.bound.replace("\u202f", "")) < 30  # "más de N" holds
+    if connection.vendor == "sqlite":  # FTS5 counts every match
+        assert (every.total, every.capped) == (30, False)
+    else:  # the walk stopped early: a lower bound that must hold ("más de N" < 30)
+        assert every.capped and int(every.bound.replace("\u202f", "")) < 30
     assert page('"banda de guerra"') == ids_of[0:30:3][2:4]  # 1 in 3: the walk goes on
     assert page("zempasuchil", offset=0) == ids_of[25:27]  # only old ones: GIN
     enlace = page("desfile", offset=0, visible_areas=[opdu.pk])
