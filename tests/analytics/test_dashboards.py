@@ -36,7 +36,7 @@ def test_demo_year_is_plausible_and_idempotent(demo_year):
     assert january.count() == 4  # Facebook ×2, Instagram, X
     assert all(6850 <= m.followers <= 6950 for m in january)
     december = AccountMetric.objects.filter(date=date(2023, 12, 31))
-    assert all(m.followers > 7500 for m in december)
+    assert december.count() == 4 and all(m.followers > 7500 for m in december)
     likes = list(PostMetric.objects.values_list("reactions", flat=True))
     in_band = sum(1 for n in likes if 50 <= n <= 200)
     assert in_band / len(likes) > 0.8
@@ -93,9 +93,14 @@ def test_portal_dashboard_and_purpose_rules(demo_year, mariana, client):
 
 def test_consulta_reads_but_cannot_edit_rules(demo_year, pedro, client):
     client.force_login(pedro)
-    assert client.get(reverse("analytics:dashboard")).status_code == 200
-    assert client.get(reverse("analytics:portal")).status_code == 200
+    social = client.get(reverse("analytics:dashboard"), {"anio": 2023}).content.decode()
+    assert "Audiencias: redes sociales" in social and "Línea base ene 2023: 6,900" in social
+    portal = client.get(reverse("analytics:portal"), {"anio": 2023}).content.decode()
+    assert "Visitas por propósito" in portal and "/tramites/predial/" in portal
+    assert "Reglas de propósito" not in portal and "Editar las reglas" not in portal
     assert client.get(reverse("analytics:rules")).status_code == 403
+    refused = client.post(reverse("analytics:rules"), {"prefix": "/x/", "purpose": "temas"})
+    assert refused.status_code == 403 and not PurposeRule.objects.filter(prefix="/x/").exists()
 
 
 def test_enlace_cannot_see_audiences(ricardo, client):

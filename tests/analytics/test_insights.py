@@ -85,7 +85,10 @@ def test_post_reach_updated_for_recent_posts(db, graph):
 def test_expired_token_is_reported_and_stores_nothing(db, graph):
     page = make_account(ChannelKind.FACEBOOK_PAGE, "1002003004", token="caducado")
     report = fetch_account_insights(page, DAY)
-    assert all("código 190" in message for message in report.errors.values())
+    # The first refusal says what to do, and nothing more is asked with a dead token.
+    assert list(report.errors) == ["page_follows"]
+    assert "(código 190). Hay que volver a conectar la cuenta." in report.errors["page_follows"]
+    assert len(graph.requests) == 1
     assert not AccountMetric.objects.exists()
 
 
