@@ -1,7 +1,11 @@
 """Just enough PDF reading for tests: page boxes and embedded images (no PDF library here)."""
 
 import re
+import shutil
+import subprocess
 import zlib
+
+import pytest
 
 
 def streams(pdf: bytes) -> list[tuple[bytes, bytes]]:
@@ -80,3 +84,11 @@ def qr_modules(width: int, grey: bytes, scale: int, border: int) -> list[list[in
         ]
         for r in range(count)
     ]
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text a reader sees, by poppler's pdftotext (skipped when it is not installed)."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) no está instalado")
+    done = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+    return done.stdout.decode()

@@ -80,5 +80,7 @@ def test_only_design_and_coordination_edit_the_kit(client, jorge, pedro) -> None
     assert client.get("/diseno/marca/").status_code == 403
     client.force_login(pedro)
     assert client.post("/diseno/marca/", FORM).status_code == 403
-    assert client.get("/diseno/").status_code == 200
+    index = client.get("/diseno/").content.decode()  # Consulta reads, with no way to edit
+    assert "Aún no hay kit de marca." in index and "<h3>Campaña</h3>" in index
+    assert "Crear el kit de marca" not in index and "Usar plantilla" not in index
     assert client.get("/diseno/plantillas/aviso/").status_code == 403

@@ -70,7 +70,9 @@ def test_export_renders_every_size_keeps_pieces_and_zips_them(client, diseno, ph
     pieces = RenderedPiece.objects.all()
     assert pieces.count() == len(SIZES) and len({p.batch for p in pieces}) == 1
     assert all(p.photo_id == photo.pk and p.data["foco_x"] == 0.85 for p in pieces)
-    assert client.get("/diseno/piezas/").status_code == 200
+    listed = client.get("/diseno/piezas/").content.decode()
+    assert listed.count('<li class="card">') == len(SIZES)
+    assert all(f"Campaña · {size} (" in listed for size in SIZES)
 
 
 def test_flyer_download(client, diseno) -> None:

@@ -4,11 +4,12 @@ import re
 from collections import Counter
 
 import pytest
+import segno
 
 from pregon.design import services
 from pregon.design.flyer import QR_SCALE, flyer_pdf, qr_matrix
 from tests.design.conftest import SHORT
-from tests.design.pdfcheck import images, media_boxes, qr_modules, streams
+from tests.design.pdfcheck import images, media_boxes, pdf_text, qr_modules, streams
 
 URL = "https://chapultepec.gob.mx/encuestas/alumbrado-2024"
 
@@ -31,13 +32,18 @@ def test_letter_flyer_has_letter_pages_and_a_qr_for_the_url(kit) -> None:
     boxes = media_boxes(pdf)
     assert boxes and all(b[2:] == (612.0, 792.0) for b in boxes)  # 8.5 × 11 in
     modules = qr_in(pdf)
-    assert modules == [list(row) for row in qr_matrix(URL)]
+    # Made here with segno itself, not with the product's helper: the QR of the URL.
+    assert modules == [list(row) for row in segno.make(URL, error="m", micro=False).matrix]
     assert modules != [list(row) for row in qr_matrix(URL + "x")]
+    text = " ".join(pdf_text(pdf).split())
+    assert SHORT["titulo"] in text and SHORT["lugar"] in text and SHORT["fecha"] in text
 
 
 def test_half_letter_two_up_is_a_landscape_letter_sheet_with_two_qrs(kit) -> None:
     pdf = flyer_pdf(template="aviso", data=SHORT, url=URL, kit=kit, layout="media")
-    assert all(b[2:] == (792.0, 612.0) for b in media_boxes(pdf))
+    boxes = media_boxes(pdf)
+    assert boxes and all(b[2:] == (792.0, 612.0) for b in boxes)
+    assert " ".join(pdf_text(pdf).split()).count(SHORT["titulo"]) == 2  # two copies
     assert qr_in(pdf) == [list(row) for row in qr_matrix(URL)]
     # WeasyPrint embeds an image once and draws it once per copy.
     drawn = Counter(name for _, data in streams(pdf) for name in re.findall(rb"/(\w+) Do", data))

@@ -18,7 +18,8 @@ def assert_fits(rendered, data, spec, size) -> None:
         assert x0 >= 0 and y0 >= 0 and x1 <= size[0] and y1 <= size[1], block.name
         assert block.size >= 8
     for f in spec.fields:
-        if data.get(f.name) and f.name in names:
+        if data.get(f.name):  # every text the template takes is drawn, and whole
+            assert f.name in names, f"«{f.label}» was given but not drawn"
             block = next(b for b in rendered.blocks if b.name == f.name)
             # Nothing cut: the drawn lines hold exactly the words that were given.
             assert " ".join(block.lines).split() == data[f.name].split()
@@ -95,7 +96,8 @@ def test_photo_is_cropped_around_the_focal_point(size) -> None:
 
 def test_campaign_without_photo_still_renders() -> None:
     rendered = render_piece("campana", SHORT, (1080, 1920), BRAND)
-    assert rendered.image.size == (1080, 1920)
+    assert_fits(rendered, SHORT, TEMPLATES["campana"], (1080, 1920))
+    assert rendered.warnings == []
 
 
 def test_poor_palette_gives_a_contrast_warning_with_suggestion() -> None:
