@@ -51,6 +51,9 @@ def test_patch_after_approval_returns_to_review(api_client, make_publication, jo
         content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["status"] == "en_revision"
+    publication.refresh_from_db()
+    assert publication.text == "Texto nuevo" and publication.status == "en_revision"
+    assert publication.approved_by is None
 
 
 def test_cancel_and_bad_input(api_client, make_publication, mariana):

@@ -53,17 +53,22 @@ def test_review_shows_and_enforces_the_veda(page, login, accounts, jorge, marian
     assert publication.status == PublicationStatus.EN_REVISION
 
     page.goto("/cumplimiento/")
-    listed = page.locator("main").filter(has_text="Pavimentación en San Miguel")
-    assert listed.count() == 1
-    assert "veda" in page.locator("main").inner_text().lower()
+    rows = page.get_by_role("row").filter(has_text="Pavimentación en San Miguel")
+    refused = rows.filter(has_text="Bloqueada por veda electoral")
+    assert refused.count() == 1
+    assert "Bloqueado" in refused.inner_text() and f"«{PERIOD}»" in refused.inner_text()
 
     # After the vote the same text may go out (naming the mayor is then a flag only).
     page.goto(f"/publicaciones/{publication.pk}/editar/")
     page.get_by_label("Fecha de publicación").fill("2023-06-05T10:00")
     page.get_by_role("button", name="Guardar").click()
     page.wait_for_url(f"**/publicaciones/{publication.pk}/")
-    if page.get_by_role("button", name="Enviar a revisión").count():
-        page.get_by_role("button", name="Enviar a revisión").click()
+    # Editing a publication under review keeps it there: no second submission.
+    assert page.get_by_test_id("status").inner_text() == "En revisión"
+    assert page.get_by_role("button", name="Enviar a revisión").count() == 0
     page.get_by_role("button", name="Aprobar").click()
     page.get_by_test_id("status").filter(has_text="Aprobada").wait_for()
     assert "señalada para revisión" in page.locator(".compliance").first.inner_text()
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.APROBADA
+    assert publication.scheduled_at == datetime(2023, 6, 5, 10, tzinfo=MX)

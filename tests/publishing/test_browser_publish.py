@@ -46,7 +46,9 @@ def test_write_submit_approve_schedule_publish(
         page.locator(f'input[name="media_{acc[key].pk}"]').check()
     x_text = page.locator(f"#text_{acc['x'].pk}")
     x_text.fill("a" * 290)
-    page.locator(f"#check-{acc['x'].pk} [role=alert]").wait_for()
+    page.locator(f"#check-{acc['x'].pk} [role=alert]").filter(
+        has_text="290 caracteres ponderados"
+    ).wait_for()
     x_text.fill("Feria de la salud este sábado 🩺")
     page.locator(f"#check-{acc['x'].pk}").get_by_text("Cumple las reglas").wait_for()
     page.get_by_role("button", name="Guardar").click()
@@ -76,4 +78,12 @@ def test_write_submit_approve_schedule_publish(
     )
     assert len(shown) == 4 and set(shown) == remote
     assert page.get_by_role("link", name="ver en la red").count() == 4
-    assert set(networks.graph.posts) & remote and set(networks.graph.media) & remote
+    by_kind = dict(
+        Delivery.objects.filter(variant__publication=publication).values_list(
+            "account__kind", "remote_id"
+        )
+    )
+    assert by_kind["facebook_page"] in networks.graph.posts
+    assert by_kind["instagram"] in networks.graph.media
+    assert networks.x.tweets[by_kind["x"]]["text"] == "Feria de la salud este sábado 🩺"
+    assert networks.wp.posts[int(by_kind["wordpress"])]["status"] == "publish"

@@ -125,6 +125,9 @@ def test_scheduling_into_the_veda_is_refused(veda_2023, in_review, mariana):
     with pytest.raises(ValidationError, match="No se puede programar"):
         services.publication_schedule(publication=publication, user=mariana, when=mx(2023, 5, 20))
     assert not Delivery.objects.filter(variant__publication=publication).exists()
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.APROBADA
+    assert publication.scheduled_at == mx(2023, 6, 10)
 
 
 def test_delivery_scheduled_before_the_veda_is_held_listed_and_released(
@@ -189,6 +192,9 @@ def test_personal_promotion_is_blocked_during_the_veda(veda_2023, mayor, in_revi
     publication = in_review("salud", mx(2023, 5, 10), text="Laura Amalia entregó vacunas.")
     with pytest.raises(ValidationError, match="Menciona a servidores públicos durante la veda"):
         services.publication_approve(publication=publication, user=mariana)
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.EN_REVISION
+    assert events("blocked", "promocion_personal").get().object_id == str(publication.pk)
 
 
 def test_personal_accounts_are_not_checked(mayor, accounts, jorge, mariana):
@@ -202,6 +208,8 @@ def test_personal_accounts_are_not_checked(mayor, accounts, jorge, mariana):
     )
     services.publication_submit(publication=publication, user=jorge)
     services.publication_approve(publication=publication, user=mariana)
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.APROBADA
     assert not events("flagged", "promocion_personal").exists()
 
 
@@ -209,7 +217,9 @@ def test_image_without_alt_text_cannot_be_approved(in_review, mariana):
     publication = in_review("cultura", None, image=(jpeg(), ""))
     with pytest.raises(ValidationError, match="Falta texto alternativo en la imagen 1"):
         services.publication_approve(publication=publication, user=mariana)
-    assert events("blocked", "texto_alternativo").exists()
+    assert events("blocked", "texto_alternativo").get().object_id == str(publication.pk)
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.EN_REVISION
 
 
 def test_asset_with_minors_and_no_consent_cannot_be_published(in_review, mariana, network):
@@ -305,3 +315,6 @@ def test_report_publication_only_inside_the_report_window(accounts, jorge, maria
     )
     services.publication_submit(publication=ordinary, user=jorge)
     services.publication_approve(publication=ordinary, user=mariana)
+    ordinary.refresh_from_db()
+    assert ordinary.status == PublicationStatus.APROBADA
+    assert events("blocked", "informe").count() == 2  # the early one and the 21 September try

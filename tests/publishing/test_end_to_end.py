@@ -55,7 +55,10 @@ def test_published_to_all_four_networks_with_remote_ids(publish, networks, monke
     }
     assert deliveries["facebook_page"].remote_id in networks.graph.posts
     assert deliveries["instagram"].remote_id in networks.graph.media
+    assert deliveries["x"].remote_id in networks.x.tweets
+    assert int(deliveries["wordpress"].remote_id) in networks.wp.posts
     assert all(d.remote_id and d.remote_url for d in deliveries.values())
+    assert networks.x.tweets[deliveries["x"].remote_id]["text"] == TEXT
     # Meta fetched the image through the signed public link, as a JPEG.
     [(url, status, kind)] = networks.graph.fetched
     assert url.startswith(f"{networks_public(publication)}") and status == 200
@@ -92,17 +95,27 @@ def test_slow_answer_after_posting_is_settled_not_resent(publish, networks, sett
 
 
 def test_server_error_is_retried_on_schedule(publish, networks):
+    """A POST answered 500 is not retried inside the call: the engine waits the first
+    step of the schedule and the next run publishes it, once."""
     publication = publish("wordpress")
     networks.wp.fail(500, times=1)
-    engine.publish_due()
+    before = timezone.now()
+    assert engine.publish_due()["reintentar"] == 1
     delivery = Delivery.objects.get(variant__publication=publication)
-    assert delivery.status in (D.PENDIENTE, D.PUBLICADA)
-    if delivery.status == D.PENDIENTE:
-        Delivery.objects.filter(pk=delivery.pk).update(scheduled_at=timezone.now())
-        engine.publish_due()
-        delivery.refresh_from_db()
+    assert delivery.status == D.PENDIENTE and networks.wp.posts == {}
+    assert delivery.scheduled_at >= before + engine.RETRY_SCHEDULE[0] - timedelta(seconds=1)
+    assert not engine.publish_due() and networks.wp.posts == {}  # not before its time
+    Delivery.objects.filter(pk=delivery.pk).update(scheduled_at=timezone.now())
+    engine.publish_due()
+    delivery.refresh_from_db()
     assert delivery.status == D.PUBLICADA
-    assert delivery.attempt_log.first().http_status == 500
+    assert list(delivery.attempt_log.order_by("pk").values_list("http_status", flat=True)) == [
+        500,
+        201,
+    ]
+    [(post_id, post)] = networks.wp.posts.items()
+    assert delivery.remote_id == str(post_id) and post["title"]["raw"] == "Feria de la salud"
+    assert "Feria de la salud en el jardín municipal este sábado" in post["content"]["raw"]
 
 
 def test_expired_facebook_token_needs_reconnection(publish, networks):

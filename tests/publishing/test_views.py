@@ -29,32 +29,51 @@ def test_pages_render_for_coordinacion(as_user, mariana, make_publication):
     publication = make_publication("programada", channels=("facebook", "manual"))
     c = as_user(mariana)
     delivery = Delivery.objects.get(variant__publication=publication, account__kind="manual")
-    urls = [
-        reverse("publishing:list"),
-        reverse("publishing:create"),
-        reverse("publishing:detail", args=[publication.pk]),
-        reverse("publishing:edit", args=[publication.pk]),
-        reverse("publishing:calendar"),
-        reverse("publishing:calendar") + "?vista=semana",
-        reverse("publishing:today"),
-        reverse("publishing:deliveries"),
-        reverse("publishing:package", args=[delivery.pk]),
-        reverse("publishing:accounts"),
-        reverse("publishing:account_create"),
-    ]
-    for url in urls:
+    title = "Inauguración del pozo"
+    text = "Hoy inauguramos el pozo de agua en San Miguel."
+    # Each page with what Coordinación must see on it.
+    pages = {
+        reverse("publishing:list"): ["<h1>Publicaciones</h1>", title],
+        reverse("publishing:create"): ["<h1>Nueva publicación</h1>", "Facebook · Ayuntamiento"],
+        reverse("publishing:detail", args=[publication.pk]): [
+            f"<h1>{title}</h1>",
+            'data-testid="status">Programada</span>',
+            text,
+            "Facebook · Ayuntamiento",
+            "WhatsApp",
+        ],
+        reverse("publishing:edit", args=[publication.pk]): [f"Editar «{title}»", text],
+        reverse("publishing:calendar"): ["<h1>Calendario de publicación</h1>"],
+        reverse("publishing:calendar") + "?vista=semana": ["Semana del "],
+        reverse("publishing:today"): ["<h1>Lo que sale hoy</h1>", title],
+        reverse("publishing:deliveries"): ["<h1>Envíos</h1>", title, "Facebook · Ayuntamiento"],
+        reverse("publishing:package", args=[delivery.pk]): [
+            "Publicar a mano en WhatsApp",
+            "Texto listo para copiar",
+            text,
+        ],
+        reverse("publishing:accounts"): ["<h1>Canales</h1>", "X · @Lauramaliagm", "Portal"],
+        reverse("publishing:account_create"): ["<h1>Nuevo canal</h1>"],
+    }
+    for url, expected in pages.items():
         response = c.get(url)
         assert response.status_code == 200, url
-    assert "Inauguración del pozo" in c.get(reverse("publishing:today")).content.decode()
+        body = response.content.decode()
+        for snippet in expected:
+            assert snippet in body, (url, snippet)
 
 
 def test_consulta_reads_but_cannot_write(as_user, pedro, make_publication):
     publication = make_publication("en_revision")
     c = as_user(pedro)
-    assert c.get(reverse("publishing:detail", args=[publication.pk])).status_code == 200
+    page = c.get(reverse("publishing:detail", args=[publication.pk])).content.decode()
+    assert "<h1>Inauguración del pozo</h1>" in page
+    assert ">Aprobar</button>" not in page and ">Editar</a>" not in page
     assert c.get(reverse("publishing:create")).status_code == 403
     response = c.post(reverse("publishing:action", args=[publication.pk, "aprobar"]))
     assert response.status_code == 403
+    publication.refresh_from_db()
+    assert publication.status == PublicationStatus.EN_REVISION and publication.approved_by is None
 
 
 def test_enlace_sees_only_their_area(as_user, ricardo, make_publication, area_factory):
@@ -63,7 +82,8 @@ def test_enlace_sees_only_their_area(as_user, ricardo, make_publication, area_fa
     Publication.objects.filter(pk=mine.pk).update(area=area_factory("OPDU"))
     Publication.objects.filter(pk=other.pk).update(area=area_factory("SALUD"))
     c = as_user(ricardo)
-    assert c.get(reverse("publishing:detail", args=[mine.pk])).status_code == 200
+    page = c.get(reverse("publishing:detail", args=[mine.pk])).content.decode()
+    assert "<h1>Inauguración del pozo</h1>" in page
     assert c.get(reverse("publishing:detail", args=[other.pk])).status_code == 404
 
 
@@ -99,6 +119,8 @@ def test_live_validation_reports_x_length(as_user, jorge, accounts):
     )
     body = response.content.decode()
     assert response.status_code == 200 and 'role="alert"' in body
+    assert "X: el texto mide 300 caracteres ponderados; el máximo es 280" in body
+    assert "Cumple las reglas" not in body
     ok = c.post(reverse("publishing:validate"), {"account": x.pk, f"text_{x.pk}": "Hola"})
     assert "Cumple las reglas" in ok.content.decode()
 
@@ -113,6 +135,9 @@ def test_approve_button_flow(as_user, mariana, make_publication):
     c.post(reverse("publishing:schedule", args=[publication.pk]), {"when": when})
     publication.refresh_from_db()
     assert publication.status == PublicationStatus.PROGRAMADA
+    assert timezone.localtime(publication.scheduled_at).strftime("%Y-%m-%dT%H:%M") == when
+    delivery = Delivery.objects.get(variant__publication=publication)
+    assert delivery.status == "pendiente" and delivery.scheduled_at == publication.scheduled_at
 
 
 def test_calendar_drag_moves_date_keeping_time(as_user, mariana, make_publication):
@@ -211,6 +236,8 @@ def test_signed_media_link_expires(client, make_publication, jorge, settings):
     path = url.removeprefix("https://pregon.example")
     response = client.get(path)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    served = b"".join(response.streaming_content) if response.streaming else response.content
+    assert served == media.public_path().read_bytes()
     assert client.get(path[:-3] + "xyz/").status_code == 404
     settings.PREGON_PUBLIC_LINK_SECONDS = -1
     assert client.get(path).status_code == 404

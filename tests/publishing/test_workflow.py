@@ -94,15 +94,23 @@ def test_deleting_scheduled_cancels_and_deletes(make_publication, mariana):
     publication = make_publication("programada", minutes=60)
     services.publication_delete(publication=publication, user=mariana)
     assert not Publication.objects.filter(pk=publication.pk).exists()
-    assert AuditEntry.objects.filter(verb="publishing.deleted").exists()
+    assert not Delivery.objects.filter(variant__publication_id=publication.pk).exists()
+    entry = AuditEntry.objects.get(verb="publishing.deleted")
+    assert entry.object_id == str(publication.pk) and entry.actor == mariana
+    assert entry.data["title"] == "Inauguración del pozo"
 
 
 def test_cannot_delete_while_a_worker_is_sending(make_publication, mariana):
-    publication = make_publication("programada")
-    Delivery.objects.filter(variant__publication=publication).update(status=DeliveryStatus.ENVIANDO)
+    publication = make_publication("programada", channels=("facebook", "x"))
+    sending = Delivery.objects.get(variant__publication=publication, account__kind="facebook_page")
+    Delivery.objects.filter(pk=sending.pk).update(status=DeliveryStatus.ENVIANDO)
     with pytest.raises(ValidationError, match="se está enviando"):
         services.publication_delete(publication=publication, user=mariana)
     assert Publication.objects.filter(pk=publication.pk).exists()
+    # The refused delete leaves the other channel's delivery as it was.
+    other = Delivery.objects.get(variant__publication=publication, account__kind="x")
+    assert other.status == DeliveryStatus.PENDIENTE
+    assert not AuditEntry.objects.filter(verb="publishing.deleted").exists()
 
 
 def test_cancel_stops_pending_but_not_claimed(make_publication, mariana):
@@ -123,6 +131,10 @@ def test_reschedule_moves_pending_deliveries(make_publication, mariana):
     services.publication_move(publication=publication, user=mariana, when=later)
     delivery = Delivery.objects.get(variant__publication=publication)
     assert abs((delivery.scheduled_at - later).total_seconds()) < 1
+    assert delivery.status == DeliveryStatus.PENDIENTE
+    publication.refresh_from_db()
+    assert publication.scheduled_at == delivery.scheduled_at
+    assert publication.status == S.PROGRAMADA
 
 
 def test_not_approved_in_time_does_not_go_out_and_author_is_told(make_publication, network):
@@ -153,7 +165,9 @@ def test_approving_with_future_date_schedules(make_publication, mariana):
     publication.refresh_from_db()
     approved = services.publication_approve(publication=publication, user=mariana)
     assert approved.status == S.PROGRAMADA
-    assert Delivery.objects.filter(variant__publication=publication).count() == 1
+    delivery = Delivery.objects.get(variant__publication=publication)
+    assert delivery.status == DeliveryStatus.PENDIENTE
+    assert delivery.scheduled_at == approved.scheduled_at
 
 
 def test_media_validated_by_content(make_publication, jorge):
