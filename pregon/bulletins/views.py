@@ -90,7 +90,10 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photos": bulletin.photos.select_related("asset"),
         "photo_form": PhotoForm(),
         "distributions": bulletin.distributions.all()[:20],
+        # Buttons only for what the person may do (Consulta reads, it does not act).
+        "can_edit": access.can(request.user, "bulletins.change_bulletin"),
         "can_approve": access.can(request.user, "bulletins.approve_bulletin"),
+        "can_publish": access.can(request.user, "publishing.add_publication"),
         "can_distribute": access.can(request.user, "bulletins.distribute_bulletin"),
     }
     return render(request, "bulletins/detail.html", context)

@@ -26,7 +26,7 @@ def test_edit_contact_and_lists_with_audit(boss, press_list):
     toluca = MediaList.objects.create(name="Corresponsales Toluca")
     contact = local.contacts.first()
     form = boss.get(f"/boletines/directorio/contactos/{contact.pk}/").content.decode()
-    assert 'value="Diario 0"' in form or 'value="Diario 1"' in form
+    assert f'value="{contact.outlet}"' in form and f'value="{contact.email}"' in form
     response = boss.post(
         f"/boletines/directorio/contactos/{contact.pk}/",
         {
@@ -118,7 +118,9 @@ def test_consulta_reads_and_exports_but_does_not_edit(pedro, press_list):
     client.force_login(pedro)
     page = client.get("/boletines/directorio/").content.decode()
     assert "Descargar CSV" in page and "Nuevo contacto" not in page
-    assert client.get(f"/boletines/directorio/listas/{local.pk}/csv/").status_code == 200
     contact = local.contacts.get()
+    exported = client.get(f"/boletines/directorio/listas/{local.pk}/csv/")
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [(r["medio"], r["correo"]) for r in rows] == [(contact.outlet, contact.email)]
     assert client.get(f"/boletines/directorio/contactos/{contact.pk}/").status_code == 403
     assert client.post(f"/boletines/directorio/contactos/{contact.pk}/borrar/").status_code == 403

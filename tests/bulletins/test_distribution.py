@@ -56,10 +56,12 @@ def test_unsubscribe_link_is_honoured(smtp, send, approved_bulletin, press_list,
     link = next(w for w in text.split() if "/boletines/baja/" in w)
     path = link[link.index("/boletines/baja/") :]
     client = Client()
-    assert client.get(path).status_code == 200
-    assert "Darme de baja" in client.get(path).content.decode()
-    client.post(path)
     gone = MediaContact.objects.get(email=smtp.recipients()[0])
+    asked = client.get(path).content.decode()
+    assert "Darme de baja" in asked and f"¿Dejar de recibir boletines en {gone.email}?" in asked
+    done = client.post(path).content.decode()
+    assert f"Listo: {gone.email} ya no recibirá boletines por correo." in done
+    gone.refresh_from_db()
     assert gone.unsubscribed_at is not None
     assert client.get("/boletines/baja/falso/").status_code == 400
     before = len(smtp.messages)
@@ -102,10 +104,11 @@ def test_smtp_refusal_is_logged_per_recipient(smtp, send, approved_bulletin, pre
 def test_only_approved_bulletins_are_sent(make_bulletin, press_list, mariana):
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Solo se envían boletines aprobados."):
         distribution.distribution_create(
             bulletin=make_bulletin(), lists=[press_list()], user=mariana
         )
+    assert not DistributionRecipient.objects.exists()
 
 
 class WorkerKilled(BaseException):
@@ -182,5 +185,6 @@ def test_a_person_may_resend_an_uncertain_message(
     assert first.status == "enviado" and first.attempts == 2
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):  # a sent one is never resent
-        distribution.recipient_resend(recipient=first, user=mariana)
+    with pytest.raises(ValidationError, match="Solo se reenvía a un destinatario fallido"):
+        distribution.recipient_resend(recipient=first, user=mariana)  # a sent one: never
+    assert smtp.recipients().count(first.email) == 2

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from pregon.agenda.models import Activity
 from pregon.bulletins import live
-from pregon.publishing.models import ChannelAccount
+from pregon.publishing.models import ChannelAccount, Publication
 from pregon.publishing.services import publication_approve
 
 pytestmark = pytest.mark.django_db
@@ -51,12 +51,13 @@ def test_prepare_creates_three_scheduled_announcements(channels, session, jorge,
 
 def test_only_streamed_sessions_and_hearings(channels, session, jorge):
     session.type = "gira"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Solo se transmiten sesiones de cabildo"):
         live.transmission_prepare(activity=session, user=jorge)
     session.type = "audiencia_publica"
     session.stream_url = ""
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="no tiene enlace de transmisión en vivo"):
         live.transmission_prepare(activity=session, user=jorge)
+    assert not Publication.objects.exists()
 
 
 def test_announcements_in_the_past_are_skipped(channels, session, jorge):
@@ -69,7 +70,7 @@ def test_announcements_in_the_past_are_skipped(channels, session, jorge):
 
 def test_recording_after_the_session(channels, session, jorge):
     transmission = live.transmission_prepare(activity=session, user=jorge)
-    with pytest.raises(ValidationError):  # not over yet
+    with pytest.raises(ValidationError, match="cuando la sesión terminó"):
         live.transmission_attach_recording(
             transmission=transmission, user=jorge, session_name="X", url="https://v.example/1"
         )
@@ -77,7 +78,7 @@ def test_recording_after_the_session(channels, session, jorge):
         starts_at=timezone.now() - timedelta(hours=4), ends_at=timezone.now() - timedelta(hours=1)
     )
     transmission.activity.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Indique la grabación"):
         live.transmission_attach_recording(transmission=transmission, user=jorge, session_name="X")
     done = live.transmission_attach_recording(
         transmission=transmission,

@@ -39,16 +39,25 @@ def test_form_errors_are_shown(jorge):
     assert page.status_code == 200 and "Este campo es obligatorio" in page.content.decode()
 
 
-def test_permissions(pedro, ricardo, make_bulletin, mariana):
+def test_permissions(pedro, ricardo, jorge, make_bulletin, mariana):
     bulletin = make_bulletin()
+    writer = Client()
+    writer.force_login(jorge)
+    draft = writer.get(f"/boletines/{bulletin.pk}/").content.decode()
+    assert "Enviar a revisión" in draft and ">Editar</a>" in draft and "Agregar foto" in draft
     anonymous = Client()
     assert anonymous.get("/boletines/").status_code == 302
     reader = Client()
     reader.force_login(pedro)
-    assert reader.get(f"/boletines/{bulletin.pk}/").status_code == 200
+    detail = reader.get(f"/boletines/{bulletin.pk}/").content.decode()
+    assert f"<h1>{bulletin.title}</h1>" in detail
+    # Consulta reads: no buttons for actions it would be refused.
+    assert "Enviar a revisión" not in detail and ">Editar</a>" not in detail
+    assert "Agregar foto" not in detail
     assert reader.get("/boletines/nuevo/").status_code == 403
     assert reader.post(f"/boletines/{bulletin.pk}/submit/").status_code == 403
     enlace = Client()
     enlace.force_login(ricardo)
     assert enlace.get(f"/boletines/{bulletin.pk}/").status_code == 404  # other area
-    assert enlace.get("/boletines/transmisiones/").status_code == 200
+    transmissions = enlace.get("/boletines/transmisiones/").content.decode()
+    assert "<h1>Transmisiones en vivo</h1>" in transmissions

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from pregon.bulletins import services
-from pregon.publishing.models import ChannelAccount
+from pregon.publishing.models import ChannelAccount, Publication
 
 pytestmark = pytest.mark.django_db
 
@@ -43,18 +43,25 @@ def test_one_step_creates_and_approves_the_publication(channels, approved_bullet
 
 def test_redaccion_creates_it_and_it_waits_for_coordinacion(channels, approved_bulletin, jorge):
     publication, problems = services.bulletin_publish(bulletin=approved_bulletin(), user=jorge)
-    assert publication.status == "en_revision" and problems
+    assert publication.status == "en_revision"
+    assert problems == ["La publicación quedó en revisión: la aprueba Coordinación."]
 
 
 def test_only_approved_bulletins(channels, make_bulletin, mariana):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="en estado «Borrador»"):
         services.bulletin_publish(bulletin=make_bulletin(), user=mariana)
+    assert not Publication.objects.exists()
 
 
-def test_button_on_the_page(channels, approved_bulletin, mariana):
+def test_button_on_the_page(channels, approved_bulletin, mariana, pedro):
     bulletin = approved_bulletin()
+    reader = Client()
+    reader.force_login(pedro)
+    button = "Crear publicación para portal y redes"
+    assert button not in reader.get(f"/boletines/{bulletin.pk}/").content.decode()  # Consulta
     client = Client()
     client.force_login(mariana)
+    assert button in client.get(f"/boletines/{bulletin.pk}/").content.decode()
     response = client.post(f"/boletines/{bulletin.pk}/publish/")
     bulletin.refresh_from_db()
     assert response.status_code == 302 and bulletin.publication_id

@@ -31,7 +31,7 @@ def test_body_is_sanitised_and_balazos_are_one_to_three(make_bulletin):
     with pytest.raises(ValidationError) as exc:
         make_bulletin(balazos=[])
     assert "entre 1 y 3 balazos" in str(exc.value)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="entre 1 y 3 balazos"):
         make_bulletin(balazos=["a", "b", "c", "d"])
     with pytest.raises(ValidationError) as exc:
         make_bulletin(body="<script>solo esto</script>")
@@ -56,7 +56,7 @@ def test_number_label_is_zero_padded(approved_bulletin):
 
 def test_only_coordinacion_approves_and_not_their_own(make_bulletin, jorge, mariana):
     bulletin = make_bulletin()
-    with pytest.raises(ValidationError):  # still a draft
+    with pytest.raises(ValidationError, match="aprobar un boletín en estado «Borrador»"):
         services.bulletin_approve(bulletin=bulletin, user=mariana)
     services.bulletin_submit(bulletin=bulletin, user=jorge)
     with pytest.raises(PermissionDenied):
@@ -71,8 +71,10 @@ def test_only_coordinacion_approves_and_not_their_own(make_bulletin, jorge, mari
     assert approved.status == "aprobado" and approved.approved_by == mariana
     verbs = set(AuditEntry.objects.values_list("verb", flat=True))
     assert {"bulletins.created", "bulletins.submitted", "bulletins.approved"} <= verbs
-    with pytest.raises(ValidationError):  # an approved bulletin is not edited
+    with pytest.raises(ValidationError, match="editar un boletín en estado «Aprobado»"):
         services.bulletin_update(bulletin=approved, user=jorge, title="Otro")
+    approved.refresh_from_db()
+    assert approved.title == "Rehabilitan la calle Independencia"
 
 
 def test_failed_approval_gives_the_number_back(make_bulletin, jorge, mariana, monkeypatch):
