@@ -59,6 +59,12 @@ def test_only_coordinacion_writes(api_client, mariana, ricardo):
     assert not ElectoralPeriod.objects.exists()
     response = post(api_client(mariana), "/api/v1/compliance/periods", period)
     assert response.status_code == 201
+    stored = ElectoralPeriod.objects.get()
+    assert (stored.name, str(stored.start), str(stored.end)) == (
+        "Veda 2024",
+        "2024-04-15",
+        "2024-06-02",
+    )
     servant = {"name": "Ana Ruiz", "title": "Regidora", "aliases": ["la regidora"]}
     assert post(api_client(mariana), "/api/v1/compliance/servants", servant).status_code == 201
     assert PublicServant.objects.get().alias_list == ["la regidora"]

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from pregon.compliance.exports import FORMATS, Quarter, to_csv, to_xlsx
@@ -40,10 +41,32 @@ def test_every_row_has_one_value_per_column():
         amount=Decimal("0"),
     )
     CommunicationProgramme.objects.create(year=2023, name="PACS 2023", approved_on=date(2023, 1, 9))
-    for fmt in FORMATS.values():
-        rows = fmt.rows(Quarter(2023, 1)) or fmt.rows(Quarter(2023, 2))
-        assert rows, fmt.code
-        assert all(len(r) == len(fmt.columns) for r in rows), fmt.code
+    # One programme, one contracted expense and one of official airtime, all in Q1 2023.
+    for code, fmt in FORMATS.items():
+        rows = fmt.rows(Quarter(2023, 1))
+        assert len(rows) == 1, code
+        assert len(rows[0]) == len(fmt.columns), code
+
+
+def test_23a_lists_the_year_programme_in_every_quarter():
+    CommunicationProgramme.objects.create(
+        year=2023,
+        name="Programa Anual de Comunicación Social 2023",
+        approved_on=date(2023, 1, 9),
+        url="https://chapultepec.gob.mx/pacs-2023.pdf",
+    )
+    CommunicationProgramme.objects.create(year=2022, name="PACS 2022", approved_on=date(2022, 1, 7))
+    body = to_csv(FORMATS["23a"], Quarter(2023, 3)).decode("utf-8-sig")
+    [row] = list(csv.DictReader(io.StringIO(body)))
+    assert row["Ejercicio"] == "2023"
+    assert row["Fecha de inicio del periodo que se informa"] == "01/07/2023"
+    assert row["Fecha de término del periodo que se informa"] == "30/09/2023"
+    assert row["Denominación del documento"] == "Programa Anual de Comunicación Social 2023"
+    assert row["Fecha en la que se emitió la aprobación correspondiente"] == "09/01/2023"
+    assert (
+        row["Hipervínculo al Programa Anual de Comunicación Social o equivalente"]
+        == "https://chapultepec.gob.mx/pacs-2023.pdf"
+    )
 
 
 def test_23b_csv_has_sipot_headers_and_only_the_quarter():
@@ -104,7 +127,10 @@ def test_download_views_and_permissions(client, mariana, ricardo):
     client.force_login(mariana)
     page = client.get("/cumplimiento/transparencia/?anio=2023&trimestre=1").content.decode()
     assert "/cumplimiento/transparencia/23b/2023/1.xlsx" in page
-    assert client.get("/cumplimiento/transparencia/?anio=abc").status_code == 200
+    # A mistyped year falls back to the current quarter instead of failing.
+    today = timezone.localdate()
+    current = f"/cumplimiento/transparencia/23b/{today.year}/{(today.month - 1) // 3 + 1}.csv"
+    assert current in client.get("/cumplimiento/transparencia/?anio=abc").content.decode()
     response = client.get("/cumplimiento/transparencia/23b/2023/1.csv")
     assert response["Content-Disposition"] == 'attachment; filename="formato_23b_2023_T1.csv"'
     assert "Municipio limpio" in response.content.decode("utf-8-sig")

@@ -36,22 +36,28 @@ def test_missing_alt_text_blocks_approval_and_names_the_images():
 
 
 def test_videos_need_captions_or_a_reason():
-    assert check_video_captions(True).allowed
-    assert check_video_captions(False).blocked
-    assert check_video_captions(False, "Video sin diálogos, solo música").allowed
+    assert check_video_captions(True).allowed and not check_video_captions(True).messages
+    missing = check_video_captions(False)
+    assert missing.blocked and missing.rules == ("subtitulos",)
+    assert missing.message == (
+        "El video no tiene subtítulos ni motivo registrado (agréguelos en el archivo)."
+    )
+    reasoned = check_video_captions(False, "Video sin diálogos, solo música")
+    assert reasoned.allowed and not reasoned.blocked
+    assert reasoned.message == "El video va sin subtítulos: Video sin diálogos, solo música"
 
 
 def test_contrast_below_4_5_blocks():
     assert check_contrast(4.49).blocked
-    assert "4.49:1" in check_contrast(4.49).message
-    assert check_contrast(4.5).allowed
+    assert check_contrast(4.49).message == "Contraste insuficiente: 4.49:1 (mínimo 4.5:1)."
+    assert check_contrast(4.5).allowed and not check_contrast(4.5).messages
 
 
 def test_combine_takes_the_worst_and_keeps_every_message():
     combined = combine(Verdict(), flag("ojo", "promocion_personal"), check_contrast(2.0))
     assert combined.blocked
     assert combined.rules == ("promocion_personal", "contraste")
-    assert len(combined.messages) == 2
+    assert combined.messages == ("ojo", "Contraste insuficiente: 2.00:1 (mínimo 4.5:1).")
     assert combine().allowed
 
 

@@ -24,6 +24,12 @@ def test_mariana_creates_edits_and_deletes_a_period(client, mariana):
     response = client.post("/cumplimiento/vedas/nuevo/", PERIOD)
     assert response.status_code == 302
     period = ElectoralPeriod.objects.get()
+    assert (period.name, period.scope, str(period.start), str(period.end)) == (
+        "Proceso electoral local 2024",
+        "local",
+        "2024-04-15",
+        "2024-06-02",
+    )
     assert AuditEntry.objects.filter(verb="compliance.electoralperiod_created").exists()
     client.post(f"/cumplimiento/vedas/{period.pk}/", {**PERIOD, "name": "Renombrado"})
     assert ElectoralPeriod.objects.get().name == "Renombrado"
@@ -117,8 +123,18 @@ def test_settings_toggle_press_room_mode(client, mariana):
     from pregon.compliance.models import ComplianceSettings
 
     client.force_login(mariana)
-    client.post("/cumplimiento/ajustes/", {"press_room_notice": "Veda"})
-    assert ComplianceSettings.current().press_room_blackout_mode is False
+    assert ComplianceSettings.current().press_room_blackout_mode is True  # the default
+    page = client.post(
+        "/cumplimiento/ajustes/", {"press_room_notice": "Sitio en veda electoral."}, follow=True
+    ).content.decode()
+    current = ComplianceSettings.current()
+    assert current.press_room_blackout_mode is False
+    assert current.press_room_notice == "Sitio en veda electoral."
+    assert "Ajustes guardados." in page
+    assert "Modo veda en sala de prensa: desactivado." in page
+    assert AuditEntry.objects.filter(
+        actor=mariana, verb="compliance.compliancesettings_changed"
+    ).exists()
 
 
 def test_exemption_category_is_normalised_and_unique(client, mariana, veda_2023):
@@ -132,7 +148,11 @@ def test_exemption_category_is_normalised_and_unique(client, mariana, veda_2023)
         "is_active": "on",
     }
     assert client.post("/cumplimiento/exenciones/nuevo/", data).status_code == 302
-    assert ExemptCategory.objects.filter(category="obra_publica").exists()
+    created = ExemptCategory.objects.get(category="obra_publica")
+    assert (created.reason, created.authorization) == ("Acuerdo de cabildo", "AC-1")
     page = client.post("/cumplimiento/exenciones/nuevo/", {**data, "category": "SALUD"})
     assert page.status_code == 200 and "Ya existe" in page.content.decode()
     assert ExemptCategory.objects.count() == 4
+    assert ExemptCategory.objects.get(category="salud").reason == (
+        "Servicios de salud (art. 41 constitucional)"
+    )
