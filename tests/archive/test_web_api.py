@@ -1,4 +1,6 @@
 import datetime as dt
+import shutil
+import subprocess
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -96,6 +98,17 @@ def test_synthesis_html_and_pdf(mariana):
     assert html.index("Impreso") < html.index("Radio") < html.index("Digital")
     pdf = client.get("/archivo/sintesis.pdf", {"fecha": "2026-03-02"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    text = " ".join(pdf_text(pdf.content).split())  # what the printed síntesis says
+    assert all(f"Nota de {outlet}" in text for outlet in ("El Sol de Toluca", "Radio Mexiquense"))
+    assert "Positivo: 1" in text
+
+
+def pdf_text(pdf: bytes) -> str:
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) no está instalado")
+    return subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def test_clipping_form_indexes_for_search(mariana):
