@@ -36,7 +36,9 @@ def test_import_creates_contacts_and_lists(mariana):
 def test_semicolon_and_windows_1252_from_excel(mariana):
     text = "medio;nombre;correo;tipo\nTelevisión Mexiquense;José Núñez;jose@tv.example;Televisión\n"
     directory.import_contacts(data=text.encode("cp1252"), user=mariana)
-    assert MediaContact.objects.get().person == "José Núñez"
+    contact = MediaContact.objects.get()
+    assert (contact.outlet, contact.person) == ("Televisión Mexiquense", "José Núñez")
+    assert (contact.email, contact.media_type) == ("jose@tv.example", "television")
 
 
 def test_bad_lines_are_named_and_nothing_is_saved(mariana):

@@ -98,6 +98,7 @@ def test_consulta_cannot_prepare(channels, session, pedro):
 
     with pytest.raises(PermissionDenied):
         live.transmission_prepare(activity=session, user=pedro)
+    assert not Publication.objects.exists()
 
 
 def test_announcements_follow_a_rescheduled_session(channels, session, jorge, mariana):
@@ -138,5 +139,5 @@ def test_cancelled_session_cancels_its_announcements(channels, session, jorge):
 
     statuses = set(Publication.objects.filter(activity=session).values_list("status", flat=True))
     assert statuses == {"cancelada"}
-    # An unrelated edit of another activity touches nothing.
+    # Following the cancelled session again changes nothing more.
     assert live.follow_activity(session) == []

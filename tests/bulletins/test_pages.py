@@ -37,6 +37,7 @@ def test_form_errors_are_shown(jorge):
     client.force_login(jorge)
     page = client.post("/boletines/nuevo/", {"kind": "boletin", "title": "", "body": ""})
     assert page.status_code == 200 and "Este campo es obligatorio" in page.content.decode()
+    assert not Bulletin.objects.exists()
 
 
 def test_permissions(pedro, ricardo, jorge, make_bulletin, mariana):

@@ -86,11 +86,12 @@ def test_pdf_uses_the_active_brand_kit(with_photo, tmp_path, mariana):
     assert "Ayuntamiento de Prueba 2025–2027" in text and "Calle Falsa 123" in text
 
 
-def test_pdf_views_need_login_internally_but_not_in_the_press_room(with_photo, mariana):
+def test_pdf_views_need_login_internally_but_not_in_the_press_room(with_photo, mariana, tmp_path):
     client = Client()
     assert client.get(f"/boletines/{with_photo.pk}/pdf/").status_code == 302
     public = client.get(f"/boletines/sala-de-prensa/{with_photo.pk}/pdf/?tamano=a4")
     assert public.status_code == 200 and public["Content-Type"] == "application/pdf"
+    assert "Boletín 001/2023" in " ".join(_text(public.content, tmp_path).split())
     client.force_login(mariana)
     inside = client.get(f"/boletines/{with_photo.pk}/pdf/")
     assert inside.status_code == 200 and inside.content.startswith(b"%PDF")
