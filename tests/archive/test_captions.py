@@ -151,3 +151,22 @@ def test_public_copy_converts_camera_pcm_sound_to_aac(ingest, tmp_path):
         seconds = float(copy.duration / 1_000_000)
     assert codecs == {"video": "mpeg4", "audio": "aac"}
     assert seconds == pytest.approx(2.0, abs=0.2)
+
+
+def test_consulta_reads_subtitles_but_cannot_change_them(client, ingest, data, mariana, pedro):
+    video = ingest(data / "metadata-extractor" / "with-gps.mp4")
+    asset_set_captions(
+        asset=video, upload=SimpleUploadedFile("cabildo.srt", SRT.encode()), user=mariana
+    )
+    first = video.captions.name
+    client.force_login(pedro)  # Consulta
+    page = client.get(f"/archivo/{video.pk}/").content.decode()
+    assert "Tiene subtítulos en español" in page and "Subir subtítulos" not in page
+    assert client.get(f"/archivo/{video.pk}/subtitulos.vtt").status_code == 200
+    refused = client.post(
+        f"/archivo/{video.pk}/subtitulos/",
+        {"subtitulos": SimpleUploadedFile("otro.vtt", VTT.encode())},
+    )
+    assert refused.status_code == 403
+    video.refresh_from_db()
+    assert video.captions.name == first
