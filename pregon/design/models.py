@@ -99,6 +99,11 @@ class DesignPhoto(models.Model):
         return self.original_name
 
 
+def drawn_texts(data: dict) -> list[str]:
+    """The words a piece prints, from its template data (the focal point is not text)."""
+    return [str(v) for k, v in data.items() if not k.startswith("foco") and v]
+
+
 class RenderedPiece(models.Model):
     """A piece rendered at one size, with the data and kit that produced it."""
 

@@ -15,7 +15,7 @@ from PIL import Image, UnidentifiedImageError
 
 from pregon.archive.services import IngestError, asset_ingest
 from pregon.core.audit import log_action
-from pregon.design.models import BrandKit, DesignPhoto, RenderedPiece
+from pregon.design.models import BrandKit, DesignPhoto, RenderedPiece, drawn_texts
 from pregon.design.render import SIZES, Rendered, parse_size, render_piece
 from pregon.design.render.brand import DEFAULT_LOGO_SVG, Brand, is_svg
 from pregon.publishing.models import EDITABLE_STATUSES
@@ -221,8 +221,7 @@ def piece_archive(*, piece: RenderedPiece, user) -> RenderedPiece:
 
 
 def piece_alt_text(piece: RenderedPiece) -> str:
-    parts = [str(v) for k, v in piece.data.items() if not k.startswith("foco") and v]
-    return " — ".join(parts)[:1000]
+    return " — ".join(drawn_texts(piece.data))[:1000]
 
 
 def piece_attach(*, piece: RenderedPiece, publication, user):
@@ -256,7 +255,7 @@ def flyer_verdict(*, template: str, data: dict, category: str, user):
     from pregon.compliance.verdict import combine
 
     now = timezone.now()
-    text = "\n".join(str(v) for k, v in data.items() if not k.startswith("foco") and v)
+    text = "\n".join(drawn_texts(data))
     verdict = combine(check_blackout(category, now), check_personal_promotion(text, True, now))
     title = data.get("titulo") or data.get("cifra") or data.get("cita") or template
     record_verdict(

@@ -35,9 +35,11 @@ def variant_verdict(variant: Variant, when: datetime) -> Verdict:
     media = list(variant.media.select_related("asset"))
     # Pictured people count as named: the archive records who appears in an image.
     pictured = [str(p) for m in media if m.asset is not None for p in (m.asset.people or [])]
+    from pregon.design.models import drawn_texts  # design builds on publishing
+
     pieces = _design_pieces(media)
     # Words drawn on an institutional design count as written in the post.
-    drawn = [piece_text(piece) for piece in pieces]
+    drawn = [text for piece in pieces for text in drawn_texts(piece.data)]
     text = "\n".join([effective_text(variant), *pictured, *drawn])
     checks = [
         check_blackout(publication.category, when),
@@ -55,10 +57,6 @@ def variant_verdict(variant: Variant, when: datetime) -> Verdict:
     ratios = {p.contrast_ratio for p in pieces if p.contrast_ratio is not None}
     checks.extend(check_contrast(ratio) for ratio in sorted(ratios))
     return combine(*checks)
-
-
-def piece_text(piece) -> str:
-    return "\n".join(str(v) for k, v in piece.data.items() if not k.startswith("foco") and v)
 
 
 def _captions(asset):
