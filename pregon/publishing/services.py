@@ -180,29 +180,19 @@ def media_attach_asset(
     derivative (JPEG, no GPS; for a video, an MP4 copy without metadata); the minors,
     rights and subtitles rules are checked at approval and again at delivery. Alt
     text defaults to the archive's."""
-    from pregon.archive.services import IngestError, asset_public_derivative
-
     if asset.kind == "video":
-        return _attach_video(publication, asset, alt_text, user)
-    if asset.kind not in ("foto", "diseno") or not asset.preview:
+        shape = _video_shape(asset)
+    elif asset.kind in ("foto", "diseno") and asset.preview:
+        shape = _image_shape(asset)
+    else:
         raise ValidationError(f"«{asset}» no es una imagen del archivo que pueda publicarse.")
-    try:
-        derivative = asset_public_derivative(asset)
-        with Image.open(derivative) as image:
-            width, height = image.size
-        size = derivative.stat().st_size
-    except IngestError:  # not publishable now: approval will say why, by rule
-        width, height, size = asset.width or 0, asset.height or 0, asset.size
     media = PublicationMedia.objects.create(
         publication=publication,
         asset=asset,
         original_name=(asset.original_name or str(asset))[:255],
-        alt_text=alt_text or asset.alt_text[:1000],
+        alt_text=(alt_text or asset.alt_text)[:1000],
         position=publication.media.count(),
-        mime_type="image/jpeg",
-        width=width,
-        height=height,
-        size_bytes=size,
+        **shape,
     )
     log_action(
         publication,
@@ -213,28 +203,31 @@ def media_attach_asset(
     return media
 
 
-def _attach_video(publication: Publication, asset, alt_text: str, user) -> PublicationMedia:
+def _image_shape(asset) -> dict:
+    """What goes out: the public JPEG derivative's size, or the archive's figures when
+    it may not go out now (approval will say why, by rule)."""
+    from pregon.archive.services import IngestError, asset_public_derivative
+
+    try:
+        derivative = asset_public_derivative(asset)
+        with Image.open(derivative) as image:
+            width, height = image.size
+        size = derivative.stat().st_size
+    except IngestError:
+        width, height, size = asset.width or 0, asset.height or 0, asset.size
+    return {"mime_type": "image/jpeg", "width": width, "height": height, "size_bytes": size}
+
+
+def _video_shape(asset) -> dict:
     if not (asset.width and asset.duration):
         raise ValidationError(f"«{asset}» no es un video que pueda publicarse (sin imagen).")
-    media = PublicationMedia.objects.create(
-        publication=publication,
-        asset=asset,
-        original_name=(asset.original_name or str(asset))[:255],
-        alt_text=(alt_text or asset.alt_text or asset.caption)[:1000],
-        position=publication.media.count(),
-        mime_type="video/mp4",
-        width=asset.width,
-        height=asset.height or 0,
-        size_bytes=asset.size,
-        duration=asset.duration,
-    )
-    log_action(
-        publication,
-        "publishing.media_added",
-        user=user,
-        data={"media": media.pk, "asset": asset.pk, "video": True},
-    )
-    return media
+    return {
+        "mime_type": "video/mp4",
+        "width": asset.width,
+        "height": asset.height or 0,
+        "size_bytes": asset.size,
+        "duration": asset.duration,
+    }
 
 
 def _inspect_image(upload: UploadedFile) -> dict:

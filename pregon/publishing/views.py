@@ -400,10 +400,9 @@ def _sent_name(media: PublicationMedia) -> str:
     """The downloaded file is named after what it is: the public copy is a JPEG (or
     an MP4 for a video) whatever the original was."""
     stem = Path(media.original_name or "archivo").stem
-    extension = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}.get(
-        media.sent_mime_type, "mp4" if media.is_video else "bin"
-    )
-    return f"{stem}.{extension}"
+    if media.is_video:
+        return f"{stem}.mp4"
+    return f"{stem}.{services.IMAGE_EXTENSIONS.get(media.sent_mime_type, 'bin')}"
 
 
 def _public_file(media: PublicationMedia):
