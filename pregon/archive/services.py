@@ -264,12 +264,15 @@ def asset_public_captions(asset: Asset) -> tuple[Path, Path] | None:
     """The video's subtitles as (WebVTT, SubRip) files for the networks, or None."""
     if not asset.captions:
         return None
-    with asset.captions.open("rb") as fh:
-        cues = captions.parse(fh.read(), "subtítulos")
-    base = _public_dir() / f"{asset.sha256[:16]}-subtitulos"
+    # Named after the stored file, which gets a new name whenever subtitles are
+    # replaced: made once per version, not on every delivery or download.
+    base = _public_dir() / Path(asset.captions.name).stem
     vtt, srt = base.with_suffix(".es.vtt"), base.with_suffix(".es_LA.srt")
-    vtt.write_text(captions.to_vtt(cues), encoding="utf-8")
-    srt.write_text(captions.to_srt(cues), encoding="utf-8")
+    if not (vtt.exists() and srt.exists()):
+        with asset.captions.open("rb") as fh:
+            cues = captions.parse(fh.read(), "subtítulos")
+        vtt.write_text(captions.to_vtt(cues), encoding="utf-8")
+        srt.write_text(captions.to_srt(cues), encoding="utf-8")
     return vtt, srt
 
 

@@ -63,6 +63,8 @@ def test_subtitles_attach_to_a_video_and_survive_replacement(ingest, data, maria
     asset_set_captions(asset=video, upload=upload, user=mariana)
     first = video.captions.name
     assert video.captions.read().decode().startswith("WEBVTT")
+    sent_first, _ = asset_public_captions(video)
+    assert "Buenos días, Chapultepec." in sent_first.read_text()
     with pytest.raises(IngestError, match="línea 2"):
         bad = SimpleUploadedFile("malo.srt", b"1\nsin tiempos\n")
         asset_set_captions(asset=video, upload=bad, user=mariana)
@@ -75,6 +77,8 @@ def test_subtitles_attach_to_a_video_and_survive_replacement(ingest, data, maria
     assert video.captions.storage.exists(first)  # the earlier file is kept
     vtt, srt = asset_public_captions(video)
     assert "Se abre la sesión." in vtt.read_text() and srt.read_text().startswith("1\n00:00:01,000")
+    # What goes to the networks follows the replacement, not the copy made before it.
+    assert "Buenos días" not in vtt.read_text() and "Buenos días" not in srt.read_text()
 
 
 def test_photo_takes_no_subtitles(ingest, data, mariana):
