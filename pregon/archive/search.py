@@ -422,13 +422,8 @@ class _PgPlan:
         if not self.broad:
             self.rows, self.total = self._sorted(max(want, sample, 1))
 
-    def _fetch(self, sql: str, params: list) -> list[tuple]:
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-
     def _filtered(self, extra: str = "") -> str:
-        conditions = [c for c in (self.where, extra) if c]
+        conditions = [f"({c})" for c in (self.where, extra) if c]
         return f" WHERE {' AND '.join(conditions)}" if conditions else ""
 
     def _walk(self, rows: int, matches: int, below: int | None = None) -> list[tuple]:
@@ -443,7 +438,7 @@ class _PgPlan:
             " ORDER BY sort_key DESC LIMIT %s) AS archive_searchentry"
             f" WHERE tsv @@ {_TSQUERY} ORDER BY sort_key DESC LIMIT %s"
         )
-        return self._fetch(sql, [*params, self.tsquery, matches])
+        return _fetch(sql, [*params, self.tsquery, matches])
 
     def _sorted(self, n: int) -> tuple[list[tuple], int]:
         """All matches through GIN (never a walk): the newest `n` and how many there are."""
@@ -453,7 +448,7 @@ class _PgPlan:
             " SELECT *, (SELECT count(*) FROM matches) FROM matches"
             " ORDER BY sort_key DESC LIMIT %s"
         )
-        rows = self._fetch(sql, [*self.params, self.tsquery, n])
+        rows = _fetch(sql, [*self.params, self.tsquery, n])
         return [row[:-1] for row in rows], rows[0][-1] if rows else 0
 
     def count(self, cap: int) -> int:
@@ -468,7 +463,7 @@ class _PgPlan:
     def _estimate(self) -> int:
         sql = "EXPLAIN (FORMAT JSON) SELECT 1 FROM archive_searchentry"
         sql += self._filtered(f"tsv @@ {_TSQUERY}")
-        plan = self._fetch(sql, [*self.params, self.tsquery])[0][0]
+        plan = _fetch(sql, [*self.params, self.tsquery])[0][0]
         return int((plan[0] if isinstance(plan, list) else plan)["Plan"]["Plan Rows"])
 
     def page(self, offset: int, limit: int, relevance: bool) -> list[tuple]:
@@ -482,7 +477,7 @@ class _PgPlan:
             f" ORDER BY ts_rank(tsv, {_TSQUERY}) DESC, sort_key DESC LIMIT %s OFFSET %s"
         )
         params = [*self.params, self.tsquery, self.rank_query, limit, offset]
-        return [row[:4] for row in self._fetch(sql, params)]
+        return [row[:4] for row in _fetch(sql, params)]
 
     def sample(self, n: int) -> list[tuple]:
         # The newest matches: the window's when broad, otherwise up to max(n, page).
@@ -501,8 +496,14 @@ def _round_down(n: int) -> int:
     return n // scale * scale
 
 
+def _fetch(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
 def _where_sql(qs) -> tuple[str, list]:
-    """PostgreSQL: the row filters of a queryset as SQL, for _PgPlan's own statements."""
+    """The row filters of a queryset as SQL, for the plans' own statements."""
     compiler = qs.query.get_compiler(using=qs.db)
     try:
         where, params = qs.query.where.as_sql(compiler, compiler.connection)
@@ -523,13 +524,7 @@ class _Fts5Plan:
     def __init__(self, qs, expr: str, span: tuple[int, int] | None) -> None:
         self.expr = expr
         self.span = span
-        compiler = qs.query.get_compiler(using=qs.db)
-        try:
-            self.where, self.params = qs.query.where.as_sql(compiler, compiler.connection)
-        except FullResultSet:
-            self.where, self.params = "", []
-        except EmptyResultSet:
-            self.where, self.params = "0", []
+        self.where, self.params = _where_sql(qs)
 
     def _sql(self, columns: str, join: bool) -> tuple[str, list]:
         sql = f"SELECT {columns} FROM {FTS_TABLE}"
@@ -548,17 +543,12 @@ class _Fts5Plan:
             params += list(self.params)
         return sql, params
 
-    def _fetch(self, sql: str, params: list) -> list[tuple]:
-        with connection.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-
     def page(self, offset: int, limit: int, relevance: bool) -> list[tuple]:
         columns = ", ".join(f"archive_searchentry.{c}" for c in _HIT_COLUMNS)
         sql, params = self._sql(columns, join=True)
         order = f"{FTS_TABLE}.rank, " if relevance else ""
         sql += f" ORDER BY {order}{FTS_TABLE}.rowid DESC LIMIT %s OFFSET %s"
-        rows = self._fetch(sql, [*params, limit, offset])
+        rows = _fetch(sql, [*params, limit, offset])
         field = SearchEntry._meta.get_field("date")
         convert = connection.ops.get_db_converters(field.get_col(SearchEntry._meta.db_table))
         return [(t, i, k, _convert(d, convert, field)) for t, i, k, d in rows]
@@ -566,12 +556,12 @@ class _Fts5Plan:
     def count(self, cap: int) -> int:
         # Without filters the full-text index alone answers; no table row is read.
         sql, params = self._sql("1", join=bool(self.where))
-        return self._fetch(f"SELECT count(*) FROM ({sql} LIMIT %s)", [*params, cap])[0][0]
+        return _fetch(f"SELECT count(*) FROM ({sql} LIMIT %s)", [*params, cap])[0][0]
 
     def sample(self, n: int) -> list[tuple]:
         columns = ", ".join(f"archive_searchentry.{c}" for c in _FACET_COLUMNS)
         sql, params = self._sql(columns, join=True)
-        return self._fetch(f"{sql} ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s", [*params, n])
+        return _fetch(f"{sql} ORDER BY {FTS_TABLE}.rowid DESC LIMIT %s", [*params, n])
 
 
 def _convert(value, converters, field):
