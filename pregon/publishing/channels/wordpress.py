@@ -26,6 +26,7 @@ from pregon.publishing.rules import portal_title
 
 API = "/wp-json/wp/v2"
 RECENT_POSTS = 20
+UPLOAD_PIECE = 1 << 20
 AFTER_MARGIN = timedelta(days=1)  # WordPress compares "after" with the site's local time
 
 
@@ -81,13 +82,15 @@ class WordPressChannel(Channel):
         headers = {
             "Content-Type": media.mime_type,
             "Content-Disposition": f'attachment; filename="{media.path.name}"',
+            # Streamed in pieces (a video may be hundreds of MB), with its length
+            # declared, so the request is not chunk-encoded.
+            "Content-Length": str(media.path.stat().st_size),
         }
         params = {"alt_text": media.alt_text} if media.mime_type.startswith("image/") else {}
         try:
             with open(media.path, "rb") as handle:
-                return self._call(
-                    "POST", "/media", content=handle.read(), headers=headers, params=params
-                )
+                pieces = iter(lambda: handle.read(UPLOAD_PIECE), b"")
+                return self._call("POST", "/media", content=pieces, headers=headers, params=params)
         except ChannelError as exc:
             if exc.uncertain:
                 raise ChannelError(exc.message) from exc

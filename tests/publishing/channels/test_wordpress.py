@@ -98,6 +98,9 @@ def test_video_plays_on_the_portal_with_its_subtitles(wp, wp_account, photo, cli
     image_id, video_id, track_id = wp.media
     assert wp.media[video_id]["mime_type"] == "video/mp4"
     assert wp.media[video_id]["bytes"] == clip.path.stat().st_size
+    upload = wp.requests_to("POST", "/media")[1]  # streamed, with its length declared
+    assert upload.headers["content-length"] == str(clip.path.stat().st_size)
+    assert "transfer-encoding" not in upload.headers
     assert wp.media[track_id]["mime_type"] == "text/vtt"
     created = wp.posts[int(result.remote_id)]
     assert created["featured_media"] == image_id  # a video is never the featured image
