@@ -151,13 +151,13 @@ def follow_activity(activity: Activity, now=None) -> list[str]:
     if transmission is None:
         return []
     now = now or timezone.now()
+    gone = activity.status == ActivityStatus.CANCELADA or not activity.stream_url
     touched = []
     for field, before, wording in STEPS:
         publication = getattr(transmission, field)
         if publication is None or publication.status not in EDITABLE_STATUSES:
             continue
         when = activity.starts_at - before
-        gone = activity.status == ActivityStatus.CANCELADA or not activity.stream_url
         if gone or when <= now:
             publishing.publication_cancel(
                 publication=publication,
