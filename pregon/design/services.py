@@ -249,14 +249,11 @@ def flyer_verdict(*, template: str, data: dict, category: str, user):
     printed. Every block, flag and exemption is recorded."""
     from django.utils import timezone
 
-    from pregon.compliance.promotion import check_personal_promotion
-    from pregon.compliance.rules import check_blackout
+    from pregon.compliance.rules import check_publication
     from pregon.compliance.services import record_verdict
-    from pregon.compliance.verdict import combine
 
     now = timezone.now()
-    text = "\n".join(drawn_texts(data))
-    verdict = combine(check_blackout(category, now), check_personal_promotion(text, True, now))
+    verdict = check_publication(category, now, "\n".join(drawn_texts(data)), institutional=True)
     title = data.get("titulo") or data.get("cifra") or data.get("cita") or template
     record_verdict(
         verdict,
