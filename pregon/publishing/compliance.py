@@ -9,12 +9,11 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pregon.compliance.promotion import check_personal_promotion
 from pregon.compliance.rules import (
     check_alt_text,
-    check_blackout,
     check_contrast,
     check_minors,
+    check_publication,
     check_report_window,
     check_video_captions,
     held_items,
@@ -42,8 +41,7 @@ def variant_verdict(variant: Variant, when: datetime) -> Verdict:
     drawn = [text for piece in pieces for text in drawn_texts(piece.data)]
     text = "\n".join([effective_text(variant), *pictured, *drawn])
     checks = [
-        check_blackout(publication.category, when),
-        check_personal_promotion(text, variant.account.is_institutional, when),
+        check_publication(publication.category, when, text, variant.account.is_institutional),
         check_alt_text([variant.alt_text_for(m) for m in media if not m.is_video]),
     ]
     if publication.about_report:
