@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from pregon.agenda.models import Activity
-from pregon.publishing.models import ChannelAccount, Publication
+from pregon.publishing.models import PUBLICATION_FIELDS, ChannelAccount, Publication
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -17,17 +17,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
 class PublicationForm(forms.ModelForm):
     class Meta:
         model = Publication
-        fields = [
-            "title",
-            "text",
-            "link",
-            "category",
-            "activity",
-            "campaign",
-            "area",
-            "about_report",
-            "scheduled_at",
-        ]
+        fields = [*PUBLICATION_FIELDS, "scheduled_at"]
         field_classes = {"link": forms.URLField}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 5}),

@@ -99,6 +99,19 @@ class PublicationQuerySet(models.QuerySet):
         return self.filter(status=PublicationStatus.EN_REVISION)
 
 
+# What an author edits (the form and the services take the same list).
+PUBLICATION_FIELDS = (
+    "title",
+    "text",
+    "link",
+    "category",
+    "activity",
+    "campaign",
+    "area",
+    "about_report",
+)
+
+
 class Publication(models.Model):
     title = models.CharField("título interno", max_length=200)
     text = models.TextField("texto base")

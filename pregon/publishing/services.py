@@ -18,6 +18,7 @@ from pregon.accounts import access
 from pregon.core.audit import log_action
 from pregon.publishing import compliance, notify
 from pregon.publishing.models import (
+    PUBLICATION_FIELDS,
     ChannelAccount,
     ChannelKind,
     Delivery,
@@ -33,16 +34,6 @@ S = PublicationStatus
 MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 IMAGE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
-PUBLICATION_FIELDS = (
-    "title",
-    "text",
-    "link",
-    "category",
-    "activity",
-    "campaign",
-    "area",
-    "about_report",
-)
 
 
 def _require_status(publication: Publication, *allowed: str, action: str) -> None:

@@ -103,16 +103,9 @@ def test_a_reason_instead_of_subtitles_is_recorded(archived_clip, accounts, jorg
 
     archived_clip.no_captions_reason = "Sin voz: solo música de fondo."
     archived_clip.save()
-    publication = services.publication_create(
-        author=jorge, title="Timelapse de la obra", text="Así avanza la obra del mercado."
+    publication, _ = _submitted_with_clip(
+        archived_clip, accounts["facebook"], jorge, "Timelapse de la obra"
     )
-    media = services.media_attach_asset(publication=publication, asset=archived_clip, user=jorge)
-    services.variants_set(
-        publication=publication,
-        variants={accounts["facebook"].pk: {"text": "", "media": [media.pk]}},
-        user=jorge,
-    )
-    services.publication_submit(publication=publication, user=jorge)
     services.publication_approve(publication=publication, user=mariana)
     event = ComplianceEvent.objects.get(rule="subtitulos")
     assert "Sin voz: solo música de fondo." in event.message
@@ -126,16 +119,9 @@ def test_manual_channel_package_offers_the_video_and_its_subtitles(
     asset_set_captions(
         asset=archived_clip, upload=SimpleUploadedFile("cabildo.srt", SRT), user=jorge
     )
-    publication = services.publication_create(
-        author=jorge, title="Sesión para WhatsApp", text="Resumen de la sesión."
+    publication, media = _submitted_with_clip(
+        archived_clip, accounts["manual"], jorge, "Sesión para WhatsApp"
     )
-    media = services.media_attach_asset(publication=publication, asset=archived_clip, user=jorge)
-    services.variants_set(
-        publication=publication,
-        variants={accounts["manual"].pk: {"text": "", "media": [media.pk]}},
-        user=jorge,
-    )
-    services.publication_submit(publication=publication, user=jorge)
     services.publication_approve(publication=publication, user=mariana)
     services.publication_schedule(
         publication=publication, user=mariana, when=timezone.now() + timedelta(hours=1)
@@ -152,3 +138,16 @@ def test_manual_channel_package_offers_the_video_and_its_subtitles(
     srt = client.get(f"/publicaciones/imagenes/{media.pk}/subtitulos.srt")
     assert 'filename="cabildo.es.srt"' in srt["Content-Disposition"]
     assert b"Se abre la sesi\xc3\xb3n de cabildo." in b"".join(srt.streaming_content)
+
+
+def _submitted_with_clip(clip, account, author, title):
+    """A publication carrying the clip on one channel, sent to review."""
+    publication = services.publication_create(author=author, title=title, text=f"{title}.")
+    media = services.media_attach_asset(publication=publication, asset=clip, user=author)
+    services.variants_set(
+        publication=publication,
+        variants={account.pk: {"text": "", "media": [media.pk]}},
+        user=author,
+    )
+    services.publication_submit(publication=publication, user=author)
+    return publication, media
