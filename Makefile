@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `PORT=8001 make run` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: run test lint format install install-dev clean
 
@@ -20,10 +22,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Web UI and background worker on http://127.0.0.1:8000 (SQLite under var/ unless
+# Web UI and background worker on http://127.0.0.1:$(PORT) (SQLite under var/ unless
 # DATABASE_URL is set). Plain HTTP on this machine; behind TLS set PREGON_HTTPS=true.
 run: $(VENV)/.installed
-	PREGON_HTTPS=$${PREGON_HTTPS:-false} $(BIN)/pregon serve
+	PREGON_HTTPS=$${PREGON_HTTPS:-false} $(BIN)/pregon serve --bind $${PREGON_BIND:-127.0.0.1:$(PORT)}
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -128,11 +128,11 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "pregon.sqlite3",
             "OPTIONS": {
-                "timeout": 20,
+                # Seconds a writer waits for the lock before "database is locked".
+                "timeout": envint("PREGON_SQLITE_TIMEOUT", "20"),
                 "transaction_mode": "IMMEDIATE",
                 "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                 ),
             },
         }
@@ -217,6 +217,8 @@ _task_backends = {
     "rq": "django_tasks_rq.RQBackend",
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
 }
+# /healthz calls the worker stale when its last heartbeat (every 5 s) is older than this.
+PREGON_WORKER_STALE_SECONDS = envint("PREGON_WORKER_STALE_SECONDS", "60")
 TASKS = {"default": {"BACKEND": _task_backends[PREGON_TASKS_BACKEND], "QUEUES": []}}
 INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}

@@ -19,6 +19,8 @@ class AccountsConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from pregon.accounts import checks  # noqa: F401 - registers the deploy checks
         from pregon.accounts.roles import sync_roles_after_migrate
 
-        post_migrate.connect(sync_roles_after_migrate, sender=self)
+        # Every app's signal: the receiver acts once all permissions exist.
+        post_migrate.connect(sync_roles_after_migrate, dispatch_uid="pregon.sync_roles")

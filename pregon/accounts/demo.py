@@ -63,3 +63,11 @@ def load(stdout: TextIO) -> None:
             user.save()
         user.groups.add(group_for(role))
     stdout.write(f"Áreas: {len(AREAS)}; personas de demostración: {len(PEOPLE)}.\n")
+
+
+def retire(stdout: TextIO) -> None:
+    """Close the demo personas (a production installation must not keep them)."""
+    closed = User.objects.filter(username__in=[p[0] for p in PEOPLE], is_active=True).update(
+        is_active=False
+    )
+    stdout.write(f"Personas de demostración desactivadas: {closed}.\n")

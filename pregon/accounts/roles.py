@@ -1,9 +1,14 @@
 """Roles are groups; each app declares in its AppConfig which permissions each
 role gets (`role_permissions`), so a new capability brings its own grants."""
 
-from django.apps import apps
+import logging
+
+from django.apps import AppConfig, apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, models
+
+logger = logging.getLogger(__name__)
 
 
 class Role(models.TextChoices):
@@ -32,18 +37,35 @@ def role_permissions() -> dict[str, set[str]]:
     return grants
 
 
-def sync_roles() -> None:
+def _permissions_by_name(using: str) -> dict[str, Permission]:
+    found = Permission.objects.using(using).select_related("content_type")
+    return {f"{p.content_type.app_label}.{p.codename}": p for p in found}
+
+
+def sync_roles(using: str = DEFAULT_DB_ALIAS) -> set[str]:
+    """Give each role exactly the permissions the apps declare (grants added and
+    removed). Returns the declared permissions that do not exist."""
+    existing = _permissions_by_name(using)
+    missing: set[str] = set()
     for role, perms in role_permissions().items():
-        wanted = []
-        for perm in sorted(perms):
-            app_label, codename = perm.split(".", 1)
-            found = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if found:
-                wanted.append(found)
-        group_for(role).permissions.set(wanted)
+        missing |= perms - existing.keys()
+        group, _ = Group.objects.using(using).get_or_create(name=Role(role).label)
+        group.permissions.set([existing[p] for p in sorted(perms) if p in existing])
+    for name in sorted(missing):
+        logger.warning("Permiso declarado para un rol que no existe: %s", name)
+    return missing
 
 
-def sync_roles_after_migrate(**kwargs) -> None:
-    sync_roles()
+def _last_migrated_app() -> AppConfig:
+    """`post_migrate` is sent once per app with models, in INSTALLED_APPS order."""
+    return [c for c in apps.get_app_configs() if c.models_module is not None][-1]
+
+
+def sync_roles_after_migrate(sender: AppConfig, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """Grant only once every app's permissions exist: on the signal for the last app.
+    Creating them here too makes the result independent of receiver order."""
+    if sender is not _last_migrated_app():
+        return
+    for config in apps.get_app_configs():
+        create_permissions(config, verbosity=0, interactive=False, using=using)
+    sync_roles(using)

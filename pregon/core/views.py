@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from pregon.core.heartbeat import last_seen
+from pregon.core.heartbeat import worker_status
 
 
 @never_cache
@@ -15,10 +15,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        seen = last_seen()
+        worker = worker_status()
     except Exception:  # noqa: BLE001 - any database failure means "not ready"
         return JsonResponse({"status": "error", "database": "error"}, status=503)
-    worker = {"last_seen": seen.isoformat() if seen else None}
+    # A stale worker is reported, not fatal: the web keeps answering (200).
     return JsonResponse({"status": "ok", "database": "ok", "worker": worker})
 
 

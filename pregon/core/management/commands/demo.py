@@ -1,5 +1,6 @@
 """`pregon demo`: loads Chapultepec's demo data. Idempotent: run it as often as you like.
-Each app may provide `demo.load(stdout)`; apps load in INSTALLED_APPS order."""
+Each app may provide `demo.load(stdout)`; apps load in INSTALLED_APPS order, and
+`demo.retire(stdout)` for `pregon demo --desactivar`."""
 
 from importlib import import_module
 
@@ -24,7 +25,19 @@ def demo_modules() -> list:
 class Command(BaseCommand):
     help = "Carga los datos de demostración de Chapultepec (plan 2023). Se puede repetir."
 
-    def handle(self, *args, **options) -> None:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--desactivar",
+            action="store_true",
+            help="Desactiva las cuentas de demostración (antes de abrir Pregón al público).",
+        )
+
+    def handle(self, *args, desactivar: bool = False, **options) -> None:
+        if desactivar:
+            for module in demo_modules():
+                if hasattr(module, "retire"):
+                    module.retire(self.stdout)
+            return
         for module in demo_modules():
             with transaction.atomic():
                 module.load(self.stdout)

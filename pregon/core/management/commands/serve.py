@@ -1,18 +1,23 @@
 """`pregon serve`: prepares the database and runs the web server (gunicorn) and the
-background worker together. Ctrl-C stops both."""
+background worker, each supervised on its own. Ctrl-C stops both."""
 
 import os
 import secrets
-import signal
-import subprocess
 import sys
-import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from pregon.accounts.models import User
+from pregon.core.serving import (
+    Bind,
+    StartError,
+    Supervisor,
+    demo_on_first_start,
+    ensure_port_free,
+    parse_bind,
+)
 
 
 class Command(BaseCommand):
@@ -30,14 +35,38 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, bind: str, web_workers: int, no_demo: bool, **options) -> None:
+        try:
+            where = parse_bind(bind)
+            ensure_port_free(where)
+            self._prepare(where, no_demo)
+            code = self._supervisor(where, web_workers).run()
+        except StartError as exc:
+            self.stderr.write(str(exc))
+            raise SystemExit(1) from exc
+        self.stdout.write("Pregón detenido.")
+        if code:
+            raise SystemExit(code)
+
+    def _prepare(self, where: Bind, no_demo: bool) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
-        first_run = not User.objects.exists()
-        if first_run and not no_demo and os.environ.get("PREGON_DEMO", "1") != "0":
-            self.stdout.write("Primer arranque: cargando la demostración de Chapultepec…")
-            call_command("demo", stdout=self.stdout)
+        if not User.objects.exists():
+            self._first_start(where, no_demo)
         self._ensure_admin()
-        self._run(bind, web_workers)
+
+    def _first_start(self, where: Bind, no_demo: bool) -> None:
+        flag = os.environ.get("PREGON_DEMO", "")
+        if not no_demo and demo_on_first_start(where, settings.PREGON_HTTPS, flag):
+            self.stdout.write(
+                "Primer arranque: cargando la demostración de Chapultepec (personas con "
+                "contraseñas conocidas, solo para probar Pregón; PREGON_DEMO=0 la omite)…"
+            )
+            call_command("demo", stdout=self.stdout)
+            return
+        self.stdout.write(
+            "Primer arranque sin demostración (instalación de producción: HTTPS o dirección "
+            "no local). Para cargarla de todos modos: PREGON_DEMO=1."
+        )
 
     def _ensure_admin(self) -> None:
         if User.objects.filter(is_superuser=True).exists():
@@ -54,47 +83,16 @@ class Command(BaseCommand):
             )
         )
 
-    def _run(self, bind: str, web_workers: int) -> None:
-        pregon = [sys.executable, "-m", "pregon"]
-        web = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "pregon.wsgi:application",
-                "--bind",
-                bind,
-                "--workers",
-                str(web_workers),
-                "--access-logfile",
-                "-",
-                "--graceful-timeout",
-                "10",
-            ]
-        )
-        worker = subprocess.Popen([*pregon, "worker"])  # noqa: S603
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Pregón en http://{bind}/ (Ctrl-C para detener). Base de datos: "
-                f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}."
-            )
-        )
-        stopping = False
+    def _supervisor(self, where: Bind, web_workers: int) -> Supervisor:
+        web = [sys.executable, "-m", "gunicorn", "pregon.wsgi:application"]
+        web += ["--bind", str(where), "--workers", str(web_workers)]
+        web += ["--access-logfile", "-", "--graceful-timeout", "10"]
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
 
-        def stop(signum, frame) -> None:
-            nonlocal stopping
-            stopping = True
+        def say(message: str) -> None:
+            self.stdout.write(message)
+            self.stdout.flush()
 
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
-        while not stopping and web.poll() is None and worker.poll() is None:
-            time.sleep(0.3)
-        for proc in (web, worker):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in (web, worker):
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        self.stdout.write("Pregón detenido.")
+        supervisor = Supervisor(web, [sys.executable, "-m", "pregon", "worker"], where, say)
+        say(f"Arrancando Pregón en http://{where}/ (base de datos: {engine})…")
+        return supervisor

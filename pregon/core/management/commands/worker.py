@@ -11,6 +11,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from pregon.core import heartbeat, periodic
+from pregon.core.taskrunner import ResilientWorker
 
 HEARTBEAT_SECONDS = 5
 
@@ -52,10 +53,19 @@ class Command(BaseCommand):
                 close_old_connections()
 
     def _run_db(self, burst: bool, interval: float, worker_id: str) -> None:
-        args = ["--interval", str(interval), "--worker-id", worker_id[:64], "--no-startup-delay"]
-        if burst:
-            args.append("--batch")
-        call_command("db_worker", *args, "--queue-name", "*")
+        worker = ResilientWorker(
+            queue_names=["*"],
+            interval=interval,
+            batch=burst,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id[:64],
+            excluded_queue_names=[],
+        )
+        if not burst:
+            worker.configure_signals()
+        worker.run()
 
     def _run_rq(self, burst: bool) -> None:
         args = ["--job-class", "django_tasks_rq.Job", "default"]
