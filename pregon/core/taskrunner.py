@@ -47,7 +47,7 @@ def _delay(schedule: tuple[int, ...], attempt: int) -> int:
     return schedule[min(attempt, len(schedule) - 1)]
 
 
-def call_with_retries(call: Callable[[], Any], label: str, sleep=time.sleep) -> Any:
+def call_with_retries(call: Callable[[], Any], label: str) -> Any:
     """Run `call`; on a transient error wait and try again per TASK_RETRY_DELAYS."""
     for attempt in range(len(TASK_RETRY_DELAYS) + 1):
         try:
@@ -58,11 +58,11 @@ def call_with_retries(call: Callable[[], Any], label: str, sleep=time.sleep) -> 
             delay = TASK_RETRY_DELAYS[attempt]
             logger.warning("%s: error transitorio (%s); nuevo intento en %s s", label, exc, delay)
             close_old_connections()
-            sleep(delay)
+            time.sleep(delay)
     raise AssertionError("unreachable")
 
 
-def until_recorded(write: Callable[[], None], label: str, sleep=time.sleep) -> None:
+def until_recorded(write: Callable[[], None], label: str) -> None:
     """Record a task's outcome, waiting out a busy database for as long as it takes."""
     attempt = 0
     while True:
@@ -75,7 +75,7 @@ def until_recorded(write: Callable[[], None], label: str, sleep=time.sleep) -> N
             delay = _delay(DATABASE_RETRY_DELAYS, attempt)
             logger.warning("%s: no se pudo guardar el resultado (%s); en %s s", label, exc, delay)
             close_old_connections()
-            sleep(delay)
+            time.sleep(delay)
             attempt += 1
 
 
