@@ -1,6 +1,13 @@
 """A task that raises fails alone, with its reason; a busy database is retried with
 backoff; the worker goes on to the next task."""
 
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
 import pytest
 from django.core.management import call_command
 from django.db.utils import OperationalError
@@ -83,3 +90,48 @@ def test_which_errors_are_transient():
     assert is_transient(OperationalError("server closed the connection unexpectedly"))
     assert not is_transient(OperationalError("no such table: archive_asset"))
     assert not is_transient(ValueError("database is locked"))
+
+
+def _pregon(env: dict, *args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "pregon", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **kwargs,
+    )
+
+
+def test_the_worker_outlives_a_real_sqlite_lock(tmp_path):
+    """Another writer holds SQLite's lock longer than the busy timeout: the worker
+    waits it out and then runs the task, in a real process."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SECRET_KEY")}
+    env.update(PREGON_VAR_DIR=str(tmp_path), PREGON_TASKS_BACKEND="db", PREGON_SQLITE_TIMEOUT="1")
+    enqueue = "from pregon.core.tasks import prune_heartbeats; prune_heartbeats.enqueue()"
+    for args in (("migrate", "--no-input"), ("shell", "-c", enqueue)):
+        out, _ = _pregon(env, *args).communicate(timeout=300)
+    path = tmp_path / "pregon.sqlite3"
+    status = "SELECT status FROM django_tasks_database_dbtaskresult WHERE task_path LIKE '%prune%'"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("DELETE FROM core_periodicjob")
+    worker = _pregon(env, "worker", "--interval", "0.2")
+    try:
+        time.sleep(8)  # several busy timeouts while the lock is held
+        assert worker.poll() is None, worker.stdout.read()
+        holder.execute("ROLLBACK")
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            with sqlite3.connect(path) as db:
+                states = [s for (s,) in db.execute(status)]
+            if "SUCCESSFUL" in states:
+                break
+            time.sleep(0.5)
+        assert "SUCCESSFUL" in states
+        assert worker.poll() is None
+    finally:
+        holder.close()
+        worker.send_signal(signal.SIGTERM)
+        log, _ = worker.communicate(timeout=30)
+    assert "database is locked" in log

@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, burst: bool = False, interval: float = 1.0, **options) -> None:
         worker_id = f"worker-{uuid.uuid4().hex[:12]}"
         started_at = timezone.now()
-        self._tick(worker_id, started_at)
+        self._safe_tick(worker_id, started_at)
         if not burst:
             threading.Thread(
                 target=self._beat_forever, args=(worker_id, started_at), daemon=True
@@ -42,15 +42,18 @@ class Command(BaseCommand):
         heartbeat.beat(worker_id, started_at)
         periodic.enqueue_due()
 
+    def _safe_tick(self, worker_id: str, started_at) -> None:
+        try:
+            self._tick(worker_id, started_at)
+        except Exception as exc:  # noqa: BLE001 - the heartbeat must outlive hiccups
+            self.stderr.write(f"latido fallido: {exc}")
+        finally:
+            close_old_connections()
+
     def _beat_forever(self, worker_id: str, started_at) -> None:
         while True:
             time.sleep(HEARTBEAT_SECONDS)
-            try:
-                self._tick(worker_id, started_at)
-            except Exception as exc:  # noqa: BLE001 - the heartbeat must outlive hiccups
-                self.stderr.write(f"latido fallido: {exc}")
-            finally:
-                close_old_connections()
+            self._safe_tick(worker_id, started_at)
 
     def _run_db(self, burst: bool, interval: float, worker_id: str) -> None:
         worker = ResilientWorker(
