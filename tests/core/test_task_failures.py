@@ -92,17 +92,6 @@ def test_which_errors_are_transient():
     assert not is_transient(ValueError("database is locked"))
 
 
-def _pregon(env: dict, *args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "pregon", *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        **kwargs,
-    )
-
-
 def test_the_worker_outlives_a_real_sqlite_lock(tmp_path):
     """Another writer holds SQLite's lock longer than the busy timeout: the worker
     waits it out and then runs the task, in a real process."""
@@ -110,16 +99,29 @@ def test_the_worker_outlives_a_real_sqlite_lock(tmp_path):
     env.update(PREGON_VAR_DIR=str(tmp_path), PREGON_TASKS_BACKEND="db", PREGON_SQLITE_TIMEOUT="1")
     enqueue = "from pregon.core.tasks import prune_heartbeats; prune_heartbeats.enqueue()"
     for args in (("migrate", "--no-input"), ("shell", "-c", enqueue)):
-        out, _ = _pregon(env, *args).communicate(timeout=300)
+        done = subprocess.run([sys.executable, "-m", "pregon", *args], env=env, timeout=300)
+        assert done.returncode == 0
     path = tmp_path / "pregon.sqlite3"
     status = "SELECT status FROM django_tasks_database_dbtaskresult WHERE task_path LIKE '%prune%'"
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     holder.execute("DELETE FROM core_periodicjob")
-    worker = _pregon(env, "worker", "--interval", "0.2")
+    log = tmp_path / "worker.log"
+    with log.open("w") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "pregon", "worker", "--interval", "0.2"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        time.sleep(8)  # several busy timeouts while the lock is held
-        assert worker.poll() is None, worker.stdout.read()
+        deadline = time.time() + 120
+        while "database is locked" not in log.read_text() and time.time() < deadline:
+            assert worker.poll() is None, log.read_text()
+            time.sleep(0.5)
+        assert "database is locked" in log.read_text()
+        time.sleep(3)  # a few more busy timeouts while the lock is held
+        assert worker.poll() is None, log.read_text()
         holder.execute("ROLLBACK")
         deadline = time.time() + 90
         while time.time() < deadline:
@@ -133,5 +135,4 @@ def test_the_worker_outlives_a_real_sqlite_lock(tmp_path):
     finally:
         holder.close()
         worker.send_signal(signal.SIGTERM)
-        log, _ = worker.communicate(timeout=30)
-    assert "database is locked" in log
+        worker.wait(timeout=30)
