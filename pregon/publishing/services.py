@@ -120,7 +120,8 @@ def media_add(
     """Validate by content (not by name or declared type), take the image into the
     archive (an exact duplicate reuses the archived asset) and attach it. The upload
     is also kept on the row as it came (design pieces and older callers read it);
-    what goes out is the archive's public derivative."""
+    what goes out is the archive's public derivative. Checking and decoding happen
+    before the short write transaction at the end."""
     info = _inspect_image(upload)
     upload.seek(0)
     asset = _ingest(publication, upload, info["mime_type"], user)
@@ -134,13 +135,14 @@ def media_add(
     )
     upload.seek(0)
     media.file.save(Path(upload.name or "imagen").name, upload, save=False)
-    media.save()
-    log_action(
-        publication,
-        "publishing.media_added",
-        user=user,
-        data={"media": media.pk, "asset": asset.pk},
-    )
+    with transaction.atomic():
+        media.save()
+        log_action(
+            publication,
+            "publishing.media_added",
+            user=user,
+            data={"media": media.pk, "asset": asset.pk},
+        )
     return media
 
 
