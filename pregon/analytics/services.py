@@ -4,7 +4,7 @@ import gzip
 import hashlib
 import os
 import secrets
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -30,7 +30,15 @@ from pregon.analytics.models import (
     WebLogImport,
 )
 from pregon.analytics.selectors import deliveries_for
-from pregon.analytics.weblog import Block, LineParser, fingerprint, open_log, read_chunks
+from pregon.analytics.weblog import (
+    Block,
+    LineParser,
+    WebLogError,
+    fingerprint,
+    open_log,
+    read_chunks,
+    skip_lines,
+)
 from pregon.core.audit import log_action
 from pregon.core.uploads import max_bytes, too_large_message
 
@@ -190,7 +198,7 @@ def import_weblog(
         workers = settings.PREGON_WEBLOG_WORKERS if size >= PARALLEL_MIN_BYTES else 0
     handle, raw = open_log(path)
     with raw, handle:
-        deque(islice(handle, imp.lines_done), maxlen=0)  # resume: skip what is stored
+        skip_lines(handle, imp.lines_done)  # resume: skip what is stored
         for block, reached in read_chunks(handle, raw, imp.lines_done + 1, chunk_lines, workers):
             _flush(imp, block, hasher, classify, report)
             if advance:
@@ -295,6 +303,10 @@ def run_staged_weblog(pk: int) -> WebLogImport:
         return imp
     try:
         report = import_weblog(imp.staged.path)
+    except WebLogError as exc:  # the file itself: retrying cannot help
+        WebLogImport.objects.filter(pk=pk).update(state=ImportState.FAILED, error=str(exc))
+        imp.refresh_from_db()
+        return imp
     except Exception as exc:  # the worker must record any failure for the page
         WebLogImport.objects.filter(pk=pk).update(
             state=ImportState.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
