@@ -197,6 +197,8 @@ PREGON_MAX_DOCUMENT_MB = envint("PREGON_MAX_DOCUMENT_MB", "100")
 PREGON_MAX_CSV_MB = envint("PREGON_MAX_CSV_MB", "20")
 PREGON_MAX_WEBLOG_MB = envint("PREGON_MAX_WEBLOG_MB", "2048")
 PREGON_MAX_ICS_MB = envint("PREGON_MAX_ICS_MB", "5")
+# The iCalendar preview sends the file back as a form field (base64) to confirm it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, (PREGON_MAX_ICS_MB * 4 // 3 + 1) * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = [
     "pregon.core.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
