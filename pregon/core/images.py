@@ -39,6 +39,10 @@ class ImageRejected(ValueError):
     """An image refused; the message is Spanish and says why."""
 
 
+class ImageUnreadable(ImageRejected):
+    """Not an image any decoder knows (callers may word this one for their form)."""
+
+
 @dataclass(frozen=True)
 class RasterInfo:
     format: str  # JPEG, PNG, WEBP, GIF, TIFF, HEIF
@@ -77,7 +81,7 @@ def open_header(source: Path | bytes, limit: int | None = None) -> pyvips.Image:
     try:
         header = _load(source)
     except pyvips.Error as exc:
-        raise ImageRejected("No se pudo leer la imagen: el archivo está dañado.") from exc
+        raise ImageUnreadable("No se pudo leer la imagen: el archivo está dañado.") from exc
     check_pixels(header.width, header.height, limit)
     return header
 

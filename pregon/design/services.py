@@ -137,6 +137,8 @@ def photo_upload(*, upload: UploadedFile, user) -> DesignPhoto:
     data = upload.read()
     try:
         kind = images.check_raster(data, ("JPEG", "PNG", "WEBP")).format
+    except images.ImageUnreadable as exc:
+        raise DesignError(f"Foto «{upload.name}»: no es una imagen legible.") from exc
     except images.ImageRejected as exc:
         raise DesignError(f"Foto «{upload.name}»: {exc}") from exc
     photo = DesignPhoto(original_name=upload.name[:300], created_by=user)

@@ -231,6 +231,10 @@ def _inspect_image(upload: UploadedFile) -> dict:
     data = upload.read()
     try:
         info = images.check_raster(data, tuple(IMAGE_FORMATS))
+    except images.ImageUnreadable as exc:
+        raise ValidationError(
+            f"El archivo «{name}» no es una imagen válida (JPEG, PNG o WebP)."
+        ) from exc
     except images.ImageRejected as exc:
         raise ValidationError(f"El archivo «{name}»: {exc}") from exc
     return {

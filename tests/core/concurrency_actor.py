@@ -66,7 +66,7 @@ def user(folder: Path) -> dict:
 
     info = json.loads((folder / "setup.json").read_text())
     auth = {"Authorization": f"Bearer {info['tokens']['jorge']}"}
-    client = Client(headers=auth, raise_request_exception=True)
+    client = Client(headers=auth, raise_request_exception=True, SERVER_NAME="127.0.0.1")
     client.force_login(User.objects.get(username="jorge"))  # pages as a person sees them
     counts, errors, rounds = {"uploads": 0, "publications": 0, "pages": 0}, [], 0
     deadline = time.monotonic() + 600
