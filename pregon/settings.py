@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pregon.core.uploads.UploadLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -189,8 +190,30 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Archive: images declaring more pixels than this are refused (decompression bombs).
-PREGON_ARCHIVE_MAX_PIXELS = envint("PREGON_ARCHIVE_MAX_PIXELS", "200000000")
+# Uploads: the largest file of each kind, in MB (refused with 413 while it streams in).
+PREGON_MAX_PHOTO_MB = envint("PREGON_MAX_PHOTO_MB", "50")
+PREGON_MAX_VIDEO_MB = envint("PREGON_MAX_VIDEO_MB", "4096")
+PREGON_MAX_DOCUMENT_MB = envint("PREGON_MAX_DOCUMENT_MB", "100")
+PREGON_MAX_CSV_MB = envint("PREGON_MAX_CSV_MB", "20")
+PREGON_MAX_WEBLOG_MB = envint("PREGON_MAX_WEBLOG_MB", "2048")
+PREGON_MAX_ICS_MB = envint("PREGON_MAX_ICS_MB", "5")
+# The iCalendar preview sends the file back as a form field (base64) to confirm it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(2_621_440, (PREGON_MAX_ICS_MB * 4 // 3 + 1) * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "pregon.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Images: more pixels than this are refused on every path (decompression bombs).
+PREGON_MAX_IMAGE_PIXELS = envint(
+    "PREGON_MAX_IMAGE_PIXELS", env("PREGON_ARCHIVE_MAX_PIXELS", "200000000")
+)
+# Compressed access logs: the most they may expand to (MB), and the longest line (KB).
+PREGON_WEBLOG_MAX_EXPANDED_MB = envint("PREGON_WEBLOG_MAX_EXPANDED_MB", "20480")
+PREGON_WEBLOG_MAX_LINE_KB = envint("PREGON_WEBLOG_MAX_LINE_KB", "64")
+# iCalendar: occurrences one series may produce, and how far ahead series are expanded.
+PREGON_ICS_MAX_SERIES_OCCURRENCES = envint("PREGON_ICS_MAX_SERIES_OCCURRENCES", "2000")
+PREGON_ICS_WINDOW_DAYS = envint("PREGON_ICS_WINDOW_DAYS", "365")
 # Surveys: submissions allowed per network address per window (a family or an office
 # sharing one address fits); counted only in the cache, never stored.
 PREGON_SURVEY_RATE_LIMIT = envint("PREGON_SURVEY_RATE_LIMIT", "20")

@@ -5,6 +5,7 @@ and turns parser complaints into Spanish messages that name the line."""
 import re
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -15,8 +16,10 @@ from django.utils import timezone
 
 from pregon.accounts.models import Area
 from pregon.agenda.models import Activity, ActivityChange, ActivityStatus, CoverageStatus
+from pregon.core.uploads import max_bytes, too_large_message
 
-MAX_OCCURRENCES = 20000  # five years of a busy municipal agenda
+MAX_OCCURRENCES = 20000  # five years of a busy municipal agenda, for the whole file
+TOO_FREQUENT = {"SECONDLY": "cada segundo", "MINUTELY": "cada minuto", "HOURLY": "cada hora"}
 STATUS_FROM_ICS = {
     "CONFIRMED": ActivityStatus.CONFIRMADA,
     "TENTATIVE": ActivityStatus.PROPUESTA,
@@ -125,6 +128,8 @@ def _fail(lines: list[tuple[int, str]], prop: str | None, problem: str) -> IcsEr
 
 
 def parse_calendar(data: bytes) -> icalendar.Calendar:
+    if len(data) > max_bytes("ical"):
+        raise IcsError(too_large_message("ical"))
     text = _decode(data)
     lines = _logical_lines(text)
     if not lines or lines[0][1].strip().upper() != "BEGIN:VCALENDAR":
@@ -141,6 +146,93 @@ def parse_calendar(data: bytes) -> icalendar.Calendar:
             begins = [n for n, s in lines if s.strip().upper() == "BEGIN:VEVENT"]
             raise IcsError(f"Línea {begins[index]}: el evento no tiene fecha de inicio (DTSTART).")
     return calendar
+
+
+# --- bounds on recurrence ----------------------------------------------------------
+
+
+def _rule_lines(lines: list[tuple[int, str]]) -> list[int | None]:
+    """The line of each VEVENT's RRULE (None without one), in file order."""
+    found: list[int | None] = []
+    inside = False
+    for number, line in lines:
+        name = re.split(r"[;:]", line, maxsplit=1)[0].upper()
+        if line.strip().upper() == "BEGIN:VEVENT":
+            inside = True
+            found.append(None)
+        elif line.strip().upper() == "END:VEVENT":
+            inside = False
+        elif inside and name == "RRULE" and found[-1] is None:
+            found[-1] = number
+    return found
+
+
+def check_series(data: bytes, calendar: icalendar.Calendar, until: datetime | None) -> None:
+    """Refuse, naming the line, a series that repeats more often than daily, asks for
+    more than PREGON_ICS_MAX_SERIES_OCCURRENCES repetitions, or produces more than that
+    within the import window; and a file whose series add up past MAX_OCCURRENCES.
+    Counting stops at the limit, so an endless rule costs as much as a short one."""
+    limit = settings.PREGON_ICS_MAX_SERIES_OCCURRENCES
+    last = until or _window(calendar)[1]
+    lines = _logical_lines(_decode(data))
+    total = 0
+    for event, number in zip(calendar.walk("VEVENT"), _rule_lines(lines), strict=False):
+        where = f"Línea {number}" if number else "Una serie"
+        total += _series_size(event, where, limit, last)
+        if total > MAX_OCCURRENCES:
+            raise IcsError(
+                f"{where}: el archivo produce más de {MAX_OCCURRENCES} ocurrencias; "
+                "indique un periodo más corto (--desde/--hasta)."
+            )
+
+
+def _series_size(event, where: str, limit: int, last: datetime) -> int:
+    rules = event.get("RRULE")
+    if rules is None:
+        return 1 + sum(len(r.dts) for r in _as_list(event.get("RDATE")))
+    rule = rules[0] if isinstance(rules, list) else rules
+    freq = str((rule.get("FREQ") or [""])[0]).upper()
+    if freq in TOO_FREQUENT:
+        raise IcsError(
+            f"{where}: la repetición {TOO_FREQUENT[freq]} (FREQ={freq}) no se admite en la "
+            "agenda; la más frecuente es diaria."
+        )
+    count = int((rule.get("COUNT") or [0])[0])
+    if count > limit:
+        raise IcsError(
+            f"{where}: la serie pide {count} repeticiones (COUNT={count}); el máximo es {limit}."
+        )
+    if count:
+        return count
+    size = _count_until(event, rule, last, limit + 1)
+    if size > limit:
+        raise IcsError(
+            f"{where}: la serie produce más de {limit} ocurrencias hasta "
+            f"{timezone.localtime(last):%d/%m/%Y}; acórtela con UNTIL o COUNT."
+        )
+    return size
+
+
+def _as_list(value) -> list:
+    return value if isinstance(value, list) else ([value] if value is not None else [])
+
+
+def _count_until(event, rule, last: datetime, cap: int) -> int:
+    """Occurrences of `rule` up to `last`, counting at most `cap`."""
+    from dateutil.rrule import rrulestr
+
+    local = _local_tz()
+    start = _aware(event.decoded("DTSTART")).astimezone(local).replace(tzinfo=None)
+    end = last.astimezone(local).replace(tzinfo=None)
+    try:
+        series = rrulestr(rule.to_ical().decode(), dtstart=start, ignoretz=True)
+        until = series._until  # noqa: SLF001 - dateutil exposes no getter
+        bounded = series.replace(until=min(until, end) if until else end)
+    except (ValueError, TypeError) as exc:
+        raise IcsError(
+            f"La regla de repetición «{rule.to_ical().decode()[:120]}» no es válida."
+        ) from exc
+    return sum(1 for _ in islice(bounded, cap))
 
 
 # --- mapping -------------------------------------------------------------------------
@@ -188,13 +280,13 @@ def _occurrence(event, recurring: set[str]) -> Occurrence:
 
 
 def _window(calendar: icalendar.Calendar) -> tuple[datetime, datetime]:
-    """From the first DTSTART to a year after the later of the last DTSTART and today:
-    an endless RRULE is imported for the coming twelve months."""
+    """From the first DTSTART to PREGON_ICS_WINDOW_DAYS (a year) after the later of the
+    last DTSTART and today: an endless RRULE is imported for the coming twelve months."""
     starts = [_aware(e.decoded("DTSTART")) for e in calendar.walk("VEVENT")]
     if not starts:
         now = timezone.now()
         return now, now
-    until = max(max(starts), timezone.now()) + timedelta(days=365)
+    until = max(max(starts), timezone.now()) + timedelta(days=settings.PREGON_ICS_WINDOW_DAYS)
     return min(starts), until
 
 
@@ -389,7 +481,9 @@ def import_ics(
     """Preview (dry_run) or import a calendar file. All or nothing."""
     from pregon.agenda import services
 
-    occurrences = _plan(expand(parse_calendar(data), since, until))
+    calendar = parse_calendar(data)
+    check_series(data, calendar, until)
+    occurrences = _plan(expand(calendar, since, until))
     result = ImportResult(occurrences=occurrences, dry_run=dry_run)
     if dry_run:
         return result

@@ -1,12 +1,16 @@
 """Read the post exports people download from Meta Business Suite (Facebook and
-Instagram) and from X analytics. Parsing only: `import_metrics_file` validates the
-whole file first and then stores it in one transaction, so a bad file changes nothing."""
+Instagram) and from X analytics. `import_metrics_file` validates the whole file first
+(a bad file changes nothing), then reads it again and stores it in batches, each in a
+short transaction, so a 190,000-row export never holds the database's write lock."""
 
+import codecs
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -149,25 +153,76 @@ TIME_FORMATS = (
 )
 
 
+MAX_ERRORS = 50
+MAX_COUNT = 2_147_483_647  # the largest figure the database columns hold
+MAX_REMOTE_ID = 100
+X_HANDLE = re.compile(r"(?:x|twitter)\.com/([^/]+)/status")
+
+
 def _norm(name: str) -> str:
     return re.sub(r"\s+", " ", name.replace("\ufeff", "")).strip().casefold()
 
 
 @dataclass
 class ParsedFile:
+    """A validated export. Rows are not kept: `rows()` reads the file again and yields
+    the last row of each post (a 190,000-row export would take ~300 MB as dicts)."""
+
+    data: bytes
+    delimiter: str
     layout: Layout
-    rows: list[dict]
+    columns: dict[str, int]
+    header: list[str]
     owners: set[tuple[str, str]]  # (id, name) of the account named in the file
+    last_line: dict[str, int]  # remote id -> the line that wins (the last one)
+    handles: set[str] = field(default_factory=set)  # X: handles seen in the post links
+
+    @property
+    def count(self) -> int:
+        return len(self.last_line)
+
+    def rows(self) -> Iterator[dict]:
+        for number, cells in _numbered(self.data, self.delimiter):
+            row = _parse_row(self.layout, self.columns, cells, self.header)
+            if self.last_line.get(row["remote_id"]) == number:
+                for name in ("owner_id", "owner_name", "period"):
+                    row.pop(name, None)
+                yield row
 
 
-def read_table(data: bytes) -> tuple[list[str], list[list[str]]]:
-    text = data.decode("utf-8-sig", errors="strict") if data else ""
-    sample = text[:4096]
+def _text(data: bytes) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+
+
+def _check_utf8(data: bytes, filename: str) -> None:
+    """Decode in pieces (no second copy of the file as text) to find a bad byte."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    piece = 1 << 20
+    for at in range(0, len(data), piece):
+        try:
+            decoder.decode(data[at : at + piece], final=at + piece >= len(data))
+        except UnicodeDecodeError as exc:
+            raise MetricsFileError(
+                [f"{filename}: no está en UTF-8 (byte {at + exc.start}); exporte de nuevo el CSV."]
+            ) from exc
+
+
+def _numbered(data: bytes, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of each non-blank data row, after the header."""
+    reader = csv.reader(_text(data), delimiter=delimiter)
+    next(reader, None)
+    for cells in reader:
+        if any(c.strip() for c in cells):
+            yield reader.line_num, cells
+
+
+def read_header(data: bytes) -> tuple[list[str], str]:
+    sample = data[:4096].decode("utf-8-sig", errors="ignore")
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not rows:
+    header = next(csv.reader(_text(data), delimiter=delimiter), None)
+    if not header:
         raise MetricsFileError(["El archivo está vacío."])
-    return rows[0], rows[1:]
+    return header, delimiter
 
 
 def detect_layout(header: list[str]) -> tuple[Layout, dict[str, int]]:
@@ -197,37 +252,42 @@ def detect_layout(header: list[str]) -> tuple[Layout, dict[str, int]]:
 
 
 def parse_metrics_file(data: bytes, filename: str = "archivo") -> ParsedFile:
-    try:
-        header, body = read_table(data)
-    except UnicodeDecodeError as exc:
-        raise MetricsFileError(
-            [f"{filename}: no está en UTF-8 (byte {exc.start}); exporte de nuevo el CSV."]
-        ) from exc
+    """Check every row (a bad file changes nothing: errors name line and column),
+    keeping only which line wins for each post."""
+    _check_utf8(data, filename)
+    header, delimiter = read_header(data)
     layout, columns = detect_layout(header)
-    rows, errors, owners = [], [], set()
-    for number, cells in enumerate(body, start=2):
-        if not any(c.strip() for c in cells):
-            continue
+    parsed = ParsedFile(data, delimiter, layout, columns, header, set(), {})
+    errors: list[str] = []
+    for number, cells in _numbered(data, delimiter):
         try:
             row = _parse_row(layout, columns, cells, header)
         except ValueError as exc:
             errors.append(f"{filename}, línea {number}: {exc}")
+            if len(errors) >= MAX_ERRORS:
+                break
             continue
-        owners.add((row.pop("owner_id", ""), row.pop("owner_name", "")))
-        row.pop("period", None)
-        rows.append(row)
+        parsed.owners.add((row.get("owner_id", ""), row.get("owner_name", "")))
+        parsed.last_line[row["remote_id"]] = number  # the same post twice: the last wins
+        found = X_HANDLE.search(row.get("permalink", ""))
+        if found and len(parsed.handles) < 100:
+            parsed.handles.add(found[1].casefold())
     if errors:
-        raise MetricsFileError(errors[:50])
-    # The same post twice (e.g. "Lifetime" and a dated row): keep the last one.
-    unique = {row["remote_id"]: row for row in rows}
-    return ParsedFile(layout, list(unique.values()), owners)
+        raise MetricsFileError(errors)
+    return parsed
 
 
 def _parse_row(layout: Layout, columns: dict[str, int], cells: list[str], header) -> dict:
     raw = {f: (cells[i].strip() if i < len(cells) else "") for f, i in columns.items()}
     if not raw["remote_id"]:
         raise ValueError(f"la columna «{header[columns['remote_id']]}» está vacía")
+    if len(raw["remote_id"]) > MAX_REMOTE_ID:
+        raise ValueError(f"la columna «{header[columns['remote_id']]}» pasa de 100 caracteres")
     row: dict = {f: raw.get(f, "") for f in TEXT_FIELDS if f in raw}
+    row["permalink"], row["post_type"] = (
+        row.get("permalink", "")[:500],
+        row.get("post_type", "")[:60],
+    )
     row["published_at"] = parse_time(raw["published_at"], header[columns["published_at"]])
     numbers = {
         f: parse_number(v, header[columns[f]])
@@ -251,20 +311,31 @@ def parse_number(value: str, column: str) -> int | None:
     if cleaned in ("", "-"):
         return None
     try:
-        return int(float(cleaned))
-    except ValueError as exc:
+        number = int(float(cleaned))
+    except (ValueError, OverflowError) as exc:
         raise ValueError(f"columna «{column}»: «{value}» no es un número") from exc
+    if not 0 <= number <= MAX_COUNT:
+        raise ValueError(f"columna «{column}»: «{value}» no es una cifra válida (0 o más)")
+    return number
 
 
 def parse_time(value: str, column: str) -> datetime:
-    zone = ZoneInfo(settings.TIME_ZONE)
+    moment = _moment(value, settings.TIME_ZONE)
+    if moment is None:
+        raise ValueError(f"columna «{column}»: «{value}» no es una fecha y hora (MM/DD/AAAA HH:MM)")
+    return moment
+
+
+@lru_cache(maxsize=65536)
+def _moment(value: str, zone: str) -> datetime | None:
+    """Exports repeat the same minutes: each text is parsed once."""
     for fmt in TIME_FORMATS:
         try:
             moment = datetime.strptime(value, fmt)
         except ValueError:
             continue
-        return moment if moment.tzinfo else timezone.make_aware(moment, zone)
-    raise ValueError(f"columna «{column}»: «{value}» no es una fecha y hora (MM/DD/AAAA HH:MM)")
+        return moment if moment.tzinfo else timezone.make_aware(moment, ZoneInfo(zone))
+    return None
 
 
 def resolve_account(parsed: ParsedFile, name: str | None) -> ChannelAccount:
@@ -289,11 +360,9 @@ def resolve_account(parsed: ParsedFile, name: str | None) -> ChannelAccount:
             handle = account.handle.lstrip("@").casefold()
             if handle and owner_name.lstrip("@").casefold() == handle:
                 return account
-    for row in parsed.rows:  # X: the handle is in the post link
-        found = re.search(r"(?:x|twitter)\.com/([^/]+)/status", row.get("permalink", ""))
-        for account in candidates if found else []:
-            if account.handle.lstrip("@").casefold() == found[1].casefold():
-                return account
+    for account in candidates:  # X: the handle is in the post links
+        if account.handle.lstrip("@").casefold() in parsed.handles:
+            return account
     raise MetricsFileError(
         ["No se pudo saber a qué cuenta corresponde el archivo; indíquela con --account."]
     )
@@ -323,11 +392,8 @@ def import_metrics_data(
     parsed = parse_metrics_file(data, filename=filename)
     account = resolve_account(parsed, account_name)
     now = timezone.now()
-    for row in parsed.rows:
-        row["snapshot_at"] = now
-    created, updated, same = post_metrics_save(
-        account=account, rows=parsed.rows, source=MetricSource.CSV
-    )
+    rows = ({**row, "snapshot_at": now} for row in parsed.rows())
+    created, updated, same = post_metrics_save(account=account, rows=rows, source=MetricSource.CSV)
     return MetricsImportReport(
-        filename, parsed.layout.label, account.name, len(parsed.rows), created, updated, same
+        filename, parsed.layout.label, account.name, parsed.count, created, updated, same
     )

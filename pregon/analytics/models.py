@@ -44,7 +44,7 @@ class AccountMetric(models.Model):
 
 class PostMetric(models.Model):
     """Latest snapshot of one remote post's figures. The post is identified by
-    (account, remote_id); `selectors.delivery_for` links it to our Delivery."""
+    (account, remote_id); `selectors.deliveries_for` links it to our Delivery."""
 
     account = models.ForeignKey(
         ChannelAccount, on_delete=models.CASCADE, related_name="post_metrics", verbose_name="cuenta"

@@ -14,11 +14,11 @@ from pregon.publishing.models import ChannelAccount, Delivery
 WEEKDAYS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
 
 
-def delivery_for(account: ChannelAccount, remote_id: str) -> Delivery | None:
-    """Our delivery of a remote post, matched by account and the network's post id."""
-    if not remote_id:
-        return None
-    return Delivery.objects.filter(account=account, remote_id=remote_id).first()
+def deliveries_for(account: ChannelAccount, remote_ids: list[str]) -> dict[str, Delivery]:
+    """Our deliveries of these remote posts on this account, by remote id."""
+    wanted = [r for r in remote_ids if r]
+    found = Delivery.objects.filter(account=account, remote_id__in=wanted)
+    return {d.remote_id: d for d in found}
 
 
 def measured_accounts() -> list[ChannelAccount]:

@@ -283,11 +283,23 @@ IN_FLIGHT = 12  # slices queued for the workers: enough to keep them busy during
 _worker_parser: "LineParser | None" = None
 
 
+class WebLogError(ValueError):
+    """A log refused while reading it; the message is Spanish and names the line."""
+
+
+def _limits() -> tuple[int, int]:
+    """(longest line, most bytes once decompressed) a log may have."""
+    return (
+        settings.PREGON_WEBLOG_MAX_LINE_KB * 1024,
+        settings.PREGON_WEBLOG_MAX_EXPANDED_MB * 1024 * 1024,
+    )
+
+
 def _slices(handle: BinaryIO, raw: BinaryIO, first: int, chunk_lines: int) -> Iterator[tuple]:
     """(first line number, line count, bytes, end of chunk?, position on disk): whole
     lines, never crossing the boundary of a chunk of `chunk_lines` lines."""
     number, in_chunk = first, 0
-    for data in _whole_lines(handle):
+    for data in _whole_lines(handle, first):
         count = data.count(b"\n") + (not data.endswith(b"\n"))
         while count:
             take = min(count, chunk_lines - in_chunk)
@@ -300,20 +312,68 @@ def _slices(handle: BinaryIO, raw: BinaryIO, first: int, chunk_lines: int) -> It
                 in_chunk = 0
 
 
-def _whole_lines(handle: BinaryIO) -> Iterator[bytes]:
+def _whole_lines(handle: BinaryIO, first: int = 1) -> Iterator[bytes]:
     """About SLICE_BYTES at a time, cut after the last newline; the last line of the
-    file may lack its newline."""
+    file may lack its newline. A line past the length limit, or a log expanding past
+    the size limit (a gzip bomb), stops the import with WebLogError: memory stays
+    bounded by SLICE_BYTES plus one line."""
+    longest, most = _limits()
     pieces: list[bytes] = []  # of an unfinished line, joined once it ends (linear time)
+    pending = total = 0
+    number = first  # line number of the first line in `pieces`
     while block := handle.read(SLICE_BYTES):
+        total += len(block)
+        if total > most:
+            raise WebLogError(
+                f"La bitácora descomprimida pasa de {most >> 20} MB (línea {number} en "
+                "adelante); divídala o revise que sea una bitácora de acceso."
+            )
         cut = block.rfind(b"\n") + 1
-        if not cut:  # inside a line longer than a slice: keep reading
+        if not cut:  # inside a long line: keep reading, up to the limit
+            pending += len(block)
+            _check_line(pending, longest, number)
             pieces.append(block)
             continue
         pieces.append(block[:cut])
-        yield b"".join(pieces)
-        pieces = [block[cut:]]
+        data = b"".join(pieces)
+        _check_lines(data, longest, number)
+        number += data.count(b"\n")
+        yield data
+        pieces, pending = [block[cut:]], len(block) - cut
+        _check_line(pending, longest, number)
     if rest := b"".join(pieces):
         yield rest
+
+
+def _check_line(length: int, longest: int, number: int) -> None:
+    if length > longest:
+        raise WebLogError(
+            f"Línea {number}: pasa de {longest >> 10} KB; una bitácora de acceso no tiene "
+            "líneas así (¿archivo dañado o equivocado?)."
+        )
+
+
+def _check_lines(data: bytes, longest: int, number: int) -> None:
+    """Every line of `data` within the limit, stepping about `longest` bytes at a time."""
+    at = 0
+    while len(data) - at > longest:
+        newline = data.rfind(b"\n", at, at + longest + 1)
+        if newline < 0:
+            _check_line(longest + 1, longest, number + data.count(b"\n", 0, at))
+        at = newline + 1
+
+
+def skip_lines(handle: BinaryIO, count: int) -> None:
+    """Skip `count` lines (an import resuming) reading at most one line limit at a time."""
+    longest, _ = _limits()
+    for number in range(1, count + 1):
+        length = 0
+        while True:
+            piece = handle.readline(longest + 1)
+            length += len(piece)
+            _check_line(length, longest + 1, number)
+            if not piece or piece.endswith(b"\n"):
+                break
 
 
 def _after_lines(data: bytes, lines: int) -> int:

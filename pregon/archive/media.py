@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 import pyvips
 from PIL import Image
 
+from pregon.core import images
+
 # libvips narrates every operation at INFO level; keep the logs for real problems.
 logging.getLogger("pyvips").setLevel(logging.WARNING)
 
@@ -158,22 +160,16 @@ def probe_image(path: Path, fmt: Format, max_pixels: int) -> Probe:
             preview = image.thumbnail_image(PREVIEW_PX, height=PREVIEW_PX, size="down")
             preview = preview.copy_memory()
     except pyvips.Error as exc:
-        raise MediaError(_decode_reason(fmt, exc)) from exc
+        raise MediaError(images.decode_reason(exc)) from exc
     _finish_derivatives(preview, probe)
     return probe
 
 
 def _open_vips(path: Path, probe: Probe, max_pixels: int) -> pyvips.Image:
     try:
-        header = pyvips.Image.new_from_file(str(path))
-    except pyvips.Error as exc:
-        raise MediaError("No se pudo leer la imagen: el archivo está dañado.") from exc
-    if header.width * header.height > max_pixels:
-        raise MediaError(
-            f"La imagen declara {header.width}×{header.height} píxeles "
-            f"(más de {max_pixels // 1_000_000} MP): se rechaza como posible bomba de "
-            "descompresión."
-        )
+        header = images.open_header(path, max_pixels)
+    except images.ImageRejected as exc:
+        raise MediaError(str(exc)) from exc
     fields = set(header.get_fields())
     _read_tags(
         probe,
@@ -185,7 +181,7 @@ def _open_vips(path: Path, probe: Probe, max_pixels: int) -> pyvips.Image:
         # Shrink-on-load + autorotate; fail_on makes truncated data an error, not grey.
         image = _thumbnail_strict(path, header).copy_memory()
     except pyvips.Error as exc:
-        raise MediaError(_decode_reason(None, exc)) from exc
+        raise MediaError(images.decode_reason(exc)) from exc
     probe.width, probe.height = _display_size(header.width, header.height, probe.orientation)
     return image
 
@@ -220,15 +216,14 @@ def _open_heif(path: Path, probe: Probe, max_pixels: int) -> pyvips.Image:
 
     try:
         heif = pillow_heif.open_heif(str(path), convert_hdr_to_8bit=True)
-        if heif.size[0] * heif.size[1] > max_pixels:
-            raise MediaError("La imagen HEIC es demasiado grande (posible bomba de descompresión).")
+        images.check_pixels(heif.size[0], heif.size[1], max_pixels)
         exif = heif.info.get("exif") or b""
         xmp = heif.info.get("xmp") or b""
         _read_tags(probe, exif=exif, iptc=b"", xmp=xmp)
         pil = heif.to_pillow()  # pillow-heif already applies the container's rotation
         pil.load()
-    except MediaError:
-        raise
+    except images.ImageRejected as exc:
+        raise MediaError(str(exc)) from exc
     except Exception as exc:
         raise MediaError(
             "No se pudo decodificar la imagen HEIC: el archivo está incompleto o dañado."
@@ -236,13 +231,6 @@ def _open_heif(path: Path, probe: Probe, max_pixels: int) -> pyvips.Image:
     pil = pil.convert("RGB")
     probe.width, probe.height = pil.size
     return pyvips.Image.new_from_memory(pil.tobytes(), pil.width, pil.height, 3, "uchar")
-
-
-def _decode_reason(fmt: Format | None, exc: Exception) -> str:
-    text = str(exc).lower()
-    if "premature end" in text or "truncated" in text or "short" in text or "eof" in text:
-        return "La imagen está truncada o incompleta (faltan datos al final del archivo)."
-    return "No se pudo decodificar la imagen: el archivo está dañado."
 
 
 def _display_size(width: int, height: int, orientation: int) -> tuple[int, int]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from pregon.archive import captions, media, search
 from pregon.archive.models import Asset, AssetKind, AssetStatus, Clipping
+from pregon.core import images
 from pregon.core.audit import log_action
 
 CHUNK = 1024 * 1024
@@ -30,10 +31,6 @@ class IngestError(Exception):
         super().__init__(message)
         self.message = message
         self.existing = existing
-
-
-def _max_pixels() -> int:
-    return int(getattr(settings, "PREGON_ARCHIVE_MAX_PIXELS", 200_000_000))
 
 
 def hash_file(path: Path) -> tuple[str, int]:
@@ -96,7 +93,7 @@ def asset_ingest(
 
 def _probe(path: Path, fmt: media.Format) -> media.Probe:
     if fmt.kind == "foto":
-        return media.probe_image(path, fmt, _max_pixels())
+        return media.probe_image(path, fmt, images.max_pixels())
     if fmt.kind in ("video", "audio"):
         return media.probe_av(path, fmt)
     if fmt.mime == "application/pdf":

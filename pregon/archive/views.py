@@ -18,6 +18,7 @@ from pregon.archive import search, selectors, services
 from pregon.archive.forms import AssetEditForm, ClippingForm
 from pregon.archive.models import Asset, AssetKind, Clipping, IngestItem, MediaType, Tone
 from pregon.core.audit import log_action
+from pregon.core.pdf import html_to_pdf
 
 
 def _asset(request: HttpRequest, pk: int) -> Asset:
@@ -244,11 +245,9 @@ def synthesis(request: HttpRequest) -> HttpResponse:
 
 @access.require("archive.view_clipping")
 def synthesis_pdf(request: HttpRequest) -> HttpResponse:
-    from weasyprint import HTML
-
     data = selectors.synthesis(_day(request))
     html = render_to_string("archive/synthesis_pdf.html", data, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"sintesis-{data['day'].isoformat()}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'

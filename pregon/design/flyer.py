@@ -1,14 +1,11 @@
 """Printable flyers (WeasyPrint): letter size, or two half-letter copies on one sheet."""
 
-import base64
-import logging
-
 import segno
 from django.template.loader import render_to_string
 
+from pregon.core.pdf import data_uri, html_document
 from pregon.design.models import BrandKit, DesignPhoto
 from pregon.design.render import TEMPLATES
-from pregon.design.render.brand import is_svg
 from pregon.design.render.text import FONTS
 
 LAYOUTS = {"carta": "Carta (una por hoja)", "media": "Media carta (dos por hoja)"}
@@ -18,13 +15,6 @@ QR_SCALE = 8
 def qr_matrix(url: str) -> tuple[tuple[int, ...], ...]:
     """The QR modules for `url`: the single place the QR is made, so tests can compare."""
     return tuple(tuple(row) for row in segno.make(url, error="m", micro=False).matrix)
-
-
-def _data_uri(data: bytes | None, fallback_mime: str = "image/png") -> str:
-    if not data:
-        return ""
-    mime = "image/svg+xml" if is_svg(data) else fallback_mime
-    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
 def _read(field) -> bytes | None:
@@ -74,16 +64,12 @@ def flyer_document(
     photo: DesignPhoto | None = None,
 ):
     """Lay the flyer out, stepping the type size down until nothing overflows."""
-    # Imported here: WeasyPrint is heavy and only flyers need it; its progress log is noise.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    from weasyprint import HTML
-
     context = _context(template, data, url, kit, layout, photo)
     for body_pt, headline_pt in TYPE_STEPS[layout]:
         html = render_to_string(
             "design/flyer.html", {**context, "body_pt": body_pt, "headline_pt": headline_pt}
         )
-        document = HTML(string=html, base_url=str(FONTS["regular"].parent)).render()
+        document = html_document(html, base_url=str(FONTS["regular"].parent)).render()
         if not overflows(document):
             return document
     return document  # field limits make this unreachable; still print the densest try
@@ -100,9 +86,9 @@ def _context(template, data, url, kit, layout, photo) -> dict:
         "details": fields[1:],
         "url": url,
         "qr": qr.png_data_uri(scale=QR_SCALE, border=4),
-        "logo": _data_uri(_read(kit.logo)),
-        "coat": _data_uri(_read(kit.coat_of_arms)),
-        "photo": _data_uri(_read(photo.image) if photo else None, "image/jpeg"),
+        "logo": data_uri(_read(kit.logo)),
+        "coat": data_uri(_read(kit.coat_of_arms)),
+        "photo": data_uri(_read(photo.image) if photo else None, "image/jpeg"),
         "copies": range(2 if layout == "media" else 1),
         "layout": layout,
         "fonts": {k: v.as_uri() for k, v in FONTS.items()},

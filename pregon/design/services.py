@@ -5,24 +5,23 @@ import logging
 import uuid
 import zipfile
 
-import pyvips
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.db.models import Max
-from PIL import Image, UnidentifiedImageError
 
 from pregon.archive.services import IngestError, asset_ingest
+from pregon.core import images
 from pregon.core.audit import log_action
+from pregon.core.uploads import max_bytes, too_large_message
 from pregon.design.models import BrandKit, DesignPhoto, RenderedPiece, drawn_texts
 from pregon.design.render import SIZES, Rendered, parse_size, render_piece
-from pregon.design.render.brand import DEFAULT_LOGO_SVG, Brand, is_svg
+from pregon.design.render.brand import DEFAULT_LOGO_SVG, Brand
 from pregon.publishing.models import EDITABLE_STATUSES
 from pregon.publishing.services import media_add
 
 logger = logging.getLogger(__name__)
-MAX_PHOTO_BYTES = 25 * 1024 * 1024
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 KIT_FIELDS = (
     "administration",
@@ -41,38 +40,46 @@ class DesignError(ValueError):
     """A user mistake, with a Spanish message saying what and where."""
 
 
-def validate_artwork(data: bytes, field: str) -> None:
-    """Accept only a real SVG or PNG (by content, not by name)."""
+def clean_artwork(data: bytes, field: str) -> bytes:
+    """A real SVG (returned sanitised: drawing only) or PNG, by content, not by name."""
     if len(data) > MAX_LOGO_BYTES:
         raise DesignError(f"{field}: el archivo pasa de 2 MB.")
     try:
-        if is_svg(data):
-            pyvips.Image.svgload_buffer(data).avg()
-            return
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format != "PNG":
-                raise DesignError(f"{field}: debe ser SVG o PNG (se recibió {image.format}).")
-            image.verify()
-    except (pyvips.Error, UnidentifiedImageError, OSError) as exc:
-        raise DesignError(f"{field}: no es un SVG ni un PNG legible.") from exc
+        if images.is_svg(data):
+            return images.check_svg(data)
+        if not data.startswith(b"\x89PNG"):
+            raise DesignError(f"{field}: no es un SVG ni un PNG legible.")
+        images.check_raster(data, ("PNG",))
+    except images.ImageRejected as exc:
+        raise DesignError(f"{field}: {exc}") from exc
+    return data
 
 
 def _artwork(upload: UploadedFile | None, field: str) -> ContentFile | None:
     if upload is None:
         return None
-    data = upload.read()
-    validate_artwork(data, field)
-    return ContentFile(data, name=upload.name)
+    if upload.size and upload.size > MAX_LOGO_BYTES:
+        raise DesignError(f"{field}: el archivo pasa de 2 MB.")
+    data = clean_artwork(upload.read(), field)
+    stem = (upload.name or "logo").rsplit(".", 1)[0][:200] or "logo"
+    return ContentFile(data, name=f"{stem}.{'svg' if images.is_svg(data) else 'png'}")
 
 
-@transaction.atomic
 def brandkit_create(
     *, user, values: dict, logo: UploadedFile | None = None, coat: UploadedFile | None = None
 ) -> BrandKit:
-    """Save the brand as a new version and make it the active one (the previous stay)."""
-    previous = BrandKit.objects.select_for_update().filter(is_active=True).first()
+    """Save the brand as a new version and make it the active one (the previous stay).
+    The artwork is checked (and an SVG rendered once) before the write transaction."""
     new_logo = _artwork(logo, "Logotipo")
     new_coat = _artwork(coat, "Escudo")
+    return _brandkit_save(user=user, values=values, new_logo=new_logo, new_coat=new_coat)
+
+
+@transaction.atomic
+def _brandkit_save(
+    *, user, values: dict, new_logo: ContentFile | None, new_coat: ContentFile | None
+) -> BrandKit:
+    previous = BrandKit.objects.select_for_update().filter(is_active=True).first()
     if new_logo is None and previous is None:
         new_logo = ContentFile(DEFAULT_LOGO_SVG, name="logo.svg")
     version = (BrandKit.objects.aggregate(v=Max("version"))["v"] or 0) + 1
@@ -123,18 +130,17 @@ def brandkit_default(user=None) -> BrandKit:
 
 
 def photo_upload(*, upload: UploadedFile, user) -> DesignPhoto:
-    """Keep a photo for campaign pieces; checked by content (JPEG, PNG or WebP)."""
-    if upload.size and upload.size > MAX_PHOTO_BYTES:
-        raise DesignError(f"Foto «{upload.name}»: pasa de 25 MB.")
+    """Keep a photo for campaign pieces; checked by content (JPEG, PNG or WebP), pixel
+    count and complete data, like every image path."""
+    if upload.size and upload.size > max_bytes("foto"):
+        raise DesignError(f"Foto {too_large_message('foto', upload.name or '')}")
     data = upload.read()
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError) as exc:
+        kind = images.check_raster(data, ("JPEG", "PNG", "WEBP")).format
+    except images.ImageUnreadable as exc:
         raise DesignError(f"Foto «{upload.name}»: no es una imagen legible.") from exc
-    if kind not in {"JPEG", "PNG", "WEBP"}:
-        raise DesignError(f"Foto «{upload.name}»: use JPEG, PNG o WebP (se recibió {kind}).")
+    except images.ImageRejected as exc:
+        raise DesignError(f"Foto «{upload.name}»: {exc}") from exc
     photo = DesignPhoto(original_name=upload.name[:300], created_by=user)
     photo.image.save(f"{uuid.uuid4().hex}.{kind.lower()}", ContentFile(data), save=False)
     photo.save()

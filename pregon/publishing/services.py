@@ -2,7 +2,6 @@
 publicada / fallida / cancelada. Every transition is audited. The delivery engine
 (sending) lives in engine.py."""
 
-import io
 import json
 from datetime import datetime
 from pathlib import Path
@@ -12,10 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from pregon.accounts import access
+from pregon.core import images
 from pregon.core.audit import log_action
+from pregon.core.uploads import max_bytes, too_large_message
 from pregon.publishing import compliance, notify
 from pregon.publishing.models import (
     PUBLICATION_FIELDS,
@@ -31,7 +32,6 @@ from pregon.publishing.models import (
 from pregon.publishing.validation import publication_problems
 
 S = PublicationStatus
-MAX_UPLOAD_BYTES = 30 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 IMAGE_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 
@@ -120,7 +120,8 @@ def media_add(
     """Validate by content (not by name or declared type), take the image into the
     archive (an exact duplicate reuses the archived asset) and attach it. The upload
     is also kept on the row as it came (design pieces and older callers read it);
-    what goes out is the archive's public derivative."""
+    what goes out is the archive's public derivative. Checking and decoding happen
+    before the short write transaction at the end."""
     info = _inspect_image(upload)
     upload.seek(0)
     asset = _ingest(publication, upload, info["mime_type"], user)
@@ -134,13 +135,14 @@ def media_add(
     )
     upload.seek(0)
     media.file.save(Path(upload.name or "imagen").name, upload, save=False)
-    media.save()
-    log_action(
-        publication,
-        "publishing.media_added",
-        user=user,
-        data={"media": media.pk, "asset": asset.pk},
-    )
+    with transaction.atomic():
+        media.save()
+        log_action(
+            publication,
+            "publishing.media_added",
+            user=user,
+            data={"media": media.pk, "asset": asset.pk},
+        )
     return media
 
 
@@ -222,25 +224,23 @@ def _video_shape(asset) -> dict:
 
 
 def _inspect_image(upload: UploadedFile) -> dict:
+    """By content, with the check every image path uses (pixel count, complete data)."""
     name = upload.name or "archivo"
-    if upload.size and upload.size > MAX_UPLOAD_BYTES:
-        raise ValidationError(f"El archivo «{name}» pesa más de 30 MiB.")
+    if upload.size and upload.size > max_bytes("foto"):
+        raise ValidationError(too_large_message("foto", name))
     data = upload.read()
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            fmt, (width, height) = image.format, image.size
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        info = images.check_raster(data, tuple(IMAGE_FORMATS))
+    except images.ImageUnreadable as exc:
         raise ValidationError(
             f"El archivo «{name}» no es una imagen válida (JPEG, PNG o WebP)."
         ) from exc
-    if fmt not in IMAGE_FORMATS:
-        raise ValidationError(f"El archivo «{name}» es {fmt}; se aceptan JPEG, PNG o WebP.")
+    except images.ImageRejected as exc:
+        raise ValidationError(f"El archivo «{name}»: {exc}") from exc
     return {
-        "mime_type": IMAGE_FORMATS[fmt],
-        "width": width,
-        "height": height,
+        "mime_type": IMAGE_FORMATS[info.format],
+        "width": info.width,
+        "height": info.height,
         "size_bytes": len(data),
     }
 

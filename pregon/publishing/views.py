@@ -200,13 +200,12 @@ def media_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Elija una imagen.")
         return redirect("publishing:detail", pk)
     try:
-        with transaction.atomic():
-            services.media_add(
-                publication=publication,
-                upload=form.cleaned_data["file"],
-                alt_text=form.cleaned_data["alt_text"],
-                user=request.user,
-            )
+        services.media_add(  # decodes the image before its own short transaction
+            publication=publication,
+            upload=form.cleaned_data["file"],
+            alt_text=form.cleaned_data["alt_text"],
+            user=request.user,
+        )
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:

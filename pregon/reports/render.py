@@ -4,7 +4,6 @@ Only the stored figures are read here, never the database, so a saved report
 renders with the numbers it was issued with."""
 
 import io
-import logging
 import re
 from datetime import date, datetime
 
@@ -12,6 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from pregon.analytics import charts as analytics_charts
+from pregon.core.pdf import html_to_pdf
 from pregon.goals.charts import target_bars
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -77,11 +77,7 @@ def to_html(figures: dict, conclusions: str = "", issued=None) -> str:
 
 
 def to_pdf(figures: dict, conclusions: str = "", issued=None) -> bytes:
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
-    from weasyprint import HTML  # heavy import: only when a PDF is asked for
-
-    return HTML(string=to_html(figures, conclusions, issued)).write_pdf()
+    return html_to_pdf(to_html(figures, conclusions, issued))
 
 
 def to_xlsx(figures: dict, conclusions: str = "", issued=None) -> bytes:

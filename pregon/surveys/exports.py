@@ -74,9 +74,6 @@ def qr_svg(url: str, scale: int = 4) -> str:
 
 def to_pdf(html: str) -> bytes:
     """Render a self-contained HTML page (inline SVG, inline CSS) to PDF."""
-    import logging
+    from pregon.core.pdf import html_to_pdf
 
-    from weasyprint import HTML  # heavy import: only when a PDF is asked for
-
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -156,3 +156,20 @@ def test_post_linked_to_our_delivery_by_remote_id(accounts, export, jorge):
     import_metrics_file(export(FB))
     assert PostMetric.objects.get(remote_id="1002003004_5003").delivery == delivery
     assert PostMetric.objects.filter(delivery__isnull=True).count() == rows_in(export(FB)) - 1
+
+
+def test_a_negative_or_huge_figure_is_refused_before_anything_is_stored(accounts, tmp_path):
+    """Rows are stored in batches, so every value the database would refuse is caught
+    while validating: a batch can never fail halfway through a file."""
+    from tests import hostile
+
+    lines = hostile.metrics_csv(3000).decode().splitlines()
+    lines[2999] = lines[2999].rsplit(",", 1)[0] + ",-4"
+    lines[2500] = lines[2500].replace("1002003004_702499", "9" * 101)
+    bad = tmp_path / "negativo.csv"
+    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(MetricsFileError) as caught:
+        import_metrics_file(bad)
+    assert "línea 2501: la columna «Post ID» pasa de 100 caracteres" in caught.value.messages[0]
+    assert "línea 3000: columna «Shares»: «-4» no es una cifra válida" in caught.value.messages[1]
+    assert PostMetric.objects.count() == 0

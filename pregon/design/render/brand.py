@@ -8,6 +8,7 @@ from functools import lru_cache
 import pyvips
 from PIL import Image
 
+from pregon.core.images import is_svg
 from pregon.design.contrast import contrast_ratio
 
 DEFAULT_LOGO_SVG = b"""<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240"
@@ -41,11 +42,6 @@ class Brand:
         """White or the text colour, whichever reads better on the primary colour."""
         white = contrast_ratio("#ffffff", self.primary)
         return "#ffffff" if white >= contrast_ratio(self.text, self.primary) else self.text
-
-
-def is_svg(data: bytes) -> bool:
-    head = data[:512].lstrip().lower()
-    return head.startswith(b"<?xml") or head.startswith(b"<svg") or b"<svg" in head
 
 
 def raster_logo(data: bytes, height: int) -> Image.Image:

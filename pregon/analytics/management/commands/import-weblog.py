@@ -6,6 +6,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 
 from pregon.analytics.services import import_weblog
+from pregon.analytics.weblog import WebLogError
 from pregon.core.progress import ProgressBar
 
 
@@ -42,8 +43,12 @@ class Command(BaseCommand):
         def moved(done: int, size: int) -> None:
             bar.advance(round(done / 1e6) - bar.done)
 
-        report = import_weblog(path, position=moved)
-        bar.finish()
+        try:
+            report = import_weblog(path, position=moved)
+        except WebLogError as exc:
+            raise CommandError(f"{path}: {exc}") from exc
+        finally:
+            bar.finish()
         if not quiet:
             self.stdout.write(
                 f"{path}: {report.lines} líneas nuevas (desde la línea {report.resumed_from}), "
