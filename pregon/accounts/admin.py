@@ -1,7 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from pregon.accounts.forms import ThrottledAdminAuthenticationForm
 from pregon.accounts.models import ApiToken, Area, User
+
+# The admin's login page counts failures with the app's throttle (one door, one rule).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 @admin.register(User)
