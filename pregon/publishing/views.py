@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
+from pregon.core import redirects
 from pregon.publishing import compliance, media_links, selectors, services, tasks
 from pregon.publishing.forms import (
     ChannelAccountForm,
@@ -424,7 +425,7 @@ def delivery_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         _run_delivery_action(request, delivery, action)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
-    return redirect(request.POST.get("next") or "publishing:deliveries")
+    return redirect(redirects.safe_next(request, "publishing:deliveries"))
 
 
 def _run_delivery_action(request: HttpRequest, delivery: Delivery, action: str) -> None:
