@@ -93,6 +93,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Buttons only for what the person may do (Consulta reads, it does not act).
         "can_edit": access.can(request.user, "bulletins.change_bulletin"),
         "can_approve": access.can(request.user, "bulletins.approve_bulletin"),
+        "approval_refusal": services.approval_refusal(bulletin, request.user),
         "can_publish": access.can(request.user, "publishing.add_publication"),
         "can_distribute": access.can(request.user, "bulletins.distribute_bulletin"),
     }
@@ -121,7 +122,7 @@ def bulletin_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied("Acción desconocida.")
     try:
         bulletin = service(bulletin=bulletin, user=request.user)
-    except ValidationError as exc:
+    except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _errors(exc))
     else:
         label = f" {bulletin.label}." if action == "approve" else ""

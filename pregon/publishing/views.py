@@ -85,6 +85,7 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 }
             ),
             "media_form": MediaForm(),
+            "approval_refusal": services.approval_refusal(publication, request.user),
         },
     )
 
