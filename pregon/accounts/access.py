@@ -46,6 +46,10 @@ def can_act_for_area(user, area_id: int | None) -> bool:
     return sees_all_areas(user) or (user.area_id is not None and user.area_id == area_id)
 
 
+class ApprovalRefused(PermissionDenied):
+    """Four eyes: this person may approve in general, but not this version."""
+
+
 # How each approvable thing is named in the refusals: (written by you, this version).
 _APPROVABLE = {
     "publicacion": ("una publicación escrita", "esta versión de la publicación"),

@@ -201,7 +201,7 @@ def _approve_numbered(bulletin: Bulletin, user) -> Bulletin:
     _require_status(bulletin, S.EN_REVISION, action="aprobar")
     refusal = approval_refusal(bulletin, user)
     if refusal:
-        raise PermissionDenied(refusal)
+        raise access.ApprovalRefused(refusal)
     bulletin.year = bulletin.dated.year
     bulletin.number = next_number(bulletin.year, bulletin.kind)
     bulletin.status = S.APROBADO

@@ -122,7 +122,7 @@ def bulletin_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied("Acción desconocida.")
     try:
         bulletin = service(bulletin=bulletin, user=request.user)
-    except (ValidationError, PermissionDenied) as exc:
+    except (ValidationError, access.ApprovalRefused) as exc:
         messages.error(request, _errors(exc))
     else:
         label = f" {bulletin.label}." if action == "approve" else ""

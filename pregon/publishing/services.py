@@ -7,7 +7,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -301,7 +301,7 @@ def _approve(*, publication: Publication, user) -> Publication:
     _require_status(publication, S.EN_REVISION, action="aprobar")
     refusal = approval_refusal(publication, user)
     if refusal:
-        raise PermissionDenied(refusal)
+        raise access.ApprovalRefused(refusal)
     problems = publication_problems(publication)
     if problems:
         raise ValidationError(problems)
