@@ -326,6 +326,9 @@ def person_week(request: HttpRequest) -> HttpResponse:
     items = list(selectors.person_assignments(person, period.first, period.last))
     for item in items:
         item.conflicts = services.conflicts_for(person, item.activity, exclude_pk=item.pk)
+        # Another area's activity shows as busy time only: no title, no link.
+        for assignment in (item, *item.conflicts):
+            assignment.seen = access.can_act_for_area(request.user, assignment.activity.area_id)
     days = {
         d: [i for i in items if timezone.localtime(i.activity.starts_at).date() == d]
         for d in period.days

@@ -211,11 +211,14 @@ def distribute(request: HttpRequest, pk: int) -> HttpResponse:
 def distribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sent = get_object_or_404(Distribution.objects.select_related("bulletin"), pk=pk)
     _bulletin(request, sent.bulletin_id)
+    visible = distribution.may_see_recipients(request.user)
+    recipients = sent.recipients.select_related("contact") if visible else sent.recipients.none()
     context = {
         "distribution": sent,
         "summary": distribution.status_summary(sent),
-        "recipients": sent.recipients.select_related("contact"),
-        "uncertain": sent.recipients.filter(status__in=["incierto", "fallido"]),
+        "recipients_visible": visible,
+        "recipients": recipients,
+        "uncertain": recipients.filter(status__in=["incierto", "fallido"]),
         "can_decide": access.can(request.user, "bulletins.approve_bulletin"),
     }
     return render(request, "bulletins/distribution.html", context)

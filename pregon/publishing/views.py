@@ -224,7 +224,7 @@ def validate(request: HttpRequest) -> HttpResponse:
     text = request.POST.get(f"text_{account.pk}", "").strip() or request.POST.get("text", "")
     link = request.POST.get("link", "")
     ids = [int(m) for m in request.POST.getlist(f"media_{account.pk}") if m.isdigit()]
-    media_rows = list(PublicationMedia.objects.filter(pk__in=ids))
+    media_rows = list(selectors.media_for(request.user, ids))
     media: list[MediaValues] = [media_values(m) for m in media_rows]
     problems = problems_for(account.kind, text, link, media)
     context = {
