@@ -28,16 +28,26 @@ APPS_WITH_API = [
 ]
 
 
+class ExpiredToken(AuthenticationError):
+    """A real token past its date: said plainly, so its owner knows to make a new one."""
+
+    def __init__(self, token: ApiToken) -> None:
+        super().__init__()
+        self.token = token
+
+
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         found = (
-            ApiToken.objects.active()
+            ApiToken.objects.unrevoked()
             .select_related("user")
             .filter(digest=ApiToken.hash(token))
             .first()
         )
         if found is None:
             return None
+        if found.is_expired:
+            raise ExpiredToken(found)
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         return found.user
 
@@ -60,9 +70,14 @@ api = NinjaAPI(
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    return api.create_response(
-        request, {"detail": "Se requiere autenticación: envíe un token válido."}, status=401
-    )
+    message = "Se requiere autenticación: envíe un token válido."
+    if isinstance(exc, ExpiredToken):
+        when = timezone.localtime(exc.token.expires_at).strftime("%d/%m/%Y %H:%M")
+        message = (
+            f"El token {exc.token.prefix}… venció el {when}. Cree uno nuevo en "
+            "«Tokens de API» o con `pregon token <usuario>`."
+        )
+    return api.create_response(request, {"detail": message}, status=401)
 
 
 @api.exception_handler(PermissionDenied)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from pregon.core.clientip import parse_trusted_proxies
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PREGON_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -154,8 +156,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Login throttling, per account + client address (see pregon/accounts/throttle.py).
 PREGON_LOGIN_MAX_FAILURES = envint("PREGON_LOGIN_MAX_FAILURES", "5")
 PREGON_LOGIN_LOCKOUT_SECONDS = envint("PREGON_LOGIN_LOCKOUT_SECONDS", "900")
+# Reverse proxies in front of Pregón: a number ("1") or their networks
+# ("10.0.0.0/8,127.0.0.1"). Empty: REMOTE_ADDR is the client (no proxy).
+PREGON_TRUSTED_PROXIES = parse_trusted_proxies(env("PREGON_TRUSTED_PROXIES"))
 
 LANGUAGE_CODE = "es-mx"
 LANGUAGES = [("es-mx", "Español (México)")]
@@ -218,6 +224,10 @@ PREGON_ICS_WINDOW_DAYS = envint("PREGON_ICS_WINDOW_DAYS", "365")
 # sharing one address fits); counted only in the cache, never stored.
 PREGON_SURVEY_RATE_LIMIT = envint("PREGON_SURVEY_RATE_LIMIT", "20")
 PREGON_SURVEY_RATE_WINDOW_SECONDS = envint("PREGON_SURVEY_RATE_WINDOW_SECONDS", "600")
+# Portal visit counter (/audiencias/contar/): beacons counted per client address per
+# window; past the limit they are answered but not stored.
+PREGON_COUNTER_RATE_LIMIT = envint("PREGON_COUNTER_RATE_LIMIT", "60")
+PREGON_COUNTER_RATE_WINDOW_SECONDS = envint("PREGON_COUNTER_RATE_WINDOW_SECONDS", "60")
 
 # Cache (login throttling, rate limits): Redis when configured, else one shared on disk.
 REDIS_URL = env("REDIS_URL")

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -43,6 +44,34 @@ def scope_to_area(user, queryset: QuerySet, field: str = "area") -> QuerySet:
 
 def can_act_for_area(user, area_id: int | None) -> bool:
     return sees_all_areas(user) or (user.area_id is not None and user.area_id == area_id)
+
+
+class ApprovalRefused(PermissionDenied):
+    """Four eyes: this person may approve in general, but not this version."""
+
+
+# How each approvable thing is named in the refusals: (written by you, this version).
+_APPROVABLE = {
+    "publicacion": ("una publicación escrita", "esta versión de la publicación"),
+    "boletin": ("un boletín escrito", "esta versión del boletín"),
+}
+
+
+def approval_refusal(user, *, kind: str, author_id: int, editor_id: int | None) -> str:
+    """Four eyes: "" when `user` may approve this version, else why not. Neither the
+    author nor whoever last changed the content may approve it (unless
+    PREGON_ALLOW_SELF_APPROVAL lets a one-person unit work)."""
+    if settings.PREGON_ALLOW_SELF_APPROVAL:
+        return ""
+    written, version = _APPROVABLE[kind]
+    if user.pk == author_id:
+        return f"No puede aprobar {written} por usted."
+    if user.pk == editor_id:
+        return (
+            f"No puede aprobar {version}: usted cambió su contenido. Otra persona de "
+            "Coordinación debe revisarla y aprobarla."
+        )
+    return ""
 
 
 def require(perm: str) -> Callable:

@@ -1,5 +1,6 @@
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -51,8 +52,14 @@ class User(AbstractUser):
 
 
 class ApiTokenQuerySet(models.QuerySet):
-    def active(self) -> "ApiTokenQuerySet":
+    def unrevoked(self) -> "ApiTokenQuerySet":
         return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+    def active(self) -> "ApiTokenQuerySet":
+        """Tokens that work now: not revoked, owner active, not expired."""
+        return self.unrevoked().filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=timezone.now())
+        )
 
 
 class ApiToken(models.Model):
@@ -66,6 +73,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField("vence", null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -81,10 +89,18 @@ class ApiToken(models.Model):
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str = "") -> tuple["ApiToken", str]:
+    def issue(cls, user: User, name: str = "", days: int | None = None) -> tuple["ApiToken", str]:
+        """A new token; with `days`, it stops working that many days from now."""
         raw = "pgn_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, prefix=raw[:12], digest=cls.hash(raw))
+        expires_at = timezone.now() + timedelta(days=days) if days else None
+        token = cls.objects.create(
+            user=user, name=name, prefix=raw[:12], digest=cls.hash(raw), expires_at=expires_at
+        )
         return token, raw
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
     def revoke(self) -> None:
         self.revoked_at = timezone.now()

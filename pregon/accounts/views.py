@@ -47,16 +47,25 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/audit.html", {"page": page, "verb": verb, "who": who})
 
 
+# How long a token made on the page lasts (the command line takes any --days).
+TOKEN_LIFETIMES = {"30": 30, "90": 90, "365": 365, "0": None}
+DEFAULT_TOKEN_DAYS = 90
+
+
 @login_required
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """A person's own API tokens: create one (shown once) or revoke one."""
     new_token = None
     if request.method == "POST":
         name = request.POST.get("name", "").strip()[:100] or "sin nombre"
-        token, new_token = ApiToken.issue(request.user, name)
-        log_action(token, "accounts.token_issued", user=request.user, data={"name": name})
+        days = TOKEN_LIFETIMES.get(request.POST.get("days", ""), DEFAULT_TOKEN_DAYS)
+        token, new_token = ApiToken.issue(request.user, name, days=days)
+        log_action(
+            token, "accounts.token_issued", user=request.user, data={"name": name, "days": days}
+        )
     tokens = request.user.api_tokens.order_by("-created_at")
-    return render(request, "accounts/tokens.html", {"tokens": tokens, "new_token": new_token})
+    context = {"tokens": tokens, "new_token": new_token, "lifetimes": TOKEN_LIFETIMES}
+    return render(request, "accounts/tokens.html", context)
 
 
 @login_required

@@ -12,7 +12,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
@@ -27,6 +26,7 @@ from pregon.agenda.models import (
     PriorityRuleSet,
 )
 from pregon.agenda.selectors import coverage_label
+from pregon.core import redirects
 
 
 def _activity(request: HttpRequest, pk: int) -> Activity:
@@ -261,14 +261,10 @@ def _assign(request: HttpRequest, default_next: str) -> HttpResponse:
     )
     for other in kept:
         messages.warning(request, _conflict_text(other))
-    target = context["next"] if _safe(request, context["next"]) else default_next
+    target = context["next"] if redirects.is_safe(request, context["next"]) else default_next
     if request.headers.get("HX-Request"):
         return HttpResponse(status=204, headers={"HX-Redirect": target})
     return redirect(target)
-
-
-def _safe(request: HttpRequest, url: str) -> bool:
-    return url_has_allowed_host_and_scheme(url, {request.get_host()}, request.is_secure())
 
 
 def _assign_response(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
@@ -330,6 +326,9 @@ def person_week(request: HttpRequest) -> HttpResponse:
     items = list(selectors.person_assignments(person, period.first, period.last))
     for item in items:
         item.conflicts = services.conflicts_for(person, item.activity, exclude_pk=item.pk)
+        # Another area's activity shows as busy time only: no title, no link.
+        for assignment in (item, *item.conflicts):
+            assignment.seen = access.can_act_for_area(request.user, assignment.activity.area_id)
     days = {
         d: [i for i in items if timezone.localtime(i.activity.starts_at).date() == d]
         for d in period.days

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +31,8 @@ from pregon.analytics.services import (
     stage_weblog,
 )
 from pregon.analytics.weblog import BOT_RE
+from pregon.core import ratelimit
+from pregon.core.clientip import client_address
 
 
 def _year(request: HttpRequest, model) -> int:
@@ -212,17 +215,28 @@ def count(request: HttpRequest) -> HttpResponse:
     agent = request.headers.get("User-Agent", "")
     opted_out = request.headers.get("DNT") == "1" or request.headers.get("Sec-GPC") == "1"
     path = request.POST.get("p", "")
-    if not opted_out and path.startswith("/") and not BOT_RE.search(agent):
-        record_beacon(
-            day=timezone.localdate(),
-            path=path,
-            client=request.META.get("REMOTE_ADDR", ""),
-            agent=agent,
-        )
-    response = HttpResponse(status=204)
+    client = client_address(request)
+    if _counter_over_limit(client):
+        response = HttpResponse(status=429)
+        response["Retry-After"] = str(settings.PREGON_COUNTER_RATE_WINDOW_SECONDS)
+    else:
+        if not opted_out and path.startswith("/") and not BOT_RE.search(agent):
+            record_beacon(day=timezone.localdate(), path=path, client=client, agent=agent)
+        response = HttpResponse(status=204)
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _counter_over_limit(client: str) -> bool:
+    """One address may send so many beacons per window (a busy office behind one
+    address fits); past that they are not stored, so a script cannot inflate visits."""
+    return ratelimit.over_limit(
+        "visit-counter",
+        client,
+        settings.PREGON_COUNTER_RATE_LIMIT,
+        settings.PREGON_COUNTER_RATE_WINDOW_SECONDS,
+    )
 
 
 COUNTER_JS = """/* Pregón: contador de visitas sin cookies. Respeta "No rastrear". */

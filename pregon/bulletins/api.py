@@ -137,6 +137,7 @@ class DistributionOut(Schema):
     created_at: datetime
     finished_at: datetime | None
     summary: dict
+    recipients_visible: bool
     recipients: list[RecipientOut]
 
     @staticmethod
@@ -148,7 +149,14 @@ class DistributionOut(Schema):
         return distribution.status_summary(obj)
 
     @staticmethod
-    def resolve_recipients(obj) -> list:
+    def resolve_recipients_visible(obj, context) -> bool:
+        return distribution.may_see_recipients(context["request"].auth)
+
+    @staticmethod
+    def resolve_recipients(obj, context) -> list:
+        """Journalists' addresses only for roles that may read the press directory."""
+        if not distribution.may_see_recipients(context["request"].auth):
+            return []
         return list(obj.recipients.all())
 
 

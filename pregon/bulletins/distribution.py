@@ -297,6 +297,12 @@ def send_pending_task_enqueue(distribution_id: int) -> None:
     send_distribution.enqueue(distribution_id)
 
 
+def may_see_recipients(user) -> bool:
+    """Who a bulletin went to is press-directory data: the same permission as the
+    directory itself (/media-contacts), not merely reading bulletins."""
+    return access.can(user, "bulletins.view_mediacontact")
+
+
 def status_summary(distribution: Distribution) -> dict:
     rows = distribution.recipients.values("status").annotate(n=Count("pk"))
     counts = {s: 0 for s in R.values} | {r["status"]: r["n"] for r in rows}

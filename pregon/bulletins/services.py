@@ -86,7 +86,7 @@ def _validate(bulletin: Bulletin) -> None:
 @transaction.atomic
 def bulletin_create(*, author, **fields) -> Bulletin:
     access.check(author, "bulletins.add_bulletin")
-    bulletin = Bulletin(author=author, **_only_fields(fields))
+    bulletin = Bulletin(author=author, last_edited_by=author, **_only_fields(fields))
     _validate(bulletin)
     bulletin.save()
     log_action(bulletin, "bulletins.created", user=author)
@@ -101,6 +101,7 @@ def bulletin_update(*, bulletin: Bulletin, user, **fields) -> Bulletin:
     for name, value in _only_fields(fields).items():
         setattr(bulletin, name, value)
     _validate(bulletin)
+    bulletin.last_edited_by = user
     bulletin.save()
     log_action(bulletin, "bulletins.edited", user=user, data={"fields": sorted(fields)})
     return bulletin
@@ -130,6 +131,7 @@ def photo_add(*, bulletin: Bulletin, asset, user, caption: str = "", credit: str
         credit=(credit or asset.credit)[:200],
         position=bulletin.photos.count(),
     )
+    _content_changed(bulletin, user)
     log_action(bulletin, "bulletins.photo_added", user=user, data={"asset": asset.pk})
     return photo
 
@@ -139,7 +141,21 @@ def photo_remove(*, photo: BulletinPhoto, user) -> None:
     access.check(user, "bulletins.change_bulletin")
     _require_status(photo.bulletin, S.BORRADOR, S.EN_REVISION, action="editar")
     log_action(photo.bulletin, "bulletins.photo_removed", user=user, data={"asset": photo.asset_id})
+    _content_changed(photo.bulletin, user)
     photo.delete()
+
+
+def _content_changed(bulletin: Bulletin, user) -> None:
+    """Remember who last changed the text or photos: they cannot approve this version."""
+    bulletin.last_edited_by = user
+    Bulletin.objects.filter(pk=bulletin.pk).update(last_edited_by=user)
+
+
+def approval_refusal(bulletin: Bulletin, user) -> str:
+    """Why `user` may not approve this version ("" when they may)."""
+    return access.approval_refusal(
+        user, kind="boletin", author_id=bulletin.author_id, editor_id=bulletin.last_edited_by_id
+    )
 
 
 # --- workflow ---------------------------------------------------------------------
@@ -183,8 +199,9 @@ def _approve_numbered(bulletin: Bulletin, user) -> Bulletin:
     are no gaps; the counter row lock (and the unique constraint) prevent duplicates."""
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     _require_status(bulletin, S.EN_REVISION, action="aprobar")
-    if bulletin.author_id == user.pk and not settings.PREGON_ALLOW_SELF_APPROVAL:
-        raise PermissionDenied("No puede aprobar un boletín escrito por usted.")
+    refusal = approval_refusal(bulletin, user)
+    if refusal:
+        raise access.ApprovalRefused(refusal)
     bulletin.year = bulletin.dated.year
     bulletin.number = next_number(bulletin.year, bulletin.kind)
     bulletin.status = S.APROBADO

@@ -93,6 +93,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Buttons only for what the person may do (Consulta reads, it does not act).
         "can_edit": access.can(request.user, "bulletins.change_bulletin"),
         "can_approve": access.can(request.user, "bulletins.approve_bulletin"),
+        "approval_refusal": services.approval_refusal(bulletin, request.user),
         "can_publish": access.can(request.user, "publishing.add_publication"),
         "can_distribute": access.can(request.user, "bulletins.distribute_bulletin"),
     }
@@ -121,7 +122,7 @@ def bulletin_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise PermissionDenied("Acción desconocida.")
     try:
         bulletin = service(bulletin=bulletin, user=request.user)
-    except ValidationError as exc:
+    except (ValidationError, access.ApprovalRefused) as exc:
         messages.error(request, _errors(exc))
     else:
         label = f" {bulletin.label}." if action == "approve" else ""
@@ -210,11 +211,14 @@ def distribute(request: HttpRequest, pk: int) -> HttpResponse:
 def distribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sent = get_object_or_404(Distribution.objects.select_related("bulletin"), pk=pk)
     _bulletin(request, sent.bulletin_id)
+    visible = distribution.may_see_recipients(request.user)
+    recipients = sent.recipients.select_related("contact") if visible else sent.recipients.none()
     context = {
         "distribution": sent,
         "summary": distribution.status_summary(sent),
-        "recipients": sent.recipients.select_related("contact"),
-        "uncertain": sent.recipients.filter(status__in=["incierto", "fallido"]),
+        "recipients_visible": visible,
+        "recipients": recipients,
+        "uncertain": recipients.filter(status__in=["incierto", "fallido"]),
         "can_decide": access.can(request.user, "bulletins.approve_bulletin"),
     }
     return render(request, "bulletins/distribution.html", context)

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Núcleo"
 
     def ready(self) -> None:
-        from pregon.core import periodic
+        from pregon.core import checks, periodic  # noqa: F401 (checks registers itself)
 
         periodic.register(
             "core.prune_heartbeats", timedelta(hours=6), "pregon.core.tasks.prune_heartbeats"

@@ -173,6 +173,16 @@ class Publication(models.Model):
         related_name="+",
     )
     approved_at = models.DateTimeField("aprobada el", null=True, blank=True)
+    # Who last changed the content (text, channels, media): with the author, the one
+    # person who may not approve this version (four eyes).
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="último cambio de contenido por",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     published_at = models.DateTimeField("publicada el", null=True, blank=True, db_index=True)
     missed_at = models.DateTimeField(
         "no aprobada a tiempo",

@@ -14,6 +14,7 @@ from pregon.publishing.models import (
     DeliveryAttempt,
     DeliveryStatus,
     Publication,
+    PublicationMedia,
     PublicationStatus,
 )
 
@@ -22,6 +23,11 @@ def publications_for(user) -> QuerySet:
     """What this person may see: an Enlace only their area's publications."""
     qs = Publication.objects.select_related("author", "approved_by", "activity", "area")
     return access.scope_to_area(user, qs)
+
+
+def media_for(user, ids: list[int]) -> QuerySet:
+    """Attached media by id, only from publications this person may see."""
+    return PublicationMedia.objects.filter(pk__in=ids, publication__in=publications_for(user))
 
 
 def publication_detail(user, pk: int) -> Publication:

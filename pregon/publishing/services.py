@@ -6,8 +6,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -48,7 +47,7 @@ def _require_status(publication: Publication, *allowed: str, action: str) -> Non
 
 @transaction.atomic
 def publication_create(*, author, variants: dict | None = None, **fields) -> Publication:
-    publication = Publication(author=author, **_only_fields(fields))
+    publication = Publication(author=author, last_edited_by=author, **_only_fields(fields))
     publication.full_clean()
     publication.save()
     if variants:
@@ -76,6 +75,8 @@ def publication_update(*, publication: Publication, user, variants: dict | None 
     publication.save()
     if variants is not None:
         variants_set(publication=publication, variants=variants, user=user)
+    if set(fields) - {"scheduled_at"} or variants is not None:
+        _content_changed(publication, user)
     _back_to_review_if_approved(publication, user)
     log_action(publication, "publishing.edited", user=user, data={"fields": sorted(fields)})
     return publication
@@ -137,6 +138,7 @@ def media_add(
     media.file.save(Path(upload.name or "imagen").name, upload, save=False)
     with transaction.atomic():
         media.save()
+        _content_changed(publication, user)
         log_action(
             publication,
             "publishing.media_added",
@@ -187,6 +189,7 @@ def media_attach_asset(
         position=publication.media.count(),
         **shape,
     )
+    _content_changed(publication, user)
     log_action(
         publication,
         "publishing.media_added",
@@ -262,6 +265,24 @@ def publication_submit(*, publication: Publication, user) -> Publication:
     return publication
 
 
+def approval_refusal(publication: Publication, user) -> str:
+    """Why `user` may not approve this version ("" when they may)."""
+    return access.approval_refusal(
+        user,
+        kind="publicacion",
+        author_id=publication.author_id,
+        editor_id=publication.last_edited_by_id,
+    )
+
+
+def _content_changed(publication: Publication, user) -> None:
+    """Remember who last changed what goes out: they cannot approve this version."""
+    if user is None or publication.last_edited_by_id == user.pk:
+        return
+    publication.last_edited_by = user
+    Publication.objects.filter(pk=publication.pk).update(last_edited_by=user)
+
+
 def publication_approve(*, publication: Publication, user) -> Publication:
     """Coordinación approves; per-network rules and the compliance rules (veda,
     personal promotion, alt text, minors) are enforced here. If a date is set and
@@ -278,8 +299,9 @@ def publication_approve(*, publication: Publication, user) -> Publication:
 def _approve(*, publication: Publication, user) -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     _require_status(publication, S.EN_REVISION, action="aprobar")
-    if publication.author_id == user.pk and not settings.PREGON_ALLOW_SELF_APPROVAL:
-        raise PermissionDenied("No puede aprobar una publicación escrita por usted.")
+    refusal = approval_refusal(publication, user)
+    if refusal:
+        raise access.ApprovalRefused(refusal)
     problems = publication_problems(publication)
     if problems:
         raise ValidationError(problems)

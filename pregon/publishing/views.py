@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
+from pregon.core import redirects
 from pregon.publishing import compliance, media_links, selectors, services, tasks
 from pregon.publishing.forms import (
     ChannelAccountForm,
@@ -84,6 +85,7 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 }
             ),
             "media_form": MediaForm(),
+            "approval_refusal": services.approval_refusal(publication, request.user),
         },
     )
 
@@ -221,7 +223,7 @@ def validate(request: HttpRequest) -> HttpResponse:
     text = request.POST.get(f"text_{account.pk}", "").strip() or request.POST.get("text", "")
     link = request.POST.get("link", "")
     ids = [int(m) for m in request.POST.getlist(f"media_{account.pk}") if m.isdigit()]
-    media_rows = list(PublicationMedia.objects.filter(pk__in=ids))
+    media_rows = list(selectors.media_for(request.user, ids))
     media: list[MediaValues] = [media_values(m) for m in media_rows]
     problems = problems_for(account.kind, text, link, media)
     context = {
@@ -423,7 +425,7 @@ def delivery_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         _run_delivery_action(request, delivery, action)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
-    return redirect(request.POST.get("next") or "publishing:deliveries")
+    return redirect(redirects.safe_next(request, "publishing:deliveries"))
 
 
 def _run_delivery_action(request: HttpRequest, delivery: Delivery, action: str) -> None:

@@ -1,12 +1,13 @@
 """Abuse control without tracking people: a per-network submission counter kept
 only in the cache (never in the database), keyed by a salted hash of the address."""
 
-import hashlib
 import ipaddress
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from pregon.core import ratelimit
+from pregon.core.clientip import client_address
 
 HONEYPOT_FIELD = "sitio_web"
 
@@ -22,23 +23,14 @@ def network_of(address: str) -> str:
     return str(ip)
 
 
-def _key(request: HttpRequest) -> str:
-    network = network_of(request.META.get("REMOTE_ADDR", ""))
-    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{network}".encode()).hexdigest()[:32]
-    return f"surveys-rate:{digest}"
-
-
 def over_limit(request: HttpRequest) -> bool:
     """Count this submission attempt; True when the network went over the limit."""
-    key = _key(request)
-    window = settings.PREGON_SURVEY_RATE_WINDOW_SECONDS
-    cache.add(key, 0, window)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        count = 1
-    return count > settings.PREGON_SURVEY_RATE_LIMIT
+    return ratelimit.over_limit(
+        "surveys",
+        network_of(client_address(request)),
+        settings.PREGON_SURVEY_RATE_LIMIT,
+        settings.PREGON_SURVEY_RATE_WINDOW_SECONDS,
+    )
 
 
 def is_bot(data) -> bool:

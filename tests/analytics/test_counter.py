@@ -47,3 +47,20 @@ def test_script_respects_do_not_track(client, db):
     assert response["Content-Type"].startswith("text/javascript")
     assert "doNotTrack" in script and "globalPrivacyControl" in script
     assert "cookie" not in script.lower().replace("sin cookies", "")
+
+
+def test_counter_is_rate_limited_per_client(db, settings):
+    """A script posting beacons in a loop cannot inflate the visits: past the limit
+    an address is answered 429 and nothing more is stored; others still count."""
+    from django.test import Client
+
+    settings.PREGON_COUNTER_RATE_LIMIT = 10
+    settings.PREGON_TRUSTED_PROXIES = 1
+    flooder = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.66")
+    answers = [hit(flooder, "/tramites/predial/").status_code for _ in range(300)]
+    assert answers.count(204) == 10 and answers.count(429) == 290
+    assert PageVisitDay.objects.get(path="/tramites/predial/").visits == 10
+    neighbour = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert hit(neighbour, "/tramites/predial/").status_code == 204
+    assert PageVisitDay.objects.get(path="/tramites/predial/").visits == 11
+    assert DailyVisitor.objects.count() == 2  # two citizens, not one proxy

@@ -129,3 +129,17 @@ def test_unknown_or_missing_code_refused(make_survey):
     bad = Client().post(url(survey), {**data, "codigo": "ZZZZ-ZZZZ"})
     assert "no es válido" in bad.content.decode()
     assert not Response.objects.exists()
+
+
+def test_rate_limit_per_citizen_behind_a_proxy(survey, answer_of, settings):
+    """Behind the municipality's proxy every request arrives from 10.0.0.2: the
+    limit must count each citizen, read from X-Forwarded-For, not the proxy."""
+    settings.PREGON_SURVEY_RATE_LIMIT = 2
+    settings.PREGON_TRUSTED_PROXIES = 1
+    for n in range(4):
+        citizen = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"203.0.113.{n + 1}")
+        assert citizen.post(url(survey), answer_of()).status_code == 302
+    same = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.1")
+    same.post(url(survey), answer_of())
+    assert same.post(url(survey), answer_of()).status_code == 429  # forged prefix ignored
+    assert Response.objects.count() == 5
