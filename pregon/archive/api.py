@@ -13,6 +13,7 @@ from pregon.accounts import access
 from pregon.accounts.models import Area
 from pregon.archive import search, selectors, services
 from pregon.archive.models import Asset, IngestItem
+from pregon.core.api_types import Id, Month, Year
 
 router = Router(tags=["Archivo"])
 
@@ -94,13 +95,13 @@ def upload(
 
 
 @router.get("/archive/uploads/{item_id}", response=UploadOut, summary="Estado de una subida")
-def upload_status(request: HttpRequest, item_id: int):
+def upload_status(request: HttpRequest, item_id: Id):
     access.check(request.auth, "archive.add_asset")
     return _upload_out(get_object_or_404(IngestItem, pk=item_id, created_by=request.auth))
 
 
 @router.get("/archive/assets/{asset_id}", response=AssetOut, summary="Un archivo del acervo")
-def asset_detail(request: HttpRequest, asset_id: int):
+def asset_detail(request: HttpRequest, asset_id: Id):
     access.check(request.auth, "archive.view_asset")
     qs = Asset.objects.all()
     areas = selectors.visible_area_ids(request.auth)
@@ -114,11 +115,11 @@ def search_endpoint(
     request: HttpRequest,
     q: str = "",
     kind: str = "",
-    year: int | None = None,
-    month: int | None = None,
-    area: int | None = None,
-    activity: int | None = None,
-    campaign: int | None = None,
+    year: Year | None = None,
+    month: Month | None = None,
+    area: Id | None = None,
+    activity: Id | None = None,
+    campaign: Id | None = None,
     tone: str = "",
     outlet: str = "",
     gps: str = "",
