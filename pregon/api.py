@@ -74,6 +74,18 @@ ERROR_SCHEMA = "ErrorOut"
 
 
 class PregonAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts: list) -> NinjaValidationError:
+        """ninja drops what was sent; keep whether it was null, to say so in Spanish."""
+        nulls = [
+            problem.get("input", "") is None
+            for context in error_contexts
+            for problem in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        exc = super().validation_error_from_error_contexts(error_contexts)
+        for problem, was_null in zip(exc.errors, nulls, strict=False):
+            problem["null"] = was_null
+        return exc
+
     def get_openapi_schema(self, **kwargs) -> OpenAPISchema:
         """Every operation declares the errors it can answer, with the error schema."""
         schema = super().get_openapi_schema(**kwargs)
@@ -205,7 +217,7 @@ PROBLEMS = {
 
 def _problem(error: dict) -> str:
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
-    if kind.endswith("_type") and "input" in error and error["input"] is None:
+    if kind.endswith("_type") and error.get("null"):
         return "No admite null; omita el dato para dejarlo como está."
     if kind in PROBLEMS:
         return PROBLEMS[kind]
