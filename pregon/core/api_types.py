@@ -72,10 +72,10 @@ class Problem(Schema):
 
 class ErrorOut(Schema):
     """Every 4xx answer: a Spanish `detail`; invalid input also lists `errors`, either
-    per field (`campo`, `problema`) or as the model's messages per field name."""
+    per field (`campo`, `problema`) or as messages per field name."""
 
     detail: str
-    errors: list[Problem] | dict[str, list[str]] | None = None
+    errors: list[Problem] | dict[str, list[str] | str] | None = None
 
 
 class Page(PaginationBase):

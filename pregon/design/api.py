@@ -6,7 +6,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from pregon.accounts import access
-from pregon.core.api_types import Page
+from pregon.core.api_types import ErrorOut, Page
 from pregon.design.contrast import check_contrast
 from pregon.design.render import SIZES, TEMPLATES
 from pregon.design.selectors import pieces_recent
@@ -80,7 +80,7 @@ def sizes(request: HttpRequest) -> dict:
 
 @router.post(
     "/design/contrast",
-    response={200: ContrastOut, 422: dict},
+    response={200: ContrastOut, 422: ErrorOut},
     summary="Contraste WCAG AA (4.5:1) con sugerencia",
 )
 def contrast(request: HttpRequest, body: ContrastIn):

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from pregon.accounts import access
-from pregon.core.api_types import Count, Day, Id, Page
+from pregon.core.api_types import Count, Day, ErrorOut, Id, Page
 from pregon.surveys import abuse, services
 from pregon.surveys.models import AccessMode, Question, QuestionKind, Survey
 from pregon.surveys.public import TOO_MANY
@@ -50,6 +50,10 @@ class SurveyOut(SurveyIn):
     is_locked: bool
     public_path: str
     questions: list[QuestionOut]
+
+
+class ThanksOut(Schema):
+    detail: str
 
 
 class PublicAnswerIn(Schema):
@@ -135,7 +139,7 @@ def results(request: HttpRequest, pk: Id, start: Day | None = None, end: Day | N
 @router.post(
     "/public/surveys/{slug}/answers",
     auth=None,
-    response={201: dict, 400: dict, 429: dict},
+    response={201: ThanksOut, 400: ErrorOut, 429: ErrorOut},
     summary="Responder una encuesta (público, sin autenticación)",
 )
 def public_answer(request: HttpRequest, slug: str, payload: PublicAnswerIn):
