@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from pregon.accounts import access
@@ -121,7 +121,7 @@ def periods(request: HttpRequest):
 
 @router.post("/compliance/periods", response={201: PeriodOut}, summary="Registrar una veda")
 def create_period(request: HttpRequest, payload: PeriodIn):
-    return 201, _create(request, ElectoralPeriod, payload.dict())
+    return Status(201, _create(request, ElectoralPeriod, payload.dict()))
 
 
 @router.get("/compliance/servants", response=list[ServantOut], summary="Servidores públicos")
@@ -135,7 +135,7 @@ def servants(request: HttpRequest):
 def create_servant(request: HttpRequest, payload: ServantIn):
     data = payload.dict()
     data["aliases"] = "\n".join(data["aliases"])
-    return 201, _servant_out(_create(request, PublicServant, data))
+    return Status(201, _servant_out(_create(request, PublicServant, data)))
 
 
 @router.get("/compliance/expenses", response=list[ExpenseOut], summary="Gastos de comunicación")
@@ -147,7 +147,7 @@ def expenses(request: HttpRequest):
 
 @router.post("/compliance/expenses", response={201: ExpenseOut}, summary="Registrar un gasto")
 def create_expense(request: HttpRequest, payload: ExpenseIn):
-    return 201, _create(request, CommunicationExpense, payload.dict())
+    return Status(201, _create(request, CommunicationExpense, payload.dict()))
 
 
 @router.delete("/compliance/{kind}/{pk}", response={204: None}, summary="Eliminar un registro")
@@ -161,7 +161,7 @@ def delete_record(request: HttpRequest, kind: str, pk: Id):
     if kind not in models:
         raise ValidationError(f"Tipo desconocido: «{kind}».")
     services.delete_rule(get_object_or_404(models[kind], pk=pk), user=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/compliance/check", response=VerdictOut, summary="Revisar una publicación")
