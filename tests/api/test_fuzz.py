@@ -7,7 +7,8 @@ operation, no randomness between runs, no example database on disk."""
 import pytest
 import schemathesis
 from django.core.management import call_command
-from django.db import transaction
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 
@@ -35,6 +36,19 @@ CONFIG = schemathesis.Config.from_dict(
     }
 )
 ROLES = ("coordinacion", "consulta")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _connection_kept_between_requests():
+    """The requests go through the WSGI handler, which closes the database connection
+    after each one, and with it the test's transaction on PostgreSQL. Django's test
+    client unhooks the same signal handlers."""
+    hooks = (request_started, request_finished)
+    for hook in hooks:
+        hook.disconnect(close_old_connections)
+    yield
+    for hook in hooks:
+        hook.connect(close_old_connections)
 
 
 @pytest.fixture(scope="module")
