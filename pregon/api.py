@@ -1,17 +1,27 @@
 """The JSON API at /api/v1/: bearer tokens (or the web session), Spanish errors.
 Each app contributes a `router` in its own `api.py`."""
 
+import json
 from importlib import import_module
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.schema import OpenAPISchema
+from ninja.parser import Parser
 from ninja.security import HttpBearer, SessionAuth
 
 from pregon.accounts.models import ApiToken
+from pregon.core.api_types import ERROR_MEANINGS, ErrorOut
 
 APPS_WITH_API = [
     "accounts",
@@ -58,26 +68,90 @@ class ActiveSession(SessionAuth):
         return user if user and user.is_active else None
 
 
-api = NinjaAPI(
+class UnsupportedBody(Exception):
+    """A body that says it is not JSON (text/plain, a form...) where JSON is expected."""
+
+
+class JsonOnly(Parser):
+    def parse_body(self, request: HttpRequest) -> dict:
+        kind = request.content_type or ""
+        if kind != "application/json" and not kind.endswith("+json"):
+            raise UnsupportedBody(kind)
+        return json.loads(request.body)
+
+
+ERROR_SCHEMA = "ErrorOut"
+
+
+class PregonAPI(NinjaAPI):
+    def validation_error_from_error_contexts(self, error_contexts: list) -> NinjaValidationError:
+        """ninja drops what was sent; keep whether it was null, to say so in Spanish."""
+        nulls = [
+            problem.get("input", "") is None
+            for context in error_contexts
+            for problem in context.pydantic_validation_error.errors(include_url=False)
+        ]
+        exc = super().validation_error_from_error_contexts(error_contexts)
+        for problem, was_null in zip(exc.errors, nulls, strict=False):
+            problem["null"] = was_null
+        return exc
+
+    def get_openapi_schema(self, **kwargs) -> OpenAPISchema:
+        """Every operation declares the errors it can answer, with the error schema."""
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        shape = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(shape.pop("$defs", {}))
+        components[ERROR_SCHEMA] = shape
+        for path in schema["paths"].values():
+            for operation in path.values():
+                _declare_errors(operation)
+        return schema
+
+
+def _declare_errors(operation: dict) -> None:
+    codes = [404, 409, 422]
+    if operation.get("security"):
+        codes += [401, 403]
+    if "requestBody" in operation:
+        codes += [400, 413, 415]
+    ref = {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}
+    responses = operation.setdefault("responses", {})
+    for code in sorted(codes):
+        responses.setdefault(
+            code,
+            {"description": ERROR_MEANINGS[code], "content": {"application/json": {"schema": ref}}},
+        )
+
+
+api = PregonAPI(
     title="Pregón API",
     version="1",
     description="API de Pregón. Autenticación: `Authorization: Bearer <token>` "
-    "(obtenga uno con `pregon token <usuario>`).",
+    "(obtenga uno con `pregon token <usuario>`). Las listas aceptan `limit` (1–500) y "
+    "`offset` y responden `{items, total, limit, offset}`; los errores responden "
+    "`{detail, errors}` en español.",
     auth=[BearerToken(), ActiveSession()],
     urls_namespace="api",
+    parser=JsonOnly(),
 )
+
+
+def _error(request: HttpRequest, status: int, detail: str | None = None):
+    return api.create_response(request, {"detail": detail or ERROR_MEANINGS[status]}, status=status)
 
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request, exc):
-    message = "Se requiere autenticación: envíe un token válido."
     if isinstance(exc, ExpiredToken):
         when = timezone.localtime(exc.token.expires_at).strftime("%d/%m/%Y %H:%M")
-        message = (
+        return _error(
+            request,
+            401,
             f"El token {exc.token.prefix}… venció el {when}. Cree uno nuevo en "
-            "«Tokens de API» o con `pregon token <usuario>`."
+            "«Tokens de API» o con `pregon token <usuario>`.",
         )
-    return api.create_response(request, {"detail": message}, status=401)
+    return _error(request, 401)
 
 
 @api.exception_handler(PermissionDenied)
@@ -88,7 +162,41 @@ def forbidden(request, exc):
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
-    return api.create_response(request, {"detail": "No encontrado."}, status=404)
+    return _error(request, 404)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """ninja wraps a body it could not read in a 400; say which problem it was."""
+    cause = exc.__cause__
+    if isinstance(cause, UnsupportedBody):
+        return _error(request, 415)
+    if isinstance(cause, RequestDataTooBig):
+        return _error(request, 413)
+    if isinstance(cause, ValueError):
+        return _error(request, 400, "El cuerpo no es JSON válido.")
+    return _error(request, exc.status_code, ERROR_MEANINGS.get(exc.status_code, str(exc)))
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc):
+    return _error(request, 413)
+
+
+@api.exception_handler(SuspiciousOperation)
+def malformed(request, exc):
+    return _error(request, 400)
+
+
+@api.exception_handler(IntegrityError)
+def conflict(request, exc):
+    """A unique value taken or a reference gone between the check and the write."""
+    return _error(request, 409)
+
+
+@api.exception_handler(DataError)
+def out_of_range(request, exc):
+    return _error(request, 422, "Algún valor está fuera del rango que se puede guardar.")
 
 
 @api.exception_handler(ValidationError)
@@ -127,6 +235,8 @@ PROBLEMS = {
 
 def _problem(error: dict) -> str:
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind.endswith("_type") and error.get("null"):
+        return "No admite null; omita el dato para dejarlo como está."
     if kind in PROBLEMS:
         return PROBLEMS[kind]
     if kind in ("enum", "literal_error"):

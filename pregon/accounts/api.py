@@ -1,8 +1,10 @@
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from pregon.accounts import access
 from pregon.accounts.models import Area
+from pregon.core.api_types import Page
 
 router = Router(tags=["Cuenta y áreas"])
 
@@ -37,6 +39,7 @@ def me(request: HttpRequest) -> dict:
 
 
 @router.get("/areas", response=list[AreaOut], summary="Áreas de la administración")
+@paginate(Page)
 def areas(request: HttpRequest):
     access.check(request.auth, "accounts.view_area")
     return Area.objects.filter(is_active=True)

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from pregon.accounts import access
 from pregon.accounts.models import Area, User
@@ -19,6 +20,7 @@ from pregon.agenda.models import (
     CoverageAssignment,
     CoverageKind,
 )
+from pregon.core.api_types import Count, Day, Days, Id, Moment, Page
 
 router = Router(tags=["Agenda"])
 
@@ -57,15 +59,15 @@ class ActivityOut(Schema):
 
 class ActivityIn(Schema):
     title: str
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     area: str
     description: str = ""
     all_day: bool = False
     place: str = ""
     type: ActivityType = ActivityType.EVENTO_PUBLICO
     with_mayor: bool = False
-    expected_attendance: int | None = None
+    expected_attendance: Count | None = None
     is_public: bool = True
     public_interest: bool = False
     campaign: str | None = None
@@ -74,21 +76,24 @@ class ActivityIn(Schema):
 
 
 class ActivityPatch(Schema):
-    title: str | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
-    area: str | None = None
-    description: str | None = None
-    all_day: bool | None = None
-    place: str | None = None
-    type: ActivityType | None = None
-    with_mayor: bool | None = None
-    expected_attendance: int | None = None
-    is_public: bool | None = None
-    public_interest: bool | None = None
+    """A field left out stays as it is; null is refused except where a value may be
+    empty (expected attendance, campaign)."""
+
+    title: str = None
+    starts_at: Moment = None
+    ends_at: Moment = None
+    area: str = None
+    description: str = None
+    all_day: bool = None
+    place: str = None
+    type: ActivityType = None
+    with_mayor: bool = None
+    expected_attendance: Count | None = None
+    is_public: bool = None
+    public_interest: bool = None
     campaign: str | None = None
-    stream_url: str | None = None
-    status: ActivityStatus | None = None
+    stream_url: str = None
+    status: ActivityStatus = None
     reason: str = ""
 
 
@@ -156,10 +161,11 @@ def _visible(request: HttpRequest, pk: int) -> Activity:
 
 
 @router.get("/activities", response=list[ActivityOut], summary="Actividades")
+@paginate(Page)
 def list_activities(
     request: HttpRequest,
-    start: datetime | None = None,
-    end: datetime | None = None,
+    start: Moment | None = None,
+    end: Moment | None = None,
     area: str = "",
     type: str = "",
     status: str = "",
@@ -170,7 +176,7 @@ def list_activities(
     )
     if start and end:
         qs = qs.between(start, end)
-    return qs[:1000]
+    return qs
 
 
 @router.post("/activities", response={201: ActivityOut}, summary="Registrar actividad")
@@ -183,13 +189,13 @@ def create_activity(request: HttpRequest, payload: ActivityIn):
 
 
 @router.get("/activities/{int:activity_id}", response=ActivityOut, summary="Una actividad")
-def get_activity(request: HttpRequest, activity_id: int):
+def get_activity(request: HttpRequest, activity_id: Id):
     access.check(request.auth, "agenda.view_activity")
     return _visible(request, activity_id)
 
 
 @router.patch("/activities/{int:activity_id}", response=ActivityOut, summary="Modificar actividad")
-def patch_activity(request: HttpRequest, activity_id: int, payload: ActivityPatch):
+def patch_activity(request: HttpRequest, activity_id: Id, payload: ActivityPatch):
     access.check(request.auth, "agenda.change_activity")
     activity = _visible(request, activity_id)
     data = payload.dict(exclude_unset=True)
@@ -211,7 +217,7 @@ def patch_activity(request: HttpRequest, activity_id: int, payload: ActivityPatc
 @router.post(
     "/activities/{int:activity_id}/priority", response=ActivityOut, summary="Ajustar nivel"
 )
-def override(request: HttpRequest, activity_id: int, payload: OverrideIn):
+def override(request: HttpRequest, activity_id: Id, payload: OverrideIn):
     access.check(request.auth, "agenda.override_priority")
     activity = _visible(request, activity_id)
     return services.override_priority(activity=activity, user=request.auth, **payload.dict())
@@ -236,7 +242,8 @@ def import_activities(
 
 
 @router.get("/priority-queue", response=list[QueueOut], summary="Cola de publicación")
-def priority_queue(request: HttpRequest, days_back: int = 7, days_ahead: int = 30):
+@paginate(Page)
+def priority_queue(request: HttpRequest, days_back: Days = 7, days_ahead: Days = 30):
     access.check(request.auth, "agenda.view_priority_queue")
     rows = list(selectors.priority_queue(request.auth, days_back=days_back, days_ahead=days_ahead))
     ready = hasattr(Activity, "publications")
@@ -249,7 +256,8 @@ def priority_queue(request: HttpRequest, days_back: int = 7, days_ahead: int = 3
 @router.get(
     "/activities/{int:activity_id}/coverage", response=list[CoverageOut], summary="Cobertura"
 )
-def list_coverage(request: HttpRequest, activity_id: int):
+@paginate(Page)
+def list_coverage(request: HttpRequest, activity_id: Id):
     access.check(request.auth, "agenda.view_coverageassignment")
     return _visible(request, activity_id).coverage.select_related("assignee")
 
@@ -259,7 +267,7 @@ def list_coverage(request: HttpRequest, activity_id: int):
     response={201: CoverageResult, 409: CoverageConflict},
     summary="Asignar cobertura (un traslape necesita confirm=true)",
 )
-def assign_coverage(request: HttpRequest, activity_id: int, payload: CoverageIn):
+def assign_coverage(request: HttpRequest, activity_id: Id, payload: CoverageIn):
     access.check(request.auth, "agenda.change_coverageassignment")
     activity = _visible(request, activity_id)
     assignee = get_object_or_404(User, username=payload.assignee) if payload.assignee else None
@@ -284,7 +292,7 @@ def assign_coverage(request: HttpRequest, activity_id: int, payload: CoverageIn)
 @router.post(
     "/coverage/{int:assignment_id}/covered", response=CoverageOut, summary="Marcar como cubierta"
 )
-def mark_covered(request: HttpRequest, assignment_id: int):
+def mark_covered(request: HttpRequest, assignment_id: Id):
     access.check(request.auth, "agenda.mark_covered")
     assignment = get_object_or_404(CoverageAssignment, pk=assignment_id)
     return services.coverage_mark_covered(assignment=assignment, user=request.auth)
@@ -305,15 +313,17 @@ class CampaignOut(Schema):
 class CampaignIn(Schema):
     name: str
     description: str = ""
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
 
 
 class CampaignPatch(Schema):
-    name: str | None = None
-    description: str | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    """A field left out stays as it is; only the dates may be emptied with null."""
+
+    name: str = None
+    description: str = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
 
 
 class CampaignDetail(CampaignOut):
@@ -321,6 +331,7 @@ class CampaignDetail(CampaignOut):
 
 
 @router.get("/campaigns", response=list[CampaignOut], summary="Campañas")
+@paginate(Page)
 def list_campaigns(request: HttpRequest):
     access.check(request.auth, "agenda.view_campaign")
     return selectors.campaigns_with_counts(request.auth)
@@ -333,7 +344,7 @@ def create_campaign(request: HttpRequest, payload: CampaignIn):
 
 
 @router.get("/campaigns/{int:campaign_id}", response=CampaignDetail, summary="Una campaña")
-def get_campaign(request: HttpRequest, campaign_id: int):
+def get_campaign(request: HttpRequest, campaign_id: Id):
     access.check(request.auth, "agenda.view_campaign")
     campaign = get_object_or_404(selectors.campaigns_with_counts(request.auth), pk=campaign_id)
     activities = selectors.visible_activities(request.auth).filter(campaign=campaign)
@@ -341,7 +352,7 @@ def get_campaign(request: HttpRequest, campaign_id: int):
 
 
 @router.patch("/campaigns/{int:campaign_id}", response=CampaignOut, summary="Modificar campaña")
-def patch_campaign(request: HttpRequest, campaign_id: int, payload: CampaignPatch):
+def patch_campaign(request: HttpRequest, campaign_id: Id, payload: CampaignPatch):
     access.check(request.auth, "agenda.change_campaign")
     campaign = get_object_or_404(Campaign, pk=campaign_id)
     services.campaign_update(

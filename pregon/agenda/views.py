@@ -27,6 +27,7 @@ from pregon.agenda.models import (
 )
 from pregon.agenda.selectors import coverage_label
 from pregon.core import redirects
+from pregon.core.api_types import parse_id
 
 
 def _activity(request: HttpRequest, pk: int) -> Activity:
@@ -321,7 +322,7 @@ def person_week(request: HttpRequest) -> HttpResponse:
     people = forms.coverage_people()
     person = request.user
     if request.GET.get("persona"):
-        person = get_object_or_404(User, pk=request.GET["persona"])
+        person = get_object_or_404(User, pk=parse_id(request.GET["persona"]))
     period = selectors.period_for("semana", day)
     items = list(selectors.person_assignments(person, period.first, period.last))
     for item in items:

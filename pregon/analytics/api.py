@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
 from pregon.accounts import access
 from pregon.analytics import definitions as d
@@ -21,13 +22,14 @@ from pregon.analytics.services import (
     purpose_rule_save,
     stage_weblog,
 )
+from pregon.core.api_types import Day, Id, Page
 from pregon.publishing.models import ChannelAccount, Delivery
 
 router = Router(tags=["Audiencias"])
 DEFAULT_DAYS = 30
 
 
-class AccountOut(Schema):
+class MeasuredAccountOut(Schema):
     id: int
     name: str
     kind: str
@@ -48,7 +50,7 @@ class DayMetricOut(Schema):
 
 
 class AccountMetricsOut(Schema):
-    account: AccountOut
+    account: MeasuredAccountOut
     start: date
     end: date
     baseline_followers: int
@@ -192,7 +194,8 @@ def _account_out(account: ChannelAccount) -> dict:
     }
 
 
-@router.get("/analytics/accounts", response=list[AccountOut], summary="Cuentas medidas")
+@router.get("/analytics/accounts", response=list[MeasuredAccountOut], summary="Cuentas medidas")
+@paginate(Page)
 def accounts(request: HttpRequest):
     access.check(request.auth, "analytics.view_accountmetric")
     return [_account_out(a) for a in selectors.measured_accounts()]
@@ -204,7 +207,7 @@ def accounts(request: HttpRequest):
     summary="Cifras diarias de una cuenta",
 )
 def account_metrics(
-    request: HttpRequest, account_id: int, start: date | None = None, end: date | None = None
+    request: HttpRequest, account_id: Id, start: Day | None = None, end: Day | None = None
 ):
     """One row per day (followers, reach, views, interactions...) between `start` and
     `end` (default: the last 30 days), with the growth over the 6,900-follower baseline."""
@@ -225,18 +228,18 @@ def account_metrics(
 
 
 @router.get("/analytics/posts", response=list[PostOut], summary="Publicaciones con más interacción")
+@paginate(Page)
 def top_posts(
     request: HttpRequest,
-    account: int | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    limit: int = 20,
+    account: Id | None = None,
+    start: Day | None = None,
+    end: Day | None = None,
 ):
     """Posts published between `start` and `end`, most interactions first."""
     access.check(request.auth, "analytics.view_postmetric")
     start, end = _range(start, end)
     chosen = ChannelAccount.objects.filter(pk=account) if account else selectors.measured_accounts()
-    return selectors.top_posts(list(chosen), start, end, limit=max(1, min(limit, 200)))
+    return selectors.top_posts(list(chosen), start, end, limit=None)
 
 
 @router.get(
@@ -244,14 +247,15 @@ def top_posts(
     response=list[PostOut],
     summary="Cifras de una entrega publicada",
 )
-def delivery_metrics(request: HttpRequest, delivery_id: int):
+@paginate(Page)
+def delivery_metrics(request: HttpRequest, delivery_id: Id):
     access.check(request.auth, "analytics.view_postmetric")
     delivery = get_object_or_404(Delivery, pk=delivery_id)
     return list(PostMetric.objects.filter(delivery=delivery).select_related("account"))
 
 
 @router.get("/analytics/portal", response=PortalOut, summary="Visitas al portal")
-def portal(request: HttpRequest, start: date | None = None, end: date | None = None):
+def portal(request: HttpRequest, start: Day | None = None, end: Day | None = None):
     """Visits by purpose and the most visited pages between `start` and `end`."""
     access.check(request.auth, "analytics.view_pagevisitday")
     start, end = _range(start, end)
@@ -276,6 +280,7 @@ def portal(request: HttpRequest, start: date | None = None, end: date | None = N
 
 
 @router.get("/analytics/purpose-rules", response=list[RuleOut], summary="Reglas de propósito")
+@paginate(Page)
 def rules(request: HttpRequest):
     access.check(request.auth, "analytics.view_purposerule")
     return list(PurposeRule.objects.all())
@@ -298,7 +303,7 @@ def rule_save(request: HttpRequest, payload: RuleIn):
 @router.delete(
     "/analytics/purpose-rules/{int:rule_id}", response={204: None}, summary="Borrar una regla"
 )
-def rule_delete(request: HttpRequest, rule_id: int):
+def rule_delete(request: HttpRequest, rule_id: Id):
     access.check(request.auth, "analytics.delete_purposerule")
     purpose_rule_delete(rule=get_object_or_404(PurposeRule, pk=rule_id), user=request.auth)
     return Status(204, None)
@@ -340,9 +345,10 @@ def import_weblog(request: HttpRequest, file: File[UploadedFile]):
 @router.get(
     "/analytics/imports/weblogs", response=list[WebLogImportOut], summary="Bitácoras importadas"
 )
+@paginate(Page)
 def weblog_imports(request: HttpRequest):
     access.check(request.auth, "analytics.view_weblogimport")
-    return list(WebLogImport.objects.all()[:50])
+    return WebLogImport.objects.all()
 
 
 @router.get(
@@ -350,6 +356,6 @@ def weblog_imports(request: HttpRequest):
     response=WebLogImportOut,
     summary="Estado de una bitácora",
 )
-def weblog_import(request: HttpRequest, import_id: int):
+def weblog_import(request: HttpRequest, import_id: Id):
     access.check(request.auth, "analytics.view_weblogimport")
     return get_object_or_404(WebLogImport, pk=import_id)

@@ -95,7 +95,10 @@ def best_times(accounts: list[ChannelAccount], start: date, end: date) -> dict:
     }
 
 
-def top_posts(accounts: list[ChannelAccount], start: date, end: date, limit: int = 10) -> list:
+def top_posts(
+    accounts: list[ChannelAccount], start: date, end: date, limit: int | None = 10
+) -> list:
+    """Most interactions first; `limit=None` gives them all (the API pages them)."""
     posts = list(posts_in(accounts, start, end))
     return sorted(posts, key=lambda p: p.interactions, reverse=True)[:limit]
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from pregon.accounts import access
 from pregon.accounts.models import Area
 from pregon.archive import search, selectors, services
 from pregon.archive.models import Asset, IngestItem
+from pregon.core.api_types import Id, Month, Offset, Year
 
 router = Router(tags=["Archivo"])
+# A search page counts and facets its matches: fewer at a time than a plain list.
+SearchLimit = Annotated[int, Field(ge=1, le=200)]
 
 
 class AssetOut(Schema):
@@ -94,13 +98,13 @@ def upload(
 
 
 @router.get("/archive/uploads/{item_id}", response=UploadOut, summary="Estado de una subida")
-def upload_status(request: HttpRequest, item_id: int):
+def upload_status(request: HttpRequest, item_id: Id):
     access.check(request.auth, "archive.add_asset")
     return _upload_out(get_object_or_404(IngestItem, pk=item_id, created_by=request.auth))
 
 
 @router.get("/archive/assets/{asset_id}", response=AssetOut, summary="Un archivo del acervo")
-def asset_detail(request: HttpRequest, asset_id: int):
+def asset_detail(request: HttpRequest, asset_id: Id):
     access.check(request.auth, "archive.view_asset")
     qs = Asset.objects.all()
     areas = selectors.visible_area_ids(request.auth)
@@ -109,23 +113,36 @@ def asset_detail(request: HttpRequest, asset_id: int):
     return _asset_out(get_object_or_404(qs, pk=asset_id))
 
 
-@router.get("/search", summary="Buscar en archivo y hemeroteca")
+class SearchOut(Schema):
+    """The list envelope of every other endpoint, plus the facets."""
+
+    items: list[dict]
+    total: int
+    limit: int
+    offset: int
+    # True when "total" is a lower bound (more matches than were counted).
+    total_minimo: bool
+    facetas_aproximadas: bool
+    facetas: dict[str, list[list]]
+
+
+@router.get("/search", response=SearchOut, summary="Buscar en archivo y hemeroteca")
 def search_endpoint(
     request: HttpRequest,
     q: str = "",
     kind: str = "",
-    year: int | None = None,
-    month: int | None = None,
-    area: int | None = None,
-    activity: int | None = None,
-    campaign: int | None = None,
+    year: Year | None = None,
+    month: Month | None = None,
+    area: Id | None = None,
+    activity: Id | None = None,
+    campaign: Id | None = None,
     tone: str = "",
     outlet: str = "",
     gps: str = "",
     minors: str = "",
     orden: str = "recientes",
-    limite: int = 50,
-    desde: int = 0,
+    limit: SearchLimit = 50,
+    offset: Offset = 0,
 ) -> dict:
     """Spanish full text: accents and plurals don't matter, `"frase"` and `prefijo*` work."""
     access.check(request.auth, "archive.view_asset")
@@ -135,15 +152,16 @@ def search_endpoint(
         q,
         filters,
         order=orden,
-        limit=max(1, min(limite, 200)),
-        offset=max(desde, 0),
+        limit=limit,
+        offset=offset,
         visible_areas=selectors.visible_area_ids(request.auth),
     )
     return {
+        "items": [search.hit_dict(h) for h in results.hits],
         "total": results.total,
-        # True when "total" is a lower bound (more matches than were counted).
+        "limit": limit,
+        "offset": offset,
         "total_minimo": results.capped,
         "facetas_aproximadas": results.facets_sampled,
-        "resultados": [search.hit_dict(h) for h in results.hits],
         "facetas": {k: [[str(a), n] for a, n in v] for k, v in results.facets.items()},
     }

@@ -17,6 +17,7 @@ from pregon.accounts.models import Area
 from pregon.archive import search, selectors, services
 from pregon.archive.forms import AssetEditForm, ClippingForm
 from pregon.archive.models import Asset, AssetKind, Clipping, IngestItem, MediaType, Tone
+from pregon.core.api_types import parse_id
 from pregon.core.audit import log_action
 from pregon.core.pdf import html_to_pdf
 
@@ -76,9 +77,9 @@ def upload_file(request: HttpRequest) -> JsonResponse:
 
 
 def _area_for(request: HttpRequest) -> Area | None:
-    raw = request.POST.get("area")
-    if raw and raw.isdigit() and access.can_act_for_area(request.user, int(raw)):
-        return Area.objects.filter(pk=int(raw)).first()
+    pk = parse_id(request.POST.get("area"))
+    if pk and access.can_act_for_area(request.user, pk):
+        return Area.objects.filter(pk=pk).first()
     return request.user.area
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
 from pregon.accounts import access
 from pregon.accounts.models import Area
@@ -13,32 +14,36 @@ from pregon.agenda.models import Activity
 from pregon.bulletins import directory, distribution, selectors, services
 from pregon.bulletins.models import Bulletin, Distribution, MediaContact, MediaList
 from pregon.bulletins.pdf import PAPER_SIZES, bulletin_pdf
+from pregon.core.api_types import Day, Id, Page
 
 router = Router(tags=["Boletines"])
 
 
 class BulletinIn(Schema):
     kind: str = "boletin"
-    dated: date | None = None
+    dated: Day | None = None
     title: str
     balazos: list[str]
     body: str
     press_contact: str = ""
     category: str = "institucional"
-    area: int | None = None
-    activity: int | None = None
+    area: Id | None = None
+    activity: Id | None = None
 
 
 class BulletinPatch(Schema):
-    kind: str | None = None
-    dated: date | None = None
-    title: str | None = None
-    balazos: list[str] | None = None
-    body: str | None = None
-    press_contact: str | None = None
-    category: str | None = None
-    area: int | None = None
-    activity: int | None = None
+    """A field left out stays as it is; null empties area and activity (a null date
+    keeps the date)."""
+
+    kind: str = None
+    dated: Day | None = None
+    title: str = None
+    balazos: list[str] = None
+    body: str = None
+    press_contact: str = None
+    category: str = None
+    area: Id | None = None
+    activity: Id | None = None
 
 
 class BulletinOut(Schema):
@@ -80,7 +85,7 @@ class ContactIn(Schema):
     phone: str = ""
     media_type: str = "digital"
     coverage_area: str = ""
-    lists: list[int] = []
+    lists: list[Id] = []
 
 
 class ContactOut(Schema):
@@ -120,7 +125,7 @@ class ImportIn(Schema):
 
 
 class DistributionIn(Schema):
-    lists: list[int]
+    lists: list[Id]
 
 
 class RecipientOut(Schema):
@@ -180,12 +185,13 @@ def _fields(data: dict) -> dict:
 
 
 @router.get("/bulletins", response=list[BulletinOut])
-def list_bulletins(request: HttpRequest, status: str = "", limit: int = 100, offset: int = 0):
+@paginate(Page)
+def list_bulletins(request: HttpRequest, status: str = ""):
     access.check(request.auth, "bulletins.view_bulletin")
     qs = selectors.bulletins_for(request.auth)
     if status:
         qs = qs.filter(status=status)
-    return list(qs[offset : offset + min(limit, 500)])
+    return qs
 
 
 @router.post("/bulletins", response={201: BulletinOut})
@@ -196,39 +202,39 @@ def create_bulletin(request: HttpRequest, payload: BulletinIn):
 
 
 @router.get("/bulletins/{pk}", response=BulletinOut)
-def get_bulletin(request: HttpRequest, pk: int):
+def get_bulletin(request: HttpRequest, pk: Id):
     access.check(request.auth, "bulletins.view_bulletin")
     return _bulletin(request, pk)
 
 
 @router.patch("/bulletins/{pk}", response=BulletinOut)
-def update_bulletin(request: HttpRequest, pk: int, payload: BulletinPatch):
+def update_bulletin(request: HttpRequest, pk: Id, payload: BulletinPatch):
     access.check(request.auth, "bulletins.change_bulletin")
     data = _fields(payload.dict(exclude_unset=True))
     return services.bulletin_update(bulletin=_bulletin(request, pk), user=request.auth, **data)
 
 
 @router.delete("/bulletins/{pk}", response={204: None})
-def delete_bulletin(request: HttpRequest, pk: int):
+def delete_bulletin(request: HttpRequest, pk: Id):
     access.check(request.auth, "bulletins.delete_bulletin")
     services.bulletin_delete(bulletin=_bulletin(request, pk), user=request.auth)
     return Status(204, None)
 
 
 @router.post("/bulletins/{pk}/submit", response=BulletinOut)
-def submit_bulletin(request: HttpRequest, pk: int):
+def submit_bulletin(request: HttpRequest, pk: Id):
     access.check(request.auth, "bulletins.change_bulletin")
     return services.bulletin_submit(bulletin=_bulletin(request, pk), user=request.auth)
 
 
 @router.post("/bulletins/{pk}/approve", response=BulletinOut)
-def approve_bulletin(request: HttpRequest, pk: int):
+def approve_bulletin(request: HttpRequest, pk: Id):
     access.check(request.auth, "bulletins.approve_bulletin")
     return services.bulletin_approve(bulletin=_bulletin(request, pk), user=request.auth)
 
 
 @router.get("/bulletins/{pk}/pdf")
-def bulletin_pdf_endpoint(request: HttpRequest, pk: int, paper: str = "carta"):
+def bulletin_pdf_endpoint(request: HttpRequest, pk: Id, paper: str = "carta"):
     access.check(request.auth, "bulletins.view_bulletin")
     if paper not in PAPER_SIZES:
         raise ValidationError({"paper": "Use «a4» o «carta»."})
@@ -237,7 +243,7 @@ def bulletin_pdf_endpoint(request: HttpRequest, pk: int, paper: str = "carta"):
 
 
 @router.post("/bulletins/{pk}/distributions", response={201: DistributionOut})
-def distribute_bulletin(request: HttpRequest, pk: int, payload: DistributionIn):
+def distribute_bulletin(request: HttpRequest, pk: Id, payload: DistributionIn):
     access.check(request.auth, "bulletins.distribute_bulletin")
     lists = list(MediaList.objects.filter(pk__in=payload.lists))
     if len(lists) != len(set(payload.lists)):
@@ -249,7 +255,7 @@ def distribute_bulletin(request: HttpRequest, pk: int, payload: DistributionIn):
 
 
 @router.get("/distributions/{pk}", response=DistributionOut)
-def distribution_status(request: HttpRequest, pk: int):
+def distribution_status(request: HttpRequest, pk: Id):
     access.check(request.auth, "bulletins.view_bulletin")
     sent = Distribution.objects.filter(pk=pk).first()
     if sent is None:
@@ -259,12 +265,13 @@ def distribution_status(request: HttpRequest, pk: int):
 
 
 @router.get("/media-contacts", response=list[ContactOut])
-def list_contacts(request: HttpRequest, list_id: int | None = None):
+@paginate(Page)
+def list_contacts(request: HttpRequest, list_id: Id | None = None):
     access.check(request.auth, "bulletins.view_mediacontact")
     qs = MediaContact.objects.prefetch_related("lists")
     if list_id:
         qs = qs.filter(lists=list_id)
-    return list(qs[:2000])
+    return qs
 
 
 @router.post("/media-contacts", response={201: ContactOut})
@@ -286,9 +293,10 @@ def import_contacts(request: HttpRequest, payload: ImportIn):
 
 
 @router.get("/media-lists", response=list[ListOut])
+@paginate(Page)
 def list_lists(request: HttpRequest):
     access.check(request.auth, "bulletins.view_mediacontact")
-    return list(MediaList.objects.all())
+    return MediaList.objects.all()
 
 
 @router.post("/media-lists", response={201: ListOut})

@@ -34,6 +34,7 @@ from pregon.bulletins.models import (
 )
 from pregon.bulletins.pdf import PAPER_SIZES, bulletin_pdf
 from pregon.bulletins.text import dateline
+from pregon.core.api_types import parse_id
 
 
 def _errors(exc: ValidationError | PermissionDenied) -> str:
@@ -267,8 +268,7 @@ def media_directory(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("bulletins:directory")
     query = request.GET.get("q", "").strip()[:200]
-    list_id = request.GET.get("lista", "")
-    list_id = int(list_id) if list_id.isdigit() else None
+    list_id = parse_id(request.GET.get("lista"))
     contacts = selectors.contacts_search(query, list_id)
     page = Paginator(contacts, 50).get_page(request.GET.get("pagina"))
     context = {

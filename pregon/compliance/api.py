@@ -1,18 +1,20 @@
 """/api/v1/compliance/...: the rule records and a check endpoint for other tools."""
 
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
 from pregon.accounts import access
 from pregon.compliance import services
 from pregon.compliance.models import CommunicationExpense, ElectoralPeriod, PublicServant
 from pregon.compliance.rules import check_publication
+from pregon.core.api_types import Day, Id, Moment, Page
 
 router = Router(tags=["Cumplimiento"])
 VIEW = "compliance.view_dashboard"
@@ -23,8 +25,8 @@ EXPORT = "compliance.export_transparency"
 class PeriodIn(Schema):
     name: str
     scope: str
-    start: date
-    end: date
+    start: Day
+    end: Day
     notes: str = ""
 
 
@@ -52,12 +54,12 @@ class ExpenseIn(Schema):
     supplier: str
     supplier_rfc: str = ""
     contract_number: str = ""
-    contract_date: date | None = None
+    contract_date: Day | None = None
     procurement_method: str
     amount: Decimal
     amount_paid: Decimal = Decimal("0")
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
     invoice_number: str = ""
 
 
@@ -67,7 +69,7 @@ class ExpenseOut(ExpenseIn):
 
 class CheckIn(Schema):
     category: str
-    when: datetime
+    when: Moment
     text: str = ""
     institutional: bool = True
 
@@ -111,6 +113,7 @@ def _servant_out(s: PublicServant) -> dict:
 
 
 @router.get("/compliance/periods", response=list[PeriodOut], summary="Periodos de veda")
+@paginate(Page)
 def periods(request: HttpRequest):
     access.check(request.auth, VIEW)
     return ElectoralPeriod.objects.all()
@@ -118,10 +121,11 @@ def periods(request: HttpRequest):
 
 @router.post("/compliance/periods", response={201: PeriodOut}, summary="Registrar una veda")
 def create_period(request: HttpRequest, payload: PeriodIn):
-    return 201, _create(request, ElectoralPeriod, payload.dict())
+    return Status(201, _create(request, ElectoralPeriod, payload.dict()))
 
 
 @router.get("/compliance/servants", response=list[ServantOut], summary="Servidores públicos")
+@paginate(Page)
 def servants(request: HttpRequest):
     access.check(request.auth, VIEW)
     return [_servant_out(s) for s in PublicServant.objects.all()]
@@ -131,10 +135,11 @@ def servants(request: HttpRequest):
 def create_servant(request: HttpRequest, payload: ServantIn):
     data = payload.dict()
     data["aliases"] = "\n".join(data["aliases"])
-    return 201, _servant_out(_create(request, PublicServant, data))
+    return Status(201, _servant_out(_create(request, PublicServant, data)))
 
 
 @router.get("/compliance/expenses", response=list[ExpenseOut], summary="Gastos de comunicación")
+@paginate(Page)
 def expenses(request: HttpRequest):
     access.check(request.auth, EXPORT)
     return CommunicationExpense.objects.all()
@@ -142,11 +147,11 @@ def expenses(request: HttpRequest):
 
 @router.post("/compliance/expenses", response={201: ExpenseOut}, summary="Registrar un gasto")
 def create_expense(request: HttpRequest, payload: ExpenseIn):
-    return 201, _create(request, CommunicationExpense, payload.dict())
+    return Status(201, _create(request, CommunicationExpense, payload.dict()))
 
 
 @router.delete("/compliance/{kind}/{pk}", response={204: None}, summary="Eliminar un registro")
-def delete_record(request: HttpRequest, kind: str, pk: int):
+def delete_record(request: HttpRequest, kind: str, pk: Id):
     access.check(request.auth, MANAGE)
     models = {
         "periods": ElectoralPeriod,
@@ -156,7 +161,7 @@ def delete_record(request: HttpRequest, kind: str, pk: int):
     if kind not in models:
         raise ValidationError(f"Tipo desconocido: «{kind}».")
     services.delete_rule(get_object_or_404(models[kind], pk=pk), user=request.auth)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/compliance/check", response=VerdictOut, summary="Revisar una publicación")

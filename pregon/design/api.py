@@ -2,9 +2,11 @@
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from pregon.accounts import access
+from pregon.core.api_types import ErrorOut, Page
 from pregon.design.contrast import check_contrast
 from pregon.design.render import SIZES, TEMPLATES
 from pregon.design.selectors import pieces_recent
@@ -46,8 +48,17 @@ class PieceOut(Schema):
     asset_id: int | None
     created_at: str
 
+    @staticmethod
+    def resolve_image_url(obj) -> str:
+        return obj.image.url
+
+    @staticmethod
+    def resolve_created_at(obj) -> str:
+        return obj.created_at.isoformat()
+
 
 @router.get("/design/templates", response=list[TemplateOut], summary="Plantillas y campos")
+@paginate(Page)
 def templates(request: HttpRequest) -> list[dict]:
     access.check(request.auth, "design.view_renderedpiece")
     return [
@@ -69,7 +80,7 @@ def sizes(request: HttpRequest) -> dict:
 
 @router.post(
     "/design/contrast",
-    response={200: ContrastOut, 422: dict},
+    response={200: ContrastOut, 422: ErrorOut},
     summary="Contraste WCAG AA (4.5:1) con sugerencia",
 )
 def contrast(request: HttpRequest, body: ContrastIn):
@@ -82,16 +93,7 @@ def contrast(request: HttpRequest, body: ContrastIn):
 
 
 @router.get("/design/pieces", response=list[PieceOut], summary="Piezas recientes")
-def pieces(request: HttpRequest) -> list[dict]:
+@paginate(Page)
+def pieces(request: HttpRequest):
     access.check(request.auth, "design.view_renderedpiece")
-    return [
-        {
-            "id": p.pk,
-            "template": p.template,
-            "size": p.size,
-            "image_url": p.image.url,
-            "asset_id": p.asset_id,
-            "created_at": p.created_at.isoformat(),
-        }
-        for p in pieces_recent(50)
-    ]
+    return pieces_recent(None)

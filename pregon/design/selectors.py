@@ -11,7 +11,8 @@ def kits_history() -> QuerySet[BrandKit]:
     return BrandKit.objects.select_related("created_by").order_by("-version")
 
 
-def pieces_recent(limit: int = 30) -> QuerySet[RenderedPiece]:
+def pieces_recent(limit: int | None = 30) -> QuerySet[RenderedPiece]:
+    """Newest first; `limit=None` gives them all (the API pages them)."""
     return RenderedPiece.objects.select_related("kit", "campaign", "activity")[:limit]
 
 

@@ -1,12 +1,12 @@
 """Goals API: the plan's indicators with their current value and pace."""
 
-from datetime import date
-
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.pagination import paginate
 
 from pregon.accounts import access
+from pregon.core.api_types import Day, Id, Page
 from pregon.goals import selectors
 from pregon.goals.models import Plan
 
@@ -34,7 +34,8 @@ def _float(value) -> float | None:
     response=list[IndicatorStatusOut],
     summary="Indicadores del plan con su valor, meta y ritmo",
 )
-def indicators(request: HttpRequest, plan: int | None = None, as_of: date | None = None):
+@paginate(Page)
+def indicators(request: HttpRequest, plan: Id | None = None, as_of: Day | None = None):
     access.check(request.auth, "goals.view_plan")
     chosen = get_object_or_404(Plan, pk=plan) if plan else selectors.current_plan()
     if chosen is None:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
 from pregon.analytics.charts import hbar_chart
+from pregon.core.api_types import parse_id
 from pregon.goals import periods, selectors, services
 from pregon.goals.charts import target_bars
 from pregon.goals.forms import IndicatorForm, PlanForm
@@ -17,8 +18,8 @@ from pregon.goals.models import Indicator, Plan
 
 
 def _plan(request: HttpRequest) -> Plan | None:
-    if request.GET.get("plan", "").isdigit():
-        return get_object_or_404(Plan, pk=request.GET["plan"])
+    if request.GET.get("plan"):
+        return get_object_or_404(Plan, pk=parse_id(request.GET["plan"]))
     return selectors.current_plan()
 
 

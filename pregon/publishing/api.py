@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 
 from pregon.accounts import access
+from pregon.core.api_types import Id, Moment, Page
 from pregon.publishing import selectors, services
 from pregon.publishing.models import ChannelAccount, Publication
 
@@ -17,9 +19,9 @@ router = Router(tags=["Publicaciones"])
 
 
 class VariantIn(Schema):
-    account: int
+    account: Id
     text: str = ""
-    media: list[int] = []
+    media: list[Id] = []
     alt_texts: dict[str, str] = {}
 
 
@@ -54,21 +56,24 @@ class PublicationIn(Schema):
     link: str = ""
     category: str = "institucional"
     about_report: bool = False
-    activity: int | None = None
-    campaign: int | None = None
-    scheduled_at: datetime | None = None
+    activity: Id | None = None
+    campaign: Id | None = None
+    scheduled_at: Moment | None = None
     variants: list[VariantIn] | None = None
 
 
 class PublicationPatch(Schema):
-    title: str | None = None
-    text: str | None = None
-    link: str | None = None
-    category: str | None = None
-    about_report: bool | None = None
-    activity: int | None = None
-    campaign: int | None = None
-    scheduled_at: datetime | None = None
+    """A field left out stays as it is; null empties only activity, campaign and the
+    scheduled time (null variants, like leaving them out, keep them)."""
+
+    title: str = None
+    text: str = None
+    link: str = None
+    category: str = None
+    about_report: bool = None
+    activity: Id | None = None
+    campaign: Id | None = None
+    scheduled_at: Moment | None = None
     variants: list[VariantIn] | None = None
 
 
@@ -111,7 +116,7 @@ class PublicationOut(Schema):
 
 
 class ScheduleIn(Schema):
-    when: datetime
+    when: Moment
 
 
 class CancelIn(Schema):
@@ -169,7 +174,7 @@ class AccountIn(Schema):
     credentials: dict | None = None  # write-only
 
 
-class AccountOut(Schema):
+class ChannelAccountOut(Schema):
     """Credentials are never returned; only whether some are stored."""
 
     id: int
@@ -217,12 +222,13 @@ def _publication(request: HttpRequest, pk: int) -> Publication:
 
 
 @router.get("/publications", response=list[PublicationOut])
-def list_publications(request: HttpRequest, status: str = "", limit: int = 100, offset: int = 0):
+@paginate(Page)
+def list_publications(request: HttpRequest, status: str = ""):
     access.check(request.auth, "publishing.view_publication")
     qs = selectors.publications_for(request.auth).prefetch_related("variants__account")
     if status:
         qs = qs.filter(status=status)
-    return list(qs[offset : offset + min(limit, 500)])
+    return qs
 
 
 @router.post("/publications", response={201: PublicationOut})
@@ -236,13 +242,13 @@ def create_publication(request: HttpRequest, payload: PublicationIn):
 
 
 @router.get("/publications/{pk}", response=PublicationOut)
-def get_publication(request: HttpRequest, pk: int):
+def get_publication(request: HttpRequest, pk: Id):
     access.check(request.auth, "publishing.view_publication")
     return _publication(request, pk)
 
 
 @router.patch("/publications/{pk}", response=PublicationOut)
-def update_publication(request: HttpRequest, pk: int, payload: PublicationPatch):
+def update_publication(request: HttpRequest, pk: Id, payload: PublicationPatch):
     access.check(request.auth, "publishing.change_publication")
     data = payload.dict(exclude={"variants"}, exclude_unset=True)
     services.publication_update(
@@ -255,28 +261,28 @@ def update_publication(request: HttpRequest, pk: int, payload: PublicationPatch)
 
 
 @router.delete("/publications/{pk}", response={204: None})
-def delete_publication(request: HttpRequest, pk: int):
+def delete_publication(request: HttpRequest, pk: Id):
     access.check(request.auth, "publishing.delete_publication")
     services.publication_delete(publication=_publication(request, pk), user=request.auth)
     return Status(204, None)
 
 
 @router.post("/publications/{pk}/submit", response=PublicationOut)
-def submit_publication(request: HttpRequest, pk: int):
+def submit_publication(request: HttpRequest, pk: Id):
     access.check(request.auth, "publishing.change_publication")
     services.publication_submit(publication=_publication(request, pk), user=request.auth)
     return _publication(request, pk)
 
 
 @router.post("/publications/{pk}/approve", response=PublicationOut)
-def approve_publication(request: HttpRequest, pk: int):
+def approve_publication(request: HttpRequest, pk: Id):
     access.check(request.auth, "publishing.approve_publication")
     services.publication_approve(publication=_publication(request, pk), user=request.auth)
     return _publication(request, pk)
 
 
 @router.post("/publications/{pk}/schedule", response=PublicationOut)
-def schedule_publication(request: HttpRequest, pk: int, payload: ScheduleIn):
+def schedule_publication(request: HttpRequest, pk: Id, payload: ScheduleIn):
     access.check(request.auth, "publishing.schedule_publication")
     services.publication_schedule(
         publication=_publication(request, pk), user=request.auth, when=payload.when
@@ -285,7 +291,7 @@ def schedule_publication(request: HttpRequest, pk: int, payload: ScheduleIn):
 
 
 @router.post("/publications/{pk}/cancel", response=PublicationOut)
-def cancel_publication(request: HttpRequest, pk: int, payload: CancelIn | None = None):
+def cancel_publication(request: HttpRequest, pk: Id, payload: CancelIn | None = None):
     access.check(request.auth, "publishing.change_publication")
     services.publication_cancel(
         publication=_publication(request, pk),
@@ -296,29 +302,29 @@ def cancel_publication(request: HttpRequest, pk: int, payload: CancelIn | None =
 
 
 @router.get("/deliveries", response=list[DeliveryOut])
-def list_deliveries(
-    request: HttpRequest, status: str = "", publication: int | None = None, limit: int = 100
-):
+@paginate(Page)
+def list_deliveries(request: HttpRequest, status: str = "", publication: Id | None = None):
     access.check(request.auth, "publishing.view_delivery")
     qs = selectors.deliveries_for(request.auth, status)
     if publication:
         qs = qs.filter(variant__publication_id=publication)
-    return list(qs[: min(limit, 500)])
+    return qs
 
 
 @router.get("/deliveries/{pk}", response=DeliveryOut)
-def get_delivery(request: HttpRequest, pk: int):
+def get_delivery(request: HttpRequest, pk: Id):
     access.check(request.auth, "publishing.view_delivery")
     return get_object_or_404(selectors.deliveries_for(request.auth), pk=pk)
 
 
-@router.get("/channel-accounts", response=list[AccountOut])
+@router.get("/channel-accounts", response=list[ChannelAccountOut])
+@paginate(Page)
 def list_accounts(request: HttpRequest):
     access.check(request.auth, "publishing.view_channelaccount")
-    return list(ChannelAccount.objects.all())
+    return ChannelAccount.objects.all()
 
 
-@router.post("/channel-accounts", response={201: AccountOut})
+@router.post("/channel-accounts", response={201: ChannelAccountOut})
 def create_account(request: HttpRequest, payload: AccountIn):
     access.check(request.auth, "publishing.add_channelaccount")
     data = payload.dict(exclude={"credentials"})
@@ -328,8 +334,8 @@ def create_account(request: HttpRequest, payload: AccountIn):
     return Status(201, account)
 
 
-@router.patch("/channel-accounts/{pk}", response=AccountOut)
-def update_account(request: HttpRequest, pk: int, payload: AccountIn):
+@router.patch("/channel-accounts/{pk}", response=ChannelAccountOut)
+def update_account(request: HttpRequest, pk: Id, payload: AccountIn):
     access.check(request.auth, "publishing.change_channelaccount")
     account = get_object_or_404(ChannelAccount, pk=pk)
     for name, value in payload.dict(exclude={"credentials"}).items():

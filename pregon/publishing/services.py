@@ -102,7 +102,11 @@ def variants_set(*, publication: Publication, variants: dict, user) -> list[Vari
     Accounts not listed lose their variant."""
     keep = []
     for account_id, spec in variants.items():
-        account = ChannelAccount.objects.get(pk=account_id)
+        account = ChannelAccount.objects.filter(pk=account_id).first()
+        if account is None:
+            raise ValidationError(
+                {"variants": f"No existe la cuenta de canal con id {account_id}."}
+            )
         variant, _ = Variant.objects.update_or_create(
             publication=publication,
             account=account,

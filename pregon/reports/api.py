@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router
 
 from pregon.accounts import access
+from pregon.core.api_types import Id
 from pregon.goals import periods
 from pregon.reports import figures
 from pregon.reports.models import IssuedReport
@@ -23,7 +24,7 @@ def period_figures(request: HttpRequest, key: str) -> dict:
 
 
 @router.get("/reports/issued/{pk}", summary="Una evaluación emitida, con sus cifras fijas")
-def issued(request: HttpRequest, pk: int) -> dict:
+def issued(request: HttpRequest, pk: Id) -> dict:
     access.check(request.auth, "reports.view_issuedreport")
     report = get_object_or_404(IssuedReport.objects.select_related("issued_by"), pk=pk)
     return {

@@ -1,14 +1,14 @@
 """Surveys API: CRUD for Coordinación, results, and the public answer endpoint."""
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from pregon.accounts import access
+from pregon.core.api_types import Count, Day, ErrorOut, Id, Page
 from pregon.surveys import abuse, services
 from pregon.surveys.models import AccessMode, Question, QuestionKind, Survey
 from pregon.surveys.public import TOO_MANY
@@ -23,9 +23,9 @@ class QuestionIn(Schema):
     help_text: str = ""
     required: bool = True
     choices: list[str] = []
-    show_if_question_id: int | None = None
+    show_if_question_id: Id | None = None
     show_if_value: str = ""
-    position: int = 0
+    position: Count = 0
 
 
 class QuestionOut(QuestionIn):
@@ -39,8 +39,8 @@ class SurveyIn(Schema):
     intro: str = ""
     privacy_notice: str
     privacy_url: str
-    opens_on: date
-    closes_on: date
+    opens_on: Day
+    closes_on: Day
     anonymous: bool = True
     access_mode: AccessMode = AccessMode.PUBLIC
 
@@ -50,6 +50,10 @@ class SurveyOut(SurveyIn):
     is_locked: bool
     public_path: str
     questions: list[QuestionOut]
+
+
+class ThanksOut(Schema):
+    detail: str
 
 
 class PublicAnswerIn(Schema):
@@ -63,6 +67,7 @@ def _survey(pk: int) -> Survey:
 
 
 @router.get("/surveys", response=list[SurveyOut], summary="Encuestas")
+@paginate(Page)
 def list_surveys(request: HttpRequest):
     access.check(request.auth, "surveys.view_survey")
     return Survey.objects.prefetch_related("questions")
@@ -76,13 +81,13 @@ def create_survey(request: HttpRequest, payload: SurveyIn):
 
 
 @router.get("/surveys/{pk}", response=SurveyOut, summary="Una encuesta con sus preguntas")
-def get_survey(request: HttpRequest, pk: int):
+def get_survey(request: HttpRequest, pk: Id):
     access.check(request.auth, "surveys.view_survey")
     return _survey(pk)
 
 
 @router.put("/surveys/{pk}", response=SurveyOut, summary="Modificar datos de la encuesta")
-def update_survey(request: HttpRequest, pk: int, payload: SurveyIn):
+def update_survey(request: HttpRequest, pk: Id, payload: SurveyIn):
     access.check(request.auth, "surveys.change_survey")
     survey = _survey(pk)
     data = payload.dict()
@@ -95,7 +100,7 @@ def update_survey(request: HttpRequest, pk: int, payload: SurveyIn):
 
 
 @router.delete("/surveys/{pk}", response={204: None}, summary="Eliminar encuesta")
-def delete_survey(request: HttpRequest, pk: int):
+def delete_survey(request: HttpRequest, pk: Id):
     access.check(request.auth, "surveys.delete_survey")
     survey = _survey(pk)
     services.survey_delete(survey=survey, user=request.auth)
@@ -103,7 +108,7 @@ def delete_survey(request: HttpRequest, pk: int):
 
 
 @router.post("/surveys/{pk}/questions", response={201: QuestionOut}, summary="Agregar pregunta")
-def add_question(request: HttpRequest, pk: int, payload: QuestionIn):
+def add_question(request: HttpRequest, pk: Id, payload: QuestionIn):
     access.check(request.auth, "surveys.change_survey")
     question = Question(survey=_survey(pk), **payload.dict())
     return Status(201, services.question_save(question=question, user=request.auth))
@@ -112,7 +117,7 @@ def add_question(request: HttpRequest, pk: int, payload: QuestionIn):
 @router.delete(
     "/surveys/{pk}/questions/{question_pk}", response={204: None}, summary="Eliminar pregunta"
 )
-def delete_question(request: HttpRequest, pk: int, question_pk: int):
+def delete_question(request: HttpRequest, pk: Id, question_pk: Id):
     access.check(request.auth, "surveys.change_survey")
     question = get_object_or_404(Question, pk=question_pk, survey_id=pk)
     services.question_delete(question=question, user=request.auth)
@@ -120,13 +125,13 @@ def delete_question(request: HttpRequest, pk: int, question_pk: int):
 
 
 @router.post("/surveys/{pk}/duplicate", response={201: SurveyOut}, summary="Duplicar encuesta")
-def duplicate_survey(request: HttpRequest, pk: int):
+def duplicate_survey(request: HttpRequest, pk: Id):
     access.check(request.auth, "surveys.add_survey")
     return Status(201, services.survey_duplicate(survey=_survey(pk), user=request.auth))
 
 
 @router.get("/surveys/{pk}/results", summary="Resultados (n, %, IC 95 %, CSAT, NPS)")
-def results(request: HttpRequest, pk: int, start: date | None = None, end: date | None = None):
+def results(request: HttpRequest, pk: Id, start: Day | None = None, end: Day | None = None):
     access.check(request.auth, "surveys.view_results")
     return survey_results(_survey(pk), start, end)
 
@@ -134,7 +139,7 @@ def results(request: HttpRequest, pk: int, start: date | None = None, end: date 
 @router.post(
     "/public/surveys/{slug}/answers",
     auth=None,
-    response={201: dict, 400: dict, 429: dict},
+    response={201: ThanksOut, 400: ErrorOut, 429: ErrorOut},
     summary="Responder una encuesta (público, sin autenticación)",
 )
 def public_answer(request: HttpRequest, slug: str, payload: PublicAnswerIn):

@@ -130,11 +130,12 @@ class Question(models.Model):
             raise ValidationError({"choices": "Escriba al menos dos opciones, una por renglón."})
         if self.kind not in CHOICE_KINDS:
             self.choices = []
-        parent = self.show_if_question
-        if parent is None:
+        if self.show_if_question_id is None:
             self.show_if_value = ""
             return
-        if parent.survey_id != self.survey_id or (self.pk and parent.pk == self.pk):
+        # Looked up, not followed: an id that names no question is the same mistake.
+        parent = Question.objects.filter(pk=self.show_if_question_id).first()
+        if parent is None or parent.survey_id != self.survey_id or parent.pk == self.pk:
             raise ValidationError({"show_if_question": "Elija una pregunta de esta encuesta."})
         if (parent.position, parent.pk) >= (self.position, self.pk or 10**9):
             raise ValidationError(

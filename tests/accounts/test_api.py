@@ -21,7 +21,7 @@ def test_areas_listed(api_client, pedro, area_factory):
     area_factory("OBSOLETA", "Dirección suprimida", is_active=False)
     response = api_client(pedro).get("/api/v1/areas")
     assert response.status_code == 200
-    names = {a["short_name"]: a["name"] for a in response.json()}
+    names = {a["short_name"]: a["name"] for a in response.json()["items"]}
     assert names["SMDIF"] == "Sistema Municipal DIF"
     assert "CONT" in names  # Pedro's own area
     assert "OBSOLETA" not in names  # an area no longer in use is not offered

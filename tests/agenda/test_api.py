@@ -38,7 +38,7 @@ def test_enlace_creates_for_his_area_and_not_for_others(api_client, ricardo, are
 def test_consulta_reads_but_cannot_write(api_client, pedro, opdu_activity):
     client = api_client(pedro)
     listed = client.get("/api/v1/activities")
-    assert [a["title"] for a in listed.json()] == ["Obra Hidalgo"]
+    assert [a["title"] for a in listed.json()["items"]] == ["Obra Hidalgo"]
     response = client.patch(
         f"/api/v1/activities/{opdu_activity.pk}", {"title": "X"}, content_type="application/json"
     )
@@ -49,7 +49,7 @@ def test_consulta_reads_but_cannot_write(api_client, pedro, opdu_activity):
 
 def test_list_filters_and_scope(api_client, mariana, ricardo, make_activity, opdu_activity):
     make_activity("Cabildo", start=local(2023, 5, 4, 10), area="SECAY", type="cabildo_ordinaria")
-    titles = lambda r: [a["title"] for a in r.json()]  # noqa: E731
+    titles = lambda r: [a["title"] for a in r.json()["items"]]  # noqa: E731
     assert titles(api_client(ricardo).get("/api/v1/activities")) == ["Obra Hidalgo"]
     everything = api_client(mariana).get("/api/v1/activities")
     assert titles(everything) == ["Cabildo", "Obra Hidalgo"]
@@ -118,7 +118,7 @@ def test_priority_queue_and_coverage_endpoints(api_client, mariana, person, make
     first = make_activity("Sesión solemne", start=soon, type="cabildo_solemne", with_mayor=True)
     second = make_activity("Rueda de prensa", start=soon + timezone.timedelta(minutes=30))
     client = api_client(mariana)
-    queue = client.get("/api/v1/priority-queue").json()
+    queue = client.get("/api/v1/priority-queue").json()["items"]
     assert [row["title"] for row in queue] == ["Sesión solemne", "Rueda de prensa"]
     assert queue[0]["coverage_state"] == "Sin cobertura"
     assert [row["published"] for row in queue] == [False, False]
@@ -136,7 +136,7 @@ def test_priority_queue_and_coverage_endpoints(api_client, mariana, person, make
     )
     assert clash.status_code == 409 and "confirm=true" in clash.json()["detail"]
     assert [c["activity_id"] for c in clash.json()["conflicts"]] == [first.pk]
-    assert client.get(f"/api/v1/activities/{second.pk}/coverage").json() == []
+    assert client.get(f"/api/v1/activities/{second.pk}/coverage").json()["items"] == []
     confirmed = client.post(
         f"/api/v1/activities/{second.pk}/coverage",
         {"kind": "fotografia", "assignee": "luis", "confirm": True},
@@ -149,7 +149,7 @@ def test_priority_queue_and_coverage_endpoints(api_client, mariana, person, make
         api_client(luis).post(f"/api/v1/coverage/{assignment_id}/covered").json()["status"]
         == CoverageStatus.CUBIERTA
     )
-    listed = client.get(f"/api/v1/activities/{first.pk}/coverage").json()
+    listed = client.get(f"/api/v1/activities/{first.pk}/coverage").json()["items"]
     assert listed[0]["assignee"] == "luis"
     assert api_client(luis).get("/api/v1/priority-queue").status_code == 403
 

@@ -96,7 +96,7 @@ def test_nav_links_to_campaigns(client, mariana):
 def test_campaign_api(api_client, mariana, ricardo, salud, make_activity):
     make_activity("Vacunación", start=local(2023, 3, 4, 9), campaign=salud)
     api = api_client(mariana)
-    listed = api.get("/api/v1/campaigns").json()
+    listed = api.get("/api/v1/campaigns").json()["items"]
     assert [(c["name"], c["activity_count"]) for c in listed] == [("Jornadas de Salud 2023", 1)]
     created = api.post(
         "/api/v1/campaigns",

@@ -86,7 +86,7 @@ def test_enlace_gets_403_everywhere(api_client, ricardo, figures):
 def test_account_metrics_for_a_date_range(api_client, pedro, figures):
     fb = figures["fb"]
     client = api_client(pedro)
-    listed = client.get("/api/v1/analytics/accounts").json()
+    listed = client.get("/api/v1/analytics/accounts").json()["items"]
     assert listed == [
         {
             "id": fb.pk,
@@ -114,7 +114,7 @@ def test_top_posts_and_band(api_client, pedro, figures):
     posts = (
         api_client(pedro)
         .get("/api/v1/analytics/posts", {"start": "2023-03-01", "end": "2023-03-31", "limit": 2})
-        .json()
+        .json()["items"]
     )
     assert [p["remote_id"] for p in posts] == ["p2", "p1"]
     assert [p["interactions"] for p in posts] == [252, 121]
@@ -133,7 +133,9 @@ def test_metrics_per_delivery(api_client, pedro, jorge, figures):
         variant=variant, account=fb, scheduled_at=timezone.now(), remote_id="p1"
     )
     PostMetric.objects.filter(remote_id="p1").update(delivery=delivery)
-    body = api_client(pedro).get(f"/api/v1/analytics/deliveries/{delivery.pk}/metrics").json()
+    body = (
+        api_client(pedro).get(f"/api/v1/analytics/deliveries/{delivery.pk}/metrics").json()["items"]
+    )
     assert [p["remote_id"] for p in body] == ["p1"] and body[0]["delivery"] == delivery.pk
     assert body[0]["reactions"] == 120
     assert api_client(pedro).get("/api/v1/analytics/deliveries/999999/metrics").status_code == 404
@@ -163,7 +165,7 @@ def test_purpose_rules_read_for_consulta_write_for_coordinacion(
     )
     PurposeRule.objects.create(prefix="/tramites/", purpose=Purpose.PROCEDURES)
     reader = api_client(pedro)
-    assert [r["prefix"] for r in reader.get("/api/v1/analytics/purpose-rules").json()] == [
+    assert [r["prefix"] for r in reader.get("/api/v1/analytics/purpose-rules").json()["items"]] == [
         "/tramites/"
     ]
     denied = reader.post(
@@ -261,7 +263,7 @@ def test_weblog_upload_is_imported_by_the_worker(
     assert again.status_code == 202 and again.json()["id"] == job["id"]
     assert WebLogImport.objects.get().state == ImportState.DONE
     assert WebLogImport.objects.get().visits == status["visits"]
-    assert client.get("/api/v1/analytics/imports/weblogs").json()[0]["id"] == job["id"]
+    assert client.get("/api/v1/analytics/imports/weblogs").json()["items"][0]["id"] == job["id"]
 
 
 @pytest.mark.parametrize(

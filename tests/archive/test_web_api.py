@@ -77,7 +77,7 @@ def test_api_upload_and_search(api_client, fotografo, data, settings):
     asset = client.get(f"/api/v1/archive/assets/{status['archivo']}").json()
     assert asset["camera"] == "FUJIFILM FinePix2400Zoom" and asset["keywords"]
     found = client.get("/api/v1/search", {"q": "witty caption", "kind": "foto"}).json()
-    assert found["total"] == 1 and found["resultados"][0]["id"] == asset["id"]
+    assert found["total"] == 1 and found["items"][0]["id"] == asset["id"]
     assert found["facetas"]["kind"] == [["foto", 1]]
     assert api_client(None).get("/api/v1/search", {"q": "x"}).status_code == 401
 

@@ -48,8 +48,8 @@ def test_check_with_bad_input_gets_a_spanish_422(api_client, jorge):
 
 def test_anyone_reads_periods_and_servants(api_client, ricardo, veda_2023, mayor):
     client = api_client(ricardo)
-    assert client.get("/api/v1/compliance/periods").json()[0]["start"] == "2023-04-03"
-    servants = client.get("/api/v1/compliance/servants").json()
+    assert client.get("/api/v1/compliance/periods").json()["items"][0]["start"] == "2023-04-03"
+    servants = client.get("/api/v1/compliance/servants").json()["items"]
     assert servants[0]["aliases"] == ["Laura Amalia", "la presidenta municipal"]
 
 
@@ -97,5 +97,8 @@ def test_expenses_read_for_consulta_write_for_coordinacion(api_client, mariana, 
     assert post(api_client(pedro), "/api/v1/compliance/expenses", expense).status_code == 403
     assert post(api_client(mariana), "/api/v1/compliance/expenses", expense).status_code == 201
     assert str(CommunicationExpense.objects.get().amount) == "1500.25"
-    assert api_client(pedro).get("/api/v1/compliance/expenses").json()[0]["amount"] == "1500.25"
+    assert (
+        api_client(pedro).get("/api/v1/compliance/expenses").json()["items"][0]["amount"]
+        == "1500.25"
+    )
     assert api_client(ricardo).get("/api/v1/compliance/expenses").status_code == 403

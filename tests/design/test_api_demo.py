@@ -27,7 +27,7 @@ def test_contrast_endpoint(api_client, pedro) -> None:
 
 
 def test_templates_endpoint_lists_fields(api_client, pedro) -> None:
-    data = api_client(pedro).get("/api/v1/design/templates").json()
+    data = api_client(pedro).get("/api/v1/design/templates").json()["items"]
     campana = next(t for t in data if t["slug"] == "campana")
     assert campana["photo"] is True
     assert [f["name"] for f in campana["fields"]] == ["titulo", "texto"]
@@ -45,5 +45,5 @@ def test_demo_is_idempotent_and_home_panel_shows_templates(client, diseno) -> No
     client.force_login(diseno)
     page = client.get("/").content.decode()
     assert "Nueva pieza: Campaña" in page
-    pieces = client.get("/api/v1/design/pieces").json()
+    pieces = client.get("/api/v1/design/pieces").json()["items"]
     assert len(pieces) == len(demo.SAMPLES) and all(p["asset_id"] for p in pieces)

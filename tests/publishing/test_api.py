@@ -36,7 +36,7 @@ def test_workflow_through_the_api(api_client, jorge, mariana, accounts, network)
     scheduled = _post(coord, f"/api/v1/publications/{pk}/schedule", {"when": when})
     assert scheduled.json()["status"] == "programada"
     engine.publish_due()
-    deliveries = coord.get(f"/api/v1/deliveries?publication={pk}").json()
+    deliveries = coord.get(f"/api/v1/deliveries?publication={pk}").json()["items"]
     assert {d["status"] for d in deliveries} == {"publicada"}
     assert all(d["remote_id"] and d["attempt_log"][0]["outcome"] == "ok" for d in deliveries)
     assert coord.get(f"/api/v1/publications/{pk}").json()["status"] == "publicada"

@@ -32,7 +32,7 @@ def test_period_figures_and_issued_reports(year2023, api_client, mariana, pedro,
 
 
 def test_goal_indicators(year2023, api_client, mariana, ricardo):
-    rows = api_client(mariana).get("/api/v1/goals/indicators?as_of=2023-06-30").json()
+    rows = api_client(mariana).get("/api/v1/goals/indicators?as_of=2023-06-30").json()["items"]
     c1 = next(r for r in rows if r["code"] == "C1")
     assert (c1["period"], c1["value"], c1["target"], c1["on_track"]) == (
         "2023-H1",
