@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -48,7 +48,7 @@ from pregon.publishing.models import (
     DeliveryStatus,
     PublicationStatus,
 )
-from pregon.publishing.services import publication_settle
+from pregon.publishing.services import publication_settle, publications_repair
 from pregon.publishing.validation import NO_PUBLIC_URL, effective_text
 
 log = logging.getLogger(__name__)
@@ -149,6 +149,21 @@ def due(now: datetime) -> QuerySet:
     )
 
 
+_repaired = threading.Event()
+
+
+def repair_once() -> int:
+    """At a worker's start (its first round): publications left «programada» by older
+    versions although all their deliveries are closed are settled."""
+    if _repaired.is_set():
+        return 0
+    _repaired.set()
+    repaired = publications_repair()
+    if repaired:
+        log.warning("Se corrigió el estado de %s publicaciones", repaired)
+    return repaired
+
+
 def claim(delivery_id: int, worker: str, now: datetime) -> bool:
     """The conditional UPDATE: True only for the one worker that took the row.
 
@@ -175,6 +190,7 @@ def publish_due(
     outcome. Held deliveries whose veda has ended are released first."""
     worker = worker or new_worker_id()
     counts: Counter = Counter()
+    repair_once()
     counts.update(recover_stale(worker))
     counts.update(release_held(now))
     ids = list(due(now or timezone.now()).values_list("pk", flat=True)[:limit])
@@ -381,18 +397,31 @@ def _outcome_of(exc: ChannelError) -> str:
     return AttemptOutcome.TRANSIENT
 
 
+def _close(delivery: Delivery, action: str, data: dict, **fields) -> bool:
+    """A delivery's final change and its publication's status, in one transaction: a
+    worker killed in between leaves both as they were. Also from "incierta": if a
+    stale-claim sweep overtook a slow call, the network's answer is still the truth."""
+    with transaction.atomic():
+        updated = Delivery.objects.filter(
+            pk=delivery.pk, status__in=[D.ENVIANDO, D.INCIERTA]
+        ).update(**fields)
+        if updated:
+            log_action(delivery, action, data=data)
+            publication_settle(delivery.variant.publication)
+    return bool(updated)
+
+
 def _published(delivery: Delivery, result: PostResult, worker: str) -> str:
-    # Also from "incierta": if a stale-claim sweep overtook a slow call, the network's
-    # answer is still the truth.
-    Delivery.objects.filter(pk=delivery.pk, status__in=[D.ENVIANDO, D.INCIERTA]).update(
+    _close(
+        delivery,
+        "publishing.delivery_published",
+        {"remote_id": result.remote_id},
         status=D.PUBLICADA,
         remote_id=result.remote_id,
         remote_url=result.remote_url,
         published_at=timezone.now(),
         last_error="",
     )
-    log_action(delivery, "publishing.delivery_published", data={"remote_id": result.remote_id})
-    publication_settle(delivery.variant.publication)
     return "publicada"
 
 
@@ -435,14 +464,11 @@ def _rate_limited(delivery: Delivery, exc: ChannelError, worker: str) -> str:
 
 
 def _fail(delivery: Delivery, error: str, worker: str) -> str:
-    updated = Delivery.objects.filter(pk=delivery.pk, status__in=[D.ENVIANDO, D.INCIERTA]).update(
-        status=D.FALLIDA, last_error=error
-    )
-    if updated:
+    if _close(
+        delivery, "publishing.delivery_failed", {"error": error}, status=D.FALLIDA, last_error=error
+    ):
         delivery.refresh_from_db()
-        log_action(delivery, "publishing.delivery_failed", data={"error": error})
         notify.delivery_needs_attention(delivery, error)
-        publication_settle(delivery.variant.publication)
     return "fallida"
 
 
