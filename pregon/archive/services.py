@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import hashlib
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
