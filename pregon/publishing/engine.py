@@ -499,9 +499,9 @@ def settle(delivery_id: int, worker: str) -> str:
     except Exception as exc:  # noqa: BLE001 - any failure here means "cannot tell"
         error = exc if isinstance(exc, ChannelError) else ChannelError(str(exc))
         _record(delivery, worker, call, exc=error, outcome=AttemptOutcome.UNCERTAIN)
-        notify.delivery_needs_attention(
-            delivery, f"No se sabe si se publicó ({error.message}). Revise la red y decida."
-        )
+        reason = f"No se pudo comprobar si se publicó: {error.message}"
+        Delivery.objects.filter(pk=delivery.pk, status=D.INCIERTA).update(last_error=reason)
+        notify.delivery_needs_attention(delivery, f"{reason} Revise la red y decida.")
         return "incierta"
     if found:
         _record(delivery, worker, call, outcome=AttemptOutcome.FOUND)

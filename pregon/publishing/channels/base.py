@@ -45,6 +45,21 @@ class ChannelError(Exception):
         self.response_text = response_text[:2000]
 
 
+# Reconciliation reads the account's posts page by page back to the moment the
+# attempt started. A busy account may need many pages; past this many, the window was
+# not read whole and the answer is «cannot tell», never «not there».
+MAX_PAGES = 40
+PAGE_SIZE = 100
+
+
+def window_not_read(network: str) -> "ChannelError":
+    return ChannelError(
+        f"{network}: no se pudieron leer todas las publicaciones desde el intento "
+        f"(más de {MAX_PAGES * PAGE_SIZE}); revise la cuenta y decida.",
+        uncertain=True,
+    )
+
+
 @dataclass
 class OutgoingMedia:
     path: Path  # a local file with the bytes to upload (a derivative, never the original)
@@ -116,8 +131,10 @@ class Channel:
         raise NotImplementedError
 
     def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
-        """After an uncertain outcome: the post if it exists on the network, None if
-        it certainly does not. Raise ChannelError(uncertain=True) if it cannot tell."""
+        """After an uncertain outcome: the post if it exists on the network, None only
+        if it certainly does not (every post since `since` was read, or an exact key
+        Pregón put on the post is absent). Raise ChannelError(uncertain=True) if it
+        cannot tell: a page that failed, or more pages than MAX_PAGES."""
         raise ChannelError("Este canal no permite comprobar publicaciones.", uncertain=True)
 
     def test_connection(self) -> str:

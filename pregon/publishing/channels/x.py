@@ -21,18 +21,20 @@ from django.conf import settings
 
 from pregon.publishing import twitter_text
 from pregon.publishing.channels.base import (
+    MAX_PAGES,
+    PAGE_SIZE,
     Channel,
     ChannelError,
     OutgoingMedia,
     OutgoingPost,
     PostResult,
+    window_not_read,
 )
 from pregon.publishing.channels.http import HttpClient, generic_error, json_or_empty
 
 CHUNK_BYTES = 1024 * 1024
 DUPLICATE = re.compile(r"duplicate", re.IGNORECASE)
 DUPLICATE_WINDOW = timedelta(days=1)
-RECENT_POSTS = 20
 
 
 def _without_urls(text: str) -> str:
@@ -238,19 +240,25 @@ class XChannel(Channel):
         return found
 
     def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
-        """Our post among the account's recent ones, recognised by its text."""
+        """Our post among every one the account made since `since` (start_time, then
+        pagination_token until no next_token), recognised by its text."""
         params = {
             "start_time": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "max_results": str(RECENT_POSTS),
+            "max_results": str(PAGE_SIZE),
             "tweet.fields": "created_at",
         }
         path = f"/2/users/{self._user_id()}/tweets"
-        answer = self._checked(self._call("GET", path, params=params), "Consulta")
         expected = _without_urls(self._text(post))
-        for item in answer.get("data", []):
-            if _without_urls(item.get("text", "")) == expected:
-                return PostResult(item["id"], f"https://x.com/i/web/status/{item['id']}")
-        return None
+        for _ in range(MAX_PAGES):
+            answer = self._checked(self._call("GET", path, params=params), "Consulta")
+            for item in answer.get("data", []):
+                if _without_urls(item.get("text", "")) == expected:
+                    return PostResult(item["id"], f"https://x.com/i/web/status/{item['id']}")
+            token = (answer.get("meta") or {}).get("next_token")
+            if not token:
+                return None  # the whole window was read
+            params["pagination_token"] = token
+        raise window_not_read("X")
 
     def _user_id(self) -> str:
         if self.account.external_id:
