@@ -11,13 +11,15 @@
    it becomes uncertain and goes through the same check.
 """
 
+import contextlib
+import functools
 import json
 import logging
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -48,7 +50,11 @@ from pregon.publishing.models import (
     DeliveryStatus,
     PublicationStatus,
 )
-from pregon.publishing.services import publication_settle, publications_repair
+from pregon.publishing.services import (
+    WAITS_FOR_RECONNECTION,
+    publication_settle,
+    publications_repair,
+)
 from pregon.publishing.validation import NO_PUBLIC_URL, effective_text
 
 log = logging.getLogger(__name__)
@@ -105,6 +111,7 @@ def _cached_channel(account: ChannelAccount) -> Channel:
             channel = channel_for(account)
             channel.on_attempt = _on_attempt
             channel.on_credentials_changed = _on_credentials_changed
+            channel.credentials_guard = functools.partial(credentials_guard, account.pk)
             _channels[key] = channel
         return _channels[key]
 
@@ -126,6 +133,16 @@ def connect(account: ChannelAccount) -> tuple[Channel, list]:
     _current.calls = []
     _current.account_id = account.pk
     return channel, _current.calls
+
+
+@contextlib.contextmanager
+def credentials_guard(account_id: int) -> Iterator[dict]:
+    """The account's row, locked until the block ends (PostgreSQL: SELECT … FOR
+    UPDATE; SQLite: the IMMEDIATE transaction's write lock), with the credentials
+    stored now. Whatever is stored inside commits before anyone else gets in."""
+    with transaction.atomic():
+        account = ChannelAccount.objects.select_for_update().get(pk=account_id)
+        yield json.loads(account.credentials) if account.credentials else {}
 
 
 def _store_credentials(account_id: int, credentials: dict) -> None:
@@ -225,6 +242,12 @@ def deliver(delivery_id: int, worker: str, now: datetime | None = None) -> str:
     delivery = Delivery.objects.select_related("account", "variant__publication").get(
         pk=delivery_id
     )
+    if delivery.account.state != ChannelState.ACTIVE:
+        # The account was marked for reconnection after the list was read: wait.
+        Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
+            status=D.PENDIENTE, attempts=F("attempts") - 1
+        )
+        return "espera_reconexion"
     if delivery.variant.publication.status != PublicationStatus.PROGRAMADA:
         # Sent back to review or cancelled after the list was read: not ours to send.
         Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
@@ -429,13 +452,30 @@ def _on_error(delivery: Delivery, exc: ChannelError, worker: str) -> str:
     if exc.uncertain:
         return _uncertain(delivery, exc.message, worker)
     if exc.reconnect:
-        ChannelAccount.objects.filter(pk=delivery.account_id).update(state=ChannelState.RECONNECT)
-        return _fail(delivery, exc.message, worker)
+        return _hold_for_reconnection(delivery, exc.message, worker)
     if exc.permanent:
         return _fail(delivery, exc.message, worker)
     if exc.rate_limited:
         return _rate_limited(delivery, exc, worker)
     return _transient(delivery, exc.message, worker)
+
+
+def _hold_for_reconnection(delivery: Delivery, error: str, worker: str) -> str:
+    """The account's credentials are dead: nothing went out (the network refused the
+    call). The whole account stops: it is marked for reconnection, so `due()` skips
+    its deliveries; this one goes back to pending, not failed. The first delivery to
+    find out tells Coordinación; reconnecting the account makes them due again, and
+    the claim still sends each exactly once."""
+    marked = ChannelAccount.objects.filter(
+        pk=delivery.account_id, state=ChannelState.ACTIVE
+    ).update(state=ChannelState.RECONNECT)
+    message = f"{WAITS_FOR_RECONNECTION}{error}"
+    _release(delivery, worker, delivery.scheduled_at, message)
+    if marked:
+        account = ChannelAccount.objects.get(pk=delivery.account_id)
+        log_action(account, "publishing.account_needs_reconnection", data={"error": error})
+        notify.account_needs_reconnection(account, error)
+    return "espera_reconexion"
 
 
 def _release(delivery: Delivery, worker: str, at: datetime, error: str) -> bool:

@@ -6,6 +6,7 @@ permanent, transient or rate-limited, and whether the outcome is unknown.
 """
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -126,6 +127,10 @@ class Channel:
         # connector refreshed its tokens (X), so they can be stored encrypted at once.
         self.on_attempt: Callable[[HttpAttempt], None] | None = None
         self.on_credentials_changed: Callable[[dict], None] | None = None
+        # credentials_guard() is a context manager that holds the account's lock (one
+        # refresh at a time, across threads and processes) and yields the credentials
+        # stored right now; on_credentials_changed inside it stores before release.
+        self.credentials_guard: Callable[[], AbstractContextManager[dict]] | None = None
 
     def publish(self, post: OutgoingPost) -> PostResult:
         raise NotImplementedError

@@ -12,6 +12,7 @@ so the engine stores it before anything else can lose it. 429 carries
 x-rate-limit-reset (epoch seconds): we become rate-limited until then.
 """
 
+import contextlib
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -151,11 +152,29 @@ class XChannel(Channel):
 
     # Calls, errors and tokens ---------------------------------------------------
     def _call(self, method: str, path: str, **kwargs) -> httpx.Response:
-        response = self.http.request(method, path, headers=self._auth(), **kwargs)
+        headers = self._auth()
+        response = self.http.request(method, path, headers=headers, **kwargs)
         if response.status_code == 401 and self.account.credentials.get("refresh_token"):
-            self._refresh()  # a 401 means nothing happened: repeating is safe
+            self._refresh_once(headers)  # a 401 means nothing happened: repeating is safe
             response = self.http.request(method, path, headers=self._auth(), **kwargs)
         return response
+
+    def _refresh_once(self, refused: dict) -> None:
+        """X's refresh tokens are single-use: of several deliveries that find the
+        access token expired, one refreshes while holding the account's lock and
+        stores the new pair before releasing it; the others then find a newer token
+        stored and use it instead of spending the dead refresh token."""
+        guard = self.credentials_guard or contextlib.nullcontext
+        with guard() as stored:
+            if stored and stored.get("access_token") and self._auth_for(stored) != refused:
+                self.account.credentials = {**self.account.credentials, **stored}
+                return
+            if stored:
+                self.account.credentials = {**self.account.credentials, **stored}
+            self._refresh()
+
+    def _auth_for(self, credentials: dict) -> dict:
+        return {"Authorization": f"Bearer {credentials.get('access_token', '')}"}
 
     def _auth(self) -> dict:
         token = self.account.credentials.get("access_token", "")
