@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -239,6 +241,35 @@ def _public_dir() -> Path:
     return out_dir
 
 
+def _write_once(out: Path, make: Callable[[Path], None]) -> Path:
+    """A public copy is written once and never rewritten: `make` fills a private
+    temporary file in the same directory, which is then renamed into place (atomic on
+    one file system). A reader therefore sees no file or the whole file; two makers
+    at once each write their own temporary file and the second rename swaps in the
+    same bytes. Names are derived from what the copy is made of, so a change
+    (new subtitles, new caption) makes a new file instead of touching one in use."""
+    if out.exists():
+        return out
+    fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}-", suffix=out.suffix)
+    os.close(fd)
+    partial = Path(name)
+    try:
+        make(partial)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return out
+
+
+def _public_name(*parts: str | bytes) -> str:
+    """A short hash of everything a public copy is made from."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part if isinstance(part, bytes) else part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()[:20]
+
+
 def asset_public_video(asset: Asset) -> Path:
     """An MP4 for public channels: the original's streams without metadata (so no
     GPS). Made once per asset and reused. IngestError as for images."""
@@ -246,15 +277,15 @@ def asset_public_video(asset: Asset) -> Path:
     if not asset.is_video:
         raise IngestError("Este archivo no es un video.")
     out = _public_dir() / f"{asset.sha256[:16]}-video.mp4"
-    if not out.exists():
-        partial = out.with_suffix(".partial.mp4")
+
+    def make(partial: Path) -> None:
         with _local_original(asset) as source:
             try:
                 media.remux_public_video(source, partial)
             except media.MediaError as exc:
                 raise IngestError(exc.args[0]) from exc
-        partial.replace(out)
-    return out
+
+    return _write_once(out, make)
 
 
 def asset_public_captions(asset: Asset) -> tuple[Path, Path] | None:
@@ -268,8 +299,8 @@ def asset_public_captions(asset: Asset) -> tuple[Path, Path] | None:
     if not (vtt.exists() and srt.exists()):
         with asset.captions.open("rb") as fh:
             cues = captions.parse(fh.read(), "subtítulos")
-        vtt.write_text(captions.to_vtt(cues), encoding="utf-8")
-        srt.write_text(captions.to_srt(cues), encoding="utf-8")
+        _write_once(vtt, lambda p: p.write_text(captions.to_vtt(cues), encoding="utf-8"))
+        _write_once(srt, lambda p: p.write_text(captions.to_srt(cues), encoding="utf-8"))
     return vtt, srt
 
 
@@ -307,11 +338,16 @@ def asset_public_derivative(asset: Asset, size: str = "preview") -> Path:
     if not field:
         raise IngestError("Este archivo no tiene una imagen derivada para publicar.")
     xmp = media.xmp_packet(asset.title, asset.caption, asset.credit, asset.keywords or [])
-    with field.open("rb") as fh:
-        data = media.strip_to_public(fh.read(), xmp)
-    out = _public_dir() / f"{asset.sha256[:16]}-{size}.jpg"
-    out.write_bytes(data)
-    return out
+    # Named after the stored derivative and the metadata that goes into the copy:
+    # the same inputs give the same bytes, so an existing file is reused as it is.
+    out = _public_dir() / f"{asset.sha256[:16]}-{size}-{_public_name(field.name, xmp)}.jpg"
+
+    def make(partial: Path) -> None:
+        # A handle of its own: FieldFile.open() shares one between threads.
+        with field.storage.open(field.name, "rb") as fh:
+            partial.write_bytes(media.strip_to_public(fh.read(), xmp))
+
+    return _write_once(out, make)
 
 
 def verify_archive() -> dict:

@@ -11,20 +11,22 @@
    it becomes uncertain and goes through the same check.
 """
 
+import contextlib
+import functools
 import json
 import logging
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -48,7 +50,11 @@ from pregon.publishing.models import (
     DeliveryStatus,
     PublicationStatus,
 )
-from pregon.publishing.services import publication_settle
+from pregon.publishing.services import (
+    WAITS_FOR_RECONNECTION,
+    publication_settle,
+    publications_repair,
+)
 from pregon.publishing.validation import NO_PUBLIC_URL, effective_text
 
 log = logging.getLogger(__name__)
@@ -105,6 +111,7 @@ def _cached_channel(account: ChannelAccount) -> Channel:
             channel = channel_for(account)
             channel.on_attempt = _on_attempt
             channel.on_credentials_changed = _on_credentials_changed
+            channel.credentials_guard = functools.partial(credentials_guard, account.pk)
             _channels[key] = channel
         return _channels[key]
 
@@ -128,6 +135,16 @@ def connect(account: ChannelAccount) -> tuple[Channel, list]:
     return channel, _current.calls
 
 
+@contextlib.contextmanager
+def credentials_guard(account_id: int) -> Iterator[dict]:
+    """The account's row, locked until the block ends (PostgreSQL: SELECT … FOR
+    UPDATE; SQLite: the IMMEDIATE transaction's write lock), with the credentials
+    stored now. Whatever is stored inside commits before anyone else gets in."""
+    with transaction.atomic():
+        account = ChannelAccount.objects.select_for_update().get(pk=account_id)
+        yield json.loads(account.credentials) if account.credentials else {}
+
+
 def _store_credentials(account_id: int, credentials: dict) -> None:
     account = ChannelAccount.objects.get(pk=account_id)
     account.credentials = json.dumps(credentials)
@@ -147,6 +164,21 @@ def due(now: datetime) -> QuerySet:
         .exclude(account__kind=ChannelKind.MANUAL)
         .order_by("scheduled_at", "pk")
     )
+
+
+_repaired = threading.Event()
+
+
+def repair_once() -> int:
+    """At a worker's start (its first round): publications left «programada» by older
+    versions although all their deliveries are closed are settled."""
+    if _repaired.is_set():
+        return 0
+    _repaired.set()
+    repaired = publications_repair()
+    if repaired:
+        log.warning("Se corrigió el estado de %s publicaciones", repaired)
+    return repaired
 
 
 def claim(delivery_id: int, worker: str, now: datetime) -> bool:
@@ -175,6 +207,7 @@ def publish_due(
     outcome. Held deliveries whose veda has ended are released first."""
     worker = worker or new_worker_id()
     counts: Counter = Counter()
+    repair_once()
     counts.update(recover_stale(worker))
     counts.update(release_held(now))
     ids = list(due(now or timezone.now()).values_list("pk", flat=True)[:limit])
@@ -209,6 +242,12 @@ def deliver(delivery_id: int, worker: str, now: datetime | None = None) -> str:
     delivery = Delivery.objects.select_related("account", "variant__publication").get(
         pk=delivery_id
     )
+    if delivery.account.state != ChannelState.ACTIVE:
+        # The account was marked for reconnection after the list was read: wait.
+        Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
+            status=D.PENDIENTE, attempts=F("attempts") - 1
+        )
+        return "espera_reconexion"
     if delivery.variant.publication.status != PublicationStatus.PROGRAMADA:
         # Sent back to review or cancelled after the list was read: not ours to send.
         Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
@@ -381,18 +420,31 @@ def _outcome_of(exc: ChannelError) -> str:
     return AttemptOutcome.TRANSIENT
 
 
+def _close(delivery: Delivery, action: str, data: dict, **fields) -> bool:
+    """A delivery's final change and its publication's status, in one transaction: a
+    worker killed in between leaves both as they were. Also from "incierta": if a
+    stale-claim sweep overtook a slow call, the network's answer is still the truth."""
+    with transaction.atomic():
+        updated = Delivery.objects.filter(
+            pk=delivery.pk, status__in=[D.ENVIANDO, D.INCIERTA]
+        ).update(**fields)
+        if updated:
+            log_action(delivery, action, data=data)
+            publication_settle(delivery.variant.publication)
+    return bool(updated)
+
+
 def _published(delivery: Delivery, result: PostResult, worker: str) -> str:
-    # Also from "incierta": if a stale-claim sweep overtook a slow call, the network's
-    # answer is still the truth.
-    Delivery.objects.filter(pk=delivery.pk, status__in=[D.ENVIANDO, D.INCIERTA]).update(
+    _close(
+        delivery,
+        "publishing.delivery_published",
+        {"remote_id": result.remote_id},
         status=D.PUBLICADA,
         remote_id=result.remote_id,
         remote_url=result.remote_url,
         published_at=timezone.now(),
         last_error="",
     )
-    log_action(delivery, "publishing.delivery_published", data={"remote_id": result.remote_id})
-    publication_settle(delivery.variant.publication)
     return "publicada"
 
 
@@ -400,13 +452,30 @@ def _on_error(delivery: Delivery, exc: ChannelError, worker: str) -> str:
     if exc.uncertain:
         return _uncertain(delivery, exc.message, worker)
     if exc.reconnect:
-        ChannelAccount.objects.filter(pk=delivery.account_id).update(state=ChannelState.RECONNECT)
-        return _fail(delivery, exc.message, worker)
+        return _hold_for_reconnection(delivery, exc.message, worker)
     if exc.permanent:
         return _fail(delivery, exc.message, worker)
     if exc.rate_limited:
         return _rate_limited(delivery, exc, worker)
     return _transient(delivery, exc.message, worker)
+
+
+def _hold_for_reconnection(delivery: Delivery, error: str, worker: str) -> str:
+    """The account's credentials are dead: nothing went out (the network refused the
+    call). The whole account stops: it is marked for reconnection, so `due()` skips
+    its deliveries; this one goes back to pending, not failed. The first delivery to
+    find out tells Coordinación; reconnecting the account makes them due again, and
+    the claim still sends each exactly once."""
+    marked = ChannelAccount.objects.filter(
+        pk=delivery.account_id, state=ChannelState.ACTIVE
+    ).update(state=ChannelState.RECONNECT)
+    message = f"{WAITS_FOR_RECONNECTION}{error}"
+    _release(delivery, worker, delivery.scheduled_at, message)
+    if marked:
+        account = ChannelAccount.objects.get(pk=delivery.account_id)
+        log_action(account, "publishing.account_needs_reconnection", data={"error": error})
+        notify.account_needs_reconnection(account, error)
+    return "espera_reconexion"
 
 
 def _release(delivery: Delivery, worker: str, at: datetime, error: str) -> bool:
@@ -435,14 +504,11 @@ def _rate_limited(delivery: Delivery, exc: ChannelError, worker: str) -> str:
 
 
 def _fail(delivery: Delivery, error: str, worker: str) -> str:
-    updated = Delivery.objects.filter(pk=delivery.pk, status__in=[D.ENVIANDO, D.INCIERTA]).update(
-        status=D.FALLIDA, last_error=error
-    )
-    if updated:
+    if _close(
+        delivery, "publishing.delivery_failed", {"error": error}, status=D.FALLIDA, last_error=error
+    ):
         delivery.refresh_from_db()
-        log_action(delivery, "publishing.delivery_failed", data={"error": error})
         notify.delivery_needs_attention(delivery, error)
-        publication_settle(delivery.variant.publication)
     return "fallida"
 
 
@@ -473,9 +539,9 @@ def settle(delivery_id: int, worker: str) -> str:
     except Exception as exc:  # noqa: BLE001 - any failure here means "cannot tell"
         error = exc if isinstance(exc, ChannelError) else ChannelError(str(exc))
         _record(delivery, worker, call, exc=error, outcome=AttemptOutcome.UNCERTAIN)
-        notify.delivery_needs_attention(
-            delivery, f"No se sabe si se publicó ({error.message}). Revise la red y decida."
-        )
+        reason = f"No se pudo comprobar si se publicó: {error.message}"
+        Delivery.objects.filter(pk=delivery.pk, status=D.INCIERTA).update(last_error=reason)
+        notify.delivery_needs_attention(delivery, f"{reason} Revise la red y decida.")
         return "incierta"
     if found:
         _record(delivery, worker, call, outcome=AttemptOutcome.FOUND)

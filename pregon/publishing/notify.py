@@ -48,3 +48,23 @@ def delivery_needs_attention(delivery, reason: str) -> None:
         None,
         recipients,
     )
+
+
+def account_needs_reconnection(account, error: str) -> None:
+    """Once per account: its deliveries wait (they are not failed) until someone
+    connects it again."""
+    recipients = coordinacion_emails()
+    if not recipients:
+        return
+    url = _absolute(reverse("publishing:account_edit", args=[account.pk]))
+    waiting = account.deliveries.filter(status="pendiente").count()
+    send_mail(
+        f"La cuenta {account.name} necesita volver a conectarse",
+        (
+            f"La red rechazó las credenciales de «{account.name}»:\n{error}\n\n"
+            f"{waiting} envíos esperan (no se marcaron como fallidos). Cuando vuelva a "
+            f"conectar la cuenta saldrán solos, cada uno una sola vez.\n\nConectar: {url}"
+        ),
+        None,
+        recipients,
+    )

@@ -21,6 +21,7 @@ from pregon.publishing.models import (
     PUBLICATION_FIELDS,
     ChannelAccount,
     ChannelKind,
+    ChannelState,
     Delivery,
     DeliveryStatus,
     Publication,
@@ -517,28 +518,54 @@ def delivery_give_up(*, delivery: Delivery, user) -> Delivery:
     return delivery
 
 
+OPEN_DELIVERY_STATUSES = (
+    DeliveryStatus.PENDIENTE,
+    DeliveryStatus.ENVIANDO,
+    DeliveryStatus.INCIERTA,
+    DeliveryStatus.RETENIDA,
+)
+
+
+@transaction.atomic
 def publication_settle(publication: Publication) -> str:
     """Once no delivery is open, the publication is publicada (at least one channel
-    got it) or fallida. Called after every delivery outcome."""
+    got it) or fallida. Called after every delivery outcome, in the same transaction
+    as the delivery's own change, so the two can never disagree. The publication's
+    row is locked first: two of its deliveries finishing at once are settled one
+    after the other, and the second sees the first."""
+    publication = Publication.objects.select_for_update().get(pk=publication.pk)
     deliveries = Delivery.objects.filter(variant__publication=publication).exclude(
         status=DeliveryStatus.CANCELADA
     )
     statuses = set(deliveries.values_list("status", flat=True))
-    open_ = {
-        DeliveryStatus.PENDIENTE,
-        DeliveryStatus.ENVIANDO,
-        DeliveryStatus.INCIERTA,
-        DeliveryStatus.RETENIDA,
-    }
-    if not statuses or statuses & open_:
+    if not statuses or statuses & set(OPEN_DELIVERY_STATUSES):
         return publication.status
     first = deliveries.filter(status=DeliveryStatus.PUBLICADA).order_by("published_at").first()
     status = S.PUBLICADA if first else S.FALLIDA
-    Publication.objects.filter(pk=publication.pk).exclude(status=S.CANCELADA).update(
+    if publication.status in (status, S.CANCELADA):
+        return publication.status
+    Publication.objects.filter(pk=publication.pk).update(
         status=status, published_at=first.published_at if first else None
     )
     log_action(publication, f"publishing.{'published' if first else 'failed'}")
     return status
+
+
+def publications_repair() -> int:
+    """Scheduled publications whose deliveries are all closed: rows left by versions
+    that changed a delivery and its publication in two steps (a worker killed between
+    them). Run when a worker starts; settles each one as its deliveries say."""
+    closed = (
+        Publication.objects.filter(status=S.PROGRAMADA, variants__deliveries__isnull=False)
+        .exclude(variants__deliveries__status__in=OPEN_DELIVERY_STATUSES)
+        .distinct()
+    )
+    repaired = 0
+    for publication in closed:
+        if publication_settle(publication) != S.PROGRAMADA:
+            log_action(publication, "publishing.status_repaired")
+            repaired += 1
+    return repaired
 
 
 # --- channel accounts ------------------------------------------------------------
@@ -557,6 +584,9 @@ def account_save(*, account: ChannelAccount, user, credentials: str | None = Non
         if not isinstance(parsed, dict):
             raise ValidationError("Las credenciales deben ser un objeto JSON ({…}).")
         account.credentials = json.dumps(parsed)
+    previous = _stored_state(account)
+    if credentials and previous == ChannelState.RECONNECT and account.state == previous:
+        account.state = ChannelState.ACTIVE  # new credentials are the reconnection
     account.full_clean()
     account.save()
     log_action(
@@ -565,4 +595,25 @@ def account_save(*, account: ChannelAccount, user, credentials: str | None = Non
         user=user,
         data={"credentials_changed": bool(credentials)},
     )
+    if previous == ChannelState.RECONNECT and account.state == ChannelState.ACTIVE:
+        _reconnected(account, user)
     return account
+
+
+# What a delivery says while its account waits for new credentials (engine writes it,
+# reconnecting clears it).
+WAITS_FOR_RECONNECTION = "Espera a que se vuelva a conectar la cuenta: "
+
+
+def _stored_state(account: ChannelAccount) -> str | None:
+    if not account.pk:
+        return None
+    return ChannelAccount.objects.filter(pk=account.pk).values_list("state", flat=True).first()
+
+
+def _reconnected(account: ChannelAccount, user) -> None:
+    """The deliveries that waited for the account are pending and due again: the next
+    worker round sends each one once (the claim guarantees it)."""
+    waiting = Delivery.objects.filter(account=account, status=DeliveryStatus.PENDIENTE)
+    released = waiting.filter(last_error__startswith=WAITS_FOR_RECONNECTION).update(last_error="")
+    log_action(account, "publishing.account_reconnected", user=user, data={"released": released})

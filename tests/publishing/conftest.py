@@ -219,3 +219,39 @@ def make_clip(path, seconds: int = 2, location: str = ""):
         for packet in stream.encode():
             out.mux(packet)
     return path
+
+
+E2E_TEXT = "Feria de la salud en el jardín municipal este sábado #Chapultepec"
+
+
+@pytest.fixture
+def publish(networks, jorge, mariana, settings, live_server):
+    """`publish("facebook", "x", image=True)`: a publication scheduled a second ago
+    on those fake networks (Instagram fetches the image from the live server)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pregon.publishing import services
+
+    settings.PREGON_PUBLIC_URL = live_server.url
+
+    def make(*keys: str, image: bool = False, text: str = E2E_TEXT):
+        publication = services.publication_create(
+            author=jorge, title="Feria de la salud", text=text, category="salud"
+        )
+        media_ids = []
+        if image:
+            upload = SimpleUploadedFile("feria.jpg", jpeg_bytes(), content_type="image/jpeg")
+            media = services.media_add(
+                publication=publication, upload=upload, alt_text="Módulos de salud", user=jorge
+            )
+            media_ids = [media.pk]
+        variants = {networks.accounts[k].pk: {"text": "", "media": media_ids} for k in keys}
+        services.variants_set(publication=publication, variants=variants, user=jorge)
+        services.publication_submit(publication=publication, user=jorge)
+        services.publication_approve(publication=publication, user=mariana)
+        services.publication_schedule(
+            publication=publication, user=mariana, when=timezone.now() - timedelta(seconds=1)
+        )
+        return publication
+
+    return make

@@ -5,42 +5,13 @@ asking the network, never posted twice."""
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from pregon.publishing import engine, services
+from pregon.publishing import engine
 from pregon.publishing.models import Delivery, DeliveryStatus, PublicationStatus
-from tests.publishing.conftest import jpeg_bytes
 
 D = DeliveryStatus
 TEXT = "Feria de la salud en el jardín municipal este sábado #Chapultepec"
-
-
-@pytest.fixture
-def publish(networks, jorge, mariana, settings, live_server):
-    settings.PREGON_PUBLIC_URL = live_server.url
-
-    def make(*keys: str, image: bool = False, text: str = TEXT):
-        publication = services.publication_create(
-            author=jorge, title="Feria de la salud", text=text, category="salud"
-        )
-        media_ids = []
-        if image:
-            upload = SimpleUploadedFile("feria.jpg", jpeg_bytes(), content_type="image/jpeg")
-            media = services.media_add(
-                publication=publication, upload=upload, alt_text="Módulos de salud", user=jorge
-            )
-            media_ids = [media.pk]
-        variants = {networks.accounts[k].pk: {"text": "", "media": media_ids} for k in keys}
-        services.variants_set(publication=publication, variants=variants, user=jorge)
-        services.publication_submit(publication=publication, user=jorge)
-        services.publication_approve(publication=publication, user=mariana)
-        services.publication_schedule(
-            publication=publication, user=mariana, when=timezone.now() - timedelta(seconds=1)
-        )
-        return publication
-
-    return make
 
 
 def test_published_to_all_four_networks_with_remote_ids(publish, networks, monkeypatch):

@@ -6,6 +6,7 @@ permanent, transient or rate-limited, and whether the outcome is unknown.
 """
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +44,21 @@ class ChannelError(Exception):
         self.uncertain = uncertain
         self.status = status
         self.response_text = response_text[:2000]
+
+
+# Reconciliation reads the account's posts page by page back to the moment the
+# attempt started. A busy account may need many pages; past this many, the window was
+# not read whole and the answer is «cannot tell», never «not there».
+MAX_PAGES = 40
+PAGE_SIZE = 100
+
+
+def window_not_read(network: str) -> "ChannelError":
+    return ChannelError(
+        f"{network}: no se pudieron leer todas las publicaciones desde el intento "
+        f"(más de {MAX_PAGES * PAGE_SIZE}); revise la cuenta y decida.",
+        uncertain=True,
+    )
 
 
 @dataclass
@@ -111,13 +127,19 @@ class Channel:
         # connector refreshed its tokens (X), so they can be stored encrypted at once.
         self.on_attempt: Callable[[HttpAttempt], None] | None = None
         self.on_credentials_changed: Callable[[dict], None] | None = None
+        # credentials_guard() is a context manager that holds the account's lock (one
+        # refresh at a time, across threads and processes) and yields the credentials
+        # stored right now; on_credentials_changed inside it stores before release.
+        self.credentials_guard: Callable[[], AbstractContextManager[dict]] | None = None
 
     def publish(self, post: OutgoingPost) -> PostResult:
         raise NotImplementedError
 
     def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
-        """After an uncertain outcome: the post if it exists on the network, None if
-        it certainly does not. Raise ChannelError(uncertain=True) if it cannot tell."""
+        """After an uncertain outcome: the post if it exists on the network, None only
+        if it certainly does not (every post since `since` was read, or an exact key
+        Pregón put on the post is absent). Raise ChannelError(uncertain=True) if it
+        cannot tell: a page that failed, or more pages than MAX_PAGES."""
         raise ChannelError("Este canal no permite comprobar publicaciones.", uncertain=True)
 
     def test_connection(self) -> str:

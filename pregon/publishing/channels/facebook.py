@@ -14,10 +14,16 @@ import json
 import mimetypes
 from datetime import UTC, datetime, timedelta
 
-from pregon.publishing.channels.base import ChannelError, OutgoingPost, PostResult
-from pregon.publishing.channels.graph import DUPLICATE_CODE, GraphChannel
+from pregon.publishing.channels.base import (
+    MAX_PAGES,
+    PAGE_SIZE,
+    ChannelError,
+    OutgoingPost,
+    PostResult,
+    window_not_read,
+)
+from pregon.publishing.channels.graph import DUPLICATE_CODE, GraphChannel, next_cursor
 
-RECENT_POSTS = 25
 DUPLICATE_WINDOW = timedelta(days=1)
 
 
@@ -129,20 +135,25 @@ class FacebookPageChannel(GraphChannel):
         return found
 
     def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
-        """Our post among the page's recent ones, recognised by its text."""
+        """Our post among every page post since `since` (Graph filters by time and
+        pages with cursors, newest first), recognised by its text."""
         expected = self._text(post, with_link=not post.media)
-        answer = self.call(
-            "GET",
-            self._feed(),
-            fields="id,message,created_time,permalink_url",
-            since=str(int(since.timestamp())),
-            limit=str(RECENT_POSTS),
-        )
-        for item in answer.get("data", []):
-            if _same_text(item.get("message", ""), expected):
-                url = item.get("permalink_url") or f"https://www.facebook.com/{item['id']}"
-                return PostResult(remote_id=item["id"], remote_url=url)
-        return None
+        params = {
+            "fields": "id,message,created_time,permalink_url",
+            "since": str(int(since.timestamp())),
+            "limit": str(PAGE_SIZE),
+        }
+        for _ in range(MAX_PAGES):
+            answer = self.call("GET", self._feed(), **params)
+            for item in answer.get("data", []):
+                if _same_text(item.get("message", ""), expected):
+                    url = item.get("permalink_url") or f"https://www.facebook.com/{item['id']}"
+                    return PostResult(remote_id=item["id"], remote_url=url)
+            after = next_cursor(answer)
+            if not after:
+                return None  # the whole window was read
+            params["after"] = after
+        raise window_not_read(self.network)
 
     def test_connection(self) -> str:
         page = self.call("GET", f"/{self.account.external_id}", fields="id,name")

@@ -55,6 +55,14 @@ def _buc_minutes(raw: str) -> float:
     )
 
 
+def next_cursor(answer: dict) -> str:
+    """The cursor of the next page, or "" on the last one (Graph omits `next`)."""
+    paging = answer.get("paging") or {}
+    if not paging.get("next") or not answer.get("data"):
+        return ""
+    return (paging.get("cursors") or {}).get("after", "")
+
+
 def error_code(response: httpx.Response) -> int | None:
     error = json_or_empty(response).get("error")
     return error.get("code") if isinstance(error, dict) else None

@@ -14,15 +14,33 @@ videos itself), so a video's subtitles stay on the portal and Facebook.
 import time
 from datetime import datetime
 
-from pregon.publishing.channels.base import ChannelError, OutgoingMedia, OutgoingPost, PostResult
-from pregon.publishing.channels.graph import GraphChannel
+from pregon.publishing.channels.base import (
+    MAX_PAGES,
+    PAGE_SIZE,
+    ChannelError,
+    OutgoingMedia,
+    OutgoingPost,
+    PostResult,
+    window_not_read,
+)
+from pregon.publishing.channels.graph import GraphChannel, next_cursor
 
 NO_PUBLIC_URL = (
     "Instagram descarga las imágenes desde una dirección pública y la imagen {number} no "
     "tiene una. Configure PREGON_PUBLIC_URL con la dirección pública de Pregón."
 )
 QUOTA_RETRY = 3600.0  # the limit counts a rolling 24 hours: look again in an hour
-RECENT_MEDIA = 25
+
+
+def _timestamp(item: dict) -> datetime:
+    try:
+        return datetime.fromisoformat(item["timestamp"])
+    except (KeyError, ValueError) as exc:
+        raise ChannelError(
+            "Instagram: una publicación llegó sin fecha; no se puede saber si la nuestra "
+            "está entre ellas.",
+            uncertain=True,
+        ) from exc
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -122,18 +140,23 @@ class InstagramChannel(GraphChannel):
         return PostResult(remote_id=media_id, remote_url=url)
 
     def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
-        """Our post among the account's recent media, recognised by its caption."""
-        answer = self.call(
-            "GET",
-            self._user("media"),
-            fields="id,caption,permalink,timestamp",
-            limit=str(RECENT_MEDIA),
-        )
-        for item in answer.get("data", []):
-            published = datetime.fromisoformat(item.get("timestamp", "1970-01-01T00:00:00+0000"))
-            if published >= since and _same_text(item.get("caption", ""), post.text):
-                return PostResult(remote_id=item["id"], remote_url=item.get("permalink", ""))
-        return None
+        """Our post among the account's media since `since`, recognised by its caption.
+        The media edge has no time filter: it pages newest first, so reading stops at
+        the first item older than `since` (the whole window was read)."""
+        params = {"fields": "id,caption,permalink,timestamp", "limit": str(PAGE_SIZE)}
+        for _ in range(MAX_PAGES):
+            answer = self.call("GET", self._user("media"), **params)
+            for item in answer.get("data", []):
+                published = _timestamp(item)
+                if published < since:
+                    return None
+                if _same_text(item.get("caption", ""), post.text):
+                    return PostResult(remote_id=item["id"], remote_url=item.get("permalink", ""))
+            after = next_cursor(answer)
+            if not after:
+                return None
+            params["after"] = after
+        raise window_not_read(self.network)
 
     def test_connection(self) -> str:
         user = self.call("GET", f"/{self.account.external_id}", fields="id,username")

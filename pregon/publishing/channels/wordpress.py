@@ -10,9 +10,10 @@ POST /wp-json/wp/v2/posts with status=publish. Errors come as {"code", "message"
 """
 
 import html
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 import httpx
+from django.utils.text import slugify
 
 from pregon.publishing.channels.base import (
     Channel,
@@ -25,9 +26,14 @@ from pregon.publishing.channels.http import HttpClient, generic_error, json_or_e
 from pregon.publishing.rules import portal_title
 
 API = "/wp-json/wp/v2"
-RECENT_POSTS = 20
 UPLOAD_PIECE = 1 << 20
-AFTER_MARGIN = timedelta(days=1)  # WordPress compares "after" with the site's local time
+
+
+def post_slug(post: OutgoingPost) -> str:
+    """Readable and unique to the delivery (its reference), set before sending so the
+    post can be looked up exactly after an uncertain outcome."""
+    title = slugify(portal_title(post.text, post.title or None))[:80].strip("-")
+    return f"{title}-{post.reference}" if title else post.reference
 
 
 class WordPressChannel(Channel):
@@ -65,6 +71,8 @@ class WordPressChannel(Channel):
             "content": _content(post, images[1:], videos),
             "status": "publish",
         }
+        if post.reference:
+            body["slug"] = post_slug(post)
         if images:
             body["featured_media"] = images[0]["id"]
         created = self._call("POST", "/posts", json=body)
@@ -97,16 +105,16 @@ class WordPressChannel(Channel):
             raise
 
     def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
-        """Our post among the portal's recent ones, recognised by its title."""
-        title = portal_title(post.text, post.title or None)
-        params = {
-            "search": title,
-            "after": (since - AFTER_MARGIN).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
-            "per_page": str(RECENT_POSTS),
-            "_fields": "id,link,title,date_gmt",
-        }
+        """Our post by the slug Pregón gave it before sending: exact, however many
+        posts the portal has published since. WordPress answers only published posts
+        here, so a post left as draft or in the trash counts as not there."""
+        if not post.reference:
+            raise ChannelError(
+                "Portal: el envío no tiene referencia para buscarlo.", uncertain=True
+            )
+        params = {"slug": post_slug(post), "_fields": "id,link,slug"}
         for item in self._call("GET", "/posts", params=params).get("data", []):
-            if html.unescape(item.get("title", {}).get("rendered", "")).strip() == title:
+            if item.get("slug") == params["slug"]:
                 return PostResult(remote_id=str(item["id"]), remote_url=item.get("link", ""))
         return None
 

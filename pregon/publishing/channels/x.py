@@ -12,6 +12,7 @@ so the engine stores it before anything else can lose it. 429 carries
 x-rate-limit-reset (epoch seconds): we become rate-limited until then.
 """
 
+import contextlib
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -21,18 +22,20 @@ from django.conf import settings
 
 from pregon.publishing import twitter_text
 from pregon.publishing.channels.base import (
+    MAX_PAGES,
+    PAGE_SIZE,
     Channel,
     ChannelError,
     OutgoingMedia,
     OutgoingPost,
     PostResult,
+    window_not_read,
 )
 from pregon.publishing.channels.http import HttpClient, generic_error, json_or_empty
 
 CHUNK_BYTES = 1024 * 1024
 DUPLICATE = re.compile(r"duplicate", re.IGNORECASE)
 DUPLICATE_WINDOW = timedelta(days=1)
-RECENT_POSTS = 20
 
 
 def _without_urls(text: str) -> str:
@@ -149,11 +152,29 @@ class XChannel(Channel):
 
     # Calls, errors and tokens ---------------------------------------------------
     def _call(self, method: str, path: str, **kwargs) -> httpx.Response:
-        response = self.http.request(method, path, headers=self._auth(), **kwargs)
+        headers = self._auth()
+        response = self.http.request(method, path, headers=headers, **kwargs)
         if response.status_code == 401 and self.account.credentials.get("refresh_token"):
-            self._refresh()  # a 401 means nothing happened: repeating is safe
+            self._refresh_once(headers)  # a 401 means nothing happened: repeating is safe
             response = self.http.request(method, path, headers=self._auth(), **kwargs)
         return response
+
+    def _refresh_once(self, refused: dict) -> None:
+        """X's refresh tokens are single-use: of several deliveries that find the
+        access token expired, one refreshes while holding the account's lock and
+        stores the new pair before releasing it; the others then find a newer token
+        stored and use it instead of spending the dead refresh token."""
+        guard = self.credentials_guard or contextlib.nullcontext
+        with guard() as stored:
+            if stored and stored.get("access_token") and self._auth_for(stored) != refused:
+                self.account.credentials = {**self.account.credentials, **stored}
+                return
+            if stored:
+                self.account.credentials = {**self.account.credentials, **stored}
+            self._refresh()
+
+    def _auth_for(self, credentials: dict) -> dict:
+        return {"Authorization": f"Bearer {credentials.get('access_token', '')}"}
 
     def _auth(self) -> dict:
         token = self.account.credentials.get("access_token", "")
@@ -238,19 +259,25 @@ class XChannel(Channel):
         return found
 
     def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
-        """Our post among the account's recent ones, recognised by its text."""
+        """Our post among every one the account made since `since` (start_time, then
+        pagination_token until no next_token), recognised by its text."""
         params = {
             "start_time": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "max_results": str(RECENT_POSTS),
+            "max_results": str(PAGE_SIZE),
             "tweet.fields": "created_at",
         }
         path = f"/2/users/{self._user_id()}/tweets"
-        answer = self._checked(self._call("GET", path, params=params), "Consulta")
         expected = _without_urls(self._text(post))
-        for item in answer.get("data", []):
-            if _without_urls(item.get("text", "")) == expected:
-                return PostResult(item["id"], f"https://x.com/i/web/status/{item['id']}")
-        return None
+        for _ in range(MAX_PAGES):
+            answer = self._checked(self._call("GET", path, params=params), "Consulta")
+            for item in answer.get("data", []):
+                if _without_urls(item.get("text", "")) == expected:
+                    return PostResult(item["id"], f"https://x.com/i/web/status/{item['id']}")
+            token = (answer.get("meta") or {}).get("next_token")
+            if not token:
+                return None  # the whole window was read
+            params["pagination_token"] = token
+        raise window_not_read("X")
 
     def _user_id(self) -> str:
         if self.account.external_id:

@@ -63,11 +63,16 @@ def test_slow_post_is_uncertain_and_settles(wp, wp_account):
     wp.slow(1.5, path="/posts")
     channel = get_channel(wp_account)
     with pytest.raises(ChannelError) as caught:
-        channel.publish(OutgoingPost(TEXT))
+        channel.publish(OutgoingPost(TEXT, reference="pregon-7"))
     assert caught.value.uncertain
     [post_id] = wp.posts
-    assert channel.find_existing(OutgoingPost(TEXT), since).remote_id == str(post_id)
-    assert channel.find_existing(OutgoingPost("Otra nota\n\nTexto"), since) is None
+    assert wp.posts[post_id]["slug"].endswith("-pregon-7")  # set by Pregón before sending
+    wp.add_posts(150)  # a busy portal: the lookup is by slug, not among the newest
+    assert channel.find_existing(OutgoingPost(TEXT, reference="pregon-7"), since).remote_id == str(
+        post_id
+    )
+    # Same text, another delivery: not ours.
+    assert channel.find_existing(OutgoingPost(TEXT, reference="pregon-8"), since) is None
 
 
 def test_slow_media_upload_is_only_transient(wp, wp_account, photo):

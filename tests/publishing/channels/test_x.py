@@ -162,3 +162,50 @@ def test_refused_subtitles_stop_the_post(xfake, x_account, clip):
     with pytest.raises(ChannelError, match="Subtítulos"):
         channel_for(x_account).publish(OutgoingPost(TEXT, media=[clip]))
     assert xfake.tweets == {}
+
+
+def test_eight_workers_refresh_the_single_use_token_once(xfake, x_account):
+    """Eight connectors (as in eight processes) find the access token expired at
+    once. With the account's lock only the first spends the refresh token; the
+    others read the pair it stored and use it. Without it, six would fail."""
+    import threading
+    from contextlib import contextmanager
+    from dataclasses import replace
+
+    xfake.expire_access_token("at-1")
+    xfake.latency = 0.05  # a token answer takes time, as on the real network
+    stored = {"credentials": dict(x_account.credentials)}
+    lock = threading.Lock()
+
+    @contextmanager
+    def guard():
+        with lock:
+            yield dict(stored["credentials"])
+
+    def store(credentials: dict) -> None:
+        stored["credentials"] = credentials  # called inside guard(), before release
+
+    def worker(n: int) -> str:
+        channel = get_channel(replace(x_account, credentials=dict(x_account.credentials)))
+        channel.credentials_guard, channel.on_credentials_changed = guard, store
+        return channel.publish(OutgoingPost(f"{TEXT} ({n})")).remote_id
+
+    barrier = threading.Barrier(8)
+    results: list = []
+
+    def run(n: int) -> None:
+        barrier.wait()
+        try:
+            results.append(worker(n))
+        except ChannelError as exc:
+            results.append(exc)
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert [r for r in results if isinstance(r, ChannelError)] == []
+    assert len(xfake.tweets) == 8
+    assert len(xfake.requests_to("POST", "/2/oauth2/token")) == 1
+    assert stored["credentials"]["refresh_token"] in xfake.refresh_tokens

@@ -12,6 +12,8 @@
     graph.quota_usage = 100                    # content_publishing_limit is used up
     graph.fetch_images = True                  # download each image_url, as Meta does
     graph.detect_duplicates = False            # accept the same message twice (benchmarks)
+    graph.add_posts("111", 50)                 # 50 newer posts made by people on the page
+    graph.swallow(path="/feed")                # post created, connection closed unanswered
     graph.posts / graph.photos / graph.media   # what was published
     graph.videos                               # page videos, with their captions
     graph.stop()
@@ -26,7 +28,9 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
 
-from tests.publishing.fakes.server import Answer, FakeServer, Recorded
+from tests.publishing.fakes.server import Answer, FakeServer, Recorded, complete_jpeg, page
+
+MAX_LIMIT = 100  # Graph caps `limit` on edges
 
 RATE_LIMIT_MESSAGES = {
     4: "Application request limit reached",
@@ -41,6 +45,15 @@ def graph_error(status: int, code: int, message: str, subcode: int | None = None
     if subcode:
         error["error_subcode"] = subcode
     return Answer(status, {"error": error})
+
+
+def _whole_image(data: bytes) -> bool:
+    """Meta decodes what it receives: an empty or cut JPEG (or PNG) is refused."""
+    if data[:2] == b"\xff\xd8":
+        return complete_jpeg(data)
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return data[-8:-4] == b"IEND"
+    return data[:4] == b"RIFF" and data[8:12] == b"WEBP"
 
 
 def _time(moment: datetime) -> str:
@@ -182,18 +195,57 @@ class GraphFake(FakeServer):
         return ids
 
     def _list_posts(self, parts, params, request) -> Answer:
-        since = datetime.fromtimestamp(int(params.get("since", "0")), UTC)
-        limit = int(params.get("limit", "25"))
+        """GET /{page-id}/feed: newest first, `since`/`until` (epoch seconds), `limit`
+        (at most 100) and cursor paging with `after`, as Graph does."""
+        since = _time(datetime.fromtimestamp(int(params.get("since", "0")), UTC))
+        until = params.get("until")
+        until = _time(datetime.fromtimestamp(int(until), UTC)) if until else "9999"
         items = [
             {"id": post_id, **post}
             for post_id, post in reversed(self.posts.items())
-            if post_id.startswith(f"{parts[0]}_") and post["created_time"] >= _time(since)
+            if post_id.startswith(f"{parts[0]}_") and since <= post["created_time"] <= until
         ]
-        return Answer(200, {"data": items[:limit], "paging": {}})
+        return self._page(items, params, request)
+
+    def _page(self, items: list, params: dict, request: Recorded) -> Answer:
+        limit = min(int(params.get("limit", "25")), MAX_LIMIT)
+        chunk, after = page(items, limit, params.get("after", ""))
+        paging: dict = {}
+        if chunk:
+            paging["cursors"] = {"before": chunk[0]["id"], "after": chunk[-1]["id"]}
+        if after:
+            paging["next"] = f"{self.url}{request.path}?after={after}&limit={limit}"
+        return Answer(200, {"data": chunk, "paging": paging})
+
+    def add_posts(self, page_id: str, count: int, text: str = "Otra publicación") -> None:
+        """Posts made by people on the page itself (newer than anything before)."""
+        for n in range(count):
+            post_id = f"{page_id}_{self.next_id()}"
+            self.posts[post_id] = {
+                "message": f"{text} {n}",
+                "link": "",
+                "attached_media": [],
+                "created_time": _time(datetime.now(UTC)),
+                "permalink_url": f"https://www.facebook.com/{page_id}/posts/{post_id}",
+            }
+
+    def add_media(self, user_id: str, count: int, text: str = "Otra publicación") -> None:
+        for n in range(count):
+            media_id = self.next_id()
+            self.media[media_id] = {
+                "user": user_id,
+                "caption": f"{text} {n}",
+                "container": "",
+                "timestamp": _time(datetime.now(UTC)),
+                "permalink": f"https://www.instagram.com/p/FAKE{media_id}/",
+            }
 
     def _create_photo(self, parts, params, request) -> Answer:
         if "source" not in request.files and not params.get("url"):
             return graph_error(400, 324, "(#324) Requires upload file")
+        source = request.files.get("source", ("", b""))[1]
+        if "source" in request.files and not _whole_image(source):
+            return graph_error(400, 324, "(#324) Missing or invalid image file")
         photo_id = self.next_id()
         self.photos[photo_id] = {
             "published": params.get("published", "true") != "false",
@@ -288,7 +340,7 @@ class GraphFake(FakeServer):
             return False
         if video:
             return kind.startswith("video/mp4") and body[4:8] == b"ftyp"
-        return kind.startswith("image/jpeg") and body[:3] == b"\xff\xd8\xff"
+        return kind.startswith("image/jpeg") and complete_jpeg(body)
 
     def _container_status(self, container_id: str) -> Answer:
         container = self.containers[container_id]
@@ -328,9 +380,11 @@ class GraphFake(FakeServer):
         return Answer(200, {"id": media_id})
 
     def _list_media(self, parts, params, request) -> Answer:
+        """GET /{ig-user-id}/media: newest first, `limit` and cursor paging; no time
+        filter (Instagram's media edge has none)."""
         items = [
             {"id": media_id, **{k: v for k, v in media.items() if k != "user"}}
             for media_id, media in reversed(self.media.items())
             if media["user"] == parts[0]
         ]
-        return Answer(200, {"data": items[: int(params.get("limit", "25"))], "paging": {}})
+        return self._page(items, params, request)

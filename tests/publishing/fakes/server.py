@@ -4,6 +4,7 @@
         graph.url                       # base URL to give the connector
         graph.fail(500, times=1)        # the next request gets a 500 and changes nothing
         graph.slow(2.0, path="/feed")   # the next /feed call is done, answered 2 s late
+        graph.swallow(path="/feed")     # the next /feed call is done, never answered
         graph.latency = 0.05            # every answer waits 50 ms (benchmarks)
         graph.requests                  # every request received, in order (Recorded)
 
@@ -50,11 +51,29 @@ class Fault:
     times: int = 1
     method: str | None = None
     path: str | None = None
+    drop: bool = False  # carried out, then the connection is closed without an answer
 
     def matches(self, request: Recorded) -> bool:
         return (self.method is None or self.method == request.method) and (
             self.path is None or self.path in request.path
         )
+
+
+def page(items: list, limit: int, after: str, key: str = "id") -> tuple[list, str]:
+    """One page of a newest-first list after the item whose `key` is `after`, and the
+    cursor of the next page ("" on the last one)."""
+    start = 0
+    if after:
+        ids = [str(item[key]) for item in items]
+        start = ids.index(after) + 1 if after in ids else len(items)
+    chunk = items[start : start + limit]
+    more = start + limit < len(items)
+    return chunk, str(chunk[-1][key]) if more and chunk else ""
+
+
+def complete_jpeg(data: bytes) -> bool:
+    """What an image decoder needs: the start-of-image marker and the end-of-image one."""
+    return data[:3] == b"\xff\xd8\xff" and data.rstrip(b"\0\r\n")[-2:] == b"\xff\xd9"
 
 
 def parse_body(content_type: str, body: bytes) -> tuple[dict, dict]:
@@ -151,6 +170,14 @@ class FakeServer:
         with self.lock:
             self.faults.append(Fault(None, delay=seconds, times=times, method=method, path=path))
 
+    def swallow(
+        self, *, times: int = 1, method: str | None = "POST", path: str | None = None
+    ) -> None:
+        """The next matching request(s) are carried out (the post exists) and the
+        connection is closed without an answer: the client cannot know."""
+        with self.lock:
+            self.faults.append(Fault(None, times=times, method=method, path=path, drop=True))
+
     def _take_fault(self, request: Recorded) -> Fault | None:
         with self.lock:
             for fault in self.faults:
@@ -197,6 +224,9 @@ class FakeServer:
             with self.lock:
                 answer = self.route(request)
         time.sleep(self.latency + (fault.delay if fault else 0.0))
+        if fault and fault.drop:
+            handler.close_connection = True
+            return
         self._write(handler, answer)
 
     def _write(self, handler: BaseHTTPRequestHandler, answer: Answer) -> None:

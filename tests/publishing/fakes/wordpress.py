@@ -5,6 +5,8 @@
     wp.add_user("comunicacion", "abcd EFGH 1234 ijkl MNOP 5678")
     wp.revoke("comunicacion")                  # 401 incorrect_password from now on
     wp.rate_limit(times=1, retry_after=30)     # 429 with Retry-After
+    wp.add_posts(50)                           # 50 newer posts made by people
+    wp.swallow(path="/posts")                  # post created, connection closed unanswered
     wp.posts / wp.media                        # what was created
     wp.stop()
 
@@ -16,7 +18,7 @@ import html
 import re
 from datetime import UTC, datetime
 
-from tests.publishing.fakes.server import Answer, FakeServer, Recorded
+from tests.publishing.fakes.server import Answer, FakeServer, Recorded, complete_jpeg
 
 # A few of WordPress's default upload types (wp_get_mime_types): images, MP4, WebVTT.
 ALLOWED_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "video/mp4", "text/vtt"}
@@ -86,6 +88,8 @@ class WordPressFake(FakeServer):
         if not request.body:
             return wp_error(400, "rest_upload_no_data", "No data supplied.")
         mime = request.headers.get("content-type", "")
+        if mime == "image/jpeg" and not complete_jpeg(request.body):
+            return wp_error(500, "rest_upload_unknown_error", "The image could not be processed.")
         if mime not in ALLOWED_TYPES:
             refused = "Sorry, you are not allowed to upload this file type."
             return wp_error(500, "rest_upload_sideload_error", refused)
@@ -108,7 +112,8 @@ class WordPressFake(FakeServer):
         if featured and featured not in self.media:
             return wp_error(400, "rest_invalid_featured_media", "Invalid featured media ID.")
         post_id = int(self.next_id())
-        slug = re.sub(r"[^a-z0-9]+", "-", body.get("title", "").lower()).strip("-") or str(post_id)
+        slug = body.get("slug") or re.sub(r"[^a-z0-9]+", "-", body.get("title", "").lower())
+        slug = self._unique_slug(slug.strip("-") or str(post_id))
         self.posts[post_id] = {
             "id": post_id,
             "date_gmt": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
@@ -117,18 +122,52 @@ class WordPressFake(FakeServer):
             "title": {"raw": body.get("title", ""), "rendered": html.escape(body.get("title", ""))},
             "content": {"raw": body.get("content", ""), "rendered": body.get("content", "")},
             "featured_media": featured,
+            "slug": slug,
         }
         return Answer(201, self.posts[post_id])
 
+    def _unique_slug(self, slug: str) -> str:
+        """WordPress appends -2, -3… to a slug already taken (wp_unique_post_slug)."""
+        taken = {post["slug"] for post in self.posts.values()}
+        candidate, n = slug, 2
+        while candidate in taken:
+            candidate, n = f"{slug}-{n}", n + 1
+        return candidate
+
+    def add_posts(self, count: int, text: str = "Otra publicación") -> None:
+        """Posts published by people on the portal itself."""
+        for n in range(count):
+            post_id = int(self.next_id())
+            self.posts[post_id] = {
+                "id": post_id,
+                "date_gmt": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S"),
+                "status": "publish",
+                "link": f"{self.url}/otra-{post_id}/",
+                "title": {"raw": f"{text} {n}", "rendered": f"{text} {n}"},
+                "content": {"raw": "", "rendered": ""},
+                "featured_media": 0,
+                "slug": f"otra-{post_id}",
+            }
+
     def _list_posts(self, request: Recorded) -> Answer:
+        """GET /posts: published only, `search`, `after`, `slug` (exact), `per_page`
+        (1–100, else 400) and `page`, with X-WP-Total and X-WP-TotalPages."""
         query = request.query
         search = query.get("search", "").lower()
         after = query.get("after", "").removesuffix("Z")[:19]
+        per_page = int(query.get("per_page", "10"))
+        if not 1 <= per_page <= 100:
+            return wp_error(400, "rest_invalid_param", "Invalid parameter(s): per_page")
         items = [
             post
             for post in reversed(self.posts.values())
             if post["status"] == "publish"
             and search in (post["title"]["raw"] + post["content"]["raw"]).lower()
             and post["date_gmt"] > after
+            and query.get("slug", post["slug"]) == post["slug"]
         ]
-        return Answer(200, items[: int(query.get("per_page", "10"))])
+        number = int(query.get("page", "1"))
+        pages = max(1, -(-len(items) // per_page))
+        headers = {"X-WP-Total": str(len(items)), "X-WP-TotalPages": str(pages)}
+        chunk = items[(number - 1) * per_page : number * per_page]
+        return Answer(200, chunk, headers)

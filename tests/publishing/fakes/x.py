@@ -8,6 +8,8 @@
     x.rate_limit(times=1, reset_in=2)       # 429 with x-rate-limit-reset
     x.media_polls = 1                       # finalize answers "pending" once
     x.detect_duplicates = False             # accept the same text twice (benchmarks)
+    x.add_tweets("42", 50)                  # 50 newer posts made by people on the account
+    x.swallow(path="/2/tweets")             # post created, connection closed unanswered
     x.tweets / x.uploads                    # what was posted and uploaded
                                             # (a video's "subtitles" too)
     x.stop()
@@ -21,7 +23,7 @@ import secrets
 import time
 from datetime import UTC, datetime
 
-from tests.publishing.fakes.server import Answer, FakeServer, Recorded
+from tests.publishing.fakes.server import Answer, FakeServer, Recorded, complete_jpeg, page
 
 
 def problem(status: int, title: str, detail: str) -> Answer:
@@ -143,19 +145,36 @@ class XFake(FakeServer):
         )
 
     def _timeline(self, user_id: str, query: dict) -> Answer:
+        """GET /2/users/:id/tweets: newest first, `start_time`, `max_results` (5–100,
+        else 400) and `pagination_token` → meta.next_token, as X does."""
+        try:
+            limit = int(query.get("max_results", "10"))
+        except ValueError:
+            limit = 0
+        if not 5 <= limit <= 100:
+            return problem(400, "Invalid Request", "max_results must be between 5 and 100.")
         start = query.get("start_time", "")
         items = [
             {"id": tid, "text": _tco(t["text"]), "created_at": t["created_at"]}
             for tid, t in reversed(self.tweets.items())
             if t["author_id"] == user_id and t["created_at"] >= start
         ]
-        items = items[: int(query.get("max_results", "10"))]
-        return Answer(
-            200,
-            {"data": items, "meta": {"result_count": len(items)}}
-            if items
-            else {"meta": {"result_count": 0}},
-        )
+        items, next_token = page(items, limit, query.get("pagination_token", ""))
+        meta: dict = {"result_count": len(items)}
+        if next_token:
+            meta["next_token"] = next_token
+        return Answer(200, {"data": items, "meta": meta} if items else {"meta": meta})
+
+    def add_tweets(self, user_id: str, count: int, text: str = "Otra publicación") -> None:
+        """Posts made by people on the account itself (newer than anything before)."""
+        for n in range(count):
+            self._next_tweet += 1
+            self.tweets[str(self._next_tweet)] = {
+                "text": f"{text} {n}",
+                "author_id": user_id,
+                "media_ids": [],
+                "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            }
 
     # Media -------------------------------------------------------------------
     def _media(self, request: Recorded) -> Answer:
@@ -216,6 +235,9 @@ class XFake(FakeServer):
             return problem(
                 400, "Invalid Request", f"File size {size} != total_bytes {upload['total']}."
             )
+        data = b"".join(upload["segments"][i] for i in sorted(upload["segments"]))
+        if upload["media_type"] == "image/jpeg" and not complete_jpeg(data):
+            return problem(400, "Invalid Request", "InvalidMedia: the image cannot be decoded.")
         # Videos are always transcoded before they can be posted.
         video = upload["media_type"] == "video/mp4"
         polls = max(self.media_polls, 1) if video else self.media_polls
