@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
+from pregon.core.pagination import paginate
 from pregon.publishing import compliance, media_links, selectors, services, tasks
 from pregon.publishing.forms import (
     ChannelAccountForm,
@@ -47,15 +48,14 @@ def publication_list(request: HttpRequest) -> HttpResponse:
     publications = selectors.publications_for(request.user)
     if status:
         publications = publications.filter(status=status)
-    return render(
-        request,
-        "publishing/list.html",
-        {
-            "publications": publications[:200],
-            "status": status,
-            "statuses": PublicationStatus.choices,
-        },
-    )
+    page = paginate(request, publications)
+    context = {
+        "publications": page.items,
+        "page": page,
+        "status": status,
+        "statuses": PublicationStatus.choices,
+    }
+    return render(request, "publishing/list.html", context)
 
 
 @access.require("publishing.view_publication")
@@ -348,8 +348,13 @@ def today(request: HttpRequest) -> HttpResponse:
 @access.require("publishing.view_delivery")
 def delivery_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("estado", "")
-    deliveries = selectors.deliveries_for(request.user, status)[:300]
-    context = {"deliveries": deliveries, "status": status, "statuses": DeliveryStatus.choices}
+    page = paginate(request, selectors.deliveries_for(request.user, status))
+    context = {
+        "deliveries": page.items,
+        "page": page,
+        "status": status,
+        "statuses": DeliveryStatus.choices,
+    }
     return render(request, "publishing/deliveries.html", context)
 
 
