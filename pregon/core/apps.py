@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = "Núcleo"
 
     def ready(self) -> None:
-        from pregon.core import periodic
+        from pregon.core import panels, periodic
+
+        panels.watch_home()
 
         periodic.register(
             "core.prune_heartbeats", timedelta(hours=6), "pregon.core.tasks.prune_heartbeats"
