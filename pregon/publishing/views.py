@@ -45,7 +45,7 @@ def _errors(exc: ValidationError) -> str:
 @access.require("publishing.view_publication")
 def publication_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("estado", "")
-    publications = selectors.publications_for(request.user)
+    publications = selectors.publication_rows(request.user)
     if status:
         publications = publications.filter(status=status)
     page = paginate(request, publications)
