@@ -91,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
     "pregon.core.middleware.ApiJsonErrors",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "pregon.core.context_processors.navigation",
+                "pregon.core.context_processors.public_page",
             ],
         },
     }
@@ -125,7 +127,7 @@ TEMPLATES = [
 # SQLite by default (WAL, busy timeout, immediate transactions); PostgreSQL via DATABASE_URL.
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
 else:
     DATABASES = {
         "default": {
@@ -141,11 +143,14 @@ else:
             },
         }
     }
+# Persistent connections (one per web worker), checked before reuse after a request.
+DATABASES["default"]["CONN_MAX_AGE"] = envint("PREGON_DB_CONN_MAX_AGE", "600")
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "pregon.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -243,6 +248,12 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+
+# Public pages (press room, feeds, public agenda, survey page): whole-page cache,
+# dropped whenever what they show changes; this bounds what only time changes.
+PREGON_PUBLIC_CACHE_SECONDS = envint("PREGON_PUBLIC_CACHE_SECONDS", "300")
+# Browsers and proxies may reuse a public page this long without asking (seconds).
+PREGON_PUBLIC_MAX_AGE = envint("PREGON_PUBLIC_MAX_AGE", "60")
 
 # Background work: django-tasks. "db" (default), "rq" (needs REDIS_URL) or "immediate".
 PREGON_TASKS_BACKEND = env("PREGON_TASKS_BACKEND", "rq" if REDIS_URL else "db")

@@ -40,3 +40,9 @@ class AgendaConfig(AppConfig):
         "fotografia": [*READ, "agenda.mark_covered"],
         "consulta": [*READ, "agenda.view_priority_queue"],
     }
+
+    def ready(self) -> None:
+        from pregon.core import public_cache
+
+        # The public ICS feed (and the press room's agenda) show activities.
+        public_cache.watch("agenda.Activity", "accounts.Area")

@@ -13,6 +13,9 @@ from pregon.agenda import selectors
 AGENDA_ROLES = (Role.PRESIDENCIA, Role.ENLACE, Role.COORDINACION)
 COVERAGE_ROLES = (Role.FOTOGRAFIA, Role.REDACCION, Role.DISENO, Role.COORDINACION)
 
+# Writes to these change what the panels show (core.views caches them per person).
+HOME_WATCH = ("agenda.Activity", "agenda.CoverageAssignment")
+
 
 def _time(activity) -> str:
     if activity.all_day:

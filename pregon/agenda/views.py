@@ -1,12 +1,9 @@
 import base64
 import binascii
-import hashlib
 import re
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,6 +25,7 @@ from pregon.agenda.models import (
 from pregon.agenda.selectors import coverage_label
 from pregon.core import redirects
 from pregon.core.api_types import parse_id
+from pregon.core.public_cache import public_page
 
 
 def _activity(request: HttpRequest, pk: int) -> Activity:
@@ -422,32 +420,13 @@ def export_ics(request: HttpRequest) -> HttpResponse:
     return _ics_response(body, "agenda-chapultepec.ics")
 
 
-PUBLIC_FEED_SECONDS = 24 * 3600
-
-
+@public_page()
 def public_feed(request: HttpRequest) -> HttpResponse:
-    """Stable public URL; only public, non-cancelled activities; no login.
-
-    Calendar apps poll it all day and building it costs milliseconds per event, so
-    the body is cached under a version of the public agenda (count, last change,
-    ids) and answered with an ETag: an unchanged agenda is a 304 or a cache hit."""
-    qs = Activity.objects.public()
-    version = qs.aggregate(n=Count("id"), last=Max("updated_at"), ids=Sum("id"))
-    tag = hashlib.sha256(repr(sorted(version.items())).encode()).hexdigest()[:32]
-    etag = f'"{tag}"'
-    if etag in request.headers.get("If-None-Match", ""):
-        response = HttpResponse(status=304)
-    else:
-        key = f"agenda:publica.ics:{tag}"
-        body = cache.get(key)
-        if body is None:
-            name = "Agenda pública del H. Ayuntamiento de Chapultepec"
-            body = ics.export_ics(qs.select_related("area"), name)
-            cache.set(key, body, PUBLIC_FEED_SECONDS)
-        response = _ics_response(body, "agenda-publica-chapultepec.ics", inline=True)
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=300"
-    return response
+    """Stable public URL; only public, non-cancelled activities; no login. Calendar
+    apps poll it all day: it is served from the public page cache, with 304s."""
+    name = "Agenda pública del H. Ayuntamiento de Chapultepec"
+    body = ics.export_ics(Activity.objects.public().select_related("area"), name)
+    return _ics_response(body, "agenda-publica-chapultepec.ics", inline=True)
 
 
 def _ics_response(body: bytes, filename: str, inline: bool = False) -> HttpResponse:

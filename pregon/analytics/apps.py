@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from django.apps import AppConfig
 
+METRICS_SCOPE = "analytics"
+
 
 class AnalyticsConfig(AppConfig):
     name = "pregon.analytics"
@@ -36,7 +38,19 @@ class AnalyticsConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from pregon.core import versions
         from pregon.core.periodic import register
+
+        # The dashboards' figures are cached under this scope (see views.py).
+        versions.watch(
+            METRICS_SCOPE,
+            "analytics.AccountMetric",
+            "analytics.PostMetric",
+            "analytics.PageVisitDay",
+            "analytics.PurposeRule",
+            "analytics.WebLogImport",
+            "publishing.ChannelAccount",
+        )
 
         register(
             "analytics.fetch_insights", timedelta(days=1), "pregon.analytics.tasks.fetch_insights"

@@ -15,6 +15,14 @@ from pregon.analytics import selectors
 
 HOME_ROLES = (Role.COORDINACION, Role.CONSULTA)
 
+# Writes to these change what the panels show (core.views caches them per person).
+HOME_WATCH = (
+    "analytics.AccountMetric",
+    "analytics.PostMetric",
+    "analytics.PageVisitDay",
+    "publishing.ChannelAccount",
+)
+
 
 def _n(value: float | int) -> str:
     return f"{value:,.0f}"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from pregon.accounts import access
 from pregon.analytics import charts, selectors
 from pregon.analytics import definitions as d
+from pregon.analytics.apps import METRICS_SCOPE as SCOPE
 from pregon.analytics.forms import MetricsUploadForm, PurposeRuleForm, WebLogUploadForm
 from pregon.analytics.models import (
     AccountMetric,
@@ -31,7 +32,7 @@ from pregon.analytics.services import (
     stage_weblog,
 )
 from pregon.analytics.weblog import BOT_RE
-from pregon.core import ratelimit
+from pregon.core import ratelimit, versions
 from pregon.core.clientip import client_address
 
 
@@ -51,20 +52,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     everyone = selectors.measured_accounts()
     chosen = [a for a in everyone if str(a.pk) == request.GET.get("cuenta")]
     accounts = chosen or everyone
-    summary = selectors.post_summary(accounts, start, end)
     context = {
         "year": year,
         "years": range(year - 3, year + 2),
         "accounts": everyone,
         "chosen": chosen[0] if chosen else None,
-        "summary": summary,
         "definitions": d.DEFINITIONS,
         "baseline": d.BASELINE_FOLLOWERS,
         "band": d.LIKES_BAND,
-        "top_posts": selectors.top_posts(accounts, start, end),
-        "charts": _social_charts(accounts, start, end),
+        **_social_figures(accounts, start, end),
     }
     return render(request, "analytics/dashboard.html", context)
+
+
+# The figures read a year of daily and per-post rows: computed once per version of
+# the metrics (any import or correction drops them), kept at most ten minutes.
+FIGURES_SECONDS = 600
+
+
+def _social_figures(accounts: list, start: date, end: date) -> dict:
+    def compute() -> dict:
+        return {
+            "summary": selectors.post_summary(accounts, start, end),
+            "top_posts": list(selectors.top_posts(accounts, start, end)),
+            "charts": _social_charts(accounts, start, end),
+        }
+
+    name = f"analytics-social:{start}:{end}:{','.join(str(a.pk) for a in accounts)}"
+    return versions.cached(name, (SCOPE,), FIGURES_SECONDS, compute)
 
 
 def _social_charts(accounts: list, start: date, end: date) -> dict:
@@ -104,6 +119,22 @@ def _social_charts(accounts: list, start: date, end: date) -> dict:
 def portal(request: HttpRequest) -> HttpResponse:
     year = _year(request, PageVisitDay)
     start, end = date(year, 1, 1), date(year, 12, 31)
+    context = {
+        "year": year,
+        "years": range(year - 3, year + 2),
+        "definitions": d.DEFINITIONS,
+        "can_edit": access.can(request.user, "analytics.change_purposerule"),
+        **versions.cached(
+            f"analytics-portal:{year}",
+            (SCOPE,),
+            FIGURES_SECONDS,
+            lambda: _portal_figures(start, end),
+        ),  # fmt: skip
+    }
+    return render(request, "analytics/portal.html", context)
+
+
+def _portal_figures(start: date, end: date) -> dict:
     visits = selectors.visits_summary(start, end)
     purposes = selectors.visits_by_purpose(start, end)
     daily = selectors.monthly(visits["daily_visitors"], how="sum")
@@ -114,17 +145,12 @@ def portal(request: HttpRequest) -> HttpResponse:
             title="Visitantes únicos diarios, suma por mes",
         ),
     }
-    context = {
-        "year": year,
-        "years": range(year - 3, year + 2),
+    return {
         "visits": visits,
         "purposes": purposes,
-        "top_pages": selectors.top_pages(start, end),
-        "definitions": d.DEFINITIONS,
+        "top_pages": list(selectors.top_pages(start, end)),
         "charts": {k: mark_safe(v) for k, v in svg.items()},  # noqa: S308 - escaped in charts
-        "can_edit": access.can(request.user, "analytics.change_purposerule"),
     }
-    return render(request, "analytics/portal.html", context)
 
 
 @access.require("analytics.change_purposerule")

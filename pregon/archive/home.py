@@ -9,6 +9,9 @@ from django.utils import timezone
 from pregon.accounts import access
 from pregon.archive.models import IngestItem, IngestItemStatus
 
+# Writes to these change what the panels show (core.views caches them per person).
+HOME_WATCH = ("archive.IngestItem",)
+
 
 def panels(request: HttpRequest) -> list[dict]:
     if not access.can(request.user, "archive.add_asset"):

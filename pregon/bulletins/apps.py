@@ -42,10 +42,22 @@ class BulletinsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from pregon.core import periodic
+        from pregon.core import periodic, public_cache
 
         post_save.connect(
             _activity_saved, sender="agenda.Activity", dispatch_uid="bulletins.follow_activity"
+        )
+        # What the press room, its feeds and sitemap show (the brand and the blackout too).
+        public_cache.watch(
+            "bulletins.Bulletin",
+            "bulletins.BulletinPhoto",
+            "bulletins.LiveTransmission",
+            "agenda.Activity",
+            "accounts.Area",
+            "compliance.ElectoralPeriod",
+            "compliance.ExemptCategory",
+            "compliance.ComplianceSettings",
+            "design.BrandKit",
         )
         periodic.register(
             "bulletins.resume_distributions",

@@ -8,6 +8,9 @@ from pregon.accounts import access
 from pregon.bulletins import live
 from pregon.bulletins.models import Bulletin, BulletinStatus
 
+# Writes to these change what the panels show (core.views caches them per person).
+HOME_WATCH = ("bulletins.Bulletin", "bulletins.LiveTransmission", "agenda.Activity")
+
 
 def panels(request: HttpRequest) -> list[dict]:
     return _bulletin_panels(request.user) + _recording_panels(request.user)

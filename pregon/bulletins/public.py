@@ -15,6 +15,7 @@ from pregon.bulletins.pdf import PAPER_SIZES, brand, bulletin_pdf, public_photo_
 from pregon.bulletins.services import public_url
 from pregon.bulletins.text import dateline, plain_text
 from pregon.compliance.rules import press_room_notice
+from pregon.core.public_cache import public_page
 from pregon.core.spanish import spanish_date
 from pregon.publishing.models import Category
 
@@ -25,6 +26,7 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+@public_page()
 def press_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:200]
     year, area = _int(request.GET.get("anio")), _int(request.GET.get("area"))
@@ -58,6 +60,7 @@ def _public_or_404(pk: int):
     return bulletin
 
 
+@public_page()
 def press_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bulletin = _public_or_404(pk)
     photos = [p for p in bulletin.photos.select_related("asset") if public_photo_path(p)]
@@ -103,6 +106,7 @@ def press_photo(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+@public_page()
 def press_agenda(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     context = {
@@ -115,6 +119,7 @@ def press_agenda(request: HttpRequest) -> HttpResponse:
     return render(request, "bulletins/press/agenda.html", context)
 
 
+@public_page()
 def press_sitemap(request: HttpRequest) -> HttpResponse:
     urls = [(public_url(reverse("bulletins:press_list")), None)]
     urls += [

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from pregon.bulletins import directory_views, feeds, public, views
+from pregon.core.public_cache import public_page
 
 app_name = "bulletins"
 urlpatterns = [
@@ -48,8 +49,8 @@ urlpatterns = [
     path("sala-de-prensa/<int:pk>/pdf/", public.press_pdf, name="press_pdf"),
     path("sala-de-prensa/fotos/<int:pk>/", public.press_photo, name="press_photo"),
     path("sala-de-prensa/agenda/", public.press_agenda, name="press_agenda"),
-    path("sala-de-prensa/rss/", feeds.BulletinFeed(), name="press_rss"),
-    path("sala-de-prensa/atom/", feeds.BulletinAtomFeed(), name="press_atom"),
+    path("sala-de-prensa/rss/", public_page()(feeds.BulletinFeed()), name="press_rss"),
+    path("sala-de-prensa/atom/", public_page()(feeds.BulletinAtomFeed()), name="press_atom"),
     path("sala-de-prensa/sitemap.xml", public.press_sitemap, name="press_sitemap"),
     path("baja/<str:token>/", public.unsubscribe, name="unsubscribe"),
 ]

@@ -35,6 +35,7 @@ from pregon.bulletins.models import (
 from pregon.bulletins.pdf import PAPER_SIZES, bulletin_pdf
 from pregon.bulletins.text import dateline
 from pregon.core.api_types import parse_id
+from pregon.core.pagination import paginate
 
 
 def _errors(exc: ValidationError | PermissionDenied) -> str:
@@ -51,7 +52,13 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
     bulletins = selectors.bulletins_for(request.user)
     if status:
         bulletins = bulletins.filter(status=status)
-    context = {"bulletins": bulletins[:300], "status": status, "statuses": BulletinStatus.choices}
+    page = paginate(request, bulletins)
+    context = {
+        "bulletins": page.items,
+        "page": page,
+        "status": status,
+        "statuses": BulletinStatus.choices,
+    }
     return render(request, "bulletins/list.html", context)
 
 

@@ -8,6 +8,13 @@ from pregon.compliance.models import EventKind
 from pregon.compliance.rules import blackout_active
 from pregon.compliance.selectors import period_events
 
+# Writes to these change what the panels show (core.views caches them per person).
+HOME_WATCH = (
+    "compliance.ComplianceEvent",
+    "compliance.ElectoralPeriod",
+    "compliance.ComplianceSettings",
+)
+
 
 def panels(request: HttpRequest) -> list[dict]:
     if not access.can(request.user, "compliance.view_dashboard"):

@@ -22,3 +22,13 @@ def navigation(request: HttpRequest) -> dict:
                     }
                 )
     return {"nav_items": items}
+
+
+def public_page(request: HttpRequest) -> dict:
+    """A page rendered for the public cache (`core.public_cache`) is the same for
+    everyone: no messages, and no CSRF token (or a placeholder filled in per visitor).
+    Listed last in TEMPLATES, so these values win over the earlier processors."""
+    placeholder = getattr(request, "pregon_public_page", None)
+    if placeholder is None:
+        return {}
+    return {"messages": [], "csrf_token": placeholder}

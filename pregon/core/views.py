@@ -1,12 +1,10 @@
-from importlib import import_module
-
-from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from pregon.core import panels
 from pregon.core.heartbeat import worker_status
 
 
@@ -22,25 +20,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok", "worker": worker})
 
 
-def _home_panels(request: HttpRequest) -> list[dict]:
-    """Each app may offer `home.panels(request)`: what this person has to do today."""
-    panels = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("pregon."):
-            continue
-        try:
-            module = import_module(f"{config.name}.home")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.home":
-                raise
-            continue
-        panels.extend(module.panels(request))
-    return panels
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {"panels": _home_panels(request)})
+    return render(request, "core/home.html", {"panels": panels.panels_for(request)})
 
 
 def not_found(request: HttpRequest, exception=None) -> HttpResponse:

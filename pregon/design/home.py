@@ -8,6 +8,9 @@ from pregon.accounts.roles import Role
 from pregon.design.render import TEMPLATES
 from pregon.design.selectors import pieces_recent
 
+# Writes to these change what the panels show (core.views caches them per person).
+HOME_WATCH = ("design.RenderedPiece",)
+
 
 def panels(request: HttpRequest) -> list[dict]:
     if not access.has_role(request.user, Role.DISENO):

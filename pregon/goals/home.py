@@ -6,6 +6,19 @@ from django.urls import reverse
 from pregon.accounts import access
 from pregon.goals import selectors
 
+# Writes to these change what the panels show (core.views caches them per person).
+HOME_WATCH = (
+    "goals.Plan",
+    "goals.Indicator",
+    "publishing.Publication",
+    "agenda.Activity",
+    "analytics.AccountMetric",
+    "analytics.PostMetric",
+    "analytics.PageVisitDay",
+    "surveys.Response",
+    "bulletins.Bulletin",
+)
+
 
 def panels(request: HttpRequest) -> list[dict]:
     if not access.can(request.user, "goals.change_plan"):

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from pregon.accounts import access
 from pregon.analytics.charts import hbar_chart
 from pregon.core.api_types import parse_id
+from pregon.core.pagination import paginate
 from pregon.goals import periods, selectors, services
 from pregon.goals.charts import target_bars
 from pregon.goals.forms import IndicatorForm, PlanForm
@@ -86,7 +87,14 @@ def unpublished(request: HttpRequest) -> HttpResponse:
     period = _period(request, str(plan.year if plan else date.today().year))
     area = request.GET.get("area", "")
     rows = selectors.unpublished_acciones(period, area)
-    context = {"period": period, "area": area, "activities": rows[:500], "total": rows.count()}
+    page = paginate(request, rows)
+    context = {
+        "period": period,
+        "area": area,
+        "activities": page.items,
+        "page": page,
+        "total": rows.count(),
+    }
     return render(request, "goals/unpublished.html", context)
 
 

@@ -8,6 +8,9 @@ from pregon.accounts import access
 from pregon.publishing import selectors
 from pregon.publishing.models import PublicationStatus
 
+# Writes to these change what the panels show (core.views caches them per person).
+HOME_WATCH = ("publishing.Publication", "publishing.Delivery")
+
 
 def panels(request: HttpRequest) -> list[dict]:
     user = request.user

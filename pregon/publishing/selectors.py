@@ -30,6 +30,15 @@ def media_for(user, ids: list[int]) -> QuerySet:
     return PublicationMedia.objects.filter(pk__in=ids, publication__in=publications_for(user))
 
 
+LIST_FIELDS = ("title", "status", "scheduled_at", "category", "author__username",
+               "author__first_name", "author__last_name")  # fmt: skip
+
+
+def publication_rows(user) -> QuerySet:
+    """The list page's columns only: a page of 50 builds 100 objects, not 250."""
+    return publications_for(user).select_related(None).select_related("author").only(*LIST_FIELDS)
+
+
 def publication_detail(user, pk: int) -> Publication:
     attempts = Prefetch("attempt_log", queryset=DeliveryAttempt.objects.order_by("started_at"))
     deliveries = Delivery.objects.select_related("account").prefetch_related(attempts)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
 from pregon.core import redirects
+from pregon.core.pagination import paginate
 from pregon.publishing import compliance, media_links, selectors, services, tasks
 from pregon.publishing.forms import (
     ChannelAccountForm,
@@ -45,18 +46,17 @@ def _errors(exc: ValidationError) -> str:
 @access.require("publishing.view_publication")
 def publication_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("estado", "")
-    publications = selectors.publications_for(request.user)
+    publications = selectors.publication_rows(request.user)
     if status:
         publications = publications.filter(status=status)
-    return render(
-        request,
-        "publishing/list.html",
-        {
-            "publications": publications[:200],
-            "status": status,
-            "statuses": PublicationStatus.choices,
-        },
-    )
+    page = paginate(request, publications)
+    context = {
+        "publications": page.items,
+        "page": page,
+        "status": status,
+        "statuses": PublicationStatus.choices,
+    }
+    return render(request, "publishing/list.html", context)
 
 
 @access.require("publishing.view_publication")
@@ -349,8 +349,13 @@ def today(request: HttpRequest) -> HttpResponse:
 @access.require("publishing.view_delivery")
 def delivery_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("estado", "")
-    deliveries = selectors.deliveries_for(request.user, status)[:300]
-    context = {"deliveries": deliveries, "status": status, "statuses": DeliveryStatus.choices}
+    page = paginate(request, selectors.deliveries_for(request.user, status))
+    context = {
+        "deliveries": page.items,
+        "page": page,
+        "status": status,
+        "statuses": DeliveryStatus.choices,
+    }
     return render(request, "publishing/deliveries.html", context)
 
 

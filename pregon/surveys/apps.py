@@ -18,3 +18,9 @@ class SurveysConfig(AppConfig):
         "consulta": ["surveys.view_survey", "surveys.view_results"],
         "redaccion": ["surveys.view_survey", "surveys.view_results"],
     }
+
+    def ready(self) -> None:
+        from pregon.core import public_cache
+
+        # What the public answering page shows.
+        public_cache.watch("surveys.Survey", "surveys.Question")

@@ -8,6 +8,9 @@ from django.utils import timezone
 from pregon.accounts import access
 from pregon.surveys.models import Survey
 
+# Writes to these change what the panels show (core.views caches them per person).
+HOME_WATCH = ("surveys.Survey", "surveys.Response")
+
 
 def panels(request: HttpRequest) -> list[dict]:
     if not access.can(request.user, "surveys.view_survey"):

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from pregon.core.public_cache import public_page
 from pregon.surveys import abuse, services
 from pregon.surveys.models import AccessMode, Survey
 
@@ -41,7 +42,14 @@ def _code_error(survey: Survey, raw: str) -> str:
     return ""
 
 
+def _with_code(request: HttpRequest) -> bool:
+    return bool(request.GET.get("codigo"))
+
+
+# The blank form is the same for everyone but its CSRF token: cached with the token
+# filled in per visitor; a link with an invitation code is checked and rendered anew.
 @never_cache
+@public_page(csrf=True, unless=_with_code)
 def answer(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     if request.method != "POST":
@@ -67,6 +75,7 @@ def answer(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("surveys:thanks", slug=slug)
 
 
+@public_page()
 def thanks(request: HttpRequest, slug: str) -> HttpResponse:
     survey = get_object_or_404(Survey, slug=slug)
     return render(request, "surveys/public/thanks.html", {"survey": survey})

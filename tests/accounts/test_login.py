@@ -81,3 +81,24 @@ def test_logout_requires_post_and_ends_session(client, mariana):
     client.post("/cuenta/salir/")
     response = client.get("/")
     assert response.status_code == 302 and response.url.startswith("/cuenta/entrar/")
+
+
+def test_passwords_use_owasp_argon2_parameters(mariana):
+    # argon2id, 19 MiB, 2 passes, 1 lane (OWASP Password Storage Cheat Sheet).
+    assert mariana.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_old_argon2_hash_is_upgraded_on_next_login(client, mariana):
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    old = Argon2PasswordHasher()  # Django's defaults: 100 MiB, parallelism 8
+    mariana.password = old.encode("mariana-clave-segura-1", old.salt())
+    mariana.save()
+    assert "m=102400,t=2,p=8" in mariana.password
+    response = client.post(
+        "/cuenta/entrar/", {"username": "mariana", "password": "mariana-clave-segura-1"}
+    )
+    assert response.status_code == 302
+    mariana.refresh_from_db()
+    assert "m=19456,t=2,p=1" in mariana.password
+    assert mariana.check_password("mariana-clave-segura-1")

@@ -265,3 +265,14 @@ def test_home_panels(as_user, mariana, jorge, make_publication):
     assert "Publicaciones por aprobar" in body and "Inauguración del pozo" in body
     body = as_user(jorge).get("/").content.decode()
     assert "Publicaciones que no salieron" in body and "no se aprobó a tiempo" in body
+
+
+def test_home_panels_are_cached_per_person_until_a_publication_changes(
+    client, mariana, jorge, make_publication, django_assert_max_num_queries
+):
+    client.force_login(mariana)
+    client.get("/")
+    with django_assert_max_num_queries(6):  # session, user, nothing for the panels
+        assert "Nada por aprobar." in client.get("/").content.decode()
+    make_publication(step="en_revision")  # Jorge sends one for review
+    assert "Inauguración del pozo" in client.get("/").content.decode()
