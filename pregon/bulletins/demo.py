@@ -19,6 +19,7 @@ from pregon.bulletins.models import (
     MediaContact,
     MediaList,
 )
+from pregon.bulletins.text import search_text
 from pregon.publishing.models import Category
 
 YEAR = 2023
@@ -126,11 +127,13 @@ def _values(rng: random.Random, day: date, activity: Activity | None) -> dict:
         "<p>En su mensaje destacó que el gobierno municipal trabaja por un "
         "<strong>municipio limpio, ordenado y en paz</strong>.</p>"
     )
+    balazos = [balazo.format(**numbers), f"La actividad se realizó en {place}"]
     return {
         "dated": day,
         "title": headline[:300],
-        "balazos": [balazo.format(**numbers), f"La actividad se realizó en {place}"],
+        "balazos": balazos,
         "body": body,
+        "search_text": search_text(headline[:300], balazos, body),
         "press_contact": CONTACT,
         "category": category if category in Category.values else "institucional",
         "area": activity.area if activity else Area.objects.filter(short_name="COMSOC").first(),
