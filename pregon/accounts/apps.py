@@ -21,4 +21,4 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from pregon.accounts.roles import sync_roles_after_migrate
 
-        post_migrate.connect(sync_roles_after_migrate, sender=self)
+        post_migrate.connect(sync_roles_after_migrate)

@@ -45,5 +45,10 @@ def sync_roles() -> None:
         group_for(role).permissions.set(wanted)
 
 
-def sync_roles_after_migrate(**kwargs) -> None:
-    sync_roles()
+def sync_roles_after_migrate(app_config, **kwargs) -> None:
+    """Once per migrate, after the last app's signal: each app's permissions are
+    created by its own post_migrate, so earlier the later apps' do not exist yet
+    (a fresh database would give the roles almost nothing)."""
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if app_config is with_models[-1]:
+        sync_roles()
