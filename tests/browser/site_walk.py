@@ -36,12 +36,19 @@ AXE_RUN = """async () => {
 
 WIDEST = """() => {
   const limit = document.documentElement.clientWidth;
+  const clipped = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
   const wide = [];
   for (const el of document.querySelectorAll('body *')) {
     const box = el.getBoundingClientRect();
-    if (box.right > limit + 1 && box.width > 0) {
-      wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-        (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '') +
+    if (box.right > limit + 1 && box.width > 0 && !clipped(el)) {
+      const cls = typeof el.className === 'string' && el.className.trim()
+        ? '.' + el.className.trim().split(/\s+/).join('.') : '';
+      wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + cls +
         ' (' + Math.round(box.right) + ' px)');
     }
   }
