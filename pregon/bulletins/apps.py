@@ -25,8 +25,20 @@ class BulletinsConfig(AppConfig):
     # Navigation entries: (group, place in it, label, url name, permission or None).
     nav: tuple = (
         ("publicar", 3, "Boletines", "bulletins:list", "bulletins.view_bulletin"),
-        ("administrar", 2, "Directorio de medios", "bulletins:directory", "bulletins.view_mediacontact"),
-        ("publicar", 4, "Transmisiones", "bulletins:transmissions", "bulletins.view_livetransmission"),
+        (
+            "administrar",
+            2,
+            "Directorio de medios",
+            "bulletins:directory",
+            "bulletins.view_mediacontact",
+        ),
+        (
+            "publicar",
+            4,
+            "Transmisiones",
+            "bulletins:transmissions",
+            "bulletins.view_livetransmission",
+        ),
     )
     role_permissions = {
         "coordinacion": [*EDIT, "bulletins.approve_bulletin"],

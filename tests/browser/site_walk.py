@@ -34,7 +34,7 @@ AXE_RUN = """async () => {
                 targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
 }"""
 
-WIDEST = """() => {
+WIDEST = r"""() => {
   const limit = document.documentElement.clientWidth;
   const clipped = (el) => {
     for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
@@ -112,11 +112,14 @@ def check_page(page, path: str, report: WalkReport, *, axe: bool) -> bool:
     return True
 
 
-def walk(page, origin: str, *, axe: bool = True, limit: int = 400) -> WalkReport:
-    """Breadth-first from the home page, one address per URL name."""
+def walk(
+    page, origin: str, *, start: list[str] | None = None, axe: bool = True, limit: int = 400
+) -> WalkReport:
+    """Breadth-first from `start` (the home page), one address per URL name and
+    set of query parameters."""
     report = WalkReport()
     seen_names: set[str] = set()
-    queue = deque(["/"])
+    queue = deque(start or ["/"])
     while queue and len(report.visited) < limit:
         path = queue.popleft()
         parts = urlsplit(path)
