@@ -127,7 +127,7 @@ class CheckForm(forms.Form):
     category = forms.ChoiceField(label="Categoría", choices=category_choices)
     when = forms.DateTimeField(
         label="Fecha de publicación",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     text = forms.CharField(label="Texto", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     institutional = forms.BooleanField(label="Canal institucional", required=False, initial=True)

@@ -46,3 +46,42 @@
 
   phone.addEventListener("change", function () { setMenu(false); });
 })();
+
+// A table wider than its box scrolls inside it (CSS); make that box reachable and
+// scrollable from the keyboard, and name it for screen readers.
+(function () {
+  "use strict";
+  function label(table) {
+    var caption = table.querySelector("caption");
+    var text = caption ? caption.textContent.trim() : "";
+    return text ? "Tabla: " + text : "Tabla desplazable";
+  }
+  function mark() {
+    document.querySelectorAll("main table, .table-scroll").forEach(function (box) {
+      var overflow = getComputedStyle(box).overflowX;
+      var scrolls = (overflow === "auto" || overflow === "scroll") &&
+        box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroll-focus", "");
+        if (box.tagName !== "TABLE") {
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", label(box.querySelector("table") || box));
+        }
+      } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+      }
+    });
+  }
+  var timer = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(timer);
+    timer = setTimeout(mark, 150);
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", mark);
+  } else {
+    mark();
+  }
+})();
