@@ -22,8 +22,10 @@ SKIP_URL_NAMES = {
     "bulletins:press_atom",
     "bulletins:press_sitemap",
 }
-# The composer is being rebuilt in parallel (issue 17, composer part); its own
-# browser tests hold it to the same rules. Only its accessibility check waits here.
+# The publication composer is being rebuilt in parallel (issue 17, composer part):
+# its 13 serious «listitem» findings come from its own template (lists of errors
+# with role="alert"), not from the shared layout, and are fixed there. Only its
+# accessibility check waits here; it is still checked for width.
 AXE_EXCLUDED_URL_NAMES = {"publishing:create"}
 
 AXE_RUN = """async () => {
