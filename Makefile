@@ -19,15 +19,20 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+# axe-core for the accessibility browser tests (package-lock.json pins it).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev node_modules/.package-lock.json
 
 # Web UI and background worker on http://127.0.0.1:$(PORT) (SQLite under var/ unless
 # DATABASE_URL is set). Plain HTTP on this machine; behind TLS set PREGON_HTTPS=true.
 run: $(VENV)/.installed
 	PREGON_HTTPS=$${PREGON_HTTPS:-false} $(BIN)/pregon serve --bind $${PREGON_BIND:-127.0.0.1:$(PORT)}
 
-lint: $(VENV)/.installed-dev
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # our templates/django/forms/ override widget templates («Elija…»)
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
@@ -107,6 +108,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "pregon.urls"
 WSGI_APPLICATION = "pregon.wsgi.application"
 
+# Widgets render through the project's templates, so templates/django/forms/ can
+# override a widget (an empty choice reads «Elija…», not «---------»).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -120,6 +125,8 @@ TEMPLATES = [
                 "pregon.core.context_processors.navigation",
                 "pregon.core.context_processors.public_page",
             ],
+            # Dates and numbers in Spanish in every template: {{ x|fecha }}, {{ n|numero }}.
+            "builtins": ["pregon.core.templatetags.spanish"],
         },
     }
 ]

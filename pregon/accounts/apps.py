@@ -5,7 +5,7 @@ from django.db.models.signals import post_migrate
 class AccountsConfig(AppConfig):
     name = "pregon.accounts"
     verbose_name = "Personas, roles y áreas"
-    nav = (("Bitácora", "accounts:audit", "core.browse_audit"),)
+    nav = (("administrar", 4, "Bitácora", "accounts:audit", "core.browse_audit"),)
     # Permissions each role gets from this app (see accounts.roles).
     role_permissions = {
         "coordinacion": [

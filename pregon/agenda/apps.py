@@ -12,12 +12,12 @@ REGISTER = [
 class AgendaConfig(AppConfig):
     name = "pregon.agenda"
     verbose_name = "Agenda"
-    # Navigation entries: (label, url name, permission or None).
+    # Navigation entries: (group, place in it, label, url name, permission or None).
     nav: tuple = (
-        ("Agenda", "agenda:calendar", "agenda.view_activity"),
-        ("Jerarquización", "agenda:queue", "agenda.view_priority_queue"),
-        ("Cobertura", "agenda:person_week", "agenda.view_coverageassignment"),
-        ("Campañas", "agenda:campaigns", "agenda.view_campaign"),
+        ("planear", 1, "Agenda", "agenda:calendar", "agenda.view_activity"),
+        ("planear", 2, "Jerarquización", "agenda:queue", "agenda.view_priority_queue"),
+        ("planear", 3, "Cobertura", "agenda:person_week", "agenda.view_coverageassignment"),
+        ("planear", 4, "Campañas", "agenda:campaigns", "agenda.view_campaign"),
     )
     role_permissions = {
         "coordinacion": [

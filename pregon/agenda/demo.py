@@ -1,5 +1,8 @@
-"""Chapultepec's 2023 agenda: weekly cabildo sessions, campaigns, tours and works.
-Deterministic (fixed seed) and idempotent (keyed by a demo UID)."""
+"""Chapultepec's agenda for the plan year (the current year, see core.demo_clock):
+weekly cabildo sessions, campaigns, tours and works. What happened before now is
+held and covered; what comes after (the rest of the year and the next four weeks)
+is confirmed with its coverage assigned. Deterministic (fixed seed) and
+idempotent (keyed by a demo UID)."""
 
 import random
 from datetime import date, datetime, time, timedelta
@@ -18,12 +21,14 @@ from pregon.agenda.models import (
     CoverageKind,
     CoverageStatus,
 )
+from pregon.core import demo_clock
 
-YEAR = 2023
+YEAR = demo_clock.plan_year()
+AHEAD = timedelta(weeks=4)  # the agenda always reaches this far past today
 CAMPAIGNS = [
     # name, area, type of its events, titles, places, months
     (
-        "Jornadas de Salud 2023",
+        "Jornadas de Salud",
         "SMDIF",
         [
             "Jornada de salud visual",
@@ -100,8 +105,10 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def _thursdays() -> list[date]:
-    day = date(YEAR, 1, 5)
-    return [day + timedelta(weeks=i) for i in range(52)]
+    """Every Thursday of the year, and on into January if today is near its end."""
+    first = date(YEAR, 1, 1) + timedelta(days=(3 - date(YEAR, 1, 1).weekday()) % 7)
+    last = max(date(YEAR, 12, 31), demo_clock.today() + AHEAD)
+    return [first + timedelta(weeks=i) for i in range((last - first).days // 7 + 1)]
 
 
 def _spec(
@@ -254,13 +261,16 @@ def _government(rng: random.Random) -> list[dict]:
     return specs
 
 
-def _status(rng: random.Random) -> str:
+def _status(rng: random.Random, spec: dict) -> str:
+    """Held (a few cancelled or moved) before now; confirmed after."""
     roll = rng.random()
     if roll < 0.04:
         return ActivityStatus.CANCELADA
     if roll < 0.08:
         return ActivityStatus.REPROGRAMADA
-    return ActivityStatus.REALIZADA
+    if demo_clock.is_history(spec["starts_at"]):
+        return ActivityStatus.REALIZADA
+    return ActivityStatus.CONFIRMADA
 
 
 def _save(spec: dict, status: str) -> Activity:
@@ -294,7 +304,9 @@ def _coverage(activities: list[Activity], rng: random.Random) -> int:
                 kind=kind,
                 defaults={
                     "assignee": by_kind.get(owner.get(kind, "")),
-                    "status": CoverageStatus.CUBIERTA,
+                    "status": CoverageStatus.CUBIERTA
+                    if activity.status == ActivityStatus.REALIZADA
+                    else CoverageStatus.ASIGNADA,
                 },
             )
             count += 1
@@ -308,7 +320,7 @@ def load(stdout: TextIO) -> None:
             name=name, defaults={"starts_on": date(YEAR, 1, 1), "ends_on": date(YEAR, 12, 31)}
         )
     specs = _cabildo(rng) + _campaigns(rng) + _government(rng)
-    activities = [_save(spec, _status(rng)) for spec in specs]
+    activities = [_save(spec, _status(rng, spec)) for spec in specs]
     services.rescore_all()
     activities = list(Activity.objects.filter(pk__in=[a.pk for a in activities]))
     covered = _coverage(activities, rng)

@@ -8,8 +8,8 @@ METRICS_SCOPE = "analytics"
 class AnalyticsConfig(AppConfig):
     name = "pregon.analytics"
     verbose_name = "Audiencias"
-    # Navigation entries: (label, url name, permission or None).
-    nav = (("Audiencias", "analytics:dashboard", "analytics.view_accountmetric"),)
+    # Navigation entries: (group, place in it, label, url name, permission or None).
+    nav = (("medir", 1, "Audiencias", "analytics:dashboard", "analytics.view_accountmetric"),)
     role_permissions = {
         "coordinacion": [
             "analytics.view_accountmetric",

@@ -7,15 +7,21 @@ from collections.abc import Sequence
 from datetime import date
 from html import escape
 
+from pregon.core.spanish import format_number
+from pregon.core.svgtext import line_count, svg_label, text_width
+
 WIDTH, HEIGHT = 720, 280
 PAD_L, PAD_R, PAD_T, PAD_B = 64, 16, 20, 48
 MONTHS = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"]
 COLORS = ["#7a1f3d", "#1f5f7a", "#3d7a1f", "#a8641a", "#5b3d7a"]
+BAND = "#3d7a1f"
+LEGEND_ROW = 18
+LEGEND_NAME = 320  # px a legend name may take before it is abbreviated
 
 
 def number(value: float) -> str:
-    """es-MX format: comma for thousands, point for decimals."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    """es-MX format: comma for thousands, point for decimals (one)."""
+    return format_number(value, 0 if float(value).is_integer() else 1)
 
 
 def _nice_max(value: float) -> float:
@@ -71,14 +77,14 @@ def line_chart(
         return x, y
 
     body = _y_axis(top, bottom, lo, hi, WIDTH) + _month_ticks(first, last, xy, bottom)
+    legend = []
     if baseline is not None:
         _, y = xy(first, baseline)
         body.append(
             f'<line x1="{PAD_L}" x2="{WIDTH - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" '
-            f'stroke="#444" stroke-dasharray="6 4"/><text x="{WIDTH - PAD_R}" '
-            f'y="{y - 4:.1f}" text-anchor="end">{escape(baseline_label)}: {number(baseline)}'
-            "</text>"
+            f'stroke="#444" stroke-dasharray="6 4"/>'
         )
+        legend.append((f"{baseline_label}: {number(baseline)}", "#444", "dash"))
     for i, (name, values) in enumerate(series.items()):
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in (xy(dd, v) for dd, v in values))
         color = COLORS[i % len(COLORS)]
@@ -86,11 +92,12 @@ def line_chart(
             f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{path}">'
             f"<title>{escape(name)}</title></polyline>"
         )
-        body.append(_legend(i, name, color))
+        legend.insert(i, (name, color, "box"))
+    parts, rows = legend_entries(legend, HEIGHT - 18)
     desc = "; ".join(
         f"{name}: de {number(v[0][1])} a {number(v[-1][1])}" for name, v in series.items() if v
     )
-    return _frame(title, desc, body)
+    return _frame(title, desc, body + parts, height=HEIGHT + (rows - 1) * LEGEND_ROW)
 
 
 def bar_chart(
@@ -111,13 +118,13 @@ def bar_chart(
         return bottom - (bottom - top) * value / hi
 
     body = _y_axis(top, bottom, 0, hi, WIDTH)
+    legend = []
     if band:
         body.append(
             f'<rect x="{PAD_L}" y="{y(band[1]):.1f}" width="{WIDTH - PAD_L - PAD_R}" '
-            f'height="{y(band[0]) - y(band[1]):.1f}" fill="#3d7a1f" fill-opacity="0.12"/>'
-            f'<text x="{WIDTH - PAD_R}" y="{y(band[1]) - 4:.1f}" text-anchor="end">'
-            f"{escape(band_label)}: {number(band[0])}–{number(band[1])}</text>"
+            f'height="{y(band[0]) - y(band[1]):.1f}" fill="{BAND}" fill-opacity="0.12"/>'
         )
+        legend.append((f"{band_label}: {number(band[0])}–{number(band[1])}", BAND, "band"))
     every = max(1, len(bars) // 24)
     for i, (label, value) in enumerate(bars):
         x = PAD_L + slot * i + slot * 0.15
@@ -128,28 +135,33 @@ def bar_chart(
         )
         if i % every == 0:
             body.append(
-                f'<text x="{x + slot * 0.35:.1f}" y="{bottom + 16}" text-anchor="middle">'
-                f"{escape(label)}</text>"
+                svg_label(
+                    x + slot * 0.35, bottom + 16, label, room=slot * every - 4, anchor="middle"
+                )
             )
     desc = "; ".join(f"{label}: {number(v)}" for label, v in bars)
-    return _frame(title, desc, body)
+    if not legend:
+        return _frame(title, desc, body, height=HEIGHT + LEGEND_ROW // 2)
+    parts, rows = legend_entries(legend, HEIGHT - 2)
+    return _frame(title, desc, body + parts, height=HEIGHT + rows * LEGEND_ROW)
 
 
 def hbar_chart(bars: Sequence[tuple[str, float]], *, title: str) -> str:
     """Horizontal bars for named categories (purposes, pages)."""
     if not bars:
         return _frame(title, "Sin datos en el periodo.", [_empty()])
-    row, label_w = 26, 260
+    label_w = 260
+    lines = max(line_count(label, label_w - 12) for label, _ in bars)
+    row = 26 if lines == 1 else 40
     height = PAD_T + row * len(bars) + 10
     hi = max(v for _, v in bars) or 1
     body = []
     for i, (label, value) in enumerate(bars):
         y = PAD_T + row * i
         w = (WIDTH - label_w - 90) * value / hi
-        short = label if len(label) <= 40 else label[:39] + "…"
         body.append(
-            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end">{escape(short)}</text>'
-            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" '
+            svg_label(label_w - 8, y + 16, label, room=label_w - 12, anchor="end")
+            + f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row - 8}" '
             f'fill="{COLORS[1]}"><title>{escape(label)}: {number(value)}</title></rect>'
             f'<text x="{label_w + w + 6:.1f}" y="{y + 16}">{number(value)}</text>'
         )
@@ -158,24 +170,47 @@ def hbar_chart(bars: Sequence[tuple[str, float]], *, title: str) -> str:
 
 
 def _month_ticks(first: date, last: date, xy, bottom: float) -> list[str]:
-    parts, day = [], first.replace(day=1)
+    """One label per month (every second or third month over longer spans), kept
+    inside the drawing at both ends."""
+    months, day = [], first.replace(day=1)
     while day <= last:
         if day >= first:
-            x, _ = xy(day, 0)
-            parts.append(
-                f'<text x="{x:.1f}" y="{bottom + 16}" text-anchor="middle">'
-                f"{MONTHS[day.month - 1]} {day.year % 100:02d}</text>"
-            )
+            months.append(day)
         day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    step = -(-len(months) // 12)
+    parts = []
+    for day in months[::step]:
+        x, _ = xy(day, 0)
+        label = f"{MONTHS[day.month - 1]} {day.year % 100:02d}"
+        half = text_width(label) / 2
+        x = min(max(x, half + 2), WIDTH - half - 2)
+        parts.append(f'<text x="{x:.1f}" y="{bottom + 20}" text-anchor="middle">{label}</text>')
     return parts
 
 
-def _legend(i: int, name: str, color: str) -> str:
-    x = PAD_L + 10 + i * 220
-    return (
-        f'<rect x="{x}" y="{HEIGHT - 18}" width="12" height="12" fill="{color}"/>'
-        f'<text x="{x + 16}" y="{HEIGHT - 8}">{escape(name[:32])}</text>'
-    )
+def _swatch(x: float, y: float, color: str, kind: str) -> str:
+    if kind == "dash":
+        return (
+            f'<line x1="{x}" x2="{x + 14}" y1="{y + 6}" y2="{y + 6}" stroke="{color}" '
+            'stroke-width="2" stroke-dasharray="4 2"/>'
+        )
+    opacity = ' fill-opacity="0.3"' if kind == "band" else ""
+    return f'<rect x="{x}" y="{y}" width="12" height="12" fill="{color}"{opacity}/>'
+
+
+def legend_entries(entries: list[tuple[str, str, str]], top: float) -> tuple[list[str], int]:
+    """Every series in the legend, flowing onto more rows when the names need them;
+    a name longer than LEGEND_NAME px is abbreviated (full text in its <title>)."""
+    parts, x, row = [], 10.0, 0
+    for name, color, kind in entries:
+        room = min(text_width(name), LEGEND_NAME)
+        if x > 10 and x + 18 + room > WIDTH - 10:
+            x, row = 10.0, row + 1
+        y = top + row * LEGEND_ROW
+        parts.append(_swatch(x, y, color, kind))
+        parts.append(svg_label(x + 18, y + 10, name, room=room + 1, max_lines=1))
+        x += 18 + room + 18
+    return parts, row + 1
 
 
 def _empty() -> str:

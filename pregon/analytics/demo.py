@@ -1,5 +1,6 @@
-"""Demo: the year 2023 for the demo channels, starting from the plan's 6,900 followers
-in January, 50–200 likes per post, and a year of portal visits. Deterministic and
+"""Demo: the plan year up to yesterday (core.demo_clock) for the demo channels,
+starting from the plan's 6,900 followers in January, 50–200 likes per post, and
+the portal's visits. Deterministic and
 idempotent: demo rows are replaced on every run, imported rows are never touched."""
 
 import hashlib
@@ -22,9 +23,10 @@ from pregon.analytics.models import (
     PurposeRule,
 )
 from pregon.analytics.services import PurposeClassifier, insert_visitors
+from pregon.core import demo_clock
 from pregon.publishing.models import ChannelAccount, ChannelKind
 
-YEAR = 2023
+YEAR = demo_clock.plan_year()
 SOCIAL = (ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM, ChannelKind.X)
 RULES = [
     ("/programas/", Purpose.PROGRAMS),
@@ -61,8 +63,9 @@ TOPICS = [
 
 
 def days_of(year: int) -> list[date]:
-    first = date(year, 1, 1)
-    return [first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days)]
+    """The days of `year` already measured: up to yesterday."""
+    first, end = date(year, 1, 1), min(date(year + 1, 1, 1), demo_clock.today())
+    return [first + timedelta(days=i) for i in range((end - first).days)]
 
 
 def load(stdout: TextIO) -> None:
@@ -140,6 +143,8 @@ def _posts_year(account: ChannelAccount, rng: random.Random) -> None:
 
 def _portal_year(rng: random.Random) -> int:
     days = days_of(YEAR)
+    if not days:
+        return 0
     PageVisitDay.objects.filter(date__range=(days[0], days[-1])).delete()
     DailyVisitor.objects.filter(date__range=(days[0], days[-1])).delete()
     classify = PurposeClassifier(RULES)

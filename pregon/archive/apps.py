@@ -8,10 +8,10 @@ CLIPPINGS = ["archive.add_clipping", "archive.change_clipping"]
 class ArchiveConfig(AppConfig):
     name = "pregon.archive"
     verbose_name = "Archivo y hemeroteca"
-    # Navigation entries: (label, url name, permission or None).
+    # Navigation entries: (group, place in it, label, url name, permission or None).
     nav: tuple = (
-        ("Archivo", "archive:index", "archive.view_asset"),
-        ("Hemeroteca", "archive:clippings", "archive.view_clipping"),
+        ("archivo", 1, "Archivo", "archive:index", "archive.view_asset"),
+        ("archivo", 2, "Hemeroteca", "archive:clippings", "archive.view_clipping"),
     )
     role_permissions = {
         "coordinacion": [*READ, *UPLOAD, *CLIPPINGS, "archive.delete_asset"],

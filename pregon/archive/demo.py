@@ -1,5 +1,5 @@
-"""Demo archive: a few generated photos with Spanish captions and clippings for 2023
-and the last week.
+"""Demo archive: a few generated photos with Spanish captions and clippings for the
+plan year (core.demo_clock) and the last week.
 
 Deterministic (fixed seed) and idempotent: photos are keyed by their SHA-256 (a second
 run finds them as duplicates) and clippings by outlet + date + headline.
@@ -14,12 +14,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from django.utils import timezone
-
 from pregon.accounts.models import Area
 from pregon.archive import search
 from pregon.archive.models import Clipping
 from pregon.archive.services import IngestError, asset_ingest
+from pregon.core import demo_clock
 
 PHOTOS = [
     ("OPDU", "Inauguración de la pavimentación de calles en San Mateo", ["obras", "calles"]),
@@ -76,10 +75,12 @@ def load(stdout: TextIO) -> None:
                     raise
     # The plan year (so the semiannual evaluation has a hemeroteca) and the last week
     # (so today's síntesis informativa is not empty).
-    days = [dt.date(2023, 1, 2) + dt.timedelta(days=d) for d in range(0, 363, 3)]
-    days += [timezone.localdate() - dt.timedelta(days=d) for d in range(7)]
+    today = demo_clock.today()
+    last_week = {today - dt.timedelta(days=d) for d in range(7)}
+    year = [demo_clock.year_start() + dt.timedelta(days=d) for d in range(1, 363, 3)]
+    days = sorted({d for d in year if d < today} | last_week)
     for day in days:
-        for outlet, media, tone, headline in rng.sample(CLIPPINGS, 2 if day.year == 2023 else 3):
+        for outlet, media, tone, headline in rng.sample(CLIPPINGS, 3 if day in last_week else 2):
             _clipping(rng, day, outlet, media, tone, headline)
     stdout.write(f"  archivo: {made} fotos nuevas, notas de prensa de {len(days)} días\n")
 

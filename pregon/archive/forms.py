@@ -24,7 +24,7 @@ class AssetEditForm(forms.ModelForm):
         widgets = {
             "caption": forms.Textarea(attrs={"rows": 3}),
             "alt_text": forms.Textarea(attrs={"rows": 2}),
-            "rights_expires_on": forms.DateInput(attrs={"type": "date"}),
+            "rights_expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -78,7 +78,7 @@ class ClippingForm(forms.ModelForm):
             "activity",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "summary": forms.Textarea(attrs={"rows": 3}),
         }
 

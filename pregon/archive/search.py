@@ -21,6 +21,7 @@ from django.db import connection
 from django.db.models import Q
 
 from pregon.archive.models import Asset, Clipping, SearchEntry
+from pregon.core.spanish import format_number
 
 FTS_TABLE = "archive_search_fts"
 _VOWELS = str.maketrans("áéíóúàèìòùäëïöüâêîôû", "aeiouaeiouaeiouaeiou")
@@ -322,7 +323,7 @@ class Results:
 
     @property
     def bound(self) -> str:
-        return f"{self.total - 1:,}".replace(",", "\u202f")
+        return format_number(self.total - 1)
 
 
 def run(

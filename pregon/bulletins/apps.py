@@ -22,12 +22,23 @@ READ = ["bulletins.view_bulletin", "bulletins.view_livetransmission"]
 class BulletinsConfig(AppConfig):
     name = "pregon.bulletins"
     verbose_name = "Boletines y sala de prensa"
-    # Navigation entries: (label, url name, permission or None).
+    # Navigation entries: (group, place in it, label, url name, permission or None).
     nav: tuple = (
-        ("Boletines", "bulletins:list", "bulletins.view_bulletin"),
-        ("Directorio de medios", "bulletins:directory", "bulletins.view_mediacontact"),
-        ("Transmisiones", "bulletins:transmissions", "bulletins.view_livetransmission"),
-        ("Sala de prensa", "bulletins:press_list", None),
+        ("publicar", 3, "Boletines", "bulletins:list", "bulletins.view_bulletin"),
+        (
+            "administrar",
+            2,
+            "Directorio de medios",
+            "bulletins:directory",
+            "bulletins.view_mediacontact",
+        ),
+        (
+            "publicar",
+            4,
+            "Transmisiones",
+            "bulletins:transmissions",
+            "bulletins.view_livetransmission",
+        ),
     )
     role_permissions = {
         "coordinacion": [*EDIT, "bulletins.approve_bulletin"],

@@ -1,5 +1,6 @@
-"""A year of 2023 bulletins (≈120 boletines and some comunicados, numbered per year in
-date order), the press directory with its lists, and the council sessions' recordings.
+"""The plan year's bulletins up to today (core.demo_clock; about 120 boletines and
+some comunicados over a whole year, numbered per year in date order), the press
+directory with its lists, and the council sessions' recordings.
 Idempotent: bulletins are keyed by (year, kind, number), contacts by e-mail."""
 
 import random
@@ -19,9 +20,11 @@ from pregon.bulletins.models import (
     MediaContact,
     MediaList,
 )
+from pregon.bulletins.text import search_text
+from pregon.core import demo_clock
 from pregon.publishing.models import Category
 
-YEAR = 2023
+YEAR = demo_clock.plan_year()
 BOLETINES = 120
 COMUNICADOS = 14
 RECORDINGS_URL = "https://www.facebook.com/AyuntamientoChapultepec/videos/"
@@ -110,8 +113,11 @@ def _approver() -> User | None:
 
 
 def _dates(rng: random.Random, count: int) -> list[date]:
-    start = date(YEAR, 1, 2)
-    return sorted(start + timedelta(days=rng.randrange(363)) for _ in range(count))
+    """`count` a year, pro rata up to yesterday."""
+    days = max(demo_clock.elapsed_days() - 1, 1)
+    start = date(YEAR, 1, 1)
+    share = max(round(count * demo_clock.elapsed_fraction()), 1)
+    return sorted(start + timedelta(days=rng.randrange(days)) for _ in range(share))
 
 
 def _values(rng: random.Random, day: date, activity: Activity | None) -> dict:
@@ -122,15 +128,17 @@ def _values(rng: random.Random, day: date, activity: Activity | None) -> dict:
     headline = activity.title if activity else title.format(place=place)
     body = (
         f"<p>La Presidenta Municipal, Laura Amalia González Martínez, encabezó la actividad "
-        f"«{headline}» en {place}, como parte del programa de trabajo 2023.</p>"
+        f"«{headline}» en {place}, como parte del programa de trabajo {day.year}.</p>"
         "<p>En su mensaje destacó que el gobierno municipal trabaja por un "
         "<strong>municipio limpio, ordenado y en paz</strong>.</p>"
     )
+    balazos = [balazo.format(**numbers), f"La actividad se realizó en {place}"]
     return {
         "dated": day,
         "title": headline[:300],
-        "balazos": [balazo.format(**numbers), f"La actividad se realizó en {place}"],
+        "balazos": balazos,
         "body": body,
+        "search_text": search_text(headline[:300], balazos, body),
         "press_contact": CONTACT,
         "category": category if category in Category.values else "institucional",
         "area": activity.area if activity else Area.objects.filter(short_name="COMSOC").first(),
@@ -145,7 +153,8 @@ def _bulletins(rng: random.Random, kind: str, count: int, author, approver) -> i
         .order_by("starts_at")
     )
     made = 0
-    for number, day in enumerate(_dates(rng, count), start=1):
+    dates = _dates(rng, count)
+    for number, day in enumerate(dates, start=1):
         near = [a for a in activities if timezone.localtime(a.starts_at).date() == day]
         values = _values(rng, day, near[0] if near else None)
         approved_at = timezone.make_aware(datetime.combine(day, time(14, rng.randint(0, 59))))
@@ -163,7 +172,7 @@ def _bulletins(rng: random.Random, kind: str, count: int, author, approver) -> i
             },
         )
         made += created
-    BulletinCounter.objects.update_or_create(year=YEAR, kind=kind, defaults={"last": count})
+    BulletinCounter.objects.update_or_create(year=YEAR, kind=kind, defaults={"last": len(dates)})
     return made
 
 
@@ -217,7 +226,7 @@ def load(stdout: TextIO) -> None:
     if author is None:
         stdout.write("boletines: sin usuarios de demostración; se omiten.\n")
         return
-    rng = random.Random(2023)
+    rng = random.Random(YEAR)
     made = _bulletins(rng, "boletin", BOLETINES, author, approver)
     made += _bulletins(rng, "comunicado", COMUNICADOS, author, approver)
     contacts = _directory(rng)

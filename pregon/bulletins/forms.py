@@ -1,6 +1,12 @@
-from django import forms
+from datetime import timedelta
 
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from pregon.agenda.models import Activity
 from pregon.bulletins.models import Bulletin, MediaContact, MediaList
+from pregon.core.spanish import format_date
 
 RICH_HELP = "Párrafos, negritas, cursivas, listas y enlaces; lo demás se elimina al guardar."
 
@@ -23,11 +29,30 @@ class BulletinForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for i, value in enumerate((self.instance.balazos or [])[:3], start=1):
             self.initial[f"balazo_{i}"] = value
+        activity = self.fields["activity"]
+        activity.queryset = activities_to_report(self.instance)
+        activity.label_from_instance = _activity_label
+        activity.help_text = "Actividades de los 60 días anteriores y los 14 siguientes."
 
     def service_fields(self) -> dict:
         data = {k: self.cleaned_data[k] for k in self.Meta.fields}
         data["balazos"] = [self.cleaned_data.get(f"balazo_{i}", "") for i in (1, 2, 3)]
         return data
+
+
+def activities_to_report(bulletin: Bulletin):
+    """What a bulletin may be about: the activities around today (most recent
+    first), plus the one it is already linked to."""
+    today = timezone.localdate()
+    start, end = today - timedelta(days=60), today + timedelta(days=14)
+    around = Q(starts_at__date__gte=start, starts_at__date__lte=end)
+    if bulletin.activity_id:
+        around |= Q(pk=bulletin.activity_id)
+    return Activity.objects.filter(around).select_related("area").order_by("-starts_at")
+
+
+def _activity_label(activity: Activity) -> str:
+    return f"{format_date(activity.starts_at, 'j M Y')} · {activity.title}"
 
 
 class PhotoForm(forms.Form):

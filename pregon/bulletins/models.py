@@ -96,6 +96,8 @@ class Bulletin(models.Model):
         on_delete=models.SET_NULL,
         related_name="bulletins",
     )
+    # Title, balazos and body folded for the press room's search (text.search_text).
+    search_text = models.TextField("texto de búsqueda", blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from pregon.agenda.models import Activity
 from pregon.bulletins.live import LIVE_TYPES
 from pregon.bulletins.models import Bulletin, LiveTransmission, MediaContact
+from pregon.bulletins.text import search_words
 from pregon.compliance.rules import press_room_hides, press_room_notice
 from pregon.publishing.models import Category
 
@@ -28,10 +29,8 @@ def press_room(
         .select_related("area")
         .order_by("-dated", "-number")
     )
-    for word in q.split()[:8]:
-        bulletins = bulletins.filter(
-            Q(title__icontains=word) | Q(body__icontains=word) | Q(balazos__icontains=word)
-        )
+    for word in search_words(q):
+        bulletins = bulletins.filter(search_text__contains=word)
     if year:
         bulletins = bulletins.filter(year=year)
     if category:
@@ -43,7 +42,8 @@ def press_room(
 
 def press_room_years() -> list[int]:
     return sorted(
-        Bulletin.objects.approved().values_list("year", flat=True).distinct(), reverse=True
+        Bulletin.objects.approved().order_by().values_list("year", flat=True).distinct(),
+        reverse=True,
     )
 
 

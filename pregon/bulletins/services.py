@@ -15,7 +15,7 @@ from pregon.bulletins.models import (
     BulletinPhoto,
     BulletinStatus,
 )
-from pregon.bulletins.text import clean_balazos, clean_body, dateline, plain_text
+from pregon.bulletins.text import clean_balazos, clean_body, dateline, plain_text, search_text
 from pregon.compliance.rules import check_blackout
 from pregon.compliance.services import record_verdict
 from pregon.core.audit import log_action
@@ -78,6 +78,7 @@ def _validate(bulletin: Bulletin) -> None:
         errors.update({k: " ".join(v) for k, v in exc.message_dict.items()})
     if errors:
         raise ValidationError(errors)
+    bulletin.search_text = search_text(bulletin.title, bulletin.balazos, bulletin.body)
 
 
 # --- writing ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/editar/", views.bulletin_edit, name="edit"),
     path("<int:pk>/pdf/", views.bulletin_pdf_view, name="pdf"),
     path("<int:pk>/fotos/", views.photo_add, name="photo_add"),
+    path("<int:pk>/fotos/<int:photo_pk>/", views.photo_image, name="photo_image"),
     path("<int:pk>/fotos/<int:photo_pk>/quitar/", views.photo_remove, name="photo_remove"),
     path("<int:pk>/enviar-a-medios/", views.distribute, name="distribute"),
     path("<int:pk>/<slug:action>/", views.bulletin_action, name="action"),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -32,7 +32,7 @@ from pregon.bulletins.models import (
     LiveTransmission,
     MediaList,
 )
-from pregon.bulletins.pdf import PAPER_SIZES, bulletin_pdf
+from pregon.bulletins.pdf import PAPER_SIZES, bulletin_pdf, public_photo_path
 from pregon.bulletins.text import dateline
 from pregon.core.api_types import parse_id
 from pregon.core.pagination import paginate
@@ -183,6 +183,19 @@ def photo_add(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     return redirect("bulletins:detail", pk)
+
+
+@access.require("bulletins.view_bulletin")
+def photo_image(request: HttpRequest, pk: int, photo_pk: int) -> FileResponse:
+    """A photo of a bulletin the person may see, approved or not (the press room
+    serves only approved ones): the same press-size JPEG without metadata."""
+    photo = get_object_or_404(
+        BulletinPhoto.objects.select_related("asset"), pk=photo_pk, bulletin=_bulletin(request, pk)
+    )
+    path = public_photo_path(photo)
+    if path is None:
+        raise Http404("Foto no disponible.")
+    return FileResponse(open(path, "rb"), content_type="image/jpeg")
 
 
 @require_POST

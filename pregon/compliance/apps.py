@@ -8,8 +8,8 @@ EXPORT = "compliance.export_transparency"
 class ComplianceConfig(AppConfig):
     name = "pregon.compliance"
     verbose_name = "Cumplimiento"
-    # Navigation entries: (label, url name, permission or None).
-    nav: tuple = (("Cumplimiento", "compliance:dashboard", VIEW),)
+    # Navigation entries: (group, place in it, label, url name, permission or None).
+    nav: tuple = (("administrar", 3, "Cumplimiento", "compliance:dashboard", VIEW),)
     # Only Coordinación edits the rules; everyone can see the page and ask for a check.
     role_permissions = {
         "coordinacion": [VIEW, MANAGE, EXPORT],

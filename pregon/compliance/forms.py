@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.utils.text import capfirst
 
 from pregon.compliance.models import (
     CommunicationExpense,
@@ -25,19 +26,23 @@ class ElectoralPeriodForm(forms.ModelForm):
         widgets = {"start": DATE, "end": DATE}
 
 
+def category_choices() -> list[tuple[str, str]]:
+    """Every category the rules know, by its Spanish name («Protección civil»)."""
+    return [(slug, capfirst(label)) for slug, label in CATEGORY_LABELS.items()]
+
+
 class ExemptCategoryForm(forms.ModelForm):
+    category = forms.ChoiceField(label="Categoría", choices=category_choices)
+
     class Meta:
         model = ExemptCategory
         fields = ["category", "reason", "authorization", "is_active"]
-        help_texts = {
-            "category": "Clave de la categoría: " + ", ".join(CATEGORY_LABELS) + ".",
-        }
 
     def clean_category(self) -> str:
         # Normalised before the uniqueness check, so "Salud" clashes with "salud".
         slug = category_slug(self.cleaned_data.get("category", ""))
         if not slug:
-            raise forms.ValidationError("Escriba la clave de la categoría, p. ej. salud.")
+            raise forms.ValidationError("Elija la categoría, p. ej. Salud.")
         return slug
 
 
@@ -119,10 +124,10 @@ class ComplianceSettingsForm(forms.ModelForm):
 class CheckForm(forms.Form):
     """Try the rules on the compliance page."""
 
-    category = forms.ChoiceField(label="Categoría", choices=list(CATEGORY_LABELS.items()))
+    category = forms.ChoiceField(label="Categoría", choices=category_choices)
     when = forms.DateTimeField(
         label="Fecha de publicación",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     text = forms.CharField(label="Texto", widget=forms.Textarea(attrs={"rows": 3}), required=False)
     institutional = forms.BooleanField(label="Canal institucional", required=False, initial=True)

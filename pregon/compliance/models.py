@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 
 from pregon.compliance.text import category_label, category_slug
 from pregon.core.spanish import spanish_range
@@ -92,6 +93,10 @@ class ExemptCategory(models.Model):
         # Stored as a slug so matching is one comparison, whatever was typed.
         self.category = category_slug(self.category)
         super().save(*args, **kwargs)
+
+    def get_category_display(self) -> str:
+        """«Protección civil», not the stored key «proteccion_civil»."""
+        return capfirst(category_label(self.category))
 
 
 class GovernmentReport(models.Model):

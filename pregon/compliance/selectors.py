@@ -1,6 +1,7 @@
 """Reads for the compliance page."""
 
 from datetime import datetime, time
+from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -17,6 +18,24 @@ def default_period() -> ElectoralPeriod | None:
         or ElectoralPeriod.objects.filter(start__lte=today).order_by("-start").first()
         or ElectoralPeriod.objects.order_by("start").first()
     )
+
+
+def try_inside(period: ElectoralPeriod | None) -> dict | None:
+    """An invitation to try the rules on a day inside `period` when it is not in
+    force today (the demo's 2023 veda is past): the middle of the period, 10:00,
+    a non-exempt category, as the check form's query string."""
+    if period is None or period.start <= timezone.localdate() <= period.end:
+        return None
+    middle = period.start + (period.end - period.start) / 2
+    query = urlencode(
+        {
+            "category": "obra_publica",
+            "when": f"{middle.isoformat()}T10:00",
+            "institutional": "on",
+            "text": "Inauguramos la pavimentación de la calle Hidalgo.",
+        }
+    )
+    return {"day": middle, "query": query}
 
 
 def period_events(period: ElectoralPeriod | None) -> QuerySet[ComplianceEvent]:

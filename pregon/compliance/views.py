@@ -44,6 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sections": SECTIONS.values(),
         "can_manage": access.can(request.user, MANAGE),
         "settings_obj": ComplianceSettings.current(),
+        "try_inside": selectors.try_inside(period),
     }
     return render(request, "compliance/dashboard.html", context)
 

@@ -7,8 +7,8 @@ MAKE = [*PIECES, "design.add_renderedpiece", "design.view_brandkit", "design.att
 class DesignConfig(AppConfig):
     name = "pregon.design"
     verbose_name = "Imagen institucional"
-    # Navigation entries: (label, url name, permission or None).
-    nav: tuple = (("Diseño", "design:index", "design.view_renderedpiece"),)
+    # Navigation entries: (group, place in it, label, url name, permission or None).
+    nav: tuple = (("publicar", 5, "Diseño", "design:index", "design.view_renderedpiece"),)
     role_permissions = {
         "*": PIECES,
         "diseno": [*MAKE, "design.add_brandkit"],

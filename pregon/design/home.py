@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from pregon.accounts import access
 from pregon.accounts.roles import Role
+from pregon.core.spanish import format_date
 from pregon.design.render import TEMPLATES
 from pregon.design.selectors import pieces_recent
 
@@ -24,7 +25,11 @@ def panels(request: HttpRequest) -> list[dict]:
         for t in TEMPLATES.values()
     ]
     items += [
-        {"text": str(p), "url": p.image.url, "meta": p.created_at.strftime("%d/%m %H:%M")}
+        {
+            "text": str(p),
+            "url": reverse("design:piece_image", args=[p.pk]),
+            "meta": format_date(p.created_at, "j M, H:i"),
+        }
         for p in pieces_recent(5)
     ]
     return [

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
+from pregon.core.stored import stored_file_response
 from pregon.design import selectors, services
 from pregon.design.flyer import flyer_pdf
 from pregon.design.forms import BrandKitForm, FlyerForm, PhotoForm, piece_data, piece_form_class
@@ -33,6 +34,16 @@ def index(request: HttpRequest) -> HttpResponse:
         **_pieces_context(request, 12),
     }
     return render(request, "design/index.html", context)
+
+
+@access.require(VIEW)
+def piece_image(request: HttpRequest, pk: int) -> HttpResponse:
+    return stored_file_response(get_object_or_404(RenderedPiece, pk=pk).image)
+
+
+@access.require(VIEW)
+def brand_logo(request: HttpRequest, pk: int) -> HttpResponse:
+    return stored_file_response(get_object_or_404(BrandKit, pk=pk).logo)
 
 
 @access.require(BRAND)

@@ -13,7 +13,7 @@ EDIT = [
 class GoalsConfig(AppConfig):
     name = "pregon.goals"
     verbose_name = "Metas"
-    # Navigation entries: (label, url name, permission or None).
-    nav: tuple = (("Metas", "goals:dashboard", "goals.view_plan"),)
+    # Navigation entries: (group, place in it, label, url name, permission or None).
+    nav: tuple = (("medir", 3, "Metas", "goals:dashboard", "goals.view_plan"),)
     # Coordinación sets the plan; Consulta and Presidencia read it; Enlaces do not.
     role_permissions = {"coordinacion": READ + EDIT, "consulta": READ, "presidencia": READ}

@@ -4,7 +4,8 @@ strings like analytics.charts, so the dashboard and the PDF share the drawing.""
 from collections.abc import Sequence
 from html import escape
 
-from pregon.analytics.charts import COLORS, number
+from pregon.analytics.charts import COLORS, LEGEND_ROW, legend_entries, number
+from pregon.core.svgtext import svg_label
 
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 24, 40
@@ -30,20 +31,22 @@ def target_bars(bars: Sequence[tuple[str, float]], *, target: float | None, titl
             f"{number(value)}</title></rect>"
             f'<text x="{x + slot * 0.3:.1f}" y="{y(value) - 4:.1f}" text-anchor="middle">'
             f"{number(value)}</text>"
-            f'<text x="{x + slot * 0.3:.1f}" y="{base + 16}" text-anchor="middle">'
-            f"{escape(label)}</text>"
+            + svg_label(x + slot * 0.3, base + 16, label, room=slot - 4, anchor="middle")
         )
+    height = HEIGHT
     if target:
         body.append(
             f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
-            f'stroke="#222" stroke-dasharray="6 4"/><text x="{LEFT - 4}" y="{y(target) + 4:.1f}" '
-            f'text-anchor="end">Meta {number(target)}</text>'
+            f'stroke="#222" stroke-dasharray="6 4"/>'
         )
+        legend, rows = legend_entries([(f"Meta: {number(target)}", "#222", "dash")], HEIGHT - 4)
+        body += legend
+        height += rows * LEGEND_ROW
     desc = "; ".join(f"{label}: {number(v)}" for label, v in bars)
     if target:
         desc += f". Meta: {number(target)}."
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'class="chart" font-family="sans-serif" font-size="12"><title>{escape(title)}</title>'
         f"<desc>{escape(desc)}</desc>{''.join(body)}</svg>"
     )

@@ -1,7 +1,9 @@
-"""Chapultepec's plan 2023 and the targets it states."""
+"""Chapultepec's plan for the plan year (the current year, core.demo_clock) and the
+targets it states (from the 2023 plan)."""
 
 from typing import TextIO
 
+from pregon.core import demo_clock
 from pregon.goals.models import FormulaKind, Frequency, Indicator, Plan, Source
 
 OBJECTIVES = (
@@ -68,10 +70,14 @@ INDICATORS = [
 
 
 def load(stdout: TextIO) -> None:
+    year = demo_clock.plan_year()
     plan, _ = Plan.objects.update_or_create(
         municipality="Chapultepec, Estado de México",
-        year=2023,
-        defaults={"title": "Plan Anual de Difusión a la Ciudadanía 2023", "objectives": OBJECTIVES},
+        year=year,
+        defaults={
+            "title": f"Plan Anual de Difusión a la Ciudadanía {year}",
+            "objectives": OBJECTIVES,
+        },
     )
     for order, fields in enumerate(INDICATORS):
         code = fields["code"]
@@ -79,4 +85,4 @@ def load(stdout: TextIO) -> None:
         Indicator.objects.update_or_create(
             plan=plan, code=code, defaults={**values, "order": order}
         )
-    stdout.write(f"Plan 2023 con {len(INDICATORS)} indicadores.\n")
+    stdout.write(f"Plan {year} con {len(INDICATORS)} indicadores.\n")

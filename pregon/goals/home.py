@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from pregon.accounts import access
+from pregon.core.spanish import format_number
 from pregon.goals import selectors
 
 # Writes to these change what the panels show (core.views caches them per person).
@@ -50,8 +51,9 @@ def panels(request: HttpRequest) -> list[dict]:
 
 def _meta(status: selectors.IndicatorStatus) -> str:
     unit = status.indicator.unit
-    value = "sin datos" if status.result.value is None else f"{status.result.value:g} {unit}"
-    text = f"{value} de {status.result.target:g} {unit} · {status.period.label}"
+    result = status.result
+    value = "sin datos" if result.value is None else f"{format_number(result.value)} {unit}"
+    text = f"{value} de {format_number(result.target)} {unit} · {status.period.label}"
     if status.per_week_needed:
-        text += f" · faltan {status.per_week_needed:g} por semana"
+        text += f" · faltan {format_number(status.per_week_needed, 1)} por semana"
     return text

@@ -6,11 +6,11 @@ from django.apps import AppConfig
 class PublishingConfig(AppConfig):
     name = "pregon.publishing"
     verbose_name = "Publicaciones"
-    # Navigation entries: (label, url name, permission or None).
+    # Navigation entries: (group, place in it, label, url name, permission or None).
     nav: tuple = (
-        ("Publicaciones", "publishing:list", "publishing.view_publication"),
-        ("Calendario de publicación", "publishing:calendar", "publishing.view_publication"),
-        ("Canales", "publishing:accounts", "publishing.view_channelaccount"),
+        ("publicar", 1, "Publicaciones", "publishing:list", "publishing.view_publication"),
+        ("publicar", 2, "Calendario", "publishing:calendar", "publishing.view_publication"),
+        ("administrar", 1, "Canales", "publishing:accounts", "publishing.view_channelaccount"),
     )
     role_permissions = {
         "coordinacion": [

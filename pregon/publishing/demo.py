@@ -1,6 +1,7 @@
-"""The channels the plan names, and a plausible 2023 of publications: most agenda
-activities reported once or twice, informative posts in between, ~650 published
-(the plan's goal is 720 a year), a few failed or cancelled. Idempotent: publications
+"""The channels the plan names, and a plausible plan year of publications up to
+today (core.demo_clock): most held agenda activities reported once or twice,
+informative posts in between, on a pace of ~650 published a year (the plan's goal
+is 720), a few failed or cancelled. Idempotent: publications
 are keyed by (title, date) and only missing ones are created."""
 
 import random
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from pregon.accounts.models import User
 from pregon.agenda.models import Activity, ActivityStatus
+from pregon.core import demo_clock
 from pregon.publishing.models import (
     Category,
     ChannelAccount,
@@ -47,7 +49,7 @@ CHANNELS = [
     ("Listas de WhatsApp", ChannelKind.MANUAL, "", True),
 ]
 
-YEAR = 2023
+YEAR = demo_clock.plan_year()
 PUBLISHED_TARGET = 650
 AREA_CATEGORY = {
     "SMDIF": Category.SALUD,
@@ -115,11 +117,14 @@ def _specs(rng: random.Random) -> list[dict]:
         copies = 2 if activity.with_mayor and rng.random() < 0.5 else 1
         for n in range(copies):
             specs.append(_activity_spec(activity, n, rng))
-    specs = specs[: PUBLISHED_TARGET - 40] if len(specs) > PUBLISHED_TARGET - 40 else specs
+    # The year's pace so far: PUBLISHED_TARGET over the whole year, pro rata.
+    target = round(PUBLISHED_TARGET * demo_clock.elapsed_fraction())
+    specs = [s for s in specs if demo_clock.is_history(s["when"])][: round(target * 0.94)]
     start, _ = _year_bounds()
-    while len(specs) < PUBLISHED_TARGET + 40:  # +40: failed and cancelled ones
+    while len(specs) < target + round(40 * demo_clock.elapsed_fraction()):  # failed, cancelled
         title, category = rng.choice(INFORMATIVE)
-        when = start + timedelta(days=rng.randrange(365), hours=rng.choice((9, 11, 13, 17)))
+        days = rng.randrange(max(demo_clock.elapsed_days() - 1, 1))
+        when = start + timedelta(days=days, hours=rng.choice((9, 11, 13, 17)))
         specs.append(
             {
                 "title": title,

@@ -4,8 +4,8 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "pregon.reports"
     verbose_name = "Evaluación"
-    # Navigation entries: (label, url name, permission or None).
-    nav: tuple = (("Evaluación", "reports:index", "reports.view_issuedreport"),)
+    # Navigation entries: (group, place in it, label, url name, permission or None).
+    nav: tuple = (("medir", 4, "Evaluación", "reports:index", "reports.view_issuedreport"),)
     # Coordinación issues evaluations; Consulta and Presidencia read them.
     role_permissions = {
         "coordinacion": ["reports.view_issuedreport", "reports.add_issuedreport"],

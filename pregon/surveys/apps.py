@@ -4,8 +4,8 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     name = "pregon.surveys"
     verbose_name = "Encuestas"
-    # Navigation entries: (label, url name, permission or None).
-    nav: tuple = (("Encuestas", "surveys:list", "surveys.view_survey"),)
+    # Navigation entries: (group, place in it, label, url name, permission or None).
+    nav: tuple = (("medir", 2, "Encuestas", "surveys:list", "surveys.view_survey"),)
     role_permissions = {
         "coordinacion": [
             "surveys.view_survey",

@@ -1,14 +1,17 @@
-"""Demo: the 2023 satisfaction survey with a few hundred plausible answers."""
+"""Demo: the plan year's satisfaction survey (open around today, see core.demo_clock)
+with a few hundred plausible answers."""
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TextIO
 
 from django.db import transaction
 
+from pregon.core import demo_clock
 from pregon.surveys.models import AccessMode, Answer, Question, Response, Survey
 
 SEED = 2023
+OPEN_DAYS = 120
 RESPONSES = 320
 PRIVACY = (
     "El H. Ayuntamiento de Chapultepec, a través de la Unidad de Comunicación Social, "
@@ -63,15 +66,17 @@ QUESTIONS = [
 
 
 def _survey() -> Survey:
+    """Open for the last four months and the next one (answers up to yesterday)."""
+    year, today = demo_clock.plan_year(), demo_clock.today()
     survey, _ = Survey.objects.update_or_create(
-        slug="satisfaccion-2023",
+        slug=f"satisfaccion-{year}",
         defaults=dict(
-            title="Encuesta de satisfacción 2023",
+            title=f"Encuesta de satisfacción {year}",
             intro="Cinco minutos para decirnos cómo le informamos. ¡Gracias!",
             privacy_notice=PRIVACY,
             privacy_url="https://chapultepec.gob.mx/aviso-de-privacidad",
-            opens_on=date(2023, 7, 1),
-            closes_on=date(2023, 12, 15),
+            opens_on=today - timedelta(days=OPEN_DAYS),
+            closes_on=today + timedelta(days=30),
             anonymous=True,
             access_mode=AccessMode.PUBLIC,
         ),
@@ -116,7 +121,7 @@ def load(stdout: TextIO) -> None:
         stdout.write(f"Encuestas: «{survey.title}» ya tiene respuestas.\n")
         return
     rng = random.Random(SEED)
-    days = (survey.closes_on - survey.opens_on).days
+    days = OPEN_DAYS - 1  # up to yesterday
     for _ in range(RESPONSES):
         day = survey.opens_on + timedelta(days=rng.randint(0, days))
         response = Response.objects.create(survey=survey, submitted_on=day)

@@ -116,6 +116,5 @@
     e.preventDefault(); zone.classList.remove("over");
   }));
   zone.addEventListener("drop", (e) => add(e.dataTransfer.files));
-  zone.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); input.click(); } });
   input.addEventListener("change", () => { add(input.files); input.value = ""; });
 })();

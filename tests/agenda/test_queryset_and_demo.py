@@ -1,4 +1,5 @@
-"""Domain QuerySet words the goals app counts with, and the 2023 demo agenda."""
+"""Domain QuerySet words the goals app counts with, and the demo agenda (dated around
+today: the current year, held before now and confirmed after)."""
 
 from datetime import timedelta
 from io import StringIO
@@ -30,18 +31,28 @@ def test_demo_agenda_is_realistic_and_idempotent(db):
     demo.load(StringIO())
     count = Activity.objects.count()
     assert 250 <= count <= 600
+    now = timezone.now()
+    this_year = now.year
     year = Activity.objects.filter(
-        starts_at__gte=local(2023, 1, 1), starts_at__lt=local(2024, 1, 1)
+        starts_at__gte=local(this_year, 1, 1), starts_at__lt=local(this_year + 1, 1, 1)
     )
-    assert year.count() == count
+    # The whole year, and the agenda reaches four weeks ahead even in late December.
+    assert Activity.objects.filter(starts_at__lt=local(this_year, 1, 1)).count() == 0
+    assert Activity.objects.filter(starts_at__gte=now + timedelta(weeks=3)).exists()
+    assert Activity.objects.filter(
+        starts_at__gte=now, starts_at__lt=now + timedelta(days=8), is_public=True
+    ).exists()  # something to cover this week
+    past = Activity.objects.filter(ends_at__lt=now)
+    assert not past.filter(status__in=["confirmada", "propuesta"]).exists()
+    assert not Activity.objects.filter(starts_at__gt=now, status="realizada").exists()
     cabildo = year.filter(type=ActivityType.CABILDO_ORDINARIA)
-    assert cabildo.count() == 52
+    assert cabildo.count() in (52, 53)  # every Thursday of the year
     assert {a.starts_at.astimezone(timezone.get_current_timezone()).weekday() for a in cabildo} == {
         3
     }
     campaigns = set(year.exclude(campaign=None).values_list("campaign__name", flat=True))
     assert {
-        "Jornadas de Salud 2023",
+        "Jornadas de Salud",
         "Chapultepec Seguro",
         "Juegos Deportivos Municipales",
     } <= campaigns

@@ -155,3 +155,29 @@ def test_list_and_feed_queries_do_not_grow_with_bulletins(
     assert page.content.decode().count("<article>") == 20
     with django_assert_max_num_queries(10):
         client.get("/boletines/sala-de-prensa/rss/")
+
+
+def test_search_ignores_accents_and_case(client, approved_bulletin):
+    approved_bulletin("Inauguran la clínica de la Plaza Cívica")
+    approved_bulletin("Jornada de limpieza en el mercado")
+    for query in ("clinica", "CLÍNICA", "plaza civica", "Clínicas"):
+        found = client.get("/boletines/sala-de-prensa/", {"q": query}).content.decode()
+        assert "Inauguran la clínica" in found, query
+        assert "Jornada de limpieza" not in found, query
+
+
+def test_each_year_is_offered_once(client, approved_bulletin):
+    for title in ("Uno", "Dos", "Tres"):
+        approved_bulletin(title, dated=date(2024, 3, 1))
+    approved_bulletin("Cuatro", dated=date(2025, 3, 1))
+    page = client.get("/boletines/sala-de-prensa/").content.decode()
+    assert page.count('<option value="2024"') == 1 and page.count('<option value="2025"') == 1
+
+
+def test_paragraphs_typed_as_plain_text_are_kept(client, approved_bulletin):
+    bulletin = approved_bulletin(
+        "Entregan apoyos", body="Primer párrafo del boletín.\n\nSegundo párrafo,\ncon salto."
+    )
+    page = client.get(f"/boletines/sala-de-prensa/{bulletin.pk}/").content.decode()
+    assert "<p>Primer párrafo del boletín.</p>" in page
+    assert "<p>Segundo párrafo,<br>\ncon salto.</p>" in page

@@ -150,3 +150,53 @@ def test_list_shows_answer_counts(
         r"<tr><td><a [^>]*>([^<]+)</a>.*?<td>(\d+)</td></tr>", page.content.decode(), re.S
     )
     assert sorted(rows) == [("Encuesta de satisfacción", "2"), ("Satisfacción con la Feria", "0")]
+
+
+SURVEY_FIELDS = {
+    "intro": "",
+    "privacy_notice": "Usamos sus respuestas solo para mejorar.",
+    "privacy_url": "https://chapultepec.gob.mx/aviso",
+    "opens_on": "2026-01-01",
+    "closes_on": "2026-12-31",
+    "anonymous": "on",
+    "access_mode": "public",
+}
+
+
+def test_the_identifier_is_made_from_the_title_when_left_empty(mariana):
+    client = client_for(mariana)
+    for _ in range(2):
+        response = client.post(
+            reverse("surveys:create"),
+            {"title": "Satisfacción con la Feria de Otoño", "slug": "", **SURVEY_FIELDS},
+        )
+        assert response.status_code == 302
+    slugs = sorted(Survey.objects.values_list("slug", flat=True))
+    assert slugs == ["satisfaccion-con-la-feria-de-otono", "satisfaccion-con-la-feria-de-otono-2"]
+    # Typed by hand, it is kept.
+    client.post(
+        reverse("surveys:create"), {"title": "Otra", "slug": "mi-encuesta", **SURVEY_FIELDS}
+    )
+    assert Survey.objects.filter(title="Otra", slug="mi-encuesta").exists()
+
+
+def test_a_conditional_question_left_at_order_0_goes_after_its_condition(mariana, make_survey):
+    survey = make_survey()
+    useful = survey.questions.get(kind="yesno")
+    last = max(q.position for q in survey.questions.all())
+    add = reverse("surveys:question_add", args=[survey.pk])
+    form_page = client_for(mariana).get(add).content.decode()
+    assert f'name="position" value="{last + 1}"' in form_page
+    response = client_for(mariana).post(
+        add,
+        {
+            "kind": "long",
+            "text": "¿Qué le faltó?",
+            "position": 0,
+            "show_if_question": useful.pk,
+            "show_if_value": "no",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    added = Question.objects.get(text="¿Qué le faltó?")
+    assert added.position == last + 1 and added.show_if_question == useful

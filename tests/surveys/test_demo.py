@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.utils import timezone
 
 from pregon.surveys import demo
 from pregon.surveys.models import Answer, Survey
@@ -11,10 +12,12 @@ def test_demo_survey_has_a_few_hundred_answers_and_is_idempotent(db):
     demo.load(io.StringIO())
     stored = Answer.objects.count()
     demo.load(io.StringIO())
-    survey = Survey.objects.get(slug="satisfaccion-2023")
+    today = timezone.localdate()
+    survey = Survey.objects.get(slug=f"satisfaccion-{today.year}")
     assert survey.responses.count() == demo.RESPONSES
     assert Answer.objects.count() == stored
-    assert survey.opens_on.year == 2023 and survey.is_locked
+    assert survey.opens_on < today < survey.closes_on and survey.is_locked  # open now
+    assert not survey.responses.filter(submitted_on__gte=today).exists()
     answers = Answer.objects.filter(response__survey=survey)
     scores = [int(v) for v in answers.filter(question__kind="csat").values_list("value", flat=True)]
     assert len(scores) == demo.RESPONSES  # CSAT is required

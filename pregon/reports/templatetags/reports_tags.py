@@ -2,6 +2,8 @@ from datetime import date
 
 from django import template
 
+from pregon.core.spanish import format_number
+
 register = template.Library()
 
 
@@ -13,9 +15,9 @@ def cell(value) -> str:
     if isinstance(value, bool):
         return "sí" if value else "no"
     if isinstance(value, int):
-        return f"{value:,}"
+        return format_number(value)
     if isinstance(value, float):
-        return f"{value:,.0f}" if value.is_integer() else f"{value:,.1f}"
+        return format_number(value, 0 if value.is_integer() else 1)
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         return isodate(value)
     return str(value)
