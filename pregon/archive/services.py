@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pregon.archive import captions, media, search
+from pregon.archive import captions, media, metadata, search
 from pregon.archive.models import Asset, AssetKind, AssetStatus, Clipping
 from pregon.core.audit import log_action
 
@@ -122,7 +122,14 @@ def _probe_fields(probe: media.Probe) -> dict:
         "place": probe.place[:300],
         "phash": probe.phash,
         "status_message": " ".join(probe.warnings)[:500],
-        "metadata": {"warnings": probe.warnings},
+        "metadata": {
+            "warnings": probe.warnings,
+            "creator": probe.creator,
+            "lens": probe.lens,
+            "rights": probe.rights,
+            "gps_altitude": probe.gps_altitude,
+            "gps_direction": probe.gps_direction,
+        },
     }
 
 
@@ -309,12 +316,22 @@ def asset_public_derivative(asset: Asset, size: str = "preview") -> Path:
     field = asset.thumbnail if size == "thumbnail" else asset.preview
     if not field:
         raise IngestError("Este archivo no tiene una imagen derivada para publicar.")
-    xmp = media.xmp_packet(asset.title, asset.caption, asset.credit, asset.keywords or [])
     with field.open("rb") as fh:
-        data = media.strip_to_public(fh.read(), xmp)
+        data = media.strip_to_public(fh.read(), _public_tags(asset))
     out = _public_dir() / f"{asset.sha256[:16]}-{size}.jpg"
     out.write_bytes(data)
     return out
+
+
+def _public_tags(asset: Asset) -> metadata.PublicTags:
+    return metadata.PublicTags(
+        title=asset.title,
+        caption=asset.caption,
+        credit=asset.credit,
+        rights=asset.rights_note,
+        alt_text=asset.alt_text,
+        keywords=list(asset.keywords or []),
+    )
 
 
 def verify_archive() -> dict:
