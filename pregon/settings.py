@@ -233,6 +233,9 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "comunicacion@chapultepec.gob.mx")
+# The authority of the press room's permanent feed ids (tag: URIs): the municipality's
+# domain. Set it once; changing it makes every feed reader see the bulletins anew.
+PREGON_FEED_AUTHORITY = env("PREGON_FEED_AUTHORITY") or DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1]
 
 # Security: production defaults follow DEBUG; behind TLS set PREGON_HTTPS=true.
 PREGON_HTTPS = envbool("PREGON_HTTPS", "False" if DEBUG else "True")
