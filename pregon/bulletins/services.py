@@ -2,10 +2,10 @@
 Every transition is audited; a non-exempt bulletin cannot be approved during a veda."""
 
 from django.conf import settings
-from django.http import HttpRequest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
