@@ -282,11 +282,17 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
 EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
+    "pregon.core.mail.InternationalEmailBackend"  # SMTP, plus SMTPUTF8 and IDNA domains
     if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend"
 )
+# Does the outgoing server accept mailbox names with accents (RFC 6531 SMTPUTF8)?
+# Only then are such press addresses accepted in the directory.
+PREGON_SMTPUTF8 = envbool("PREGON_SMTPUTF8")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "comunicacion@chapultepec.gob.mx")
+# The authority of the press room's permanent feed ids (tag: URIs): the municipality's
+# domain. Set it once; changing it makes every feed reader see the bulletins anew.
+PREGON_FEED_AUTHORITY = env("PREGON_FEED_AUTHORITY") or DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1]
 
 # Security: production defaults follow DEBUG; behind TLS set PREGON_HTTPS=true.
 PREGON_HTTPS = envbool("PREGON_HTTPS", "False" if DEBUG else "True")

@@ -229,13 +229,21 @@ def import_activities(
     file: File[UploadedFile],
     area: Form[str] = "PRES",
     dry_run: Form[bool] = False,
+    public: Form[bool] = False,
 ):
     access.check(request.auth, "agenda.import_ics")
     target = _area(area)
     if not access.can_act_for_area(request.auth, target.pk):
         raise PermissionDenied(services.AREA_DENIED)
     try:
-        result = ics.import_ics(file.read(), target, request.auth, dry_run=dry_run)
+        result = ics.import_ics(
+            file.read(),
+            target,
+            request.auth,
+            dry_run=dry_run,
+            public_default=public,
+            source=file.name or "",
+        )
     except ics.IcsError as exc:
         raise ValidationError({"file": str(exc)}) from exc
     return result.as_dict()

@@ -140,6 +140,11 @@ def default_quick_initial(day) -> dict:
 class ImportForm(forms.Form):
     file = forms.FileField(label="Archivo .ics", required=False)
     area = forms.ModelChoiceField(label="Área de las actividades", queryset=Area.objects.none())
+    public = forms.BooleanField(
+        label="Publicar en la agenda pública los eventos que no dicen si son públicos",
+        help_text="Sin marcar, un evento sin clasificación (CLASS) entra como privado.",
+        required=False,
+    )
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -15,7 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from pregon.accounts.models import Area
-from pregon.agenda.models import Activity, ActivityChange, ActivityStatus, CoverageStatus
+from pregon.agenda.models import (
+    Activity,
+    ActivityChange,
+    ActivityStatus,
+    CoverageStatus,
+    ImportedCalendarEvent,
+)
 from pregon.core.uploads import max_bytes, too_large_message
 
 MAX_OCCURRENCES = 20000  # five years of a busy municipal agenda, for the whole file
@@ -44,6 +50,7 @@ class Occurrence:
     all_day: bool
     is_public: bool
     status: str
+    class_given: bool = True  # False: the file has no CLASS, so the person decides
     action: str = "crear"  # crear | actualizar | sin cambios | cancelar | restaurar
     activity_id: int | None = None
     gone: bool = False  # no longer in the file (as opposed to STATUS:CANCELLED in it)
@@ -256,7 +263,7 @@ def _recurrence_key(value: date | datetime) -> str:
     return value.strftime("%Y%m%d")
 
 
-def _occurrence(event, recurring: set[str]) -> Occurrence:
+def _occurrence(event, recurring: set[str], public_default: bool) -> Occurrence:
     start = event.decoded("DTSTART")
     end = event.decoded("DTEND") if "DTEND" in event else None
     all_day = not isinstance(start, datetime)
@@ -274,8 +281,13 @@ def _occurrence(event, recurring: set[str]) -> Occurrence:
         starts_at=_aware(start),
         ends_at=_aware(end),
         all_day=all_day,
-        is_public=str(event.get("CLASS", "PUBLIC")).upper() == "PUBLIC",
+        # Without a CLASS line an event stays private unless the person chose
+        # «públicas»: a private calendar must not land in the public feed.
+        is_public=str(event.get("CLASS", "")).upper() == "PUBLIC"
+        if "CLASS" in event
+        else public_default,
         status=STATUS_FROM_ICS.get(status, ActivityStatus.CONFIRMADA),
+        class_given="CLASS" in event,
     )
 
 
@@ -291,7 +303,10 @@ def _window(calendar: icalendar.Calendar) -> tuple[datetime, datetime]:
 
 
 def expand(
-    calendar: icalendar.Calendar, since: datetime | None = None, until: datetime | None = None
+    calendar: icalendar.Calendar,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    public_default: bool = False,
 ) -> list[Occurrence]:
     first, last = _window(calendar)
     recurring = {
@@ -301,7 +316,7 @@ def expand(
     }
     found = []
     for event in recurring_ical_events.of(calendar).between(since or first, until or last):
-        found.append(_occurrence(event, recurring))
+        found.append(_occurrence(event, recurring, public_default))
         if len(found) > MAX_OCCURRENCES:
             raise IcsError(
                 f"El archivo produce más de {MAX_OCCURRENCES} ocurrencias; "
@@ -332,6 +347,8 @@ def _plan(occurrences: list[Occurrence]) -> list[Occurrence]:
         if current is None:
             continue
         occ.activity_id = current.pk
+        if not occ.class_given:  # the file says nothing: keep what the person chose
+            occ.is_public = current.is_public
         occ.action = _action_for(occ, current, current.pk in cancelled_by_import)
     gone = [a for a in existing.values() if a.status != ActivityStatus.CANCELADA]
     return occurrences + [_cancellation(a) for a in gone]
@@ -477,21 +494,45 @@ def import_ics(
     dry_run: bool = False,
     since: datetime | None = None,
     until: datetime | None = None,
+    public_default: bool = False,
+    source: str = "",
 ) -> ImportResult:
-    """Preview (dry_run) or import a calendar file. All or nothing."""
+    """Preview (dry_run) or import a calendar file. All or nothing. Events without a
+    CLASS line are private unless `public_default`."""
     from pregon.agenda import services
 
     calendar = parse_calendar(data)
     check_series(data, calendar, until)
-    occurrences = _plan(expand(calendar, since, until))
+    occurrences = _plan(expand(calendar, since, until, public_default))
     result = ImportResult(occurrences=occurrences, dry_run=dry_run)
     if dry_run:
         return result
     with transaction.atomic():
+        _remember(calendar, str(calendar.get("X-WR-CALNAME", "")).strip() or source)
         touched = _apply(occurrences, area, user)
         services.rescore(touched)
         services.audit_import(area, user, result.summary())
     return result
+
+
+# --- remembering the source ----------------------------------------------------------
+
+
+def _remember(calendar: icalendar.Calendar, source: str) -> None:
+    """Keep each UID's calendar name and, for a series, its master VEVENT."""
+    masters: dict[str, str] = {}
+    uids: set[str] = set()
+    for event in calendar.walk("VEVENT"):
+        uid = str(event.get("UID", ""))
+        if not uid:
+            continue
+        uids.add(uid)
+        if "RECURRENCE-ID" not in event and any(k in event for k in ("RRULE", "RDATE")):
+            masters[uid] = event.to_ical().decode()
+    for uid in uids:
+        ImportedCalendarEvent.objects.update_or_create(
+            uid=uid[:255], defaults={"source": source[:200], "master": masters.get(uid, "")}
+        )
 
 
 # --- export --------------------------------------------------------------------------
@@ -503,11 +544,7 @@ def export_uid(activity: Activity) -> str:
     return f"actividad-{activity.pk}@pregon.chapultepec"
 
 
-def _event(activity: Activity, stamp: datetime) -> icalendar.Event:
-    event = icalendar.Event()
-    event.add("UID", export_uid(activity))
-    event.add("DTSTAMP", stamp)
-    event.add("SUMMARY", activity.title)
+def _times(event: icalendar.Event, activity: Activity) -> None:
     local = _local_tz()
     if activity.all_day:
         event.add("DTSTART", activity.starts_at.astimezone(local).date())
@@ -515,18 +552,99 @@ def _event(activity: Activity, stamp: datetime) -> icalendar.Event:
     else:
         event.add("DTSTART", activity.starts_at.astimezone(local))
         event.add("DTEND", activity.ends_at.astimezone(local))
+
+
+def _describe(event: icalendar.Event, activity: Activity, stamp: datetime, source: str) -> None:
+    event.add("DTSTAMP", stamp)
+    event.add("SUMMARY", activity.title)
+    _times(event, activity)
     if activity.description:
         event.add("DESCRIPTION", activity.description)
     if activity.place:
         event.add("LOCATION", activity.place)
     event.add("CLASS", "PUBLIC" if activity.is_public else "PRIVATE")
-    event.add(
-        "STATUS",
-        {"cancelada": "CANCELLED", "propuesta": "TENTATIVE"}.get(activity.status, "CONFIRMED"),
-    )
+    event.add("STATUS", ICS_STATUS.get(activity.status, "CONFIRMED"))
     event.add("CATEGORIES", [activity.get_type_display()])
     event.add("LAST-MODIFIED", activity.updated_at)
+    if source:
+        event.add("X-PREGON-SOURCE-CALENDAR", source)
+
+
+ICS_STATUS = {"cancelada": "CANCELLED", "propuesta": "TENTATIVE"}
+
+
+def _event(activity: Activity, stamp: datetime, source: str = "") -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("UID", export_uid(activity))
+    _describe(event, activity, stamp, source)
     return event
+
+
+def _override(activity: Activity, stamp: datetime, source: str) -> icalendar.Event:
+    """One occurrence of a series as Pregón holds it, tied to the series by
+    RECURRENCE-ID (RFC 5545 §3.8.4.4)."""
+    event = icalendar.Event()
+    event.add("UID", activity.ical_uid)
+    rid = activity.ical_recurrence_id
+    if len(rid) == 8:
+        event.add("RECURRENCE-ID", datetime.strptime(rid, "%Y%m%d").date())
+    else:
+        moment = datetime.strptime(rid, "%Y%m%dT%H%M%SZ").replace(tzinfo=ZoneInfo("UTC"))
+        event.add("RECURRENCE-ID", moment.astimezone(_local_tz()))
+    _describe(event, activity, stamp, source)
+    return event
+
+
+def _series_events(
+    imported: ImportedCalendarEvent, members: list[Activity], stamp: datetime
+) -> list[icalendar.Event]:
+    """The master VEVENT as imported (RRULE, RDATE, EXDATE), with an EXDATE for each
+    occurrence inside the imported span that is not exported (deleted in Pregón or
+    not in this feed), plus an override for each occurrence Pregón holds differently."""
+    master = icalendar.Event.from_ical(imported.master)
+    public = sum(a.is_public for a in members) * 2 >= len(members)  # most occurrences
+    master.pop("CLASS", None)
+    master.add("CLASS", "PUBLIC" if public else "PRIVATE")
+    generated = _generated(master, members)
+    held = {a.ical_recurrence_id: a for a in members}
+    events = []
+    for activity in members:
+        expected = generated.get(activity.ical_recurrence_id)
+        if expected is None or not _same(activity, expected):
+            events.append(_override(activity, stamp, imported.source))
+    first, last = min(held), max(held)
+    dropped = [g for key, g in generated.items() if key not in held and first <= key <= last]
+    master.pop("DTSTAMP", None)
+    master.add("DTSTAMP", stamp)
+    for occurrence in dropped:
+        master.add(
+            "EXDATE", occurrence.decoded("RECURRENCE-ID", None) or occurrence.decoded("DTSTART")
+        )
+    if imported.source:
+        master.add("X-PREGON-SOURCE-CALENDAR", imported.source)
+    return [master, *events]
+
+
+def _generated(master: icalendar.Event, members: list[Activity]) -> dict[str, icalendar.Event]:
+    """The master's own occurrences across the members' span, by recurrence key."""
+    calendar = icalendar.Calendar()
+    calendar.add_component(master)
+    start = min(a.starts_at for a in members) - timedelta(days=2)
+    end = max(a.starts_at for a in members) + timedelta(days=2)
+    found = {}
+    for event in recurring_ical_events.of(calendar).between(start, end):
+        rid = event.get("RECURRENCE-ID")
+        key = _recurrence_key(rid.dt if rid else event.decoded("DTSTART"))
+        found[key] = event
+    return found
+
+
+def _same(activity: Activity, generated: icalendar.Event) -> bool:
+    occ = _occurrence(generated, set(), False)
+    status = STATUS_FROM_ICS.get(str(generated.get("STATUS", "CONFIRMED")).upper())
+    return all(getattr(activity, f) == getattr(occ, f) for f in SYNCED_FIELDS) and (
+        activity.status == (status or ActivityStatus.CONFIRMADA)
+    )
 
 
 def export_ics(activities, name: str) -> bytes:
@@ -537,7 +655,22 @@ def export_ics(activities, name: str) -> bytes:
     calendar.add("X-WR-CALNAME", name)
     calendar.add("X-WR-TIMEZONE", settings.TIME_ZONE)
     stamp = timezone.now()
+    activities = list(activities)
+    imported = {
+        i.uid: i
+        for i in ImportedCalendarEvent.objects.filter(
+            uid__in={a.ical_uid for a in activities if a.ical_uid}
+        )
+    }
+    series: dict[str, list[Activity]] = {}
     for activity in activities:
-        calendar.add_component(_event(activity, stamp))
+        known = imported.get(activity.ical_uid)
+        if known and known.master and activity.ical_recurrence_id:
+            series.setdefault(activity.ical_uid, []).append(activity)
+        else:
+            calendar.add_component(_event(activity, stamp, known.source if known else ""))
+    for uid, members in series.items():
+        for event in _series_events(imported[uid], members, stamp):
+            calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()

@@ -180,6 +180,24 @@ class Activity(models.Model):
         return self.type in CABILDO_TYPES
 
 
+class ImportedCalendarEvent(models.Model):
+    """What an imported calendar said about one UID, kept so that exports give it back:
+    the calendar it came from and, for a recurring event, its master VEVENT (DTSTART,
+    RRULE, RDATE, EXDATE) as iCalendar text. Activities hold the occurrences."""
+
+    uid = models.CharField("UID iCalendar", max_length=255, unique=True)
+    source = models.CharField("calendario de origen", max_length=200, blank=True)
+    master = models.TextField("VEVENT maestro", blank=True)
+    updated_at = models.DateTimeField("actualizado", auto_now=True)
+
+    class Meta:
+        verbose_name = "evento importado"
+        verbose_name_plural = "eventos importados"
+
+    def __str__(self) -> str:
+        return f"{self.uid} ({self.source or 'sin origen'})"
+
+
 class ActivityChange(models.Model):
     """History of status changes and reschedulings (reprogramada keeps the old dates)."""
 

@@ -381,7 +381,15 @@ def import_view(request: HttpRequest) -> HttpResponse:
     confirm = request.POST.get("confirm") == "1"
     try:
         data = _payload(request, form)
-        result = ics.import_ics(data, area, request.user, dry_run=not confirm)
+        upload = form.cleaned_data.get("file")
+        result = ics.import_ics(
+            data,
+            area,
+            request.user,
+            dry_run=not confirm,
+            public_default=form.cleaned_data["public"],
+            source=request.POST.get("source") or (upload.name if upload else ""),
+        )
     except ics.IcsError as exc:
         context["error"] = str(exc)
         return render(request, "agenda/import.html", context, status=422)
@@ -393,7 +401,14 @@ def import_view(request: HttpRequest) -> HttpResponse:
             f"{summary['actualizadas']} actualizadas, {summary['sin_cambios']} sin cambios.",
         )
         return redirect("agenda:calendar_view", view="lista")
-    context.update(result=result, area=area, content=base64.b64encode(data).decode())
+    upload = form.cleaned_data.get("file")
+    context.update(
+        result=result,
+        area=area,
+        content=base64.b64encode(data).decode(),
+        public=form.cleaned_data["public"],
+        source=upload.name if upload else request.POST.get("source", ""),
+    )
     return render(request, "agenda/import.html", context)
 
 

@@ -10,7 +10,6 @@ import io
 import logging
 import re
 import struct
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pyvips
 from PIL import Image
 
+from pregon.archive import metadata
 from pregon.core import images
 
 # libvips narrates every operation at INFO level; keep the logs for real problems.
@@ -134,9 +134,14 @@ class Probe:
     camera: str = ""
     gps_lat: float | None = None
     gps_lon: float | None = None
+    gps_altitude: float | None = None
+    gps_direction: float | None = None
+    lens: str = ""
     title: str = ""
     caption: str = ""
+    creator: str = ""
     credit: str = ""
+    rights: str = ""
     keywords: list[str] = field(default_factory=list)
     place: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -170,13 +175,7 @@ def _open_vips(path: Path, probe: Probe, max_pixels: int) -> pyvips.Image:
         header = images.open_header(path, max_pixels)
     except images.ImageRejected as exc:
         raise MediaError(str(exc)) from exc
-    fields = set(header.get_fields())
-    _read_tags(
-        probe,
-        exif=header.get("exif-data") if "exif-data" in fields else b"",
-        iptc=header.get("iptc-data") if "iptc-data" in fields else b"",
-        xmp=header.get("xmp-data") if "xmp-data" in fields else b"",
-    )
+    read_tags(probe, path)
     try:
         # Shrink-on-load + autorotate; fail_on makes truncated data an error, not grey.
         image = _thumbnail_strict(path, header).copy_memory()
@@ -217,9 +216,7 @@ def _open_heif(path: Path, probe: Probe, max_pixels: int) -> pyvips.Image:
     try:
         heif = pillow_heif.open_heif(str(path), convert_hdr_to_8bit=True)
         images.check_pixels(heif.size[0], heif.size[1], max_pixels)
-        exif = heif.info.get("exif") or b""
-        xmp = heif.info.get("xmp") or b""
-        _read_tags(probe, exif=exif, iptc=b"", xmp=xmp)
+        read_tags(probe, path)
         pil = heif.to_pillow()  # pillow-heif already applies the container's rotation
         pil.load()
     except images.ImageRejected as exc:
@@ -281,197 +278,20 @@ def image_to_derivatives(pil_image: Image.Image, probe: Probe) -> None:
 # --- tags -----------------------------------------------------------------
 
 
-def _read_tags(probe: Probe, exif: bytes, iptc: bytes, xmp: bytes) -> None:
-    for reader, blob in ((_read_exif, exif), (_read_iptc, iptc), (_read_xmp, xmp)):
-        if not blob:
-            continue
-        try:
-            reader(probe, blob)
-        except Exception:  # broken metadata must not cost us a good photo
-            probe.warnings.append(f"Metadatos {reader.__name__[6:].upper()} ilegibles; se ignoran.")
-
-
-def _read_exif(probe: Probe, blob: bytes) -> None:
-    exif = Image.Exif()
-    exif.load(bytes(blob))
-    make = _clean(exif.get(271))
-    model = _clean(exif.get(272))
-    probe.camera = (
-        model
-        if make and model.lower().startswith(make.split()[0].lower())
-        else (f"{make} {model}".strip())
-    )
-    probe.orientation = int(exif.get(274) or 1) if str(exif.get(274) or 1).isdigit() else 1
-    sub = exif.get_ifd(0x8769)
-    when = sub.get(36867) or sub.get(36868) or exif.get(306)
-    offset = sub.get(36881) or sub.get(36880)
-    probe.captured_at = probe.captured_at or _exif_datetime(when, offset)
-    if not probe.caption and _clean(exif.get(270)):
-        probe.caption = _clean(exif.get(270))
-    if not probe.credit and _clean(exif.get(315)):
-        probe.credit = _clean(exif.get(315))
-    gps = exif.get_ifd(0x8825)
-    lat = _gps_coord(gps.get(2), gps.get(1), "S")
-    lon = _gps_coord(gps.get(4), gps.get(3), "W")
-    if lat is not None and lon is not None and not (lat == 0 and lon == 0):
-        probe.gps_lat, probe.gps_lon = round(lat, 6), round(lon, 6)
-
-
-def _clean(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    return str(value).replace("\x00", "").strip()
-
-
-def _exif_datetime(value, offset) -> dt.datetime | None:
-    text = _clean(value)
+def read_tags(probe: Probe, path: Path) -> None:
+    """EXIF, IPTC and XMP through Exiv2, reconciled (see archive.metadata)."""
     try:
-        naive = dt.datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
-    except ValueError:
-        return None
-    off = _clean(offset)
-    if len(off) == 6 and off[0] in "+-":
-        sign = 1 if off[0] == "+" else -1
-        delta = dt.timedelta(hours=int(off[1:3]), minutes=int(off[4:6])) * sign
-        return naive.replace(tzinfo=dt.timezone(delta))
-    # Cameras without an offset tag record local time: assume the municipality's zone.
-    return naive.replace(tzinfo=LOCAL_TZ)
-
-
-def _gps_coord(value, ref, negative: str) -> float | None:
-    try:
-        d, m, s = (float(x) for x in value)
-    except (TypeError, ValueError, ZeroDivisionError):
-        return None
-    coord = d + m / 60 + s / 3600
-    return -coord if _clean(ref).upper() == negative else coord
-
-
-IPTC_FIELDS = {5: "title", 25: "keywords", 80: "byline", 90: "city", 92: "sublocation",
-               95: "state", 101: "country", 110: "credit", 120: "caption"}  # fmt: skip
-
-
-def _read_iptc(probe: Probe, blob: bytes) -> None:
-    data = _iim_block(bytes(blob))
-    values: dict[str, list[str]] = {}
-    utf8 = b"\x1b%G" in data[:64]
-    i = 0
-    while i + 5 <= len(data) and data[i] == 0x1C:
-        record, dataset, length = (
-            data[i + 1],
-            data[i + 2],
-            struct.unpack(">H", data[i + 3 : i + 5])[0],
-        )
-        raw = data[i + 5 : i + 5 + length]
-        i += 5 + length
-        if record == 2 and dataset in IPTC_FIELDS:
-            text = raw.decode("utf-8") if utf8 else _decode_legacy(raw)
-            values.setdefault(IPTC_FIELDS[dataset], []).append(text.strip())
-    probe.title = probe.title or _first(values, "title")
-    probe.caption = _first(values, "caption") or probe.caption
-    probe.credit = _first(values, "credit") or _first(values, "byline") or probe.credit
-    probe.keywords = _merge(probe.keywords, values.get("keywords", []))
-    place = ", ".join(
-        v for v in (_first(values, k) for k in ("sublocation", "city", "state", "country")) if v
-    )
-    probe.place = probe.place or place
-
-
-def _decode_legacy(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")
-
-
-def _iim_block(blob: bytes) -> bytes:
-    """IPTC-IIM bytes, whether given raw or inside a Photoshop 8BIM resource 0x0404."""
-    if blob[:1] == b"\x1c":
-        return blob
-    pos = blob.find(b"8BIM")
-    while 0 <= pos < len(blob) - 12:
-        res_id = struct.unpack(">H", blob[pos + 4 : pos + 6])[0]
-        name_len = blob[pos + 6]
-        name_total = name_len + 1 + ((name_len + 1) % 2)
-        size_at = pos + 6 + name_total
-        size = struct.unpack(">I", blob[size_at : size_at + 4])[0]
-        start = size_at + 4
-        if res_id == 0x0404:
-            return blob[start : start + size]
-        pos = blob.find(b"8BIM", start + size + (size % 2))
-    return b""
-
-
-def _first(values: dict[str, list[str]], key: str) -> str:
-    found = [v for v in values.get(key, []) if v]
-    return found[0] if found else ""
-
-
-def _merge(a: list[str], b: list[str]) -> list[str]:
-    seen = {x.lower() for x in a}
-    return a + [x for x in b if x and x.lower() not in seen and not seen.add(x.lower())]
-
-
-NS = {
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "photoshop": "http://ns.adobe.com/photoshop/1.0/",
-    "exif": "http://ns.adobe.com/exif/1.0/",
-    "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
-}
-
-
-def _read_xmp(probe: Probe, blob: bytes) -> None:
-    text = bytes(blob)
-    start, end = text.find(b"<x:xmpmeta"), text.rfind(b"</x:xmpmeta>")
-    if start < 0:
-        start, end = text.find(b"<rdf:RDF"), text.rfind(b"</rdf:RDF>") - 2
-    if b"<!ENTITY" in text or b"<!DOCTYPE" in text:
-        raise ValueError("XMP with DTD refused")  # no entity expansion from untrusted files
-    root = ET.fromstring(text[start : end + 12] if end > start else text)  # noqa: S314
-
-    def items(tag: str) -> list[str]:
-        out = [li.text.strip() for el in root.iter(_qn(tag)) for li in el.iter(_qn("rdf:li"))
-               if li.text and li.text.strip()]  # fmt: skip
-        for desc in root.iter(_qn("rdf:Description")):
-            attr = desc.get(_qn(tag))
-            if attr:
-                out.append(attr.strip())
-            for el in desc.findall(_qn(tag)):
-                if el.text and el.text.strip():
-                    out.append(el.text.strip())
-        return out
-
-    probe.title = probe.title or next(iter(items("dc:title")), "")
-    probe.caption = probe.caption or next(iter(items("dc:description")), "")
-    probe.keywords = _merge(probe.keywords, items("dc:subject"))
-    probe.credit = (
-        probe.credit
-        or next(iter(items("photoshop:Credit")), "")
-        or next(iter(items("dc:creator")), "")
-    )
-    probe.place = probe.place or ", ".join(
-        x
-        for x in (next(iter(items(t)), "") for t in ("Iptc4xmpCore:Location", "photoshop:City"))
-        if x
-    )
-    if probe.captured_at is None:
-        for tag in ("exif:DateTimeOriginal", "photoshop:DateCreated"):
-            value = next(iter(items(tag)), "")
-            if value:
-                try:
-                    when = dt.datetime.fromisoformat(value)
-                except ValueError:
-                    continue
-                probe.captured_at = when if when.tzinfo else when.replace(tzinfo=LOCAL_TZ)
-                break
-
-
-def _qn(tag: str) -> str:
-    prefix, local = tag.split(":")
-    return f"{{{NS[prefix]}}}{local}"
+        tags = metadata.read_photo_tags(path)
+    except metadata.MetadataError:  # broken metadata must not cost us a good photo
+        probe.warnings.append("Metadatos ilegibles; se ignoran.")
+        return
+    for name in (
+        "camera", "lens", "orientation", "captured_at", "gps_lat", "gps_lon", "gps_altitude",
+        "gps_direction", "title", "caption", "creator", "credit", "rights", "keywords", "place",
+    ):  # fmt: skip
+        setattr(probe, name, getattr(tags, name))
+    if not probe.credit:  # the person who took it, when nobody wrote a credit line
+        probe.credit = probe.creator
 
 
 # --- video and audio --------------------------------------------------------
@@ -494,7 +314,8 @@ def probe_av(path: Path, fmt: Format) -> Probe:
         probe.codecs = ", ".join(
             dict.fromkeys(s.codec_context.name for s in streams if s.codec_context)
         )
-        probe.duration = _duration(container, streams)
+        declared = container_duration(path, fmt)
+        probe.duration = declared if declared is not None else _duration(container, streams)
         meta = {k.lower(): v for k, v in (container.metadata or {}).items()}
         probe.title = meta.get("title", "")
         probe.credit = meta.get("artist", "") or meta.get("author", "")
@@ -509,6 +330,84 @@ def probe_av(path: Path, fmt: Format) -> Probe:
     elif fmt.kind == "video":
         probe.warnings.append("No se pudo extraer un cuadro del video para la portada.")
     return probe
+
+
+BMFF_MIMES = ("video/mp4", "video/quicktime", "audio/mp4")
+
+
+def container_duration(path: Path, fmt: Format) -> float | None:
+    """The duration the container declares (what ExifTool reports): the movie header
+    of MP4/MOV/M4A, the data size of WAV. Decoders' stream estimates can be far off
+    (an M4A read as 10.33 s that lasts 29.05 s)."""
+    try:
+        if fmt.mime in BMFF_MIMES:
+            return _mvhd_duration(path)
+        if fmt.mime == "audio/wav":
+            return _wav_duration(path)
+    except (OSError, IndexError, struct.error):
+        return None
+    return None
+
+
+def _wav_duration(path: Path) -> float | None:
+    """Size of the data chunk over the format's byte rate, as the RIFF header says."""
+    byte_rate = data_size = None
+    with open(path, "rb") as fh:
+        if fh.read(12)[8:12] != b"WAVE":
+            return None
+        while (header := fh.read(8)) and len(header) == 8:
+            kind, size = header[:4], struct.unpack("<I", header[4:])[0]
+            if kind == b"fmt ":
+                byte_rate = struct.unpack("<I", fh.read(size)[8:12])[0]
+                fh.seek(size % 2, 1)
+            elif kind == b"data":
+                data_size = size
+                break
+            else:
+                fh.seek(size + size % 2, 1)
+    return round(data_size / byte_rate, 3) if byte_rate and data_size is not None else None
+
+
+def _boxes(fh, end: int):
+    """(type, payload start, payload end) of the ISO-BMFF boxes between here and end."""
+    while fh.tell() + 8 <= end:
+        start = fh.tell()
+        size, kind = struct.unpack(">I4s", fh.read(8))
+        header = 8
+        if size == 1:
+            size, header = struct.unpack(">Q", fh.read(8))[0], 16
+        elif size == 0:
+            size = end - start
+        if size < header or start + size > end:
+            return
+        yield kind, start + header, start + size
+        fh.seek(start + size)
+
+
+def _mvhd_duration(path: Path) -> float | None:
+    with open(path, "rb") as fh:
+        fh.seek(0, 2)
+        total = fh.tell()
+        fh.seek(0)
+        for kind, start, end in list(_boxes(fh, total)):
+            if kind != b"moov":
+                continue
+            fh.seek(start)
+            for inner, body, _ in _boxes(fh, end):
+                if inner == b"mvhd":
+                    fh.seek(body)
+                    return _read_mvhd(fh.read(32))
+    return None
+
+
+def _read_mvhd(head: bytes) -> float | None:
+    if head[0] == 1:  # version 1: 64-bit times
+        scale, length = struct.unpack(">IQ", head[20:32])
+    else:
+        scale, length = struct.unpack(">II", head[12:20])
+    if not scale or length in (0, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF):
+        return None
+    return round(length / scale, 3)
 
 
 def _is_cover(stream) -> bool:
@@ -556,38 +455,15 @@ def _iso6709(probe: Probe, value) -> None:
         probe.gps_lat, probe.gps_lon = float(match.group(1)), float(match.group(2))
 
 
-def strip_to_public(data: bytes, xmp: bytes = b"") -> bytes:
-    """Re-encode a derivative with no EXIF (so no GPS); optionally only our own XMP."""
+def strip_to_public(data: bytes, tags: metadata.PublicTags | None = None) -> bytes:
+    """Re-encode a derivative with no EXIF, IPTC or XMP (so no GPS); optionally with
+    only Pregón's own caption, credit, rights and alt text, written by Exiv2."""
     image = pyvips.Image.new_from_buffer(data, "").copy()
     for name in image.get_fields():
         if name.startswith(("exif-", "iptc-", "xmp-")):
             image.remove(name)
-    if xmp:
-        image.set_type(pyvips.GValue.blob_type, "xmp-data", xmp)
-        return image.jpegsave_buffer(Q=85, keep="xmp")
-    return image.jpegsave_buffer(Q=85, keep="none")
-
-
-def xmp_packet(title: str, caption: str, credit: str, keywords: list[str]) -> bytes:
-    """Pregón's edited caption and credit, for exported copies (IPTC Core via XMP)."""
-    from xml.sax.saxutils import escape
-
-    def alt(value: str) -> str:
-        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt>'
-
-    bag = "".join(f"<rdf:li>{escape(k)}</rdf:li>" for k in keywords)
-    return (
-        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
-        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
-        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-        'xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">'
-        f"<dc:title>{alt(title)}</dc:title><dc:description>{alt(caption)}</dc:description>"
-        f"<dc:creator><rdf:Seq><rdf:li>{escape(credit)}</rdf:li></rdf:Seq></dc:creator>"
-        f"<dc:subject><rdf:Bag>{bag}</rdf:Bag></dc:subject>"
-        f"<photoshop:Credit>{escape(credit)}</photoshop:Credit>"
-        '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
-    ).encode()
+    jpeg = image.jpegsave_buffer(Q=85, keep="none")
+    return metadata.write_public_tags(jpeg, tags) if tags else jpeg
 
 
 def read_bytes_head(path: Path, n: int = 64) -> bytes:

@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from pregon.archive import captions, media, search
+from pregon.archive import captions, media, metadata, search
 from pregon.archive.models import Asset, AssetKind, AssetStatus, Clipping
 from pregon.core import images
 from pregon.core.audit import log_action
@@ -121,7 +121,14 @@ def _probe_fields(probe: media.Probe) -> dict:
         "place": probe.place[:300],
         "phash": probe.phash,
         "status_message": " ".join(probe.warnings)[:500],
-        "metadata": {"warnings": probe.warnings},
+        "metadata": {
+            "warnings": probe.warnings,
+            "creator": probe.creator,
+            "lens": probe.lens,
+            "rights": probe.rights,
+            "gps_altitude": probe.gps_altitude,
+            "gps_direction": probe.gps_direction,
+        },
     }
 
 
@@ -337,17 +344,29 @@ def asset_public_derivative(asset: Asset, size: str = "preview") -> Path:
     field = asset.thumbnail if size == "thumbnail" else asset.preview
     if not field:
         raise IngestError("Este archivo no tiene una imagen derivada para publicar.")
-    xmp = media.xmp_packet(asset.title, asset.caption, asset.credit, asset.keywords or [])
+    tags = _public_tags(asset)
     # Named after the stored derivative and the metadata that goes into the copy:
     # the same inputs give the same bytes, so an existing file is reused as it is.
-    out = _public_dir() / f"{asset.sha256[:16]}-{size}-{_public_name(field.name, xmp)}.jpg"
+    name = _public_name(field.name, repr(tags))
+    out = _public_dir() / f"{asset.sha256[:16]}-{size}-{name}.jpg"
 
     def make(partial: Path) -> None:
         # A handle of its own: FieldFile.open() shares one between threads.
         with field.storage.open(field.name, "rb") as fh:
-            partial.write_bytes(media.strip_to_public(fh.read(), xmp))
+            partial.write_bytes(media.strip_to_public(fh.read(), tags))
 
     return _write_once(out, make)
+
+
+def _public_tags(asset: Asset) -> metadata.PublicTags:
+    return metadata.PublicTags(
+        title=asset.title,
+        caption=asset.caption,
+        credit=asset.credit,
+        rights=asset.rights_note,
+        alt_text=asset.alt_text,
+        keywords=list(asset.keywords or []),
+    )
 
 
 def verify_archive() -> dict:
@@ -459,11 +478,85 @@ def export_bag(directory: str, *, activity_id: int | None = None, year: int | No
         },
         checksums=["sha256", "sha512"],
     )
+    bag = _declare_bagit_1_0(bag)
     bag.validate()
     for record in records:  # the bag's own manifest must agree with our fixity record
         if bag.entries[f"data/{record['archivo']}"]["sha256"] != record["sha256"]:
             raise ValueError(f"El original de #{record['id']} no coincide con su SHA-256.")
     return {"bolsa": str(target), "archivos": len(records)}
+
+
+def _declare_bagit_1_0(bag):
+    """bagit-python writes «BagIt-Version: 0.97»; the bag is built the RFC 8493 way
+    (UTF-8 tag files, payload manifests for SHA-256 and SHA-512), so declare 1.0 and
+    recompute the tag manifests that cover bagit.txt."""
+    import bagit
+
+    declaration = Path(bag.path) / "bagit.txt"
+    declaration.write_text("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
+    bag = bagit.Bag(bag.path)
+    bag.save()
+    return bag
+
+
+def verify_bag(path: str) -> dict:
+    """Validate an exported bag with the bagit library: every payload file against
+    its manifests, nothing missing, nothing added. Names the exact files."""
+    import bagit
+
+    try:
+        bag = bagit.Bag(path)
+    except bagit.BagError as exc:
+        return {"valida": False, "version": "", "problemas": [f"No es una bolsa BagIt: {exc}"]}
+    try:
+        bag.validate()
+    except bagit.BagError as exc:
+        problems = _bag_problems(exc)
+        problems += [p for p in _bag_inventory(bag) if p not in problems]
+        return {
+            "valida": False,
+            "version": _bag_version(path),
+            "problemas": problems or [f"La bolsa no es válida: {exc}"],
+        }
+    files = len(bag.payload_entries()) if hasattr(bag, "payload_entries") else len(bag.entries)
+    return {"valida": True, "version": bag.version, "archivos": files, "problemas": []}
+
+
+def _bag_version(path: str) -> str:
+    try:
+        text = (Path(path) / "bagit.txt").read_text("utf-8")
+    except OSError:
+        return ""
+    return next((line.split(":", 1)[1].strip() for line in text.splitlines()
+                 if line.startswith("BagIt-Version")), "")  # fmt: skip
+
+
+def _bag_problems(exc) -> list[str]:
+    import bagit
+
+    problems = []
+    for detail in getattr(exc, "details", None) or []:
+        if isinstance(detail, bagit.ChecksumMismatch):
+            problems.append(
+                f"ALTERADO {detail.path}: {detail.algorithm} esperado {detail.expected}, "
+                f"calculado {detail.found}"
+            )
+        elif isinstance(detail, bagit.FileMissing):
+            problems.append(f"FALTA {detail.path}")
+        elif isinstance(detail, bagit.UnexpectedFile):
+            problems.append(f"SOBRA {detail.path} (no está en el manifiesto)")
+        else:
+            problems.append(str(detail))
+    return problems
+
+
+def _bag_inventory(bag) -> list[str]:
+    """Files the manifests name that are gone, and files nobody listed: the quick
+    Payload-Oxum check stops bagit before it names them."""
+    missing, extra = bag.compare_manifests_with_fs()
+    return [f"FALTA {p}" for p in sorted(missing)] + [
+        f"SOBRA {p} (no está en el manifiesto)" for p in sorted(extra)
+    ]
 
 
 def _bag_record(asset: Asset, name: str) -> dict:

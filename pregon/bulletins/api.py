@@ -15,6 +15,7 @@ from pregon.bulletins import directory, distribution, selectors, services
 from pregon.bulletins.models import Bulletin, Distribution, MediaContact, MediaList
 from pregon.bulletins.pdf import PAPER_SIZES, bulletin_pdf
 from pregon.core.api_types import Day, Id, Page
+from pregon.core.mail import clean_address
 
 router = Router(tags=["Boletines"])
 
@@ -278,8 +279,12 @@ def list_contacts(request: HttpRequest, list_id: Id | None = None):
 def create_contact(request: HttpRequest, payload: ContactIn):
     access.check(request.auth, "bulletins.add_mediacontact")
     data = payload.dict(exclude={"lists"})
+    try:
+        data["email"] = clean_address(data["email"]).lower()
+    except ValidationError as exc:
+        raise ValidationError({"email": exc.messages}) from exc
     contact = MediaContact(**data)
-    contact.full_clean()
+    contact.full_clean(exclude=["email"])  # RFC 6531 mailboxes: clean_address checked it
     contact.save()
     contact.lists.set(MediaList.objects.filter(pk__in=payload.lists))
     return Status(201, contact)

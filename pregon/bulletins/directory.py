@@ -7,12 +7,12 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 
 from pregon.accounts import access
 from pregon.bulletins.models import MediaContact, MediaList, OutletType
 from pregon.core.audit import log_action
+from pregon.core.mail import clean_address
 
 COLUMNS = ("medio", "nombre", "cargo", "correo", "telefono", "tipo", "cobertura", "listas")
 REQUIRED = ("medio", "nombre", "correo")
@@ -83,9 +83,9 @@ def _row_errors(values: dict, line: int, seen: dict) -> list[str]:
     email = values.get("correo", "").lower()
     if email:
         try:
-            validate_email(email)
-        except ValidationError:
-            errors.append(f"Línea {line}, campo «correo»: «{email}» no es un correo válido.")
+            email = values["correo"] = clean_address(email)
+        except ValidationError as exc:
+            errors.append(f"Línea {line}, campo «correo»: {exc.messages[0]}")
         if email in seen:
             errors.append(
                 f"Línea {line}, campo «correo»: repetido (ya está en la línea {seen[email]})."

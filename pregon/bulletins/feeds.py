@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,15 @@ from pregon.bulletins.models import Bulletin
 from pregon.bulletins.text import dateline, plain_text
 
 FEED_SIZE = 30
+AUTHOR = "Unidad de Comunicación Social"
+
+
+def entry_id(bulletin: Bulletin) -> str:
+    """A tag: URI (RFC 4151) that never changes, whatever the site's address or an
+    edit of the bulletin: the authority is the municipality's domain, the date the
+    bulletin's year, the rest its kind and number."""
+    authority = settings.PREGON_FEED_AUTHORITY
+    return f"tag:{authority},{bulletin.year}:boletin/{bulletin.kind}/{bulletin.number}"
 
 
 class BulletinFeed(Feed):
@@ -35,12 +45,21 @@ class BulletinFeed(Feed):
         return reverse("bulletins:press_detail", args=[item.pk])
 
     def item_guid(self, item: Bulletin) -> str:
-        return f"pregon-boletin-{item.kind}-{item.year}-{item.number}"
+        return entry_id(item)
 
     item_guid_is_permalink = False
 
     def item_pubdate(self, item: Bulletin) -> datetime:
         return item.approved_at or timezone.now()
+
+    def item_updateddate(self, item: Bulletin) -> datetime:
+        return max(item.updated_at, self.item_pubdate(item))
+
+    def author_name(self) -> str:
+        return AUTHOR
+
+    def item_author_name(self, item: Bulletin) -> str:
+        return AUTHOR
 
     def item_categories(self, item: Bulletin) -> list[str]:
         return [item.get_category_display()]

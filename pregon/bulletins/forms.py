@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from pregon.agenda.models import Activity
 from pregon.bulletins.models import Bulletin, MediaContact, MediaList
+from pregon.core.mail import clean_address
 from pregon.core.spanish import format_date
 
 RICH_HELP = "Párrafos, negritas, cursivas, listas y enlaces; lo demás se elimina al guardar."
@@ -93,6 +94,20 @@ class ContactForm(forms.ModelForm):
             "lists",
         ]
         widgets = {"lists": forms.CheckboxSelectMultiple}
+        field_classes = {"email": forms.CharField}
+
+    def clean_email(self) -> str:
+        return clean_address(self.cleaned_data["email"]).lower()
+
+    def _post_clean(self) -> None:
+        # The model's EmailField knows no RFC 6531 mailbox; clean_email checked it.
+        exclude = self._get_validation_exclusions()
+        exclude.add("email")
+        try:
+            self.instance.full_clean(exclude=exclude, validate_unique=False)
+        except forms.ValidationError as exc:
+            self._update_errors(exc)
+        super()._post_clean()
 
 
 class MediaListForm(forms.ModelForm):

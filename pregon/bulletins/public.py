@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from pregon.accounts.models import Area
-from pregon.bulletins import distribution, selectors
+from pregon.bulletins import distribution, selectors, sharing
 from pregon.bulletins.models import BulletinPhoto
 from pregon.bulletins.pdf import PAPER_SIZES, brand, bulletin_pdf, public_photo_path
 from pregon.bulletins.services import public_url
@@ -69,14 +69,20 @@ def press_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dateline": dateline(bulletin.dated),
         "photos": photos,
         "summary": " ".join(bulletin.balazos) or plain_text(bulletin.body)[:200],
-        "canonical": public_url(reverse("bulletins:press_detail", args=[pk])),
-        "image": public_url(reverse("bulletins:press_photo", args=[photos[0].pk]))
-        if photos
-        else "",
+        "canonical": public_url(reverse("bulletins:press_detail", args=[pk]), request),
+        "image": public_url(reverse("bulletins:press_og_image", args=[pk]), request),
         "live": selectors.live_now(),
         "brand": brand(),
     }
     return render(request, "bulletins/press/detail.html", context)
+
+
+def press_og_image(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 1200×630 picture shown with a shared link (first photo or brand card)."""
+    bulletin = _public_or_404(pk)
+    response = HttpResponse(sharing.og_image(bulletin), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
 
 
 def press_pdf(request: HttpRequest, pk: int) -> HttpResponse:
@@ -121,9 +127,9 @@ def press_agenda(request: HttpRequest) -> HttpResponse:
 
 @public_page()
 def press_sitemap(request: HttpRequest) -> HttpResponse:
-    urls = [(public_url(reverse("bulletins:press_list")), None)]
+    urls = [(public_url(reverse("bulletins:press_list"), request), None)]
     urls += [
-        (public_url(reverse("bulletins:press_detail", args=[b.pk])), b.updated_at)
+        (public_url(reverse("bulletins:press_detail", args=[b.pk]), request), b.updated_at)
         for b in selectors.press_room().select_related(None).only("pk", "updated_at")[:5000]
     ]
     return render(

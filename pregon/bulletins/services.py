@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,9 +40,14 @@ PUBLICATION_KINDS = (ChannelKind.WORDPRESS, ChannelKind.FACEBOOK_PAGE, ChannelKi
 X_TEXT_LIMIT = 240
 
 
-def public_url(path: str) -> str:
-    """An absolute address for e-mail, feeds and social links."""
-    return f"{settings.PREGON_PUBLIC_URL or 'http://localhost:8000'}{path}"
+def public_url(path: str, request: HttpRequest | None = None) -> str:
+    """An absolute address for e-mail, feeds and social links: PREGON_PUBLIC_URL, else
+    the address the page was asked at (never a made-up one on a public page)."""
+    if settings.PREGON_PUBLIC_URL:
+        return f"{settings.PREGON_PUBLIC_URL}{path}"
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return f"http://localhost:8000{path}"  # e-mail sent by a worker on a bare install
 
 
 def press_url(bulletin: Bulletin) -> str:

@@ -48,6 +48,7 @@ urlpatterns = [
     path("sala-de-prensa/", public.press_list, name="press_list"),
     path("sala-de-prensa/<int:pk>/", public.press_detail, name="press_detail"),
     path("sala-de-prensa/<int:pk>/pdf/", public.press_pdf, name="press_pdf"),
+    path("sala-de-prensa/<int:pk>/compartir.jpg", public.press_og_image, name="press_og_image"),
     path("sala-de-prensa/fotos/<int:pk>/", public.press_photo, name="press_photo"),
     path("sala-de-prensa/agenda/", public.press_agenda, name="press_agenda"),
     path("sala-de-prensa/rss/", public_page()(feeds.BulletinFeed()), name="press_rss"),

@@ -96,6 +96,45 @@ def test_export_bag_validates(db, card, tmp_path):
     assert not bagit.Bag(str(tmp_path / "bolsa")).is_valid()
 
 
+def test_bag_is_bagit_1_0_and_verify_archive_names_the_flipped_file(db, card, tmp_path):
+    run("ingest", str(card))
+    year = Asset.objects.first().created_at.year
+    Asset.objects.update(captured_at=None)
+    bag_dir = tmp_path / "bolsa"
+    run("export-bag", "--year", str(year), str(bag_dir))
+    assert (bag_dir / "bagit.txt").read_text().splitlines() == [
+        "BagIt-Version: 1.0",
+        "Tag-File-Character-Encoding: UTF-8",
+    ]
+    bag = bagit.Bag(str(bag_dir))  # the Library of Congress library, as the oracle
+    assert bag.version_info == (1, 0) and bag.is_valid()
+    clean = run("verify-archive", "--bag", str(bag_dir))
+    assert clean == {"valida": True, "version": "1.0", "archivos": 4, "problemas": []}
+    # One flipped byte in one photo: the report names that file and only it.
+    payload = sorted((bag_dir / "data").glob("*.JPG"))[0]
+    raw = bytearray(payload.read_bytes())
+    raw[200] ^= 0x01
+    payload.write_bytes(bytes(raw))
+    out = StringIO()
+    with pytest.raises(SystemExit) as exc:
+        call_command("verify-archive", "--bag", str(bag_dir), "--json", stdout=out)
+    assert exc.value.code == 1
+    report = json.loads(out.getvalue())
+    assert report["valida"] is False
+    assert report["problemas"] and all(
+        p.startswith(f"ALTERADO data/{payload.name}:") for p in report["problemas"]
+    )
+    assert not bagit.Bag(str(bag_dir)).is_valid()
+    # A file slipped into the bag is named too.
+    payload.write_bytes(bytes(raw[:200]) + bytes([raw[200] ^ 0x01]) + bytes(raw[201:]))
+    (bag_dir / "data" / "intruso.txt").write_text("no debería estar aquí")
+    with pytest.raises(SystemExit):
+        call_command("verify-archive", "--bag", str(bag_dir), "--json", stdout=(out := StringIO()))
+    assert json.loads(out.getvalue())["problemas"] == [
+        "SOBRA data/intruso.txt (no está en el manifiesto)"
+    ]
+
+
 def test_export_bag_refuses_empty_selection(db, tmp_path):
     from django.core.management.base import CommandError
 

@@ -76,7 +76,8 @@ def test_api_upload_and_search(api_client, fotografo, data, settings):
     assert status["estado"] == "listo"
     asset = client.get(f"/api/v1/archive/assets/{status['archivo']}").json()
     assert asset["camera"] == "FUJIFILM FinePix2400Zoom" and asset["keywords"]
-    found = client.get("/api/v1/search", {"q": "witty caption", "kind": "foto"}).json()
+    # XMP dc:description wins over the IPTC caption (MWG), as ExifTool reads it.
+    found = client.get("/api/v1/search", {"q": "encoded XMP", "kind": "foto"}).json()
     assert found["total"] == 1 and found["items"][0]["id"] == asset["id"]
     assert found["facetas"]["kind"] == [["foto", 1]]
     assert api_client(None).get("/api/v1/search", {"q": "x"}).status_code == 401

@@ -15,11 +15,13 @@ class Inbox:
 
     def __init__(self) -> None:
         self.messages: list[tuple[list[str], bytes]] = []
+        self.mail_options: list[list[str]] = []
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
         with self.lock:
             self.messages.append((list(envelope.rcpt_tos), envelope.original_content))
+            self.mail_options.append(list(envelope.mail_options))
         return "250 Message accepted for delivery"
 
     def recipients(self) -> list[str]:
@@ -33,9 +35,7 @@ class Inbox:
             return [message_from_bytes(raw, policy=policy.default) for _, raw in self.messages]
 
 
-@pytest.fixture
-def smtp(settings):
-    """A real SMTP server on 127.0.0.1 (port chosen by the OS); Django sends to it."""
+def _smtp_server(settings, **smtp_parameters):
     from aiosmtpd.controller import Controller
 
     inbox = Inbox()
@@ -44,15 +44,31 @@ def smtp(settings):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **smtp_parameters)
     controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "pregon.core.mail.InternationalEmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     settings.PREGON_PRESS_THROTTLE_SECONDS = 0
+    return inbox, controller
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on 127.0.0.1 (port chosen by the OS); Django sends to it.
+    Like many servers it does not offer SMTPUTF8 (aiosmtpd's Controller would)."""
+    inbox, controller = _smtp_server(settings, enable_SMTPUTF8=False)
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_utf8(settings):
+    """The same, offering SMTPUTF8 (RFC 6531) as modern servers do."""
+    inbox, controller = _smtp_server(settings, enable_SMTPUTF8=True)
     yield inbox
     controller.stop()
 

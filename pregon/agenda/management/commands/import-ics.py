@@ -29,6 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--area", default="PRES", help="Siglas del área (PRES por omisión)")
         parser.add_argument("--dry-run", action="store_true", help="Solo mostrar qué cambiaría")
         parser.add_argument("--json", action="store_true", help="Resumen legible por máquina")
+        parser.add_argument(
+            "--publicas",
+            action="store_true",
+            help="Los eventos sin CLASS entran como públicos (por omisión, privados)",
+        )
         parser.add_argument("--desde", help="Expandir recurrencias desde AAAA-MM-DD")
         parser.add_argument("--hasta", help="Expandir recurrencias hasta AAAA-MM-DD")
 
@@ -48,6 +53,8 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 since=_day(options["desde"]),
                 until=_day(options["hasta"]),
+                public_default=options["publicas"],
+                source=path.name,
             )
         except ics.IcsError as exc:
             raise CommandError(f"{path.name}: {exc}") from exc
