@@ -151,7 +151,10 @@ def dump_database(target: Path) -> None:
 
 
 def _sqlite_backup(target: Path) -> None:
-    """The online backup API: a consistent copy while Pregón keeps writing."""
+    """The online backup API: a consistent copy while Pregón keeps writing (in WAL
+    mode other processes' writers never block it). Our own open transaction would."""
+    if connection.in_atomic_block:
+        raise BackupError("El respaldo no puede hacerse dentro de una transacción.")
     connection.ensure_connection()
     copy = sqlite3.connect(target)
     try:
@@ -411,12 +414,17 @@ def restore(directory: Path, bar: BarFactory = quiet) -> dict:
         raise BackupError(f"Restaure en una instalación vacía: {why}. No se modificó nada.")
     load_database(directory / manifest["database"]["path"], kind)
     _restore_key(directory, manifest)
+    restore_files(directory, manifest, bar)
+    return manifest
+
+
+def restore_files(directory: Path, manifest: dict, bar: BarFactory = quiet) -> None:
+    """Every file of a verified backup back into default_storage, under its own name."""
     progress = bar(len(manifest["files"]), "Restaurando")
     for name in manifest["files"]:
         _restore_file(directory, name)
         progress.advance(note=_short(name))
     progress.finish()
-    return manifest
 
 
 def _restore_key(directory: Path, manifest: dict) -> None:

@@ -123,6 +123,8 @@ class Supervisor:
         signal.signal(signal.SIGTERM, self._stop)
         try:
             self._start_web()
+            if self.stopping:  # Ctrl-C while gunicorn was starting
+                return 0
             self._start_worker()
             return self._watch()
         finally:
@@ -140,7 +142,9 @@ class Supervisor:
                     f"El servidor web no arrancó (código {self.web.returncode}). "
                     + port_message(self.bind)
                 )
-            if self.stopping or time.monotonic() > deadline:
+            if self.stopping:
+                return
+            if time.monotonic() > deadline:
                 raise StartError(f"El servidor web no respondió en {self.bind}.")
             time.sleep(0.2)
         self.say(f"Pregón en http://{self.bind}/ (Ctrl-C para detener).")
