@@ -154,8 +154,13 @@ class LimitedUploadHandler(FileUploadHandler):
 
 
 def refusal(request: HttpRequest, message: str) -> HttpResponse:
-    if request.path_info.startswith("/api/"):
+    """JSON for the API and scripts, a fragment for htmx (base.html lets htmx show a
+    413), the error page for plain forms."""
+    scripted = request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    if request.path_info.startswith("/api/") or scripted:
         return JsonResponse({"detail": message}, status=413)
+    if request.headers.get("HX-Request"):
+        return render(request, "_too_large.html", {"message": message}, status=413)
     return render(request, "413.html", {"message": message}, status=413)
 
 
