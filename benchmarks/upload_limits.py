@@ -44,6 +44,7 @@ from tests import hostile  # noqa: E402
 from tests.core.concurrency_actor import jpeg  # noqa: E402
 
 GOAL_KB = 300 * 1024
+SAID = re.compile(r"(Logotipo|Foto|El archivo|Las fotos|Línea)[^<\"]{0,150}")
 
 
 def env_for(folder: Path) -> dict:
@@ -157,7 +158,8 @@ def run_steps(base: str, info: dict, folder: Path) -> list[tuple[str, int, float
     def step(name: str, call) -> httpx.Response:
         started = time.monotonic()
         response = call()
-        text = response.text[:140].replace("\n", " ")
+        said = SAID.search(response.text)  # a page's message, else the start of the body
+        text = (said[0] if said else response.text[:140]).replace("\n", " ")
         results.append((name, response.status_code, time.monotonic() - started, text))
         print(f"{name}: {response.status_code} en {results[-1][2]:.1f} s — {text}", flush=True)
         return response
@@ -177,10 +179,12 @@ def run_steps(base: str, info: dict, folder: Path) -> list[tuple[str, int, float
         "/api/v1/publications",
         json={"title": "Aviso", "text": "Texto", "variants": [{"account": info["account"]}]},
     ).json()["id"]
-    step(
-        "PNG 50000×50000 como imagen de publicación",
-        lambda: s.form(f"/publicaciones/{publication}/imagenes/", {}, {"file": ("b.png", bomb)}),
-    )
+
+    def publication_image() -> httpx.Response:
+        s.form(f"/publicaciones/{publication}/imagenes/", {}, {"file": ("b.png", bomb)})
+        return s.web.get(f"/publicaciones/{publication}/editar/")  # shows the message
+
+    step("PNG 50000×50000 como imagen de publicación (y la página que lo dice)", publication_image)
     step(
         "PNG 50000×50000 como foto de diseño",
         lambda: s.form("/diseno/fotos/", {}, {"foto_archivo": ("b.png", bomb)}),
@@ -217,7 +221,7 @@ def run_steps(base: str, info: dict, folder: Path) -> list[tuple[str, int, float
             and s.api.get(f"/api/v1/analytics/imports/weblogs/{weblog}").json()
         )
     )
-    print(f"  el trabajador: {json.dumps(state, ensure_ascii=False)[:200]}", flush=True)
+    print(f"  el trabajador: {state['state']}: {state.get('error', '')[:150]}", flush=True)
     for rule in ("FREQ=SECONDLY", "FREQ=DAILY;COUNT=100000000"):
         step(
             f"iCalendar {rule}",

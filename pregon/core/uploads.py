@@ -28,56 +28,23 @@ class Kind:
     extensions: frozenset[str]
 
 
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 KINDS = {
     "foto": Kind(
         "PREGON_MAX_PHOTO_MB",
         "Las fotos",
-        frozenset(
-            {
-                "jpg",
-                "jpeg",
-                "jpe",
-                "jfif",
-                "png",
-                "gif",
-                "webp",
-                "tif",
-                "tiff",
-                "dng",
-                "heic",
-                "heif",
-                "hif",
-                "avif",
-                "svg",
-            }
-        ),
-    ),  # fmt: skip
+        _names("jpg jpeg jpe jfif png gif webp tif tiff dng heic heif hif avif svg"),
+    ),
     "video": Kind(
         "PREGON_MAX_VIDEO_MB",
         "Los videos y audios",
-        frozenset(
-            {
-                "mp4",
-                "m4v",
-                "mov",
-                "3gp",
-                "qt",
-                "avi",
-                "mkv",
-                "webm",
-                "m4a",
-                "aac",
-                "mp3",
-                "wav",
-                "ogg",
-                "oga",
-                "opus",
-                "flac",
-            }
-        ),
-    ),  # fmt: skip
+        _names("mp4 m4v mov 3gp qt avi mkv webm m4a aac mp3 wav ogg oga opus flac"),
+    ),
     "documento": Kind("PREGON_MAX_DOCUMENT_MB", "Los documentos", frozenset({"pdf", "vtt", "srt"})),
-    "csv": Kind("PREGON_MAX_CSV_MB", "Los archivos CSV", frozenset({"csv", "tsv", "txt"})),
+    "csv": Kind("PREGON_MAX_CSV_MB", "Los archivos CSV", frozenset({"csv", "tsv"})),
     "bitacora": Kind("PREGON_MAX_WEBLOG_MB", "Las bitácoras de acceso", frozenset({"log", "gz"})),
     "ical": Kind("PREGON_MAX_ICS_MB", "Los calendarios iCalendar", frozenset({"ics", "ical"})),
 }
@@ -101,12 +68,12 @@ class UploadTooLarge(Exception):
     """A body or file past its limit; the message is Spanish and user-facing."""
 
 
-def max_bytes(kind: str) -> int:
-    return int(getattr(settings, KINDS[kind].setting)) * MIB
-
-
 def megabytes(kind: str) -> int:
     return int(getattr(settings, KINDS[kind].setting))
+
+
+def max_bytes(kind: str) -> int:
+    return megabytes(kind) * MIB
 
 
 def too_large_message(kind: str, name: str = "") -> str:
@@ -154,8 +121,13 @@ class LimitedUploadHandler(FileUploadHandler):
 
 
 def refusal(request: HttpRequest, message: str) -> HttpResponse:
-    if request.path_info.startswith("/api/"):
+    """JSON for the API and scripts, a fragment for htmx (base.html lets htmx show a
+    413), the error page for plain forms."""
+    scripted = request.headers.get("X-Requested-With") == "XMLHttpRequest"
+    if request.path_info.startswith("/api/") or scripted:
         return JsonResponse({"detail": message}, status=413)
+    if request.headers.get("HX-Request"):
+        return render(request, "_too_large.html", {"message": message}, status=413)
     return render(request, "413.html", {"message": message}, status=413)
 
 

@@ -40,6 +40,7 @@
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
     xhr.setRequestHeader("X-CSRFToken", csrf);
+    xhr.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) {
         ui.bar.value = Math.round((100 * e.loaded) / e.total);
@@ -54,6 +55,9 @@
         ui.bar.value = 100;
         ui.state.textContent = "Recibido, en cola";
         ui.li.dataset.estado = body.estado;
+      } else if (xhr.status === 413) {
+        ui.state.textContent = JSON.parse(xhr.responseText).detail;
+        ui.li.dataset.estado = "rechazado";
       } else {
         ui.state.textContent = "Error al subir (" + xhr.status + ")";
         ui.li.dataset.estado = "rechazado";

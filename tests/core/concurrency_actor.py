@@ -27,11 +27,12 @@ def jpeg(seed: int, width: int = 2400, height: int = 1600) -> bytes:
 
 
 def setup(folder: Path) -> dict:
-    from pregon.accounts.models import ApiToken, User
+    from pregon.accounts.models import ApiToken, Area, User
     from pregon.accounts.roles import group_for, sync_roles
     from pregon.publishing.models import ChannelAccount
 
     sync_roles()
+    Area.objects.get_or_create(short_name="PRES", defaults={"name": "Presidencia Municipal"})
     people = {}
     for name, role in (("mariana", "coordinacion"), ("jorge", "redaccion"), ("luis", "fotografia")):
         user = User.objects.create_user(username=name, password=f"{name}-clave-segura-1")

@@ -1,12 +1,13 @@
 """Size limits per kind, enforced while the body streams in: a 2 GiB upload never
-writes 2 GiB. The body is generated on the fly and fed to Django's WSGI handler the
-way gunicorn does, counting what is read and what lands in the temporary folder."""
+writes 2 GiB. The body is generated on the fly and fed to Django's request handler as
+a stream (`wsgi.input`, as gunicorn does), counting what is read and what lands in the
+temporary folder."""
 
 import io
 from pathlib import Path
 
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
+from django.test.client import ClientHandler
 
 from pregon.accounts.models import ApiToken
 from pregon.analytics.models import PostMetric
@@ -61,9 +62,10 @@ def send(path: str, body: GeneratedUpload, **headers: str) -> tuple[int, bytes]:
         "CONTENT_LENGTH": str(body.length),
         **headers,
     }
-    status: list[str] = []
-    chunks = WSGIHandler()(environ, lambda s, headers, exc=None: status.append(s))
-    return int(status[0].split()[0]), b"".join(chunks)
+    # The test client's handler: Django's WSGI handler without closing the test's
+    # database connection at the end of the request.
+    response = ClientHandler(enforce_csrf_checks=False)(environ)
+    return response.status_code, response.content
 
 
 @pytest.fixture
@@ -119,3 +121,30 @@ def test_each_kind_has_its_own_limit(temp_dir, settings, token):
     status, content = send("/api/v1/archive/uploads", video, HTTP_AUTHORIZATION=token)
     assert status == 413 and "Los videos y audios no pueden pasar de 8 MB" in content.decode()
     assert video.consumed == 0  # declared length alone decides
+
+
+def test_each_client_gets_the_refusal_it_can_show(client, diseno, settings):
+    """htmx (design photo) gets a fragment it swaps in (base.html lets htmx show a 413),
+    the archive's upload script gets JSON, a plain form gets the error page."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.PREGON_MAX_PHOTO_MB = 1
+    client.force_login(diseno)
+    big = b"\xff\xd8\xff" + b"0" * (3 * MIB)
+    fragment = client.post(
+        "/diseno/fotos/",
+        {"foto_archivo": SimpleUploadedFile("f.jpg", big)},
+        headers={"HX-Request": "true"},
+    )
+    assert fragment.status_code == 413
+    assert fragment.content.decode().startswith('<p class="errors" role="alert">Las fotos')
+    scripted = client.post(
+        "/archivo/subir/archivo/",
+        {"archivo": SimpleUploadedFile("f.jpg", big)},
+        headers={"X-Requested-With": "XMLHttpRequest"},
+    )
+    assert scripted.status_code == 413
+    assert scripted.json()["detail"] == "«f.jpg»: Las fotos no pueden pasar de 1 MB."
+    page = client.post("/diseno/fotos/", {"foto_archivo": SimpleUploadedFile("f.jpg", big)})
+    assert page.status_code == 413 and "<h1>Archivo demasiado grande</h1>" in page.content.decode()
+    assert 'name="htmx-config"' in client.get("/").content.decode()

@@ -8,7 +8,7 @@ from functools import lru_cache
 import pyvips
 from PIL import Image
 
-from pregon.core.images import is_svg
+from pregon.core.images import is_svg, sanitize_svg
 from pregon.design.contrast import contrast_ratio
 
 DEFAULT_LOGO_SVG = b"""<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240"
@@ -52,6 +52,7 @@ def raster_logo(data: bytes, height: int) -> Image.Image:
 @lru_cache(maxsize=64)
 def _raster_logo(digest: str, data: bytes, height: int) -> Image.Image:
     if is_svg(data):
+        data = sanitize_svg(data)  # also artwork stored before uploads were sanitised
         probe = pyvips.Image.svgload_buffer(data)
         image = pyvips.Image.svgload_buffer(data, scale=height / max(1, probe.height))
         pil = Image.open(io.BytesIO(image.write_to_buffer(".png"))).convert("RGBA")
