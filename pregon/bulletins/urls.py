@@ -48,6 +48,7 @@ urlpatterns = [
     path("sala-de-prensa/<int:pk>/pdf/", public.press_pdf, name="press_pdf"),
     path("sala-de-prensa/fotos/<int:pk>/", public.press_photo, name="press_photo"),
     path("sala-de-prensa/agenda/", public.press_agenda, name="press_agenda"),
+    path("sala-de-prensa/marca.css", public.press_brand_css, name="press_brand_css"),
     path("sala-de-prensa/rss/", feeds.BulletinFeed(), name="press_rss"),
     path("sala-de-prensa/atom/", feeds.BulletinAtomFeed(), name="press_atom"),
     path("sala-de-prensa/sitemap.xml", public.press_sitemap, name="press_sitemap"),

@@ -18,8 +18,8 @@ def bars(question: dict) -> str:
     width = LABEL_WIDTH + BAR_WIDTH + 70
     summary = "; ".join(f"{o['label']}: {o['percent']:.1f} %" for o in options)
     parts = [
-        f'<svg role="img" viewBox="0 0 {width} {height}" width="100%" '
-        f'style="max-width:{width}px" aria-label="{escape(question["text"])}. {escape(summary)}" '
+        f'<svg role="img" viewBox="0 0 {width} {height}" width="{width}" '
+        f'class="survey-chart" aria-label="{escape(question["text"])}. {escape(summary)}" '
         'xmlns="http://www.w3.org/2000/svg">'
     ]
     for i, option in enumerate(options):
