@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "pregon.core.middleware.ApiJsonErrors",
+    "pregon.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pregon.core.context_processors.navigation",
                 "pregon.core.context_processors.public_page",
+                "pregon.core.csp.nonce",
             ],
             # Dates and numbers in Spanish in every template: {{ x|fecha }}, {{ n|numero }}.
             "builtins": ["pregon.core.templatetags.spanish"],

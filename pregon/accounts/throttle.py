@@ -29,9 +29,13 @@ def _address(address: str) -> str:
     return f"login-fail:a:{_digest(address)}"
 
 
+def _now() -> float:
+    return time.time()
+
+
 def seconds_to_wait(username: str, address: str) -> int:
     """0 when this attempt may be checked, else how long this address must wait."""
-    now = time.time()
+    now = _now()
     waits = [cache.get(f"{key}:until", 0) - now for key in _keys(username, address)]
     return max(0, int(max(waits) + 0.999))
 
@@ -41,7 +45,7 @@ def record_failure(username: str, address: str) -> None:
         failures = _count(key)
         if failures >= limit:
             wait = min(FIRST_WAIT_SECONDS * 2 ** (failures - limit), _window())
-            cache.set(f"{key}:until", time.time() + wait, wait)
+            cache.set(f"{key}:until", _now() + wait, wait)
 
 
 def clear(username: str, address: str) -> None:

@@ -1,6 +1,8 @@
 """The public press room (no login): list, detail, PDF, press-size photos, agenda,
 sitemap and unsubscribe. The veda rule (compliance) is applied by the selectors."""
 
+import re
+
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -51,6 +53,22 @@ def press_list(request: HttpRequest) -> HttpResponse:
         "brand": brand(),
     }
     return render(request, "bulletins/press/list.html", context)
+
+
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+
+
+def press_brand_css(request: HttpRequest) -> HttpResponse:
+    """The brand kit's colour for the press room header, as a stylesheet from our
+    own origin (the Content-Security-Policy allows no inline style attributes)."""
+    primary = brand().primary
+    colour = primary if HEX_COLOUR.match(primary or "") else "#7a1f3d"
+    css = (
+        f".press-head {{ border-bottom: 4px solid {colour}; }}\n.press-adm {{ color: {colour}; }}\n"
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
 
 
 def _public_or_404(pk: int):

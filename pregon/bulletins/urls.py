@@ -53,6 +53,9 @@ urlpatterns = [
     path("sala-de-prensa/agenda/", public.press_agenda, name="press_agenda"),
     path("sala-de-prensa/rss/", public_page()(feeds.BulletinFeed()), name="press_rss"),
     path("sala-de-prensa/atom/", public_page()(feeds.BulletinAtomFeed()), name="press_atom"),
+    path("sala-de-prensa/marca.css", public.press_brand_css, name="press_brand_css"),
+    path("sala-de-prensa/rss/", feeds.BulletinFeed(), name="press_rss"),
+    path("sala-de-prensa/atom/", feeds.BulletinAtomFeed(), name="press_atom"),
     path("sala-de-prensa/sitemap.xml", public.press_sitemap, name="press_sitemap"),
     path("baja/<str:token>/", public.unsubscribe, name="unsubscribe"),
 ]

@@ -33,7 +33,7 @@ def bars(question: dict) -> str:
     parts = [
         f'<svg role="img" viewBox="0 0 {width} {height:.0f}" width="100%" '
         f'aria-label="{escape(question["text"])}. {escape(summary)}" '
-        'xmlns="http://www.w3.org/2000/svg" class="survey-bars">'
+        'xmlns="http://www.w3.org/2000/svg" class="survey-bars survey-chart">'
     ]
     y = 0.0
     for option, row in zip(options, heights, strict=True):
