@@ -113,8 +113,11 @@ def _declare_errors(operation: dict) -> None:
     codes = [404, 409, 422]
     if operation.get("security"):
         codes += [401, 403]
-    if "requestBody" in operation:
-        codes += [400, 413, 415]
+    body = operation.get("requestBody", {}).get("content", {})
+    if body:
+        codes += [413]
+    if "application/json" in body:  # multipart uploads are not parsed as JSON
+        codes += [400, 415]
     ref = {"$ref": f"#/components/schemas/{ERROR_SCHEMA}"}
     responses = operation.setdefault("responses", {})
     for code in sorted(codes):

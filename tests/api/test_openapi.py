@@ -38,8 +38,11 @@ def test_every_operation_declares_its_errors(spec):
         wanted = {"404", "409", "422"}
         if operation.get("security"):
             wanted |= {"401", "403"}
-        if "requestBody" in operation:
-            wanted |= {"400", "413", "415"}
+        body = operation.get("requestBody", {}).get("content", {})
+        if body:
+            wanted |= {"413"}
+        if "application/json" in body:
+            wanted |= {"400", "415"}
         responses = {str(code): body for code, body in operation["responses"].items()}
         for code in wanted:
             body = responses.get(code)
@@ -85,3 +88,37 @@ def test_lists_document_their_bounds(spec):
     assert params["limit"]["schema"]["minimum"] == 1
     assert params["offset"]["schema"]["minimum"] == 0
     assert params["publication"]["schema"]["anyOf"][0]["maximum"] == 2**63 - 1
+
+
+def _integers(schema: dict, components: dict, where: str, seen: set):
+    """Every integer a client can send, with where it is (refs followed once)."""
+    ref = schema.get("$ref")
+    if ref:
+        name = ref.rsplit("/", 1)[1]
+        if name not in seen:
+            yield from _integers(components[name], components, f"{where}>{name}", seen | {name})
+        return
+    if schema.get("type") == "integer":
+        yield where, schema
+    for key in ("anyOf", "oneOf", "allOf"):
+        for part in schema.get(key, []):
+            yield from _integers(part, components, where, seen)
+    for name, prop in schema.get("properties", {}).items():
+        yield from _integers(prop, components, f"{where}.{name}", seen)
+    if "items" in schema:
+        yield from _integers(schema["items"], components, f"{where}[]", seen)
+
+
+def test_every_integer_a_client_sends_is_bounded(spec):
+    """The database holds 64-bit integers at most; an unbounded one is a 500 waiting."""
+    components = spec["components"]["schemas"]
+    unbounded = []
+    for name, operation in _operations(spec):
+        sources = [(p["name"], p["schema"]) for p in operation.get("parameters", [])]
+        for kind, body in operation.get("requestBody", {}).get("content", {}).items():
+            sources.append((kind, body["schema"]))
+        for label, schema in sources:
+            for where, integer in _integers(schema, components, f"{name} {label}", set()):
+                if "maximum" not in integer or "minimum" not in integer:
+                    unbounded.append(where)
+    assert unbounded == []
