@@ -349,6 +349,12 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField("intentos", default=0)
     claimed_by = models.CharField("tomada por", max_length=100, blank=True)
     claimed_at = models.DateTimeField("tomada el", null=True, blank=True)
+    lease_until = models.DateTimeField(
+        "proceso vivo hasta",
+        null=True,
+        blank=True,
+        help_text="El proceso que la envía lo renueva mientras vive; vencido, otro la revisa.",
+    )
     published_at = models.DateTimeField("publicada el", null=True, blank=True)
     remote_id = models.CharField("id remoto", max_length=200, blank=True, db_index=True)
     remote_url = models.URLField("URL remota", max_length=500, blank=True)

@@ -55,8 +55,9 @@ def _add_newer(networks, kind: str, count: int) -> None:
 
 
 def _stale(delivery: Delivery) -> None:
-    """The dead worker's claim, as the next worker sees it once its heartbeat stopped."""
-    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    """The dead worker's claim, as the next worker sees it once its lease ran out."""
+    long_ago = timezone.now() - timedelta(hours=1)
+    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=long_ago, lease_until=long_ago)
 
 
 @pytest.mark.parametrize("kind", ["facebook", "instagram", "x", "wordpress"])
