@@ -37,6 +37,7 @@ from pregon.publishing.channels.base import (
     AccountConfig,
     Channel,
     ChannelError,
+    NotReady,
     OutgoingMedia,
     OutgoingPost,
     PostResult,
@@ -114,6 +115,7 @@ def _cached_channel(account: ChannelAccount) -> Channel:
             channel.on_attempt = _on_attempt
             channel.on_credentials_changed = _on_credentials_changed
             channel.credentials_guard = functools.partial(credentials_guard, account.pk)
+            channel.defer_waits = True
             _channels[key] = channel
         return _channels[key]
 
@@ -386,7 +388,10 @@ class _Call:
 def _send(delivery: Delivery, channel: Channel, calls: list, post: OutgoingPost, worker) -> str:
     call = _Call(timezone.now(), time.monotonic(), calls)
     try:
-        result = channel.publish(post)
+        result = _publish_or_resume(channel, post, delivery.network_ref)
+    except NotReady as wait:
+        _record(delivery, worker, call, outcome=AttemptOutcome.PROCESSING)
+        return _park(delivery, worker, wait)
     except ChannelError as exc:
         _record(delivery, worker, call, exc=exc)
         return _on_error(delivery, exc, worker)
@@ -397,6 +402,35 @@ def _send(delivery: Delivery, channel: Channel, calls: list, post: OutgoingPost,
         return _on_error(delivery, error, worker)
     _record(delivery, worker, call)
     return _published(delivery, result, worker)
+
+
+INLINE_WAITS = 30  # NotReady with no wait is checked again at once, up to this many times
+
+
+def _publish_or_resume(channel: Channel, post: OutgoingPost, token: str) -> PostResult:
+    for _ in range(INLINE_WAITS):
+        try:
+            return channel.resume(post, token) if token else channel.publish(post)
+        except NotReady as wait:
+            if wait.retry_after > 0:
+                raise
+            token = wait.token
+    raise ChannelError("La red sigue procesando el contenido; se reintentará.")
+
+
+def _park(delivery: Delivery, worker: str, wait: NotReady) -> str:
+    """Nothing is public yet: the delivery waits as pending, keeping what the network
+    is processing, and any free sender checks it again after the network's wait. No
+    thread sleeps meanwhile; the attempt does not count as a failure."""
+    at = timezone.now() + timedelta(seconds=wait.retry_after)
+    Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
+        status=D.PENDIENTE,
+        scheduled_at=at,
+        network_ref=wait.token[:200],
+        attempts=F("attempts") - 1,
+        last_error="",
+    )
+    return "en_proceso"
 
 
 def build_post(delivery: Delivery) -> OutgoingPost:
@@ -506,6 +540,7 @@ def _published(delivery: Delivery, result: PostResult, worker: str) -> str:
         remote_id=result.remote_id,
         remote_url=result.remote_url,
         published_at=timezone.now(),
+        network_ref="",
         last_error="",
     )
     return "publicada"

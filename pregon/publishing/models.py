@@ -357,6 +357,12 @@ class Delivery(models.Model):
     )
     published_at = models.DateTimeField("publicada el", null=True, blank=True)
     remote_id = models.CharField("id remoto", max_length=200, blank=True, db_index=True)
+    network_ref = models.CharField(
+        "en proceso en la red",
+        max_length=200,
+        blank=True,
+        help_text="Lo que la red aún procesa (p. ej. un contenedor de Instagram), aún no público.",
+    )
     remote_url = models.URLField("URL remota", max_length=500, blank=True)
     last_error = models.TextField("último error", blank=True)
     held_until = models.DateField(
@@ -403,6 +409,7 @@ class AttemptOutcome(models.TextChoices):
     UNCERTAIN = "incierto", "Resultado incierto"
     FOUND = "encontrada", "Encontrada en la red"
     NOT_FOUND = "no_encontrada", "No está en la red"
+    PROCESSING = "en_proceso", "La red lo está procesando"
 
 
 class DeliveryAttempt(models.Model):
