@@ -588,7 +588,7 @@ def _transient(delivery: Delivery, error: str, worker: str) -> str:
     failures = delivery.attempt_log.filter(outcome=AttemptOutcome.TRANSIENT).count()
     if failures > len(RETRY_SCHEDULE):
         return _fail(delivery, f"{error} (sin éxito tras {failures} intentos)", worker)
-    _release(delivery, worker, timezone.now() + RETRY_SCHEDULE[failures - 1], error)
+    _retry_at(delivery, worker, timezone.now() + RETRY_SCHEDULE[failures - 1], error)
     return "reintentar"
 
 
@@ -597,8 +597,16 @@ def _rate_limited(delivery: Delivery, exc: ChannelError, worker: str) -> str:
     if limited > MAX_RATE_LIMITED:
         return _fail(delivery, exc.message, worker)
     wait = timedelta(seconds=exc.retry_after) if exc.retry_after else DEFAULT_RATE_LIMIT_WAIT
-    _release(delivery, worker, timezone.now() + wait, exc.message)
+    _retry_at(delivery, worker, timezone.now() + wait, exc.message)
     return "limite"
+
+
+def _retry_at(delivery: Delivery, worker: str, at: datetime, error: str) -> bool:
+    """Back to pending until `at`, saying when in the municipality's time (a retry
+    must not read as «maybe published»)."""
+    when = timezone.localtime(at)
+    day = "" if when.date() == timezone.localdate() else f" del {when:%d/%m}"
+    return _release(delivery, worker, at, f"{error} Se reintentará a las {when:%H:%M}{day}.")
 
 
 def _fail(delivery: Delivery, error: str, worker: str) -> str:
@@ -646,7 +654,9 @@ def settle(delivery_id: int, worker: str) -> str:
         return _published(delivery, found, worker)
     _record(delivery, worker, call, outcome=AttemptOutcome.NOT_FOUND)
     Delivery.objects.filter(pk=delivery.pk, status=D.INCIERTA).update(
-        status=D.PENDIENTE, scheduled_at=timezone.now()
+        status=D.PENDIENTE,
+        scheduled_at=timezone.now(),
+        last_error="Se comprobó en la red que no se publicó: se envía de nuevo.",
     )
     return "reintentar"
 

@@ -328,6 +328,29 @@ LIVE_DELIVERY_STATUSES = (
 )
 
 
+class DeliveryAction(models.TextChoices):
+    """What a person (web or API) may do to settle a delivery."""
+
+    MARK_PUBLISHED = "marcar", "Marcar como publicada"
+    RECHECK = "comprobar", "Comprobar en la red"
+    RESEND = "reintentar", "No está publicada: enviar de nuevo"
+    CLOSE_FAILED = "descartar", "Cerrar como fallida"
+
+
+# The one table of which action makes sense in which status. Checking again only
+# means something while the outcome is unknown; a manual delivery is marked by hand.
+DELIVERY_ACTIONS: dict[str, tuple[str, ...]] = {
+    DeliveryStatus.INCIERTA: (
+        DeliveryAction.MARK_PUBLISHED,
+        DeliveryAction.RECHECK,
+        DeliveryAction.RESEND,
+        DeliveryAction.CLOSE_FAILED,
+    ),
+    DeliveryStatus.FALLIDA: (DeliveryAction.MARK_PUBLISHED, DeliveryAction.RESEND),
+}
+MANUAL_PENDING_ACTIONS = (DeliveryAction.MARK_PUBLISHED, DeliveryAction.CLOSE_FAILED)
+
+
 class Delivery(models.Model):
     """One variant going out to one account. Claimed with a conditional UPDATE before
     any call, so two workers never send the same delivery."""
@@ -398,6 +421,15 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"Envío {self.pk} · {self.account}"
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """The settling actions that make sense now (DELIVERY_ACTIONS)."""
+        if self.account.kind == ChannelKind.MANUAL:
+            if self.status == DeliveryStatus.PENDIENTE:
+                return MANUAL_PENDING_ACTIONS
+            return tuple(a for a in DELIVERY_ACTIONS.get(self.status, ()) if a != "reintentar")
+        return DELIVERY_ACTIONS.get(self.status, ())
 
 
 class AttemptOutcome(models.TextChoices):

@@ -14,6 +14,7 @@ videos itself), so a video's subtitles stay on the portal and Facebook.
 import time
 from datetime import datetime
 
+from pregon.publishing.channels import words
 from pregon.publishing.channels.base import (
     MAX_PAGES,
     PAGE_SIZE,
@@ -115,7 +116,7 @@ class InstagramChannel(GraphChannel):
             )["id"]
         except ChannelError as exc:
             if exc.uncertain:
-                raise ChannelError(exc.message) from exc
+                raise ChannelError(words.nothing_sent(self.network, exc)) from exc
             raise
 
     def _item(self, item: OutgoingMedia, caption: str = "", carousel_item: bool = False) -> str:
