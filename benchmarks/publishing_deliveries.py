@@ -1,12 +1,16 @@
-"""1,000 deliveries due at the same moment across 5 channel accounts served by local
-fakes (Graph, X, WordPress) with 50 ms latency. Real worker processes run the engine;
-optionally one is killed with SIGKILL halfway and a new one started. Prints how long
-until everything is out, and checks that no post was made twice and none was lost.
+"""1,000 deliveries due at the same moment over five kinds (Facebook text, Facebook
+photo, Instagram, X, the portal), 200 each, against local fakes (Graph, X,
+WordPress) with 50 ms per call and Instagram containers ready 2 s after creation.
+Real worker processes run the engine's loop (`engine.run_forever`, as `pregon worker`
+does). With --faults: 4 SIGKILLs of a worker (each restarted) and 5 s windows of
+HTTP 500, 429 and «accept the post, never answer». Prints the time until everything
+is settled, and checks: no post twice, none lost, no status disagreement.
 
     .venv/bin/python benchmarks/publishing_deliveries.py                  # SQLite, 1 worker
-    .venv/bin/python benchmarks/publishing_deliveries.py --kill
+    .venv/bin/python benchmarks/publishing_deliveries.py --workers 2
+    .venv/bin/python benchmarks/publishing_deliveries.py --workers 2 --faults
     .venv/bin/python benchmarks/publishing_deliveries.py --workers 2 \\
-        --database-url postgres://postgres@127.0.0.1:5432/pregon_bench_publishing --kill
+        --database-url postgres://postgres@127.0.0.1:5432/pregon_bench_publishing --faults
 """
 
 import argparse
@@ -32,9 +36,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--deliveries", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--latency", type=float, default=0.05)
-    parser.add_argument("--kill", action="store_true", help="SIGKILL a worker halfway")
+    parser.add_argument(
+        "--faults", action="store_true", help="4 worker kills and 500/429/no-answer windows"
+    )
+    parser.add_argument("--container-seconds", type=float, default=2.0)
     parser.add_argument("--database-url", default="", help="PostgreSQL; SQLite file if empty")
-    parser.add_argument("--stale-seconds", type=int, default=5)
+    parser.add_argument("--lease-seconds", type=int, default=10)
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
         "--profile", action="store_true", help="run the workers under cProfile, print the top"
@@ -45,8 +52,9 @@ def parse() -> argparse.Namespace:
 
 def environment(args: argparse.Namespace, var_dir: str) -> dict:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="pregon.settings", PREGON_VAR_DIR=var_dir)
-    env["PREGON_DELIVERY_STALE_SECONDS"] = str(args.stale_seconds)
+    env["PREGON_DELIVERY_LEASE_SECONDS"] = str(args.lease_seconds)
     env["PREGON_TASKS_BACKEND"] = "immediate"
+    env["PREGON_PUBLIC_URL"] = "http://127.0.0.1:9"  # the Graph fake does not fetch here
     env["DATABASE_URL"] = args.database_url
     if args.profile:
         env["PREGON_BENCH_PROFILE"] = str(Path(var_dir) / "worker-{pid}.prof")
@@ -57,56 +65,69 @@ def environment(args: argparse.Namespace, var_dir: str) -> dict:
 
 
 def run_worker() -> None:
-    """Loop the engine until no bench delivery is open (what `pregon worker` does every
-    minute, without waiting for the minute)."""
+    """The engine's loop (what `pregon worker` runs beside its queue), stopped once no
+    bench delivery is open."""
+    import threading
+
     import django
 
     django.setup()
     from pregon.publishing import engine
-    from pregon.publishing.models import Delivery, DeliveryStatus
+    from pregon.publishing.models import Delivery
+    from pregon.publishing.services import OPEN_DELIVERY_STATUSES
 
-    open_ = [
-        DeliveryStatus.PENDIENTE,
-        DeliveryStatus.ENVIANDO,
-        DeliveryStatus.INCIERTA,
-        DeliveryStatus.RETENIDA,
-    ]
-    worker = engine.new_worker_id()
-    while True:
-        counts = engine.publish_due(worker=worker, limit=200)
-        if not Delivery.objects.filter(status__in=open_).exists():
-            return
-        if not counts:
-            time.sleep(0.3)
+    stop = threading.Event()
+    loop = threading.Thread(target=engine.run_forever, kwargs={"stop": stop, "idle": 0.2})
+    loop.start()
+    while not stop.wait(0.5):
+        if not Delivery.objects.filter(status__in=OPEN_DELIVERY_STATUSES).exists():
+            stop.set()
+    loop.join()
 
 
 # --- the parent: fakes, data, workers, checks --------------------------------------
 
 
-def start_fakes(latency: float):
+KINDS = ("facebook_text", "facebook_photo", "instagram", "x", "wordpress")
+
+
+def start_fakes(args):
     from tests.publishing.fakes import GraphFake, WordPressFake, XFake
 
-    graph, x = GraphFake(latency).start(), XFake(latency).start()
-    portals = [WordPressFake(latency).start(), WordPressFake(latency).start()]
+    graph, x, wp = GraphFake(args.latency), XFake(args.latency), WordPressFake(args.latency)
+    for fake in (graph, x, wp):
+        fake.start()
     graph.add_page("111", "H. Ayuntamiento", token="tok-111")  # noqa: S106
     graph.add_page("222", "Presidenta Municipal", token="tok-222")  # noqa: S106
+    graph.add_instagram("178", "chapultepec.gob", token="tok-178")  # noqa: S106
+    graph.container_seconds = args.container_seconds
+    graph.quota_total = 10_000
     x.add_user("42", "Lauramaliagm", access_token="at-1", refresh_token="rt-1")  # noqa: S106
-    for wp in portals:
-        wp.add_user("comunicacion", WP_PASSWORD)
-    return graph, x, portals
+    wp.add_user("comunicacion", WP_PASSWORD)
+    return graph, x, wp
 
 
-def account_specs(graph, x, portals) -> list[tuple]:
+def account_specs(graph, x, wp) -> dict[str, tuple]:
     wp_creds = {"username": "comunicacion", "application_password": WP_PASSWORD}
-    return [
-        ("facebook_page", "111", graph.url, {"access_token": "tok-111"}),
-        ("facebook_page", "222", graph.url, {"access_token": "tok-222"}),
-        ("x", "42", x.url, {"access_token": "at-1", "refresh_token": "rt-1", "client_id": "b"}),
-        *[("wordpress", "", wp.url, wp_creds) for wp in portals],
-    ]
+    return {
+        "facebook_text": ("facebook_page", "111", graph.url, {"access_token": "tok-111"}),
+        "facebook_photo": ("facebook_page", "222", graph.url, {"access_token": "tok-222"}),
+        "instagram": ("instagram", "178", graph.url, {"access_token": "tok-178"}),
+        "x": ("x", "42", x.url, {"access_token": "at-1", "refresh_token": "rt-1"}),
+        "wordpress": ("wordpress", "", wp.url, wp_creds),
+    }
 
 
-def prepare(env: dict, specs: list[tuple], deliveries: int) -> None:
+def _photo(var_dir: str) -> str:
+    from PIL import Image
+
+    folder = Path(var_dir) / "media" / "publicaciones" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (1080, 1350), (20, 80, 140)).save(folder / "foto.jpg", "JPEG", quality=85)
+    return "publicaciones/bench/foto.jpg"
+
+
+def prepare(env: dict, specs: dict, deliveries: int, var_dir: str) -> None:
     subprocess.run(
         [sys.executable, "-m", "django", "migrate", "-v", "0"], env=env, check=True, cwd=ROOT
     )
@@ -121,6 +142,7 @@ def prepare(env: dict, specs: list[tuple], deliveries: int) -> None:
         ChannelAccount,
         Delivery,
         Publication,
+        PublicationMedia,
         PublicationStatus,
         Variant,
     )
@@ -128,31 +150,37 @@ def prepare(env: dict, specs: list[tuple], deliveries: int) -> None:
     Publication.objects.filter(title__startswith=PREFIX).delete()
     ChannelAccount.objects.filter(name__startswith=PREFIX).delete()
     author, _ = User.objects.get_or_create(username="bench-redaccion")
-    accounts = [
-        ChannelAccount.objects.create(
-            name=f"{PREFIX} {n}",
-            kind=kind,
+    photo = _photo(var_dir)
+    now = timezone.now()
+    for kind, (network, ext, url, creds) in specs.items():
+        account = ChannelAccount.objects.create(
+            name=f"{PREFIX} {kind}",
+            kind=network,
             external_id=ext,
             base_url=url,
             credentials=json.dumps(creds),
         )
-        for n, (kind, ext, url, creds) in enumerate(specs)
-    ]
-    now = timezone.now()
-    for n in range(deliveries // len(accounts)):
-        publication = Publication.objects.create(
-            title=f"{PREFIX} {n}",
-            text=f"Aviso municipal número {n} de la prueba de carga.",
-            author=author,
-            status=PublicationStatus.PROGRAMADA,
-            scheduled_at=now,
-        )
-        variants = Variant.objects.bulk_create(
-            [Variant(publication=publication, account=a) for a in accounts]
-        )
-        Delivery.objects.bulk_create(
-            [Delivery(variant=v, account=v.account, scheduled_at=now) for v in variants]
-        )
+        for n in range(deliveries // len(specs)):
+            publication = Publication.objects.create(
+                title=f"{PREFIX} {kind} {n}",
+                text=f"Aviso municipal {kind} número {n} de la prueba de carga.",
+                author=author,
+                status=PublicationStatus.PROGRAMADA,
+                scheduled_at=now,
+            )
+            variant = Variant.objects.create(publication=publication, account=account)
+            if kind in ("facebook_photo", "instagram"):
+                media = PublicationMedia.objects.create(
+                    publication=publication,
+                    file=photo,
+                    mime_type="image/jpeg",
+                    width=1080,
+                    height=1350,
+                    size_bytes=1,
+                    alt_text="Foto de la prueba de carga",
+                )
+                variant.media.add(media)
+            Delivery.objects.create(variant=variant, account=account, scheduled_at=now)
 
 
 def published_count() -> int:
@@ -167,40 +195,119 @@ def spawn(env: dict) -> subprocess.Popen:
     )
 
 
-def run_workers(args, env: dict, total: int) -> tuple[float, int]:
+def _fault_plan(fakes) -> list[tuple[float, str, object]]:
+    """(share of deliveries published, what) — 4 kills and three 5 s windows."""
+    from tests.publishing.fakes import Answer
+
+    graph, x, wp = fakes
+    error = Answer(500, {"error": {"code": 2, "message": "Service temporarily unavailable"}})
+    limited = {
+        graph: Answer(
+            400,
+            {"error": {"code": 32, "message": "Page request limit reached"}},
+            {
+                "X-Business-Use-Case-Usage": json.dumps(
+                    {"1": [{"estimated_time_to_regain_access": 1}]}
+                )
+            },
+        ),
+        x: Answer(429, {"title": "Too Many Requests"}, {"x-rate-limit-reset": "0"}),
+        wp: Answer(429, {"code": "too_many_requests", "message": "Too many requests."}),
+    }
+
+    def window(kind: str):
+        def start():
+            for fake in fakes:
+                if kind == "429":
+                    answer = limited[fake]
+                    if fake is x:
+                        answer.headers["x-rate-limit-reset"] = str(int(time.time()) + 5)
+                    if fake is wp:
+                        answer.headers["Retry-After"] = "5"
+                    fake.window(5.0, answer)
+                else:
+                    fake.window(5.0, error if kind == "500" else None)
+
+        return start
+
+    return [
+        (0.10, "500", window("500")),
+        (0.20, "kill", None),
+        (0.30, "429", window("429")),
+        (0.40, "kill", None),
+        (0.50, "no-answer", window("no-answer")),
+        (0.60, "kill", None),
+        (0.80, "kill", None),
+    ]
+
+
+def run_workers(args, env: dict, total: int, fakes) -> tuple[float, list]:
     started = time.monotonic()
     workers = [spawn(env) for _ in range(args.workers)]
-    killed = 0
+    plan = _fault_plan(fakes) if args.faults else []
+    done: list[str] = []
     while any(w.poll() is None for w in workers):
         time.sleep(0.2)
-        if args.kill and not killed and published_count() >= total // 2:
-            workers[0].send_signal(signal.SIGKILL)  # mid-run, mid-delivery most likely
-            workers[0].wait()
-            workers.append(spawn(env))
-            killed = 1
-        if time.monotonic() - started > 900:
-            raise SystemExit("más de 15 minutos: algo se atoró")
-    return time.monotonic() - started, killed
+        share = published_count() / total
+        while plan and share >= plan[0][0]:
+            _, what, start = plan.pop(0)
+            if what == "kill":
+                victim = next(w for w in workers if w.poll() is None)
+                victim.send_signal(signal.SIGKILL)  # mid-delivery, most likely
+                victim.wait()
+                workers.append(spawn(env))
+            else:
+                start()
+            done.append(f"{what}@{round(time.monotonic() - started, 1)}s")
+        if time.monotonic() - started > 1800:
+            raise SystemExit("más de 30 minutos: algo se atoró")
+    return time.monotonic() - started, done
 
 
-def check(graph, x, portals) -> dict:
-    """Every post the fakes received, by (account, text): more than one is a double."""
-    from pregon.publishing.models import Delivery
+def check(fakes) -> dict:
+    """Copies on the networks per delivery text, against each delivery's status."""
+    from pregon.publishing.models import Delivery, Publication
+    from pregon.publishing.services import OPEN_DELIVERY_STATUSES
 
-    seen: Counter = Counter()
-    for post_id, post in graph.posts.items():
-        seen[("fb", post_id.split("_")[0], post["message"])] += 1
+    graph, x, wp = fakes
+    copies: Counter = Counter()
+    for post in graph.posts.values():
+        copies[post["message"]] += 1
+    for media in graph.media.values():
+        copies[media["caption"]] += 1
     for tweet in x.tweets.values():
-        seen[("x", tweet["text"])] += 1
-    for n, wp in enumerate(portals):
-        for post in wp.posts.values():
-            seen[("wp", n, json.dumps(post.get("title"), sort_keys=True))] += 1
-    statuses = Counter(
-        Delivery.objects.filter(account__name__startswith=PREFIX).values_list("status", flat=True)
+        copies[tweet["text"]] += 1
+    for post in wp.posts.values():
+        copies[post["content"]["raw"]] += 1
+    deliveries = Delivery.objects.filter(account__name__startswith=PREFIX).select_related(
+        "variant__publication"
+    )
+    statuses: Counter = Counter()
+    lost = disagree = duplicates = 0
+    uncertain: list[str] = []
+    for delivery in deliveries:
+        text = delivery.variant.publication.text
+        found = sum(n for key, n in copies.items() if text in key)
+        statuses[delivery.status] += 1
+        duplicates += found > 1
+        if delivery.status == "incierta":
+            uncertain.append(delivery.last_error[:120])
+            continue
+        lost += found == 0 and delivery.status != "publicada"
+        disagree += (found == 0) == (delivery.status == "publicada")
+    publications = Publication.objects.filter(title__startswith=PREFIX)
+    closed_but_scheduled = (
+        publications.filter(status="programada")
+        .exclude(variants__deliveries__status__in=OPEN_DELIVERY_STATUSES)
+        .count()
     )
     return {
-        "posts_received": sum(seen.values()),
-        "posted_twice": sum(1 for n in seen.values() if n > 1),
+        "posts_received": sum(copies.values()),
+        "duplicates": duplicates,
+        "lost": lost,
+        "status_disagreements": disagree + closed_but_scheduled,
+        "uncertain_left": len(uncertain),
+        "uncertain_reasons": sorted(set(uncertain))[:5],
         "statuses": dict(statuses),
     }
 
@@ -231,22 +338,19 @@ def main() -> None:
         return _profiled(run_worker) if os.environ.get("PREGON_BENCH_PROFILE") else run_worker()
     var_dir = tempfile.mkdtemp(prefix="pregon-bench-")
     env = environment(args, var_dir)
-    graph, x, portals = start_fakes(args.latency)
+    fakes = start_fakes(args)
     try:
-        prepare(env, account_specs(graph, x, portals), args.deliveries)
-        total = args.deliveries // 5 * 5
+        prepare(env, account_specs(*fakes), args.deliveries, var_dir)
+        total = args.deliveries // len(KINDS) * len(KINDS)
         load_before = os.getloadavg()[0]
-        own_before = resource.getrusage(resource.RUSAGE_SELF)
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        seconds, killed = run_workers(args, env, total)
+        seconds, faults = run_workers(args, env, total, fakes)
         workers_cpu = _cpu(resource.getrusage(resource.RUSAGE_CHILDREN)) - _cpu(children_before)
-        fakes_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - _cpu(own_before)
         load_after = os.getloadavg()[0]
-        result = check(graph, x, portals)
+        result = check(fakes)
     finally:
-        for fake in (graph, x, *portals):
+        for fake in fakes:
             fake.stop()
-    published = result["statuses"].get("publicada", 0)
     summary = {
         "database": "postgresql" if args.database_url else "sqlite",
         "workers": args.workers,
@@ -257,23 +361,20 @@ def main() -> None:
         # The box is shared: CPU actually used and the load say how much of the
         # wall-clock time was waiting for a core.
         "workers_cpu_s": round(workers_cpu, 1),
-        "cpu_ms_per_delivery": round(workers_cpu * 1000 / total, 1),
-        "fakes_cpu_s": round(fakes_cpu, 1),
         "load_avg_1m": f"{load_before:.1f} → {load_after:.1f}",
-        "worker_killed": bool(killed),
-        "published": published,
-        "lost": total - published,
+        "faults": faults,
         **result,
     }
     if args.profile:
         print_profile(var_dir)
-    ok = summary["posted_twice"] == 0 and summary["lost"] == 0
-    summary["ok"] = ok and summary["posts_received"] == total
+    summary["ok"] = (
+        summary["duplicates"] == 0 and summary["lost"] == 0 and summary["status_disagreements"] == 0
+    )
     if args.json:
-        print(json.dumps(summary))
+        print(json.dumps(summary, ensure_ascii=False))
     else:
         for key, value in summary.items():
-            print(f"{key:>16}: {value}")
+            print(f"{key:>22}: {value}")
     sys.exit(0 if summary["ok"] else 1)
 
 

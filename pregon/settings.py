@@ -58,6 +58,9 @@ PREGON_PUBLIC_LINK_SECONDS = envint("PREGON_PUBLIC_LINK_SECONDS", "86400")
 PREGON_DELIVERY_STALE_SECONDS = envint("PREGON_DELIVERY_STALE_SECONDS", "600")
 # Publishing: deliveries one worker sends at the same time (waiting on the networks).
 PREGON_DELIVERY_CONCURRENCY = envint("PREGON_DELIVERY_CONCURRENCY", "8")
+# A sending process renews its claims' lease while alive; a claim whose lease ran out
+# (the process died) is checked by another worker within this many seconds.
+PREGON_DELIVERY_LEASE_SECONDS = envint("PREGON_DELIVERY_LEASE_SECONDS", "30")
 # Bulletins: seconds between two e-mails to the press (a gentle pace for the SMTP relay).
 PREGON_PRESS_THROTTLE_SECONDS = float(env("PREGON_PRESS_THROTTLE_SECONDS", "1.0"))
 # Analytics: processes that parse a large access log while the importer stores (0: none).

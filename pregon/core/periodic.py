@@ -1,6 +1,7 @@
 """Periodic jobs as data: apps register `(name, every, task path)` in `ready()`;
 the worker enqueues each one when due, once across all workers."""
 
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +23,25 @@ REGISTRY: dict[str, Periodic] = {}
 
 def register(name: str, every: timedelta, task: str) -> None:
     REGISTRY[name] = Periodic(name, every, task)
+
+
+# Loops every worker process runs beside its task queue (name -> dotted path of a
+# function that runs until the process ends), for work that must start the moment
+# it is due on every idle worker, not at the next tick.
+LOOPS: dict[str, str] = {}
+
+
+def register_loop(name: str, function: str) -> None:
+    LOOPS[name] = function
+
+
+def start_loops() -> list[threading.Thread]:
+    threads = []
+    for name, path in LOOPS.items():
+        thread = threading.Thread(target=import_string(path), name=name, daemon=True)
+        thread.start()
+        threads.append(thread)
+    return threads
 
 
 def enqueue_due() -> list[str]:

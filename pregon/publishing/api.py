@@ -3,6 +3,7 @@ attempts, channel accounts (credentials write-only)."""
 
 import json
 from datetime import datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -13,6 +14,7 @@ from ninja.pagination import paginate
 from pregon.accounts import access
 from pregon.core.api_types import Id, Moment, Page
 from pregon.publishing import selectors, services
+from pregon.publishing.forms import MarkPublishedForm
 from pregon.publishing.models import ChannelAccount, Publication
 
 router = Router(tags=["Publicaciones"])
@@ -144,6 +146,7 @@ class DeliveryOut(Schema):
     remote_url: str
     published_at: datetime | None
     last_error: str
+    actions: list[str]  # what may be done now: marcar, comprobar, reintentar, descartar
     attempt_log: list[AttemptOut]
 
     @staticmethod
@@ -161,6 +164,17 @@ class DeliveryOut(Schema):
     @staticmethod
     def resolve_attempt_log(obj) -> list:
         return list(obj.attempt_log.all())
+
+    @staticmethod
+    def resolve_actions(obj) -> list[str]:
+        return [str(action) for action in obj.actions]
+
+
+class ResolveIn(Schema):
+    """How a person settled it: «publicada» with the post's address, or «fallida»."""
+
+    outcome: Literal["publicada", "fallida"]
+    url: str = ""
 
 
 class AccountIn(Schema):
@@ -314,7 +328,49 @@ def list_deliveries(request: HttpRequest, status: str = "", publication: Id | No
 @router.get("/deliveries/{pk}", response=DeliveryOut)
 def get_delivery(request: HttpRequest, pk: Id):
     access.check(request.auth, "publishing.view_delivery")
+    return _delivery(request, pk)
+
+
+def _delivery(request: HttpRequest, pk: int):
     return get_object_or_404(selectors.deliveries_for(request.auth), pk=pk)
+
+
+@router.post("/deliveries/{pk}/resolve", response=DeliveryOut)
+def resolve_delivery(request: HttpRequest, pk: Id, payload: ResolveIn):
+    """Settle an uncertain (or failed) delivery by hand, as in the web page: it is on
+    the network at `url`, or it did not go out and is closed as failed."""
+    access.check(request.auth, "publishing.settle_delivery")
+    delivery = _delivery(request, pk)
+    if payload.outcome == "publicada":
+        services.delivery_require_action(delivery, "marcar")
+        form = MarkPublishedForm({"url": payload.url})
+        if not form.is_valid():  # the same check as the web form
+            raise ValidationError("Escriba la dirección (URL) de la publicación.")
+        services.delivery_mark_published(
+            delivery=delivery, user=request.auth, url=form.cleaned_data["url"]
+        )
+    else:
+        services.delivery_require_action(delivery, "descartar")
+        services.delivery_give_up(delivery=delivery, user=request.auth)
+    return _delivery(request, pk)
+
+
+@router.post("/deliveries/{pk}/recheck", response={202: DeliveryOut})
+def recheck_delivery(request: HttpRequest, pk: Id):
+    """Ask the network again (in the background) whether an uncertain one is there."""
+    access.check(request.auth, "publishing.settle_delivery")
+    services.delivery_recheck(delivery=_delivery(request, pk), user=request.auth)
+    return Status(202, _delivery(request, pk))
+
+
+@router.post("/deliveries/{pk}/resend", response=DeliveryOut)
+def resend_delivery(request: HttpRequest, pk: Id):
+    """A person checked: it is NOT on the network. Send it again now."""
+    access.check(request.auth, "publishing.settle_delivery")
+    delivery = _delivery(request, pk)
+    services.delivery_require_action(delivery, "reintentar")
+    services.delivery_retry(delivery=delivery, user=request.auth)
+    return _delivery(request, pk)
 
 
 @router.get("/channel-accounts", response=list[ChannelAccountOut])

@@ -49,3 +49,5 @@ class PublishingConfig(AppConfig):
         periodic.register(
             "publishing.publish_due", timedelta(minutes=1), "pregon.publishing.tasks.publish_due"
         )
+        # Every worker process sends what comes due at once, with all its senders.
+        periodic.register_loop("publishing.deliveries", "pregon.publishing.engine.run_forever")

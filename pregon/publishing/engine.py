@@ -15,6 +15,7 @@ import contextlib
 import functools
 import json
 import logging
+import random
 import threading
 import time
 import uuid
@@ -26,8 +27,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from pregon.core.audit import log_action
@@ -36,6 +37,7 @@ from pregon.publishing.channels.base import (
     AccountConfig,
     Channel,
     ChannelError,
+    NotReady,
     OutgoingMedia,
     OutgoingPost,
     PostResult,
@@ -71,6 +73,7 @@ RETRY_SCHEDULE: tuple[timedelta, ...] = (
 DEFAULT_RATE_LIMIT_WAIT = timedelta(minutes=1)
 MAX_RATE_LIMITED = 20  # a network that never lets us through is a failure too
 FIND_EXISTING_MARGIN = timedelta(minutes=5)
+CANDIDATES = 32  # due deliveries a free sender looks at to find one not yet taken
 
 
 def new_worker_id() -> str:
@@ -112,6 +115,7 @@ def _cached_channel(account: ChannelAccount) -> Channel:
             channel.on_attempt = _on_attempt
             channel.on_credentials_changed = _on_credentials_changed
             channel.credentials_guard = functools.partial(credentials_guard, account.pk)
+            channel.defer_waits = True
             _channels[key] = channel
         return _channels[key]
 
@@ -189,9 +193,62 @@ def claim(delivery_id: int, worker: str, now: datetime) -> bool:
     so two workers could both "win"."""
     return (
         Delivery.objects.filter(pk=delivery_id, status=D.PENDIENTE, scheduled_at__lte=now).update(
-            status=D.ENVIANDO, claimed_by=worker, claimed_at=now, attempts=F("attempts") + 1
+            status=D.ENVIANDO,
+            claimed_by=worker,
+            claimed_at=now,
+            lease_until=timezone.now() + _lease(),
+            attempts=F("attempts") + 1,
         )
         == 1
+    )
+
+
+# --- leases: a live process keeps its claims; a dead one's are checked within seconds
+
+
+def _lease() -> timedelta:
+    return timedelta(seconds=settings.PREGON_DELIVERY_LEASE_SECONDS)
+
+
+_held_claims: dict[int, str] = {}  # delivery id -> worker, sent by this process now
+_held_lock = threading.Lock()
+_keeper: threading.Thread | None = None
+
+
+def _keep(delivery_id: int, worker: str) -> None:
+    global _keeper
+    with _held_lock:
+        _held_claims[delivery_id] = worker
+        if _keeper is None or not _keeper.is_alive():
+            _keeper = threading.Thread(target=_renew_forever, name="pregon-leases", daemon=True)
+            _keeper.start()
+
+
+def _let_go(delivery_id: int) -> None:
+    with _held_lock:
+        _held_claims.pop(delivery_id, None)
+
+
+def _renew_forever() -> None:
+    """Renews this process's claims a few times per lease. It dies with the process,
+    which is the point: then the leases run out and another worker checks them."""
+    while True:
+        time.sleep(max(settings.PREGON_DELIVERY_LEASE_SECONDS / 3, 0.5))
+        try:
+            renew_leases()
+        except Exception:  # noqa: BLE001 - keep renewing through a database hiccup
+            log.exception("No se pudieron renovar las reservas de envío")
+        finally:
+            connection.close()
+
+
+def renew_leases() -> int:
+    with _held_lock:
+        held = dict(_held_claims)
+    if not held:
+        return 0
+    return Delivery.objects.filter(pk__in=held, status=D.ENVIANDO).update(
+        lease_until=timezone.now() + _lease()
     )
 
 
@@ -239,6 +296,14 @@ def deliver(delivery_id: int, worker: str, now: datetime | None = None) -> str:
     now = now or timezone.now()
     if not claim(delivery_id, worker, now):
         return "tomada_por_otro"
+    _keep(delivery_id, worker)
+    try:
+        return _deliver_claimed(delivery_id, worker, now)
+    finally:
+        _let_go(delivery_id)
+
+
+def _deliver_claimed(delivery_id: int, worker: str, now: datetime) -> str:
     delivery = Delivery.objects.select_related("account", "variant__publication").get(
         pk=delivery_id
     )
@@ -323,7 +388,10 @@ class _Call:
 def _send(delivery: Delivery, channel: Channel, calls: list, post: OutgoingPost, worker) -> str:
     call = _Call(timezone.now(), time.monotonic(), calls)
     try:
-        result = channel.publish(post)
+        result = _publish_or_resume(channel, post, delivery.network_ref)
+    except NotReady as wait:
+        _record(delivery, worker, call, outcome=AttemptOutcome.PROCESSING)
+        return _park(delivery, worker, wait)
     except ChannelError as exc:
         _record(delivery, worker, call, exc=exc)
         return _on_error(delivery, exc, worker)
@@ -334,6 +402,35 @@ def _send(delivery: Delivery, channel: Channel, calls: list, post: OutgoingPost,
         return _on_error(delivery, error, worker)
     _record(delivery, worker, call)
     return _published(delivery, result, worker)
+
+
+INLINE_WAITS = 30  # NotReady with no wait is checked again at once, up to this many times
+
+
+def _publish_or_resume(channel: Channel, post: OutgoingPost, token: str) -> PostResult:
+    for _ in range(INLINE_WAITS):
+        try:
+            return channel.resume(post, token) if token else channel.publish(post)
+        except NotReady as wait:
+            if wait.retry_after > 0:
+                raise
+            token = wait.token
+    raise ChannelError("La red sigue procesando el contenido; se reintentará.")
+
+
+def _park(delivery: Delivery, worker: str, wait: NotReady) -> str:
+    """Nothing is public yet: the delivery waits as pending, keeping what the network
+    is processing, and any free sender checks it again after the network's wait. No
+    thread sleeps meanwhile; the attempt does not count as a failure."""
+    at = timezone.now() + timedelta(seconds=wait.retry_after)
+    Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
+        status=D.PENDIENTE,
+        scheduled_at=at,
+        network_ref=wait.token[:200],
+        attempts=F("attempts") - 1,
+        last_error="",
+    )
+    return "en_proceso"
 
 
 def build_post(delivery: Delivery) -> OutgoingPost:
@@ -443,6 +540,7 @@ def _published(delivery: Delivery, result: PostResult, worker: str) -> str:
         remote_id=result.remote_id,
         remote_url=result.remote_url,
         published_at=timezone.now(),
+        network_ref="",
         last_error="",
     )
     return "publicada"
@@ -490,7 +588,7 @@ def _transient(delivery: Delivery, error: str, worker: str) -> str:
     failures = delivery.attempt_log.filter(outcome=AttemptOutcome.TRANSIENT).count()
     if failures > len(RETRY_SCHEDULE):
         return _fail(delivery, f"{error} (sin éxito tras {failures} intentos)", worker)
-    _release(delivery, worker, timezone.now() + RETRY_SCHEDULE[failures - 1], error)
+    _retry_at(delivery, worker, timezone.now() + RETRY_SCHEDULE[failures - 1], error)
     return "reintentar"
 
 
@@ -499,8 +597,16 @@ def _rate_limited(delivery: Delivery, exc: ChannelError, worker: str) -> str:
     if limited > MAX_RATE_LIMITED:
         return _fail(delivery, exc.message, worker)
     wait = timedelta(seconds=exc.retry_after) if exc.retry_after else DEFAULT_RATE_LIMIT_WAIT
-    _release(delivery, worker, timezone.now() + wait, exc.message)
+    _retry_at(delivery, worker, timezone.now() + wait, exc.message)
     return "limite"
+
+
+def _retry_at(delivery: Delivery, worker: str, at: datetime, error: str) -> bool:
+    """Back to pending until `at`, saying when in the municipality's time (a retry
+    must not read as «maybe published»)."""
+    when = timezone.localtime(at)
+    day = "" if when.date() == timezone.localdate() else f" del {when:%d/%m}"
+    return _release(delivery, worker, at, f"{error} Se reintentará a las {when:%H:%M}{day}.")
 
 
 def _fail(delivery: Delivery, error: str, worker: str) -> str:
@@ -548,21 +654,98 @@ def settle(delivery_id: int, worker: str) -> str:
         return _published(delivery, found, worker)
     _record(delivery, worker, call, outcome=AttemptOutcome.NOT_FOUND)
     Delivery.objects.filter(pk=delivery.pk, status=D.INCIERTA).update(
-        status=D.PENDIENTE, scheduled_at=timezone.now()
+        status=D.PENDIENTE,
+        scheduled_at=timezone.now(),
+        last_error="Se comprobó en la red que no se publicó: se envía de nuevo.",
     )
     return "reintentar"
 
 
 def recover_stale(worker: str) -> Counter:
-    """Deliveries whose worker died mid-call: uncertain, then checked."""
-    cutoff = timezone.now() - timedelta(seconds=settings.PREGON_DELIVERY_STALE_SECONDS)
+    """Deliveries whose worker died mid-call (its lease ran out; rows from versions
+    without leases: claimed longer ago than PREGON_DELIVERY_STALE_SECONDS): uncertain,
+    then checked on the network."""
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=settings.PREGON_DELIVERY_STALE_SECONDS)
     counts: Counter = Counter()
-    stale = Delivery.objects.filter(status=D.ENVIANDO, claimed_at__lt=cutoff)
+    stale = Delivery.objects.filter(status=D.ENVIANDO).filter(
+        Q(lease_until__lt=now) | Q(lease_until__isnull=True, claimed_at__lt=cutoff)
+    )
     for delivery in stale.select_related("account", "variant__publication"):
         updated = Delivery.objects.filter(
-            pk=delivery.pk, status=D.ENVIANDO, claimed_at=delivery.claimed_at
+            pk=delivery.pk,
+            status=D.ENVIANDO,
+            claimed_at=delivery.claimed_at,
+            lease_until=delivery.lease_until,
         ).update(status=D.INCIERTA, last_error="El proceso se detuvo durante el envío.")
         if updated:
             log_action(delivery, "publishing.delivery_stale", data={"by": delivery.claimed_by})
             counts[settle(delivery.pk, worker)] += 1
     return counts
+
+
+# --- the worker's loop: every idle sender takes the next due delivery at once
+
+
+def run_forever(
+    *, senders: int | None = None, stop: threading.Event | None = None, idle: float = 1.0
+) -> None:
+    """What each worker process runs beside its task queue: `senders` threads, each
+    taking the next due delivery as soon as it is free (no waiting for a minute
+    tick), and this thread sweeping every `idle` seconds: rows to repair, dead
+    workers' claims, held deliveries whose veda ended."""
+    stop = stop or threading.Event()
+    worker = new_worker_id()
+    count = senders or settings.PREGON_DELIVERY_CONCURRENCY
+    threads = [
+        threading.Thread(target=_send_loop, args=(worker, stop, idle), daemon=True)
+        for _ in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        while not stop.is_set():
+            _guarded(lambda: _sweep(worker))
+            stop.wait(idle)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+
+
+def _sweep(worker: str) -> None:
+    repair_once()
+    recover_stale(worker)
+    release_held()
+
+
+def _send_loop(worker: str, stop: threading.Event, idle: float) -> None:
+    try:
+        while not stop.is_set():
+            if not _guarded(lambda: deliver_next(worker)):
+                stop.wait(idle)
+    finally:
+        connection.close()
+
+
+def _guarded(step: Callable[[], object]) -> object:
+    """One step of a loop that must outlive a database hiccup or a bug."""
+    try:
+        return step()
+    except Exception:  # noqa: BLE001 - logged; the loop goes on
+        log.exception("Error en el ciclo de envíos")
+        return None
+    finally:
+        close_old_connections()
+
+
+def deliver_next(worker: str) -> str:
+    """Claim and send one due delivery; "" when none is due (or all were taken)."""
+    now = timezone.now()
+    candidates = list(due(now).values_list("pk", flat=True)[:CANDIDATES])
+    random.shuffle(candidates)  # senders of several processes spread over the list
+    for delivery_id in candidates:
+        outcome = deliver(delivery_id, worker, now)
+        if outcome != "tomada_por_otro":
+            return outcome
+    return ""

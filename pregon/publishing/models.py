@@ -338,6 +338,29 @@ LIVE_DELIVERY_STATUSES = (
 )
 
 
+class DeliveryAction(models.TextChoices):
+    """What a person (web or API) may do to settle a delivery."""
+
+    MARK_PUBLISHED = "marcar", "Marcar como publicada"
+    RECHECK = "comprobar", "Comprobar en la red"
+    RESEND = "reintentar", "No está publicada: enviar de nuevo"
+    CLOSE_FAILED = "descartar", "Cerrar como fallida"
+
+
+# The one table of which action makes sense in which status. Checking again only
+# means something while the outcome is unknown; a manual delivery is marked by hand.
+DELIVERY_ACTIONS: dict[str, tuple[str, ...]] = {
+    DeliveryStatus.INCIERTA: (
+        DeliveryAction.MARK_PUBLISHED,
+        DeliveryAction.RECHECK,
+        DeliveryAction.RESEND,
+        DeliveryAction.CLOSE_FAILED,
+    ),
+    DeliveryStatus.FALLIDA: (DeliveryAction.MARK_PUBLISHED, DeliveryAction.RESEND),
+}
+MANUAL_PENDING_ACTIONS = (DeliveryAction.MARK_PUBLISHED, DeliveryAction.CLOSE_FAILED)
+
+
 class Delivery(models.Model):
     """One variant going out to one account. Claimed with a conditional UPDATE before
     any call, so two workers never send the same delivery."""
@@ -359,8 +382,20 @@ class Delivery(models.Model):
     attempts = models.PositiveIntegerField("intentos", default=0)
     claimed_by = models.CharField("tomada por", max_length=100, blank=True)
     claimed_at = models.DateTimeField("tomada el", null=True, blank=True)
+    lease_until = models.DateTimeField(
+        "proceso vivo hasta",
+        null=True,
+        blank=True,
+        help_text="El proceso que la envía lo renueva mientras vive; vencido, otro la revisa.",
+    )
     published_at = models.DateTimeField("publicada el", null=True, blank=True)
     remote_id = models.CharField("id remoto", max_length=200, blank=True, db_index=True)
+    network_ref = models.CharField(
+        "en proceso en la red",
+        max_length=200,
+        blank=True,
+        help_text="Lo que la red aún procesa (p. ej. un contenedor de Instagram), aún no público.",
+    )
     remote_url = models.URLField("URL remota", max_length=500, blank=True)
     last_error = models.TextField("último error", blank=True)
     held_until = models.DateField(
@@ -397,6 +432,15 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"Envío {self.pk} · {self.account}"
 
+    @property
+    def actions(self) -> tuple[str, ...]:
+        """The settling actions that make sense now (DELIVERY_ACTIONS)."""
+        if self.account.kind == ChannelKind.MANUAL:
+            if self.status == DeliveryStatus.PENDIENTE:
+                return MANUAL_PENDING_ACTIONS
+            return tuple(a for a in DELIVERY_ACTIONS.get(self.status, ()) if a != "reintentar")
+        return DELIVERY_ACTIONS.get(self.status, ())
+
 
 class AttemptOutcome(models.TextChoices):
     OK = "ok", "Publicada"
@@ -407,6 +451,7 @@ class AttemptOutcome(models.TextChoices):
     UNCERTAIN = "incierto", "Resultado incierto"
     FOUND = "encontrada", "Encontrada en la red"
     NOT_FOUND = "no_encontrada", "No está en la red"
+    PROCESSING = "en_proceso", "La red lo está procesando"
 
 
 class DeliveryAttempt(models.Model):

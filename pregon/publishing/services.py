@@ -23,6 +23,7 @@ from pregon.publishing.models import (
     ChannelKind,
     ChannelState,
     Delivery,
+    DeliveryAction,
     DeliveryStatus,
     Publication,
     PublicationMedia,
@@ -500,6 +501,29 @@ def delivery_retry(*, delivery: Delivery, user) -> Delivery:
     Publication.objects.filter(pk=publication.pk).update(status=S.PROGRAMADA)
     log_action(delivery, "publishing.delivery_retried", user=user)
     delivery.refresh_from_db()
+    return delivery
+
+
+def delivery_require_action(delivery: Delivery, action: str) -> None:
+    """Refuse an action the delivery's status does not offer (Delivery.actions)."""
+    if action not in delivery.actions:
+        label = DeliveryAction(action).label if action in DeliveryAction.values else action
+        raise ValidationError(
+            f"«{label}» no se puede hacer con un envío {delivery.get_status_display().lower()}."
+        )
+
+
+@transaction.atomic
+def delivery_recheck(*, delivery: Delivery, user) -> Delivery:
+    """Ask the network again whether an uncertain delivery is there (in the worker:
+    no network calls in a request). Only an uncertain outcome can be checked."""
+    from pregon.publishing import tasks
+
+    access.check(user, "publishing.settle_delivery")
+    delivery.refresh_from_db()
+    delivery_require_action(delivery, DeliveryAction.RECHECK)
+    log_action(delivery, "publishing.delivery_recheck_requested", user=user)
+    transaction.on_commit(lambda: tasks.settle_delivery.enqueue(delivery.pk))
     return delivery
 
 

@@ -444,12 +444,12 @@ def _run_delivery_action(request: HttpRequest, delivery: Delivery, action: str) 
         messages.success(request, "Marcada como publicada.")
     elif action == "reintentar":
         services.delivery_retry(delivery=delivery, user=request.user)
-        messages.success(request, "Se enviará de nuevo en el próximo minuto.")
+        messages.success(request, "Se enviará de nuevo en unos segundos.")
     elif action == "descartar":
         services.delivery_give_up(delivery=delivery, user=request.user)
         messages.success(request, "Envío cerrado como fallido.")
     elif action == "comprobar":
-        transaction.on_commit(lambda: tasks.settle_delivery.enqueue(delivery.pk))
+        services.delivery_recheck(delivery=delivery, user=request.user)
         messages.success(request, "Se comprobará en la red en unos segundos.")
     else:
         raise Http404

@@ -94,7 +94,7 @@ def test_expired_facebook_token_needs_reconnection(publish, networks):
     networks.graph.expire_token("page-token")
     engine.publish_due()
     delivery = Delivery.objects.get(variant__publication=publication)
-    assert delivery.status == D.FALLIDA
+    assert delivery.status == D.PENDIENTE  # waits for the account, not failed
     delivery.account.refresh_from_db()
     assert delivery.account.state == "reconexion"
     assert networks.graph.posts == {}

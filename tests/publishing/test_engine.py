@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from pregon.publishing import engine, services
@@ -185,7 +186,8 @@ def test_unexpected_exception_is_treated_as_uncertain(make_publication, network)
 
 def _claimed_long_ago(delivery: Delivery) -> None:
     assert engine.claim(delivery.pk, "dead-worker", timezone.now())
-    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    long_ago = timezone.now() - timedelta(hours=1)
+    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=long_ago, lease_until=long_ago)
 
 
 def test_worker_killed_mid_delivery(make_publication, network, settings):
@@ -265,3 +267,75 @@ def test_periodic_job_registered():
     job = periodic.REGISTRY["publishing.publish_due"]
     assert job.every == timedelta(minutes=1)
     assert job.task == "pregon.publishing.tasks.publish_due"
+
+
+def test_dead_workers_claim_is_checked_once_its_lease_runs_out(make_publication, network):
+    """No ten-minute wait: the lease (30 s by default) is what a live process renews."""
+    publication = make_publication()
+    delivery = _delivery(publication)
+    assert engine.claim(delivery.pk, "dead-worker", timezone.now())
+    delivery.refresh_from_db()
+    assert delivery.lease_until <= timezone.now() + timedelta(seconds=31)
+    engine.publish_due()
+    assert network.posts == []  # lease still running: left alone
+    Delivery.objects.filter(pk=delivery.pk).update(lease_until=timezone.now())
+    engine.publish_due()  # the claim is only seconds old, the lease ran out: checked
+    engine.publish_due()
+    delivery.refresh_from_db()
+    assert delivery.status == D.PUBLICADA and len(network.posts) == 1
+
+
+def test_a_live_process_renews_the_leases_of_what_it_sends(make_publication, network):
+    publication = make_publication()
+    delivery = _delivery(publication)
+    assert engine.claim(delivery.pk, "this-worker", timezone.now())
+    Delivery.objects.filter(pk=delivery.pk).update(lease_until=timezone.now())
+    engine._keep(delivery.pk, "this-worker")
+    try:
+        assert engine.renew_leases() == 1
+    finally:
+        engine._let_go(delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.lease_until > timezone.now() + timedelta(seconds=20)
+    assert engine.renew_leases() == 0  # let go: no longer renewed
+
+
+def test_idle_sender_takes_the_next_due_delivery(make_publication, network):
+    make_publication(channels=("facebook", "x"))
+    assert engine.deliver_next("w1") == "publicada"
+    assert engine.deliver_next("w1") == "publicada"
+    assert engine.deliver_next("w1") == ""
+    assert len(network.posts) == 2
+
+
+@pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="the in-memory SQLite test database cannot be shared by threads",
+)
+def test_worker_loop_sends_what_comes_due_without_a_tick(
+    transactional_db, make_publication, network
+):
+    import threading
+    import time
+
+    for n in range(6):
+        make_publication(channels=("facebook", "x"), text=f"Aviso {n} del DIF municipal.")
+    stop = threading.Event()
+    loop = threading.Thread(
+        target=engine.run_forever, kwargs={"senders": 4, "stop": stop, "idle": 0.2}
+    )
+    loop.start()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and len(network.posts) < 12:
+            time.sleep(0.1)
+        # One more comes due while the loop runs: sent within a second or so, not a minute.
+        late = make_publication(channels=("facebook",), text="Aviso de último momento.")
+        while time.monotonic() < deadline and _delivery(late).status != D.PUBLICADA:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        loop.join(timeout=60)
+    assert _delivery(late).status == D.PUBLICADA
+    assert len(network.posts) == 13
+    assert len({(p.reference) for p in network.posts}) == 13  # none twice

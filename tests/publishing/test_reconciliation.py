@@ -55,8 +55,9 @@ def _add_newer(networks, kind: str, count: int) -> None:
 
 
 def _stale(delivery: Delivery) -> None:
-    """The dead worker's claim, as the next worker sees it once its heartbeat stopped."""
-    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    """The dead worker's claim, as the next worker sees it once its lease ran out."""
+    long_ago = timezone.now() - timedelta(hours=1)
+    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=long_ago, lease_until=long_ago)
 
 
 @pytest.mark.parametrize("kind", ["facebook", "instagram", "x", "wordpress"])
@@ -127,3 +128,25 @@ def test_accepted_then_never_answered_is_found_not_resent(publish, networks):
     for delivery in Delivery.objects.filter(variant__publication=publication):
         assert delivery.status == D.PUBLICADA, delivery.last_error
     assert _copies(networks, "x") == 1 and _copies(networks, "wordpress") == 1
+
+
+def test_instagram_container_is_checked_later_not_by_a_sleeping_thread(
+    publish, networks, monkeypatch
+):
+    from pregon.publishing.channels.instagram import InstagramChannel
+
+    monkeypatch.setattr(InstagramChannel, "poll_interval", 2.0, raising=False)
+    networks.graph.container_polls = 1  # IN_PROGRESS once, then FINISHED
+    publication = publish("instagram", image=True)
+    started = timezone.now()
+    counts = engine.publish_due()
+    assert counts["en_proceso"] == 1
+    assert (timezone.now() - started).total_seconds() < 2  # nobody slept 2 s
+    delivery = Delivery.objects.get(variant__publication=publication)
+    assert delivery.status == D.PENDIENTE and delivery.network_ref in networks.graph.containers
+    assert delivery.scheduled_at > started + timedelta(seconds=1)
+    Delivery.objects.filter(pk=delivery.pk).update(scheduled_at=timezone.now())
+    engine.publish_due()
+    delivery.refresh_from_db()
+    assert delivery.status == D.PUBLICADA and delivery.network_ref == ""
+    assert len(networks.graph.containers) == 1 and _copies(networks, "instagram") == 1

@@ -61,6 +61,17 @@ def window_not_read(network: str) -> "ChannelError":
     )
 
 
+class NotReady(Exception):
+    """The network is still processing what we sent (an Instagram container, a
+    video): nothing is public yet. Call `Channel.resume(post, token)` after
+    `retry_after` seconds instead of keeping a thread asleep."""
+
+    def __init__(self, token: str, retry_after: float) -> None:
+        super().__init__(token)
+        self.token = token
+        self.retry_after = retry_after
+
+
 @dataclass
 class OutgoingMedia:
     path: Path  # a local file with the bytes to upload (a derivative, never the original)
@@ -132,8 +143,16 @@ class Channel:
         # stored right now; on_credentials_changed inside it stores before release.
         self.credentials_guard: Callable[[], AbstractContextManager[dict]] | None = None
 
+    # True when the caller (the engine) prefers NotReady to a thread sleeping in a
+    # status poll; connectors that never wait ignore it.
+    defer_waits = False
+
     def publish(self, post: OutgoingPost) -> PostResult:
         raise NotImplementedError
+
+    def resume(self, post: OutgoingPost, token: str) -> PostResult:
+        """Continue a publish() that raised NotReady(token)."""
+        raise ChannelError("Este canal no deja envíos en proceso.", permanent=True)
 
     def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
         """After an uncertain outcome: the post if it exists on the network, None only

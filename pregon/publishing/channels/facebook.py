@@ -14,6 +14,7 @@ import json
 import mimetypes
 from datetime import UTC, datetime, timedelta
 
+from pregon.publishing.channels import words
 from pregon.publishing.channels.base import (
     MAX_PAGES,
     PAGE_SIZE,
@@ -78,7 +79,8 @@ class FacebookPageChannel(GraphChannel):
                 ]
             except ChannelError as exc:
                 if exc.uncertain:
-                    raise ChannelError(exc.message) from exc  # nothing visible went out
+                    # Nothing visible went out: an unattached photo is invisible.
+                    raise ChannelError(words.nothing_sent(self.network, exc)) from exc
                 raise
 
     def _publish_video(self, post: OutgoingPost, media) -> PostResult:

@@ -11,6 +11,7 @@ import json
 import httpx
 from django.conf import settings
 
+from pregon.publishing.channels import words
 from pregon.publishing.channels.base import Channel, ChannelError
 from pregon.publishing.channels.http import HttpClient, json_or_empty
 
@@ -78,17 +79,20 @@ def graph_error(response: httpx.Response, network: str) -> ChannelError:
 
 def _mapped(response: httpx.Response, error: dict, network: str) -> ChannelError:
     code = error.get("code")
-    detail = f"{network}: {error.get('message') or response.reason_phrase} (código {code})"
+    detail = f"código {code}: {error.get('message') or response.reason_phrase}"
     common = {"status": response.status_code, "response_text": response.text}
     if code in RECONNECT_CODES:
-        return ChannelError(
-            f"{detail}. Hay que volver a conectar la cuenta.", reconnect=True, **common
-        )
+        return ChannelError(words.reconnect(network, detail), reconnect=True, **common)
     if code in RATE_LIMIT_CODES or response.status_code == 429:
         wait = retry_after(response.headers)
-        return ChannelError(detail, rate_limited=True, retry_after=wait, **common)
+        return ChannelError(
+            words.rate_limited(network, detail), rate_limited=True, retry_after=wait, **common
+        )
     transient = code in TRANSIENT_CODES or error.get("is_transient") or response.status_code >= 500
-    return ChannelError(detail, permanent=not transient, **common)
+    if transient:
+        return ChannelError(words.transient(network, detail), **common)
+    hint = words.GRAPH_HINTS.get(code, "")
+    return ChannelError(words.refused(network, detail, hint), permanent=True, **common)
 
 
 class GraphChannel(Channel):

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import httpx
 from django.conf import settings
 
+from pregon.publishing.channels import words
 from pregon.publishing.channels.base import ChannelError, HttpAttempt
 
 RETRY_DELAYS = (0.2, 0.6)  # seconds before the second and third try of a safe request
@@ -124,11 +125,10 @@ def json_or_empty(response: httpx.Response) -> dict:
     return body if isinstance(body, dict) else {"data": body}
 
 
-def generic_error(response: httpx.Response, message: str) -> ChannelError:
+def generic_error(response: httpx.Response, network: str, detail: str) -> ChannelError:
     """4xx are permanent unless a connector said otherwise; 5xx are transient."""
-    return ChannelError(
-        f"{message} (HTTP {response.status_code})",
-        permanent=400 <= response.status_code < 500,
-        status=response.status_code,
-        response_text=response.text,
-    )
+    detail = f"HTTP {response.status_code}: {detail}"
+    common = {"status": response.status_code, "response_text": response.text}
+    if response.status_code >= 500:
+        return ChannelError(words.transient(network, detail), **common)
+    return ChannelError(words.refused(network, detail), permanent=True, **common)

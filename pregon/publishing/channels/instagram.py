@@ -14,10 +14,12 @@ videos itself), so a video's subtitles stay on the portal and Facebook.
 import time
 from datetime import datetime
 
+from pregon.publishing.channels import words
 from pregon.publishing.channels.base import (
     MAX_PAGES,
     PAGE_SIZE,
     ChannelError,
+    NotReady,
     OutgoingMedia,
     OutgoingPost,
     PostResult,
@@ -57,7 +59,19 @@ class InstagramChannel(GraphChannel):
         self._check_media(post.media)
         self._check_quota()
         container = self._container(post)
+        if self.defer_waits:
+            return self.resume(post, container)
         self._wait_until_finished(container)
+        return self._publish_container(container)
+
+    def resume(self, post: OutgoingPost, token: str) -> PostResult:
+        """One status check of the container; publish it once FINISHED, else NotReady
+        (the engine checks again later without a thread asleep)."""
+        if not self._finished(token):
+            raise NotReady(token, self.poll_interval)
+        return self._publish_container(token)
+
+    def _publish_container(self, container: str) -> PostResult:
         media_id = self.call("POST", self._user("media_publish"), creation_id=container)["id"]
         return self._result(media_id)
 
@@ -102,7 +116,7 @@ class InstagramChannel(GraphChannel):
             )["id"]
         except ChannelError as exc:
             if exc.uncertain:
-                raise ChannelError(exc.message) from exc
+                raise ChannelError(words.nothing_sent(self.network, exc)) from exc
             raise
 
     def _item(self, item: OutgoingMedia, caption: str = "", carousel_item: bool = False) -> str:
@@ -119,17 +133,20 @@ class InstagramChannel(GraphChannel):
 
     def _wait_until_finished(self, container: str) -> None:
         for _ in range(self.poll_attempts):
-            status = self.call("GET", f"/{container}", fields="status_code,status")
-            code = status.get("status_code")
-            if code == "FINISHED":
+            if self._finished(container):
                 return
-            if code in ("ERROR", "EXPIRED"):
-                raise ChannelError(
-                    f"Instagram rechazó el contenido ({code}): {status.get('status', '')}",
-                    permanent=True,
-                )
             time.sleep(self.poll_interval)
         raise ChannelError("Instagram sigue procesando las imágenes; se reintentará.")
+
+    def _finished(self, container: str) -> bool:
+        status = self.call("GET", f"/{container}", fields="status_code,status")
+        code = status.get("status_code")
+        if code in ("ERROR", "EXPIRED"):
+            raise ChannelError(
+                f"Instagram rechazó el contenido ({code}): {status.get('status', '')}",
+                permanent=True,
+            )
+        return code == "FINISHED"
 
     def _result(self, media_id: str) -> PostResult:
         """The permalink is a courtesy: once published, nothing here may raise."""

@@ -15,6 +15,7 @@ from datetime import datetime
 import httpx
 from django.utils.text import slugify
 
+from pregon.publishing.channels import words
 from pregon.publishing.channels.base import (
     Channel,
     ChannelError,
@@ -26,6 +27,7 @@ from pregon.publishing.channels.http import HttpClient, generic_error, json_or_e
 from pregon.publishing.rules import portal_title
 
 API = "/wp-json/wp/v2"
+NETWORK = "El portal"
 UPLOAD_PIECE = 1 << 20
 
 
@@ -101,7 +103,7 @@ class WordPressChannel(Channel):
                 return self._call("POST", "/media", content=pieces, headers=headers, params=params)
         except ChannelError as exc:
             if exc.uncertain:
-                raise ChannelError(exc.message) from exc
+                raise ChannelError(words.nothing_sent(NETWORK, exc)) from exc
             raise
 
     def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
@@ -147,15 +149,18 @@ def _content(post: OutgoingPost, more_images: list[dict], videos: list) -> str:
 
 def _error(response: httpx.Response) -> ChannelError:
     body = json_or_empty(response)
-    detail = f"Portal: {body.get('message') or response.reason_phrase} ({body.get('code', '')})"
+    detail = f"{body.get('code', '')}: {body.get('message') or response.reason_phrase}"
+    common = {"status": response.status_code, "response_text": response.text}
     if response.status_code == 401:
         return ChannelError(
-            f"{detail}. Revise el usuario y la contraseña de aplicación.",
+            words.reconnect(NETWORK, detail)
+            + " Revise el usuario y la contraseña de aplicación del portal.",
             reconnect=True,
-            status=401,
-            response_text=response.text,
+            **common,
         )
     if response.status_code == 429:
         wait = float(response.headers.get("retry-after", "60") or 60)
-        return ChannelError(detail, rate_limited=True, retry_after=wait, status=429)
-    return generic_error(response, detail)
+        return ChannelError(
+            words.rate_limited(NETWORK, detail), rate_limited=True, retry_after=wait, **common
+        )
+    return generic_error(response, NETWORK, detail)

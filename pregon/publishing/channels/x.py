@@ -21,6 +21,7 @@ import httpx
 from django.conf import settings
 
 from pregon.publishing import twitter_text
+from pregon.publishing.channels import words
 from pregon.publishing.channels.base import (
     MAX_PAGES,
     PAGE_SIZE,
@@ -96,7 +97,7 @@ class XChannel(Channel):
                 )
         except ChannelError as exc:
             if exc.uncertain:
-                raise ChannelError(exc.message) from exc
+                raise ChannelError(words.nothing_sent("X", exc)) from exc
             raise
         return media_id
 
@@ -197,12 +198,12 @@ class XChannel(Channel):
             )
         except ChannelError as exc:
             # Nothing was posted yet: a lost token answer is not an uncertain post.
-            raise ChannelError(f"X: no se pudo renovar el token: {exc.message}") from exc
+            raise ChannelError(words.nothing_sent("X", exc, "al renovar el token")) from exc
         if response.status_code != 200:
+            body = json_or_empty(response)
+            detail = f"renovación del token: {body.get('error_description') or response.text[:200]}"
             raise ChannelError(
-                "X rechazó la renovación del token; hay que volver a conectar la cuenta.",
-                reconnect=True,
-                status=response.status_code,
+                words.reconnect("X", detail), reconnect=True, status=response.status_code
             )
         self._store_tokens(json_or_empty(response))
 
@@ -220,23 +221,19 @@ class XChannel(Channel):
     def _checked(self, response: httpx.Response, what: str) -> dict:
         if response.status_code < 400:
             return json_or_empty(response)
+        body = json_or_empty(response)
+        detail = f"{what}: {body.get('title') or ''} {body.get('detail') or response.reason_phrase}"
+        common = {"status": response.status_code, "response_text": response.text}
         if response.status_code == 401:
-            raise ChannelError(
-                "X: el token ya no es válido; hay que volver a conectar la cuenta.",
-                reconnect=True,
-                status=401,
-                response_text=response.text,
-            )
+            raise ChannelError(words.reconnect("X", detail), reconnect=True, **common)
         if response.status_code == 429:
             raise ChannelError(
-                "X: se alcanzó el límite de solicitudes.",
+                words.rate_limited("X", detail),
                 rate_limited=True,
                 retry_after=self._until_reset(response),
-                status=429,
-                response_text=response.text,
+                **common,
             )
-        detail = json_or_empty(response).get("detail") or response.reason_phrase
-        raise generic_error(response, f"X: {what}: {detail}")
+        raise generic_error(response, "X", detail)
 
     def _until_reset(self, response: httpx.Response) -> float:
         try:

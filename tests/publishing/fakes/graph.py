@@ -8,6 +8,7 @@
     graph.rate_limit(times=1, code=32, minutes=5)
     graph.server_error(times=1)                # HTTP 500, error code 2
     graph.container_polls = 2                  # IN_PROGRESS twice, then FINISHED
+    graph.container_seconds = 2.0              # or: FINISHED 2 s after creation
     graph.container_error = True               # containers end in ERROR
     graph.quota_usage = 100                    # content_publishing_limit is used up
     graph.fetch_images = True                  # download each image_url, as Meta does
@@ -24,6 +25,7 @@ answers 506 "Duplicate status message", as Pages do.
 """
 
 import json
+import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -74,6 +76,7 @@ class GraphFake(FakeServer):
         self.containers: dict[str, dict] = {}
         self.media: dict[str, dict] = {}
         self.container_polls = 1
+        self.container_seconds = 0.0  # > 0: FINISHED that long after creation instead
         self.container_error = False
         self.quota_usage = 0
         self.quota_total = 100
@@ -325,7 +328,12 @@ class GraphFake(FakeServer):
         if len(params.get("caption", "")) > 2200:
             return graph_error(400, 100, "(#100) The caption is too long")
         container_id = self.next_id()
-        self.containers[container_id] = {"user": user_id, "params": params, "polls": 0}
+        self.containers[container_id] = {
+            "user": user_id,
+            "params": params,
+            "polls": 0,
+            "created": time.monotonic(),
+        }
         return Answer(200, {"id": container_id})
 
     def _download(self, url: str, video: bool = False) -> bool:
@@ -349,9 +357,17 @@ class GraphFake(FakeServer):
             code = "PUBLISHED"
         elif self.container_error:
             code = "ERROR"
+        elif self.container_seconds:
+            ready = time.monotonic() - container["created"] >= self.container_seconds
+            code = "FINISHED" if ready else "IN_PROGRESS"
         else:
             code = "FINISHED" if container["polls"] > self.container_polls else "IN_PROGRESS"
         return Answer(200, {"id": container_id, "status_code": code, "status": code})
+
+    def _ready(self, container: dict) -> bool:
+        if self.container_seconds:
+            return time.monotonic() - container["created"] >= self.container_seconds
+        return container["polls"] > self.container_polls
 
     def _publishing_limit(self, parts, params, request) -> Answer:
         config = {"quota_total": self.quota_total, "quota_duration": 86400}
@@ -359,11 +375,7 @@ class GraphFake(FakeServer):
 
     def _publish_container(self, parts, params, request) -> Answer:
         container = self.containers.get(params.get("creation_id", ""))
-        if (
-            container is None
-            or container["polls"] <= self.container_polls
-            or container.get("published")
-        ):
+        if container is None or not self._ready(container) or container.get("published"):
             return graph_error(400, 9007, "The media is not ready for publishing.", subcode=2207027)
         if self.quota_usage >= self.quota_total:
             return graph_error(400, 9, "Application request limit reached", subcode=2207042)

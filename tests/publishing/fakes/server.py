@@ -178,6 +178,18 @@ class FakeServer:
         with self.lock:
             self.faults.append(Fault(None, times=times, method=method, path=path, drop=True))
 
+    def window(self, seconds: float, answer: Answer | None = None) -> None:
+        """For the next `seconds`, every request gets `answer` (changing nothing), or
+        with answer=None is carried out and never answered (benchmarks' fault windows)."""
+        with self.lock:
+            self._window = (time.monotonic() + seconds, answer)
+
+    def _window_fault(self) -> Fault | None:
+        until, answer = getattr(self, "_window", (0.0, None))
+        if time.monotonic() >= until:
+            return None
+        return Fault(answer, drop=answer is None)
+
     def _take_fault(self, request: Recorded) -> Fault | None:
         with self.lock:
             for fault in self.faults:
@@ -217,7 +229,7 @@ class FakeServer:
         request = self._read(handler)
         with self.lock:
             self.requests.append(request)
-        fault = self._take_fault(request)
+        fault = self._window_fault() or self._take_fault(request)
         if fault and fault.answer:
             answer = fault.answer
         else:

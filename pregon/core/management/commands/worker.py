@@ -33,6 +33,7 @@ class Command(BaseCommand):
             threading.Thread(
                 target=self._beat_forever, args=(worker_id, started_at), daemon=True
             ).start()
+            periodic.start_loops()
         if settings.PREGON_TASKS_BACKEND == "rq":
             self._run_rq(burst)
         else:
