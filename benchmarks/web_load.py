@@ -340,7 +340,10 @@ def report(args, queries: dict, cpu: dict, rows, logins: list[float], rss: list[
             f"{load:.1f} |"
         )
     print(
-        f"\nEntrar: mediana {statistics.median(logins):.0f} ms ({len(logins)} entradas). "
+        f"\nReferencia (Django sin base de datos): {cpu['reference']:.1f} ms de CPU por petición."
+    )
+    print(
+        f"Entrar: mediana {statistics.median(logins):.0f} ms ({len(logins)} entradas). "
         f"RSS de los trabajadores web tras la carga: "
         + ", ".join(f"{mb:.0f} MB" for mb in rss)
         + f". Carga media (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
@@ -385,6 +388,9 @@ def main() -> None:
             )
             for url in pages
         }
+        children = subprocess.check_output(["pgrep", "-P", str(reference.pid)])  # noqa: S607
+        ref_pids = [int(pid) for pid in children.split()]
+        cpu["reference"] = cpu_per_request(ref_port, ref_pids, "/", "", args.rounds)
         print(f"Carga: {args.clients} clientes, {args.duration} s por página …", flush=True)
         rows = run_load(args, pages, cookie, pregon_port, ref_port)
         rss = list(web_workers(server.pid).values())
