@@ -409,10 +409,10 @@ def export_uid(activity: Activity) -> str:
     return f"actividad-{activity.pk}@pregon.chapultepec"
 
 
-def _event(activity: Activity, stamp: datetime) -> icalendar.Event:
+def _event(activity: Activity, stamp: datetime | None) -> icalendar.Event:
     event = icalendar.Event()
     event.add("UID", export_uid(activity))
-    event.add("DTSTAMP", stamp)
+    event.add("DTSTAMP", stamp or activity.updated_at)
     event.add("SUMMARY", activity.title)
     local = _local_tz()
     if activity.all_day:
@@ -435,14 +435,16 @@ def _event(activity: Activity, stamp: datetime) -> icalendar.Event:
     return event
 
 
-def export_ics(activities, name: str) -> bytes:
+def export_ics(activities, name: str, *, stamp_with_revision: bool = False) -> bytes:
+    """`stamp_with_revision`: DTSTAMP is each event's last revision (RFC 5545 3.8.7.2,
+    calendars without METHOD), so an unchanged agenda gives the same bytes (and ETag)."""
     calendar = icalendar.Calendar()
     calendar.add("PRODID", "-//Pregón//Agenda Chapultepec//ES")
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("X-WR-CALNAME", name)
     calendar.add("X-WR-TIMEZONE", settings.TIME_ZONE)
-    stamp = timezone.now()
+    stamp = None if stamp_with_revision else timezone.now()
     for activity in activities:
         calendar.add_component(_event(activity, stamp))
     calendar.add_missing_timezones()
