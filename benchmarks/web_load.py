@@ -117,15 +117,16 @@ def working_copy(source: Path) -> Path:
     return copy
 
 
-# --- CPU, one request at a time ---------------------------------------------------
+# --- queries and CPU, one request at a time -------------------------------------
 
 
-def cpu_per_request(var_dir: Path, pages: list[str], rounds: int) -> dict[str, tuple]:
-    """{url: (median CPU ms, SQL queries, bytes on the wire)}, in this process."""
+def queries_per_page(var_dir: Path, pages: list[str]) -> dict[str, tuple[int, int]]:
+    """{url: (SQL queries, bytes gzipped)} of one uncached request, in this process."""
     os.environ.update(env_for(var_dir))
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -138,19 +139,39 @@ def cpu_per_request(var_dir: Path, pages: list[str], rounds: int) -> dict[str, t
     results = {}
     for url in pages:
         client = public if url in PUBLIC_RESOLVED else staff
-        for _ in range(3):
-            client.get(url)
-        times = []
-        for _ in range(rounds):
-            start = time.process_time()
-            response = client.get(url)
-            times.append((time.process_time() - start) * 1000)
+        client.get(url)  # one-off rows (settings) are created on a first visit
+        cache.clear()
         with CaptureQueriesContext(connection) as ctx:
-            client.get(url)
-        results[url] = (statistics.median(times), len(ctx.captured_queries), len(response.content))
+            response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
+        results[url] = (len(ctx.captured_queries), len(response.content))
+    cache.clear()
     connection.close()
     return results
+
+
+def cpu_ticks(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total
+
+
+def cpu_per_request(port: int, pids: list[int], url: str, cookie: str, rounds: int) -> float:
+    """Server CPU milliseconds per request (all web workers), one request at a time."""
+    import httpx
+
+    headers = {"Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
+        for _ in range(3):
+            client.get(url)
+        before = cpu_ticks(pids)
+        for _ in range(rounds):
+            client.get(url)
+        spent = cpu_ticks(pids) - before
+    return spent * 1000 / os.sysconf("SC_CLK_TCK") / rounds
 
 
 PUBLIC_RESOLVED: list[str] = []
@@ -194,7 +215,11 @@ def start_pregon(var_dir: Path, port: int, workers: int) -> subprocess.Popen:
     cmd = [PYTHON, "-m", "pregon", "serve", "--no-demo", "--bind", f"127.0.0.1:{port}",
            "--web-workers", str(workers)]  # fmt: skip
     return subprocess.Popen(  # noqa: S603
-        cmd, env=env_for(var_dir), stdout=subprocess.DEVNULL, start_new_session=True
+        cmd,
+        env=env_for(var_dir),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
 
 
@@ -204,7 +229,7 @@ def start_reference(port: int, workers: int) -> subprocess.Popen:
            f"127.0.0.1:{port}", "--workers", str(workers), "--access-logfile", "-",
            "--graceful-timeout", "10"]  # fmt: skip
     return subprocess.Popen(  # noqa: S603
-        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True
+        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
 
 
@@ -239,12 +264,12 @@ def login(port: int, count: int) -> tuple[str, list[float]]:
     return cookie, times
 
 
-def web_worker_rss(master_parent: int) -> list[float]:
-    """RSS (MB) of every gunicorn worker under `pregon serve` (pid master_parent)."""
+def web_workers(master_parent: int) -> dict[int, float]:
+    """{pid: RSS in MB} of every gunicorn worker under `pregon serve` (master_parent)."""
     out = subprocess.run(["ps", "-eo", "pid,ppid,rss,args"], capture_output=True, text=True)  # noqa: S607
     rows = [line.split(None, 3) for line in out.stdout.splitlines()[1:]]
     masters = {r[0] for r in rows if r[1] == str(master_parent) and "gunicorn" in r[3]}
-    return [int(r[2]) / 1024 for r in rows if r[1] in masters]
+    return {int(r[0]): int(r[2]) / 1024 for r in rows if r[1] in masters}
 
 
 # --- load -------------------------------------------------------------------------
@@ -270,6 +295,19 @@ def wrk(port: int, path: str, clients: int, duration: int, cookie: str, lua: Pat
     }
 
 
+def settle(port: int) -> None:
+    """Wait until the requests wrk left queued are served, so they do not slow the next
+    page (sync workers finish what they accepted after the clients are gone)."""
+    import httpx
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        start = time.perf_counter()
+        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=60)
+        if time.perf_counter() - start < 0.05:
+            return
+
+
 def run_load(args, pages: list[str], cookie: str, pregon_port: int, ref_port: int) -> list:
     lua = Path(tempfile.mkstemp(suffix=".lua")[1])
     lua.write_text(WRK_LUA)
@@ -279,6 +317,7 @@ def run_load(args, pages: list[str], cookie: str, pregon_port: int, ref_port: in
         ref = wrk(ref_port, "/", args.clients, args.duration, "", lua)
         got = wrk(pregon_port, url, args.clients, args.duration, cookie_for, lua)
         rows.append((url, got, ref, os.getloadavg()[0]))
+        settle(pregon_port)
         print(f"  {url}: {got['rps']:.0f} req/s, p95 {got['p95']:.0f} ms", flush=True)
     lua.unlink()
     return rows
@@ -287,21 +326,24 @@ def run_load(args, pages: list[str], cookie: str, pregon_port: int, ref_port: in
 # --- report -----------------------------------------------------------------------
 
 
-def report(args, cpu: dict, rows: list, logins: list[float], rss: list[float]) -> None:
+def report(args, queries: dict, cpu: dict, rows, logins: list[float], rss: list[float]) -> None:
     print(f"\n## Escala {args.scale}: {args.clients} clientes, {args.duration} s por página\n")
     print("| página | req/s | p50 | p95 | p99 | errores | p95 ref. | req/s ref. | "
           "p95/ref | CPU/pet. | SQL | bytes | carga |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for url, got, ref, load in rows:
-        ms, queries, size = cpu[url]
+        ms, (sql, size) = cpu[url], queries[url]
         print(
             f"| `{url}` | {got['rps']:,.0f} | {got['p50']:.0f} ms | {got['p95']:.0f} ms | "
             f"{got['p99']:.0f} ms | {got['errors']} | {ref['p95']:.0f} ms | {ref['rps']:,.0f} | "
-            f"{got['p95'] / max(ref['p95'], 0.1):.1f}× | {ms:.1f} ms | {queries} | {size:,} | "
+            f"{got['p95'] / max(ref['p95'], 0.1):.1f}× | {ms:.1f} ms | {sql} | {size:,} | "
             f"{load:.1f} |"
         )
     print(
-        f"\nEntrar: mediana {statistics.median(logins):.0f} ms ({len(logins)} entradas). "
+        f"\nReferencia (Django sin base de datos): {cpu['reference']:.1f} ms de CPU por petición."
+    )
+    print(
+        f"Entrar: mediana {statistics.median(logins):.0f} ms ({len(logins)} entradas). "
         f"RSS de los trabajadores web tras la carga: "
         + ", ".join(f"{mb:.0f} MB" for mb in rss)
         + f". Carga media (1, 5, 15 min): {' '.join(f'{x:.1f}' for x in os.getloadavg())}; "
@@ -329,8 +371,8 @@ def main() -> None:
     var_dir = working_copy(source)
     PUBLIC_RESOLVED.extend(p.format(bulletin=first_bulletin_url(var_dir)) for p in PUBLIC)
     pages = [p for p in [*STAFF, *PUBLIC_RESOLVED] if args.only in p]
-    print("CPU por petición, una a la vez …", flush=True)
-    cpu = cpu_per_request(var_dir, pages, args.rounds)
+    print("Consultas SQL por página …", flush=True)
+    queries = queries_per_page(var_dir, pages)
     pregon_port, ref_port = free_port(), free_port()
     server = start_pregon(var_dir, pregon_port, args.workers)
     reference = start_reference(ref_port, args.workers)
@@ -338,14 +380,25 @@ def main() -> None:
         wait_for(pregon_port, "/healthz")
         wait_for(ref_port)
         cookie, logins = login(pregon_port, args.logins)
+        pids = list(web_workers(server.pid))
+        print("CPU por petición, una a la vez …", flush=True)
+        cpu = {
+            url: cpu_per_request(
+                pregon_port, pids, url, "" if url in PUBLIC_RESOLVED else cookie, args.rounds
+            )
+            for url in pages
+        }
+        children = subprocess.check_output(["pgrep", "-P", str(reference.pid)])  # noqa: S607
+        ref_pids = [int(pid) for pid in children.split()]
+        cpu["reference"] = cpu_per_request(ref_port, ref_pids, "/", "", args.rounds)
         print(f"Carga: {args.clients} clientes, {args.duration} s por página …", flush=True)
         rows = run_load(args, pages, cookie, pregon_port, ref_port)
-        rss = web_worker_rss(server.pid)
+        rss = list(web_workers(server.pid).values())
     finally:
         stop(server)
         stop(reference)
         shutil.rmtree(var_dir, ignore_errors=True)
-    report(args, cpu, rows, logins, rss)
+    report(args, queries, cpu, rows, logins, rss)
 
 
 if __name__ == "__main__":

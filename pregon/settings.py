@@ -93,6 +93,11 @@ INSTALLED_APPS = [
     "pregon.reports",
 ]
 
+# GZip and BREACH: a page may carry a CSRF token next to text the visitor typed. Django
+# masks the form token with fresh random bytes on every response, and its gzip adds
+# up to 100 random bytes to each compressed body ("Heal the BREACH"), so the length an
+# attacker sees does not converge on a secret. Static files are precompressed by
+# WhiteNoise and skip this.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.gzip.GZipMiddleware",

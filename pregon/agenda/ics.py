@@ -554,8 +554,10 @@ def _times(event: icalendar.Event, activity: Activity) -> None:
         event.add("DTEND", activity.ends_at.astimezone(local))
 
 
-def _describe(event: icalendar.Event, activity: Activity, stamp: datetime, source: str) -> None:
-    event.add("DTSTAMP", stamp)
+def _describe(
+    event: icalendar.Event, activity: Activity, stamp: datetime | None, source: str
+) -> None:
+    event.add("DTSTAMP", stamp or activity.updated_at)
     event.add("SUMMARY", activity.title)
     _times(event, activity)
     if activity.description:
@@ -573,14 +575,14 @@ def _describe(event: icalendar.Event, activity: Activity, stamp: datetime, sourc
 ICS_STATUS = {"cancelada": "CANCELLED", "propuesta": "TENTATIVE"}
 
 
-def _event(activity: Activity, stamp: datetime, source: str = "") -> icalendar.Event:
+def _event(activity: Activity, stamp: datetime | None, source: str = "") -> icalendar.Event:
     event = icalendar.Event()
     event.add("UID", export_uid(activity))
     _describe(event, activity, stamp, source)
     return event
 
 
-def _override(activity: Activity, stamp: datetime, source: str) -> icalendar.Event:
+def _override(activity: Activity, stamp: datetime | None, source: str) -> icalendar.Event:
     """One occurrence of a series as Pregón holds it, tied to the series by
     RECURRENCE-ID (RFC 5545 §3.8.4.4)."""
     event = icalendar.Event()
@@ -596,7 +598,7 @@ def _override(activity: Activity, stamp: datetime, source: str) -> icalendar.Eve
 
 
 def _series_events(
-    imported: ImportedCalendarEvent, members: list[Activity], stamp: datetime
+    imported: ImportedCalendarEvent, members: list[Activity], stamp: datetime | None
 ) -> list[icalendar.Event]:
     """The master VEVENT as imported (RRULE, RDATE, EXDATE), with an EXDATE for each
     occurrence inside the imported span that is not exported (deleted in Pregón or
@@ -615,7 +617,7 @@ def _series_events(
     first, last = min(held), max(held)
     dropped = [g for key, g in generated.items() if key not in held and first <= key <= last]
     master.pop("DTSTAMP", None)
-    master.add("DTSTAMP", stamp)
+    master.add("DTSTAMP", stamp or max(a.updated_at for a in members))
     for occurrence in dropped:
         master.add(
             "EXDATE", occurrence.decoded("RECURRENCE-ID", None) or occurrence.decoded("DTSTART")
@@ -647,14 +649,16 @@ def _same(activity: Activity, generated: icalendar.Event) -> bool:
     )
 
 
-def export_ics(activities, name: str) -> bytes:
+def export_ics(activities, name: str, *, stamp_with_revision: bool = False) -> bytes:
+    """`stamp_with_revision`: DTSTAMP is each event's last revision (RFC 5545 3.8.7.2,
+    calendars without METHOD), so an unchanged agenda gives the same bytes (and ETag)."""
     calendar = icalendar.Calendar()
     calendar.add("PRODID", "-//Pregón//Agenda Chapultepec//ES")
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
     calendar.add("X-WR-CALNAME", name)
     calendar.add("X-WR-TIMEZONE", settings.TIME_ZONE)
-    stamp = timezone.now()
+    stamp = None if stamp_with_revision else timezone.now()
     activities = list(activities)
     imported = {
         i.uid: i

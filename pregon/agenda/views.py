@@ -440,7 +440,8 @@ def public_feed(request: HttpRequest) -> HttpResponse:
     """Stable public URL; only public, non-cancelled activities; no login. Calendar
     apps poll it all day: it is served from the public page cache, with 304s."""
     name = "Agenda pública del H. Ayuntamiento de Chapultepec"
-    body = ics.export_ics(Activity.objects.public().select_related("area"), name)
+    activities = Activity.objects.public().select_related("area")
+    body = ics.export_ics(activities, name, stamp_with_revision=True)
     return _ics_response(body, "agenda-publica-chapultepec.ics", inline=True)
 
 

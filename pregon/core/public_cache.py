@@ -14,6 +14,7 @@ each visitor gets their own token put in, and the answer is private to them.
 """
 
 import hashlib
+import re
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -24,14 +25,20 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.http import http_date
+from django.utils.text import compress_string
 
 from pregon.core import versions
 
 CSRF_PLACEHOLDER = "pregon-csrf-placeholder-7c1f"
 SCOPE = "public"
 View = Callable[..., HttpResponse]
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def watch(*models: str) -> None:
@@ -77,19 +84,25 @@ def _entry(response: HttpResponse) -> dict:
     content = response.content
     return {
         "content": content,
+        # Compressed once here, not on every request (nothing secret in these pages).
+        "gzip": compress_string(content),
         "headers": {
             name: value
             for name, value in response.items()
             if name.lower() in ("content-type", "content-disposition", "content-language")
         },
-        "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
+        "etag": f'W/"{hashlib.sha256(content).hexdigest()[:32]}"',
         "last_modified": time.time(),
     }
 
 
 def _shared_response(request: HttpRequest, entry: dict) -> HttpResponse:
     """Same bytes for everyone: validators, 304s and a public Cache-Control."""
-    response = HttpResponse(entry["content"], headers=entry["headers"])
+    gzipped = ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
+    response = HttpResponse(entry["gzip" if gzipped else "content"], headers=entry["headers"])
+    if gzipped:
+        response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves it as it is
+    patch_vary_headers(response, ("Accept-Encoding",))
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(entry["last_modified"])
     patch_cache_control(response, public=True, max_age=settings.PREGON_PUBLIC_MAX_AGE)

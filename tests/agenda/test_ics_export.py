@@ -95,7 +95,7 @@ def test_public_feed_is_cached_until_the_agenda_changes(client, make_activity, m
     feria = make_activity("Feria del empleo", start=local(2023, 4, 12, 10))
     builds = []
     real = ics.export_ics
-    monkeypatch.setattr(ics, "export_ics", lambda *a: builds.append(1) or real(*a))
+    monkeypatch.setattr(ics, "export_ics", lambda *a, **k: builds.append(1) or real(*a, **k))
 
     first = client.get("/agenda/publica.ics")
     again = client.get("/agenda/publica.ics")
