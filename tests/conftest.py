@@ -160,3 +160,16 @@ def login(page):
         return page
 
     return do
+
+
+@pytest.fixture
+def menu(page):
+    """`menu("Medir", "Audiencias")`: open a group of the main menu and follow a link."""
+
+    def go(group: str, label: str):
+        nav = page.get_by_role("navigation", name="Principal")
+        nav.locator("summary", has_text=group).click()
+        nav.get_by_role("link", name=label, exact=True).click()
+        return page
+
+    return go

@@ -261,6 +261,35 @@ def _government(rng: random.Random) -> list[dict]:
     return specs
 
 
+def _today() -> list[dict]:
+    """Two activities on the day the demo is loaded, so today's agenda is never empty."""
+    day = demo_clock.today()
+    return [
+        _spec(
+            f"hoy-{day.isoformat()}-reunion",
+            "Reunión de seguimiento de la agenda semanal",
+            "PRES",
+            ActivityType.REUNION_TRABAJO,
+            _at(day, 9),
+            1,
+            is_public=False,
+            with_mayor=True,
+            place="Despacho de la Presidencia",
+        ),
+        _spec(
+            f"hoy-{day.isoformat()}-apoyos",
+            "Entrega de apoyos a adultos mayores",
+            "SMDIF",
+            ActivityType.EVENTO_PUBLICO,
+            _at(day, 17),
+            2,
+            with_mayor=True,
+            expected_attendance=400,
+            place="Explanada Municipal",
+        ),
+    ]
+
+
 def _status(rng: random.Random, spec: dict) -> str:
     """Held (a few cancelled or moved) before now; confirmed after."""
     roll = rng.random()
@@ -319,7 +348,7 @@ def load(stdout: TextIO) -> None:
         Campaign.objects.get_or_create(
             name=name, defaults={"starts_on": date(YEAR, 1, 1), "ends_on": date(YEAR, 12, 31)}
         )
-    specs = _cabildo(rng) + _campaigns(rng) + _government(rng)
+    specs = _cabildo(rng) + _campaigns(rng) + _government(rng) + _today()
     activities = [_save(spec, _status(rng, spec)) for spec in specs]
     services.rescore_all()
     activities = list(Activity.objects.filter(pk__in=[a.pk for a in activities]))

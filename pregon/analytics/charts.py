@@ -16,7 +16,7 @@ MONTHS = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", 
 COLORS = ["#7a1f3d", "#1f5f7a", "#3d7a1f", "#a8641a", "#5b3d7a"]
 BAND = "#3d7a1f"
 LEGEND_ROW = 18
-LEGEND_NAME = 320  # px a legend name may take before it is abbreviated
+LEGEND_NAME = 380  # px a legend name may take before it is abbreviated
 
 
 def number(value: float) -> str:

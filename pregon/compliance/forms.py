@@ -32,17 +32,20 @@ def category_choices() -> list[tuple[str, str]]:
 
 
 class ExemptCategoryForm(forms.ModelForm):
-    category = forms.ChoiceField(label="Categoría", choices=category_choices)
-
     class Meta:
         model = ExemptCategory
         fields = ["category", "reason", "authorization", "is_active"]
+        help_texts = {
+            "category": "Escriba una de estas categorías (sin importar acentos ni mayúsculas): "
+            + ", ".join(label for _, label in category_choices())
+            + ".",
+        }
 
     def clean_category(self) -> str:
         # Normalised before the uniqueness check, so "Salud" clashes with "salud".
         slug = category_slug(self.cleaned_data.get("category", ""))
         if not slug:
-            raise forms.ValidationError("Elija la categoría, p. ej. Salud.")
+            raise forms.ValidationError("Escriba la categoría, p. ej. Salud.")
         return slug
 
 

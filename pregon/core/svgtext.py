@@ -23,7 +23,7 @@ def text_width(text: str, size: float = 12) -> float:
         elif char.isupper() or char.isdigit():
             em += 0.68
         else:
-            em += 0.58
+            em += 0.56
     return em * size
 
 
@@ -36,25 +36,19 @@ def _cut(word: str, room: float, size: float) -> str:
 def fit_lines(text: str, room: float, *, size: float = 12, max_lines: int = 2) -> list[str]:
     """`text` broken into at most `max_lines` lines no wider than `room`; the last
     line ends in «…» when something was left out."""
-    lines: list[str] = []
-    current = ""
     words = text.split()
-    for index, word in enumerate(words):
-        candidate = f"{current} {word}".strip()
-        if text_width(candidate, size) <= room:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        current = word
-        if len(lines) == max_lines - 1:
-            rest = " ".join(words[index:])
-            if text_width(rest, size) > room:
-                return [*lines, _cut(rest, room, size)]
-            return [*lines, rest]
-    if current:
-        lines.append(current if text_width(current, size) <= room else _cut(current, room, size))
-    return lines[:max_lines]
+    lines: list[str] = []
+    while words and len(lines) < max_lines - 1:
+        line = words.pop(0)
+        while words and text_width(f"{line} {words[0]}", size) <= room:
+            line = f"{line} {words.pop(0)}"
+        if text_width(line, size) > room:  # one word longer than the room
+            return [*lines, _cut(line, room, size)]
+        lines.append(line)
+    if words:
+        rest = " ".join(words)
+        lines.append(rest if text_width(rest, size) <= room else _cut(rest, room, size))
+    return lines
 
 
 def svg_label(

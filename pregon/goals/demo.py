@@ -71,6 +71,12 @@ INDICATORS = [
 
 def load(stdout: TextIO) -> None:
     year = demo_clock.plan_year()
+    plan_for(year)
+    stdout.write(f"Plan {year} con {len(INDICATORS)} indicadores.\n")
+
+
+def plan_for(year: int) -> Plan:
+    """Chapultepec's plan for `year` with the 2023 plan's targets (idempotent)."""
     plan, _ = Plan.objects.update_or_create(
         municipality="Chapultepec, Estado de México",
         year=year,
@@ -85,4 +91,4 @@ def load(stdout: TextIO) -> None:
         Indicator.objects.update_or_create(
             plan=plan, code=code, defaults={**values, "order": order}
         )
-    stdout.write(f"Plan {year} con {len(INDICATORS)} indicadores.\n")
+    return plan

@@ -1,12 +1,17 @@
 """Dashboards show the demo year with definitions next to the figures; who may see them."""
 
+from datetime import date, timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from pregon.analytics import charts, selectors
 from pregon.analytics import demo as analytics_demo
 from pregon.analytics.models import AccountMetric, PageVisitDay, PostMetric, Purpose, PurposeRule
 from pregon.publishing import demo as publishing_demo
+
+YEAR = timezone.localdate().year
 
 
 @pytest.fixture
@@ -19,7 +24,6 @@ def demo_year(db):
 
 def test_demo_year_is_plausible_and_idempotent(demo_year):
     import io
-    from datetime import date
 
     counts = (
         AccountMetric.objects.count(),
@@ -32,11 +36,14 @@ def test_demo_year_is_plausible_and_idempotent(demo_year):
         PostMetric.objects.count(),
         PageVisitDay.objects.count(),
     )
-    january = AccountMetric.objects.filter(date=date(2023, 1, 1))
+    today = timezone.localdate()
+    january = AccountMetric.objects.filter(date=date(today.year, 1, 1))
     assert january.count() == 4  # Facebook ×2, Instagram, X
     assert all(6850 <= m.followers <= 6950 for m in january)
-    december = AccountMetric.objects.filter(date=date(2023, 12, 31))
-    assert december.count() == 4 and all(m.followers > 7500 for m in december)
+    assert not AccountMetric.objects.filter(date__gte=today).exists()  # measured up to yesterday
+    latest = AccountMetric.objects.filter(date=today - timedelta(days=1))
+    grown = 6900 + 4 * (today - date(today.year, 1, 1)).days  # the slowest account's pace
+    assert latest.count() == 4 and all(m.followers >= min(grown, 7500) for m in latest)
     likes = list(PostMetric.objects.values_list("reactions", flat=True))
     in_band = sum(1 for n in likes if 50 <= n <= 200)
     assert in_band / len(likes) > 0.8
@@ -44,7 +51,7 @@ def test_demo_year_is_plausible_and_idempotent(demo_year):
 
 def test_coordinacion_sees_social_dashboard_with_definitions(demo_year, mariana, client):
     client.force_login(mariana)
-    response = client.get(reverse("analytics:dashboard"), {"anio": 2023})
+    response = client.get(reverse("analytics:dashboard"))  # the current year by default
     body = response.content.decode()
     assert response.status_code == 200
     assert body.count("<svg") == 4
@@ -59,12 +66,12 @@ def test_coordinacion_sees_social_dashboard_with_definitions(demo_year, mariana,
 
 
 def test_summary_figures_follow_the_definitions(demo_year):
-    from datetime import date
 
     from pregon.publishing.models import ChannelAccount
 
     account = ChannelAccount.objects.get(name__startswith="Instagram")
-    start, end = date(2023, 1, 1), date(2023, 12, 31)
+    end = timezone.localdate() - timedelta(days=1)  # the last measured day
+    start = date(end.year, 1, 1)
     posts = list(PostMetric.objects.filter(account=account))
     summary = selectors.post_summary([account], start, end)
     total = sum(p.reactions + p.comments + p.shares + p.saves for p in posts)
@@ -77,7 +84,7 @@ def test_summary_figures_follow_the_definitions(demo_year):
 
 def test_portal_dashboard_and_purpose_rules(demo_year, mariana, client):
     client.force_login(mariana)
-    body = client.get(reverse("analytics:portal"), {"anio": 2023}).content.decode()
+    body = client.get(reverse("analytics:portal"), {"anio": YEAR}).content.decode()
     assert "Trámites" in body and "/tramites/predial/" in body
     response = client.post(
         reverse("analytics:rules"), {"prefix": "/directorio/", "purpose": Purpose.TOPICS}
@@ -93,9 +100,9 @@ def test_portal_dashboard_and_purpose_rules(demo_year, mariana, client):
 
 def test_consulta_reads_but_cannot_edit_rules(demo_year, pedro, client):
     client.force_login(pedro)
-    social = client.get(reverse("analytics:dashboard"), {"anio": 2023}).content.decode()
+    social = client.get(reverse("analytics:dashboard"), {"anio": YEAR}).content.decode()
     assert "Audiencias: redes sociales" in social and "Línea base ene 2023: 6,900" in social
-    portal = client.get(reverse("analytics:portal"), {"anio": 2023}).content.decode()
+    portal = client.get(reverse("analytics:portal"), {"anio": YEAR}).content.decode()
     assert "Visitas por propósito" in portal and "/tramites/predial/" in portal
     assert "Reglas de propósito" not in portal and "Editar las reglas" not in portal
     assert client.get(reverse("analytics:rules")).status_code == 403
@@ -114,7 +121,6 @@ def test_anonymous_is_sent_to_login(client, db):
 
 
 def test_charts_escape_labels_and_describe_themselves():
-    from datetime import date
 
     svg = charts.line_chart(
         {"<b>Cuenta</b>": [(date(2023, 1, 1), 6900), (date(2023, 2, 1), 7100)]},

@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from pregon.accounts.demo import PEOPLE, demo_password
 from tests.browser.site_walk import AXE, PHONE, WalkReport, walk
@@ -16,7 +17,11 @@ from tests.browser.site_walk import AXE, PHONE, WalkReport, walk
 pytestmark = pytest.mark.browser
 
 ROLES = [username for username, *_ in PEOPLE] + ["(público)"]
-PUBLIC_START = ["/boletines/sala-de-prensa/", "/boletines/sala-de-prensa/agenda/"]
+PUBLIC_START = [
+    "/boletines/sala-de-prensa/",
+    "/boletines/sala-de-prensa/agenda/",
+    f"/encuestas/r/satisfaccion-{timezone.localdate().year}/",  # the demo's open survey
+]
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 without publications, publications on several channels, followers, posts, portal
 visits, clippings and a CSAT survey. Shared by the goals and reports tests."""
 
-import io
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -44,7 +43,7 @@ def build_year() -> dict:
     _standalone(author, accounts)
     _audience(accounts)
     _press_and_survey()
-    goals_demo.load(io.StringIO())
+    goals_demo.plan_for(2023)
     return {"areas": areas, "accounts": accounts, "author": author}
 
 

@@ -12,9 +12,9 @@ def browser_year(transactional_db):
     return build_year()
 
 
-def test_dashboard_and_evaluation_in_a_browser(browser_year, page, login, mariana):
+def test_dashboard_and_evaluation_in_a_browser(browser_year, page, login, menu, mariana):
     login(mariana)
-    page.get_by_role("link", name="Metas").first.click()
+    menu("Medir", "Metas")
     page.wait_for_url("**/metas/")
     assert page.get_by_role(
         "heading", name="Metas: Plan Anual de Difusión a la Ciudadanía 2023"
@@ -30,7 +30,7 @@ def test_dashboard_and_evaluation_in_a_browser(browser_year, page, login, marian
     assert page.locator("#unpublished tbody tr").count() == 2
     assert page.get_by_role("cell", name="Acción SEGPUB 05").is_visible()
 
-    page.get_by_role("link", name="Evaluación").first.click()
+    menu("Medir", "Evaluación")
     page.get_by_role("link", name="2023-H1").click()
     assert page.get_by_role("heading", name="Evaluación: Primer semestre de 2023").is_visible()
     assert page.get_by_role("heading", name="Cobertura de acciones por área").is_visible()

@@ -1,11 +1,13 @@
-"""`pregon demo`'s year 2023 (accounts, agenda, publishing, analytics, surveys, goals
-loaders): the dashboard and the H1/H2 evaluations against independent database counts."""
+"""`pregon demo`'s plan year, the current one up to today (accounts, agenda,
+publishing, analytics, surveys, goals loaders): the dashboard and the evaluations of
+the halves that have begun, against independent database counts."""
 
 import io
 from importlib import import_module
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from pregon.agenda.models import Activity
 from pregon.analytics.models import PageVisitDay
@@ -16,7 +18,9 @@ from pregon.reports import figures
 from pregon.surveys.models import Answer, Question, Response
 
 LOADERS = ["accounts", "archive", "agenda", "publishing", "analytics", "surveys", "goals"]
-HALVES = {"2023-H1": (1, 6), "2023-H2": (7, 12)}
+TODAY = timezone.localdate()
+YEAR = TODAY.year
+HALVES = {f"{YEAR}-H1": (1, 6), f"{YEAR}-H2": (7, 12)}
 
 
 @pytest.fixture
@@ -32,8 +36,9 @@ def column(table: dict, name: str) -> list:
 
 def test_demo_year(demo_year, mariana):
     """One test on purpose: loading the demo year takes ~30 s on the shared box."""
-    for key in HALVES:
-        check_evaluation(key)
+    for key, (first, _) in HALVES.items():
+        if TODAY.month >= first:  # a half that has begun
+            check_evaluation(key)
     check_dashboard(mariana)
 
 
@@ -42,15 +47,16 @@ def check_evaluation(key: str) -> None:
     data = figures.compute(periods.parse(key))
     published = Publication.objects.filter(
         status="publicada",
-        published_at__year=2023,
+        published_at__year=YEAR,
         published_at__month__gte=first,
         published_at__month__lte=last,
     )
     pubs = data["tables"]["publicaciones"]
-    assert column(pubs, "Publicaciones")[-1] == published.count() > 200
+    assert column(pubs, "Publicaciones")[-1] == published.count()
+    assert published.count() >= 15 * (min(TODAY.month, last) - first)  # about 54 a month
     acts = Activity.objects.filter(
         is_public=True,
-        starts_at__year=2023,
+        starts_at__year=YEAR,
         starts_at__month__gte=first,
         starts_at__month__lte=last,
     ).exclude(status="cancelada")
@@ -63,10 +69,10 @@ def check_evaluation(key: str) -> None:
     assert data["tables"]["visitas"]["rows"][-1][1] == visits
     check_surveys(data["tables"]["encuestas"]["rows"], first, last)
     clippings = Clipping.objects.filter(
-        date__year=2023, date__month__gte=first, date__month__lte=last
+        date__year=YEAR, date__month__gte=first, date__month__lte=last
     )
     press = dict(data["tables"]["prensa"]["rows"])
-    assert press["Notas de prensa: total"] == clippings.count() > 50
+    assert press["Notas de prensa: total"] == clippings.count() > 0
     assert press["Notas de prensa: negativo"] == clippings.filter(tone="negativo").count()
     p1 = next(d for d in data["diagnosis"] if d["code"] == "P1")
     assert p1["gap"] == 360 - published.count()
@@ -75,12 +81,13 @@ def check_evaluation(key: str) -> None:
 def check_surveys(rows: list, first: int, last: int) -> None:
     """Counted straight from the stored answers of the surveys open in the half."""
     answered = Response.objects.filter(
-        submitted_on__year=2023, submitted_on__month__gte=first, submitted_on__month__lte=last
+        submitted_on__year=YEAR, submitted_on__month__gte=first, submitted_on__month__lte=last
     )
     titles = sorted(set(answered.values_list("survey__title", flat=True)))
     assert [row[0] for row in rows] == titles
-    # The demo's satisfaction survey runs from July to mid-December.
-    assert titles == ([] if last <= 6 else ["Encuesta de satisfacción 2023"])
+    # The demo's satisfaction survey has been answered over the last four months.
+    if first <= TODAY.month <= last and TODAY.day > 1:
+        assert titles == [f"Encuesta de satisfacción {YEAR}"]
     for row in rows:
         mine = answered.filter(survey__title=row[0])
         csat = Question.objects.filter(survey__title=row[0], kind="csat").order_by("position")
@@ -95,9 +102,9 @@ def check_dashboard(mariana) -> None:
     client.force_login(mariana)
     response = client.get("/metas/")
     statuses = {s.indicator.code: s for s in response.context["statuses"]}
-    year = Publication.objects.filter(status="publicada", published_at__year=2023).count()
+    year = Publication.objects.filter(status="publicada", published_at__year=YEAR).count()
     assert statuses["P1"].result.value == year
     quarters = [int(q["result"].value) for q in response.context["quarters"]]
     assert sum(quarters) == year
-    acts = Activity.objects.filter(is_public=True, starts_at__year=2023).exclude(status="cancelada")
+    acts = Activity.objects.filter(is_public=True, starts_at__year=YEAR).exclude(status="cancelada")
     assert response.context["coverage_total"]["registered"] == acts.count()
