@@ -49,3 +49,6 @@ class PublishingConfig(AppConfig):
         periodic.register(
             "publishing.publish_due", timedelta(minutes=1), "pregon.publishing.tasks.publish_due"
         )
+        periodic.register(
+            "publishing.check_tokens", timedelta(days=1), "pregon.publishing.tasks.check_tokens"
+        )

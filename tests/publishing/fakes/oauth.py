@@ -65,6 +65,7 @@ class MetaLoginFake(GraphFake):
         self.user_tokens: dict[str, dict] = {}  # token -> {"user", "long", "scopes"}
         self.codes: dict[str, dict] = {}
         self.declined_scopes: set[str] = set()
+        self.token_expiry = 0  # debug_token's expires_at (0: never)
 
     def add_login_user(self, user_id: str, pages: list[tuple]) -> None:
         self.login_user = user_id
@@ -156,6 +157,7 @@ class MetaLoginFake(GraphFake):
                         "is_valid": valid,
                         "app_id": self.app_id,
                         "scopes": sorted(grant["scopes"]) if grant else [],
+                        "expires_at": self.token_expiry if grant else 0,
                     }
                 },
             )
