@@ -46,6 +46,15 @@ CSRF_TRUSTED_ORIGINS = [PREGON_PUBLIC_URL] if PREGON_PUBLIC_URL else []
 PREGON_MUNICIPALITY = env("PREGON_MUNICIPALITY", "Chapultepec, Estado de México")
 PREGON_GRAPH_API_URL = env("PREGON_GRAPH_API_URL", "https://graph.facebook.com/v23.0")
 PREGON_X_API_URL = env("PREGON_X_API_URL", "https://api.x.com")
+# «Conectar»: each network's app credentials and authorisation screens (tests point
+# the screens at local fakes).
+PREGON_META_APP_ID = env("PREGON_META_APP_ID")
+PREGON_META_APP_SECRET = env("PREGON_META_APP_SECRET")
+PREGON_META_OAUTH_URL = env("PREGON_META_OAUTH_URL", "https://www.facebook.com/v23.0/dialog/oauth")
+PREGON_X_CLIENT_ID = env("PREGON_X_CLIENT_ID")
+PREGON_X_CLIENT_SECRET = env("PREGON_X_CLIENT_SECRET")
+PREGON_X_OAUTH_URL = env("PREGON_X_OAUTH_URL", "https://x.com/i/oauth2/authorize")
+PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a token ends
 # Channels: seconds to wait for a network's answer; Instagram's hashtag limit per caption.
 PREGON_CHANNEL_TIMEOUT = float(env("PREGON_CHANNEL_TIMEOUT", "20"))
 PREGON_INSTAGRAM_HASHTAG_LIMIT = envint("PREGON_INSTAGRAM_HASHTAG_LIMIT", "5")

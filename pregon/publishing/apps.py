@@ -49,5 +49,8 @@ class PublishingConfig(AppConfig):
         periodic.register(
             "publishing.publish_due", timedelta(minutes=1), "pregon.publishing.tasks.publish_due"
         )
+        periodic.register(
+            "publishing.check_tokens", timedelta(days=1), "pregon.publishing.tasks.check_tokens"
+        )
         # Every worker process sends what comes due at once, with all its senders.
         periodic.register_loop("publishing.deliveries", "pregon.publishing.engine.run_forever")

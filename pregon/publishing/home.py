@@ -9,7 +9,7 @@ from pregon.publishing import selectors
 from pregon.publishing.models import PublicationStatus
 
 # Writes to these change what the panels show (core.views caches them per person).
-HOME_WATCH = ("publishing.Publication", "publishing.Delivery")
+HOME_WATCH = ("publishing.Publication", "publishing.Delivery", "publishing.ChannelAccount")
 
 
 def panels(request: HttpRequest) -> list[dict]:
@@ -21,7 +21,35 @@ def panels(request: HttpRequest) -> list[dict]:
         found.append(_attention())
     if access.can(user, "publishing.add_publication"):
         found.append(_missed(user))
+    if access.can(user, "publishing.add_channelaccount"):
+        found.append(_accounts())
     return found
+
+
+def _account_problem(account) -> str:
+    from pregon.publishing.models import ChannelState
+
+    if account.state == ChannelState.RECONNECT:
+        return "Requiere reconexión: sus envíos esperan"
+    if account.missing_permissions:
+        return "Faltan permisos: " + ", ".join(account.missing_permissions)
+    return f"El permiso vence el {timezone.localtime(account.token_expires_at):%d/%m/%Y}"
+
+
+def _accounts() -> dict:
+    from pregon.publishing.token_health import needing_people
+
+    items = [
+        {"text": a.name, "url": reverse("publishing:accounts"), "meta": _account_problem(a)}
+        for a in needing_people()[:8]
+    ]
+    link = {"label": "Canales", "url": reverse("publishing:accounts")}
+    return {
+        "title": "Cuentas de redes por atender",
+        "items": items,
+        "empty": "Todas las cuentas funcionan.",
+        "link": link,
+    }
 
 
 def _item(publication, meta: str) -> dict:

@@ -43,6 +43,10 @@ class ChannelAccount(models.Model):
     checked_at = models.DateTimeField("última prueba de conexión", null=True, blank=True)
     check_ok = models.BooleanField("conexión correcta", null=True, blank=True)
     check_message = models.CharField("resultado de la prueba", max_length=500, blank=True)
+    # Token health (daily check): when the network says the token expires, and the
+    # permissions Pregón needs that it no longer has.
+    token_expires_at = models.DateTimeField("el permiso vence", null=True, blank=True)
+    missing_permissions = models.JSONField("permisos que faltan", default=list, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -24,11 +24,20 @@ def settle_delivery(delivery_id: int) -> str:
 
 
 @task()
+def check_tokens() -> dict:
+    """Daily: every account's token health (expiry, permissions, revocation)."""
+    from pregon.publishing import token_health
+
+    return token_health.check_all()
+
+
+@task()
 def test_connection(account_id: int) -> bool:
     """ "Probar conexión": runs in the background (no network calls in a request)."""
     account = ChannelAccount.objects.get(pk=account_id)
     try:
-        message, ok = engine.channel_for(account).test_connection(), True
+        channel, _ = engine.connect(account)  # a refreshed X token is stored, not lost
+        message, ok = channel.test_connection(), True
     except ChannelError as exc:
         message, ok = exc.message, False
     except Exception as exc:  # noqa: BLE001 - shown to the person, not raised
