@@ -120,7 +120,7 @@ def held_deliveries(user) -> list[dict]:
     return rows
 
 
-def archive_images(publication, q: str = "", limit: int = 24) -> list:
+def archive_images(activity_id: int | None, q: str = "", limit: int = 24) -> list:
     """Images and videos the editor can pick from the archive: a search (the
     archive's own engine) or, without words, the ones of the publication's activity
     (else the newest). Minors without consent and videos without subtitles are listed
@@ -135,6 +135,6 @@ def archive_images(publication, q: str = "", limit: int = 24) -> list:
         ids = [h.object_id for h in hits if h.object_type == "asset"]
         found = images.in_bulk(ids)
         return [found[i] for i in ids if i in found][:limit]
-    if publication.activity_id:
-        images = images.filter(activity_id=publication.activity_id)
+    if activity_id:
+        images = images.filter(activity_id=activity_id)
     return list(images.order_by("-created_at")[:limit])
