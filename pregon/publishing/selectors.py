@@ -15,6 +15,7 @@ from pregon.publishing.models import (
     DeliveryStatus,
     Publication,
     PublicationStatus,
+    Variant,
 )
 
 
@@ -65,13 +66,23 @@ def calendar_days(user, view: str, anchor: date) -> list[dict]:
     start, _ = local_day_bounds(first)
     _, end = local_day_bounds(last)
     pubs = publications_for(user).filter(scheduled_at__gte=start, scheduled_at__lt=end)
+    pubs = pubs.exclude(status=PublicationStatus.CANCELADA).order_by("scheduled_at")
     by_day: dict[date, list] = {}
-    for pub in pubs.exclude(status=PublicationStatus.CANCELADA).order_by("scheduled_at"):
+    for pub in pubs.prefetch_related(
+        Prefetch("variants", queryset=Variant.objects.select_related("account")), "media"
+    ):
+        pub.accounts = [v.account for v in pub.variants.all()]
+        pub.thumbnail = next(iter(pub.media.all()), None)
         by_day.setdefault(timezone.localtime(pub.scheduled_at).date(), []).append(pub)
-    days, day = [], first
+    days, day, today = [], first, timezone.localdate()
     while day <= last:
         days.append(
-            {"date": day, "in_month": day.month == anchor.month, "items": by_day.get(day, [])}
+            {
+                "date": day,
+                "in_month": day.month == anchor.month,
+                "today": day == today,
+                "items": by_day.get(day, []),
+            }
         )
         day += timedelta(days=1)
     return days

@@ -306,10 +306,9 @@ def publication_calendar(request: HttpRequest) -> HttpResponse:
     except ValueError:
         anchor = timezone.localdate()
     days = selectors.calendar_days(request.user, view, anchor)
-    weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
     prev, next_ = _neighbours(view, anchor)
     context = {
-        "weeks": weeks,
+        "days": days,
         "view": view,
         "anchor": anchor,
         "prev": prev,

@@ -18,9 +18,7 @@ def _jpeg(color) -> bytes:
     return buf.getvalue()
 
 
-def test_composer_lists_archive_images_and_attaches_one_on_save(
-    make_publication, jorge, client
-):
+def test_composer_lists_archive_images_and_attaches_one_on_save(make_publication, jorge, client):
     from pregon.archive.services import asset_ingest
 
     upload = SimpleUploadedFile("kiosco.jpg", _jpeg((200, 40, 40)), content_type="image/jpeg")
