@@ -58,15 +58,16 @@ def facebook_fold(text: str) -> tuple[str, bool]:
     lines = text.split("\n")
     if len(text) <= FACEBOOK_FOLD_CHARS and len(lines) <= FACEBOOK_FOLD_LINES:
         return text, False
-    shown = "\n".join(lines[:FACEBOOK_FOLD_LINES])[:FACEBOOK_FOLD_CHARS]
-    return _at_word(shown), True
+    return _cut("\n".join(lines[:FACEBOOK_FOLD_LINES]), FACEBOOK_FOLD_CHARS), True
 
 
-def _at_word(text: str) -> str:
-    cut = text.rstrip()
-    space = cut.rfind(" ")
-    if space > len(cut) * 0.6:
-        cut = cut[:space]
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters, not ending in the middle of a word."""
+    if len(text) <= limit:
+        return text.rstrip()
+    cut = text[:limit]
+    if not text[limit].isspace() and " " in cut:
+        cut = cut[: cut.rfind(" ")]
     return cut.rstrip(" ,.;:")
 
 
@@ -75,7 +76,7 @@ def instagram_fold(text: str) -> tuple[str, bool]:
     stripped = text.strip()
     first = stripped.split("\n", 1)[0]
     if len(first) > INSTAGRAM_FOLD_CHARS:
-        return _at_word(first[:INSTAGRAM_FOLD_CHARS]), True
+        return _cut(first, INSTAGRAM_FOLD_CHARS), True
     return first, first != stripped
 
 
@@ -125,7 +126,7 @@ def portal_lead(text: str, title: str) -> str:
         paragraphs = paragraphs[1:]
     lead = paragraphs[0] if paragraphs else ""
     if len(lead) > PORTAL_LEAD_CHARS:
-        return _at_word(lead[:PORTAL_LEAD_CHARS]) + "…"
+        return _cut(lead, PORTAL_LEAD_CHARS) + "…"
     return lead
 
 

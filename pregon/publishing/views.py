@@ -54,13 +54,16 @@ def publication_list(request: HttpRequest) -> HttpResponse:
 @access.require("publishing.view_publication")
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     publication = get_object_or_404_scoped(request, pk)
-    # The compliance rules as they stand now, with matched public servants' names.
+    # The compliance rules as they stand now, with matched public servants' names,
+    # and each channel's preview as the composer draws it.
+    panels = {row.account.pk: row.panel for row in composer.state_for(publication).channels}
     variants = [
         {
             "variant": check.variant,
             "problems": variant_problems(check.variant),
             "verdict": check.verdict,
             "deliveries": list(check.variant.deliveries.all()),
+            "panel": panels.get(check.variant.account_id),
         }
         for check in compliance.publication_checks(publication)
     ]

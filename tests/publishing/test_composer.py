@@ -281,3 +281,18 @@ def _png() -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (1200, 900), (200, 120, 40)).save(buf, "PNG")
     return buf.getvalue()
+
+
+def test_the_review_page_draws_the_same_previews(client, mariana, make_publication, photo):
+    from pregon.publishing import services
+
+    long_text = " ".join(["Jornada de vacunación en la clínica municipal."] * 15)
+    publication = make_publication("en_revision", channels=("facebook", "x"), text=long_text)
+    media = services.media_attach_asset(publication=publication, asset=photo, user=mariana)
+    publication.variants.get(account__kind="facebook_page").media.add(media)
+    client.force_login(mariana)
+    body = client.get(reverse("publishing:detail", args=[publication.pk])).content.decode()
+    assert 'aria-label="Vista previa en Facebook · Ayuntamiento"' in body
+    assert '<span class="pv-more">Ver más</span>' in body
+    assert reverse("publishing:media_image", args=[media.pk, "vista"]) in body
+    assert '<mark class="pv-over"' in body  # X: the part over 280 is marked
