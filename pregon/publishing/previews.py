@@ -64,7 +64,7 @@ def facebook_fold(text: str) -> tuple[str, bool]:
 def _cut(text: str, limit: int) -> str:
     """At most `limit` characters, not ending in the middle of a word."""
     if len(text) <= limit:
-        return text.rstrip()
+        return text.rstrip(" ,.;:\n")
     cut = text[:limit]
     if not text[limit].isspace() and " " in cut:
         cut = cut[: cut.rfind(" ")]
@@ -77,7 +77,9 @@ def instagram_fold(text: str) -> tuple[str, bool]:
     first = stripped.split("\n", 1)[0]
     if len(first) > INSTAGRAM_FOLD_CHARS:
         return _cut(first, INSTAGRAM_FOLD_CHARS), True
-    return first, first != stripped
+    if first != stripped:
+        return first.rstrip(" ,.;:"), True
+    return first, False
 
 
 def instagram_ratio(width: int, height: int) -> float:
