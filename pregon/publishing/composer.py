@@ -40,6 +40,18 @@ class MediaItem:
 
 
 @dataclass
+class ArchiveChoice:
+    """An archive photo or video offered by the composer's picker (not yet measured:
+    that happens when it is added)."""
+
+    asset_id: int
+    name: str
+    is_video: bool
+    thumb_url: str
+    warnings: list[str]
+
+
+@dataclass
 class ChannelPanel:
     """A ticked channel's check and preview."""
 
@@ -195,6 +207,16 @@ def from_asset(asset) -> MediaItem | None:
         values=values,
         thumb_url=reverse("archive:derivative", args=[asset.pk, "miniatura"]),
         image_url=reverse("archive:derivative", args=[asset.pk, "vista"]),
+        warnings=_warnings(asset),
+    )
+
+
+def archive_choice(asset) -> ArchiveChoice:
+    return ArchiveChoice(
+        asset_id=asset.pk,
+        name=str(asset),
+        is_video=asset.kind == "video",
+        thumb_url=reverse("archive:derivative", args=[asset.pk, "miniatura"]),
         warnings=_warnings(asset),
     )
 

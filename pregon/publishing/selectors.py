@@ -14,6 +14,7 @@ from pregon.publishing.models import (
     DeliveryAttempt,
     DeliveryStatus,
     Publication,
+    PublicationMedia,
     PublicationStatus,
     Variant,
 )
@@ -31,7 +32,7 @@ def publication_detail(user, pk: int) -> Publication:
     return (
         publications_for(user)
         .prefetch_related(
-            "media",
+            Prefetch("media", queryset=PublicationMedia.objects.select_related("asset")),
             "variants__account",
             "variants__media",
             Prefetch("variants__deliveries", queryset=deliveries),

@@ -147,13 +147,8 @@ def _composer_page(request: HttpRequest, form, state) -> HttpResponse:
     return render(request, "publishing/compose.html", context)
 
 
-def _archive_items(activity_id: int | None, q: str) -> list:
-    items = []
-    for asset in selectors.archive_images(activity_id, q):
-        item = composer.from_asset(asset)
-        if item is not None:
-            items.append(item)
-    return items
+def _archive_items(activity_id: int | None, q: str) -> list[composer.ArchiveChoice]:
+    return [composer.archive_choice(a) for a in selectors.archive_images(activity_id, q)]
 
 
 @require_POST
