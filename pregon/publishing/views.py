@@ -195,7 +195,8 @@ def _media_items_response(request: HttpRequest, items: list, errors: list[str]) 
     fresh = [i for i in items if i and i.token not in present]
     context = {"items": fresh, "errors": errors}
     response = render(request, "publishing/_compose_media_added.html", context)
-    response["HX-Trigger"] = "composer-media"
+    # After the new items are in the page, so the re-check includes them.
+    response["HX-Trigger-After-Settle"] = "composer-media"
     return response
 
 

@@ -146,7 +146,7 @@ def test_drop_a_photo_into_the_archive(client, jorge):
     body = response.content.decode()
     asset = Asset.objects.get()
     assert f'name="media" value="a{asset.pk}"' in body and "Agregado: «kiosco.png»" in body
-    assert response["HX-Trigger"] == "composer-media"
+    assert response["HX-Trigger-After-Settle"] == "composer-media"
     assert asset.created_by == jorge and asset.original_name == "kiosco.png"
 
 
