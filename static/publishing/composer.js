@@ -37,6 +37,7 @@
     const item = button.closest(".media-item");
     const name = item.querySelector(".media-name").textContent.trim();
     item.remove();
+    input.focus();  // the removed button took the focus with it
     document.getElementById("media-status").textContent = "Quitado: " + name + ".";
     mediaChanged();
   });
