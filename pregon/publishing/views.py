@@ -193,6 +193,7 @@ def _activity_for(raw: str):
 def _media_items_response(request: HttpRequest, items: list, errors: list[str]) -> HttpResponse:
     present = set(request.POST.getlist("media"))
     fresh = [i for i in items if i and i.token not in present]
+    errors += [f"«{i.name}» ya está en la publicación." for i in items if i and i.token in present]
     context = {"items": fresh, "errors": errors}
     response = render(request, "publishing/_compose_media_added.html", context)
     # After the new items are in the page, so the re-check includes them.

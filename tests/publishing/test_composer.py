@@ -250,7 +250,7 @@ def test_archive_picker_lists_thumbnails_and_adds_once(client, jorge, photo):
     added = client.post(url, {"asset": photo.pk}).content.decode()
     assert f'name="media" value="a{photo.pk}"' in added
     again = client.post(url, {"asset": photo.pk, "media": [f"a{photo.pk}"]}).content.decode()
-    assert 'name="media"' not in again
+    assert 'name="media"' not in again and "«feria.jpg» ya está en la publicación." in again
 
 
 def test_composer_queries_do_not_grow_with_photos(client, jorge, photo, make_publication):
