@@ -54,6 +54,7 @@ ACCEPTS: tuple[tuple[re.Pattern, tuple[str, ...]], ...] = tuple(
     (re.compile(pattern), kinds)
     for pattern, kinds in (
         (r"^/(archivo|api/v1/archive)/", ("foto", "video", "documento")),
+        (r"^/publicaciones/componer/subir/", ("foto", "video")),  # the composer's drop zone
         (r"^/(audiencias/|api/v1/analytics/imports/metrics)", ("csv", "bitacora")),
         (r"^/api/v1/analytics/imports/weblogs", ("bitacora",)),
         (r"^/(agenda/|api/v1/activities/)", ("ical",)),

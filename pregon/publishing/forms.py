@@ -37,16 +37,6 @@ class PublicationForm(forms.ModelForm):
         self.fields["activity"].queryset = recent.order_by("-starts_at")
 
 
-class MediaForm(forms.Form):
-    file = forms.FileField(label="Imagen (JPEG, PNG o WebP)")
-    alt_text = forms.CharField(
-        label="Texto alternativo",
-        max_length=1000,
-        required=False,
-        help_text="Describe la imagen para personas que no la ven.",
-    )
-
-
 class ScheduleForm(forms.Form):
     when = forms.DateTimeField(label="Publicar el", widget=DateTimeLocalInput())
 

@@ -16,6 +16,7 @@ from pregon.publishing.models import (
     Publication,
     PublicationMedia,
     PublicationStatus,
+    Variant,
 )
 
 
@@ -45,7 +46,7 @@ def publication_detail(user, pk: int) -> Publication:
     return (
         publications_for(user)
         .prefetch_related(
-            "media",
+            Prefetch("media", queryset=PublicationMedia.objects.select_related("asset")),
             "variants__account",
             "variants__media",
             Prefetch("variants__deliveries", queryset=deliveries),
@@ -80,13 +81,23 @@ def calendar_days(user, view: str, anchor: date) -> list[dict]:
     start, _ = local_day_bounds(first)
     _, end = local_day_bounds(last)
     pubs = publications_for(user).filter(scheduled_at__gte=start, scheduled_at__lt=end)
+    pubs = pubs.exclude(status=PublicationStatus.CANCELADA).order_by("scheduled_at")
     by_day: dict[date, list] = {}
-    for pub in pubs.exclude(status=PublicationStatus.CANCELADA).order_by("scheduled_at"):
+    for pub in pubs.prefetch_related(
+        Prefetch("variants", queryset=Variant.objects.select_related("account")), "media"
+    ):
+        pub.accounts = [v.account for v in pub.variants.all()]
+        pub.thumbnail = next(iter(pub.media.all()), None)
         by_day.setdefault(timezone.localtime(pub.scheduled_at).date(), []).append(pub)
-    days, day = [], first
+    days, day, today = [], first, timezone.localdate()
     while day <= last:
         days.append(
-            {"date": day, "in_month": day.month == anchor.month, "items": by_day.get(day, [])}
+            {
+                "date": day,
+                "in_month": day.month == anchor.month,
+                "today": day == today,
+                "items": by_day.get(day, []),
+            }
         )
         day += timedelta(days=1)
     return days
@@ -135,7 +146,7 @@ def held_deliveries(user) -> list[dict]:
     return rows
 
 
-def archive_images(publication, q: str = "", limit: int = 24) -> list:
+def archive_images(activity_id: int | None, q: str = "", limit: int = 24) -> list:
     """Images and videos the editor can pick from the archive: a search (the
     archive's own engine) or, without words, the ones of the publication's activity
     (else the newest). Minors without consent and videos without subtitles are listed
@@ -150,6 +161,6 @@ def archive_images(publication, q: str = "", limit: int = 24) -> list:
         ids = [h.object_id for h in hits if h.object_type == "asset"]
         found = images.in_bulk(ids)
         return [found[i] for i in ids if i in found][:limit]
-    if publication.activity_id:
-        images = images.filter(activity_id=publication.activity_id)
+    if activity_id:
+        images = images.filter(activity_id=activity_id)
     return list(images.order_by("-created_at")[:limit])

@@ -3,6 +3,7 @@ publicada / fallida / cancelada. Every transition is audited. The delivery engin
 (sending) lives in engine.py."""
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -58,6 +59,75 @@ def publication_create(*, author, variants: dict | None = None, **fields) -> Pub
     return publication
 
 
+@dataclass
+class ComposedMedia:
+    """One photo or video in the composer, in order: already on the publication
+    (`media_id`) or an archive asset to attach when it is saved (`asset_id`)."""
+
+    token: str
+    alt_text: str
+    media_id: int | None = None
+    asset_id: int | None = None
+
+
+@transaction.atomic
+def publication_compose(
+    *,
+    publication: Publication | None,
+    user,
+    fields: dict,
+    media: list[ComposedMedia],
+    variants: dict,
+    submit: bool = False,
+) -> Publication:
+    """The composer's one save: the fields, the photos and videos (attached, reordered,
+    removed), each channel's text and media (tokens of `media`) and, if asked, the
+    submission to review. All or nothing: a refusal leaves the publication as it was."""
+    if publication is None:
+        publication = publication_create(author=user, **fields)
+    else:
+        publication = publication_update(publication=publication, user=user, **fields)
+    by_token = _media_set(publication=publication, media=media, user=user)
+    specs = {
+        account_id: {
+            "text": spec["text"],
+            "media": [by_token[t] for t in spec["media"] if t in by_token],
+        }
+        for account_id, spec in variants.items()
+    }
+    variants_set(publication=publication, variants=specs, user=user)
+    if submit:
+        publication = publication_submit(publication=publication, user=user)
+    return publication
+
+
+def _media_set(*, publication: Publication, media: list[ComposedMedia], user) -> dict[str, int]:
+    """Attach new archive assets, keep and reorder the others, drop what was removed.
+    Returns token -> PublicationMedia id."""
+    from pregon.archive.models import Asset
+
+    kept = {m.pk: m for m in publication.media.all()}
+    by_token: dict[str, int] = {}
+    for position, item in enumerate(media):
+        if item.media_id in kept:
+            row = kept.pop(item.media_id)
+            row.alt_text, row.position = item.alt_text[:1000], position
+            row.save(update_fields=["alt_text", "position"])
+        elif item.asset_id:
+            asset = Asset.objects.get(pk=item.asset_id)
+            row = media_attach_asset(
+                publication=publication, asset=asset, alt_text=item.alt_text, user=user
+            )
+            PublicationMedia.objects.filter(pk=row.pk).update(position=position)
+        else:
+            continue
+        by_token[item.token] = row.pk
+    for row in kept.values():
+        log_action(publication, "publishing.media_removed", user=user, data={"media": row.pk})
+        row.delete()
+    return by_token
+
+
 def _only_fields(fields: dict) -> dict:
     unknown = set(fields) - set(PUBLICATION_FIELDS) - {"scheduled_at"}
     if unknown:
@@ -109,10 +179,11 @@ def variants_set(*, publication: Publication, variants: dict, user) -> list[Vari
             raise ValidationError(
                 {"variants": f"No existe la cuenta de canal con id {account_id}."}
             )
+        defaults = {"text": spec.get("text", "")}
+        if "alt_texts" in spec:  # a form without per-channel alt texts keeps them
+            defaults["alt_texts"] = spec["alt_texts"] or {}
         variant, _ = Variant.objects.update_or_create(
-            publication=publication,
-            account=account,
-            defaults={"text": spec.get("text", ""), "alt_texts": spec.get("alt_texts") or {}},
+            publication=publication, account=account, defaults=defaults
         )
         media_ids = spec.get("media") or []
         variant.media.set(publication.media.filter(pk__in=media_ids))
@@ -155,23 +226,61 @@ def media_add(
 
 
 def _ingest(publication: Publication, upload: UploadedFile, mime_type: str, user):
-    from pregon.archive.services import IngestError, asset_ingest
-
     # The archive refuses a name whose extension contradicts the content; the
     # content decides, so the name follows it.
     stem = Path(upload.name or "imagen").stem[:200] or "imagen"
+    return _archive_ingest(
+        upload,
+        f"{stem}.{IMAGE_EXTENSIONS[mime_type]}",
+        user,
+        publication.activity,
+        publication.area,
+    )
+
+
+def _archive_ingest(upload: UploadedFile, name: str, user, activity, area):
+    """Into the archive with its checks by content; an exact duplicate is the
+    archived asset itself."""
+    from pregon.archive.services import IngestError, asset_ingest
+
     try:
         return asset_ingest(
             file_path_or_uploaded_file=upload,
-            original_name=f"{stem}.{IMAGE_EXTENSIONS[mime_type]}",
+            original_name=name,
             user=user,
-            activity=publication.activity,
-            area=publication.area,
+            activity=activity,
+            area=area,
         )
     except IngestError as exc:
         if exc.existing is None:
             raise ValidationError(f"El archivo «{upload.name}»: {exc.message}") from exc
         return exc.existing
+
+
+def composer_upload(*, upload: UploadedFile, user, activity=None, area=None):
+    """A photo or video dropped in the composer goes into the archive (its checks by
+    content, size and pixel count); the composer then refers to the asset until the
+    publication is saved. Anything that cannot go to a network is refused first."""
+    from pregon.archive import media
+
+    name = Path(upload.name or "archivo").name
+    fmt = media.sniff(upload.read(64))
+    upload.seek(0)
+    if fmt is None or fmt.kind not in ("foto", "video"):
+        raise ValidationError(f"El archivo «{name}» no es una imagen ni un video.")
+    if fmt.kind == "foto":
+        mime_type = _inspect_image(upload)["mime_type"]
+        upload.seek(0)
+        stem = Path(name).stem[:200] or "imagen"
+        asset = _archive_ingest(
+            upload, f"{stem}.{IMAGE_EXTENSIONS[mime_type]}", user, activity, area
+        )
+    else:
+        if upload.size and upload.size > max_bytes("video"):
+            raise ValidationError(too_large_message("video", name))
+        asset = _archive_ingest(upload, name, user, activity, area)
+    media_shape(asset)
+    return asset
 
 
 def media_attach_asset(
@@ -181,12 +290,7 @@ def media_attach_asset(
     derivative (JPEG, no GPS; for a video, an MP4 copy without metadata); the minors,
     rights and subtitles rules are checked at approval and again at delivery. Alt
     text defaults to the archive's."""
-    if asset.kind == "video":
-        shape = _video_shape(asset)
-    elif asset.kind in ("foto", "diseno") and asset.preview:
-        shape = _image_shape(asset)
-    else:
-        raise ValidationError(f"«{asset}» no es una imagen del archivo que pueda publicarse.")
+    shape = media_shape(asset)
     media = PublicationMedia.objects.create(
         publication=publication,
         asset=asset,
@@ -203,6 +307,17 @@ def media_attach_asset(
         data={"media": media.pk, "asset": asset.pk},
     )
     return media
+
+
+def media_shape(asset) -> dict:
+    """What a publication would send of an archive asset (type, size in pixels and
+    bytes, duration): the fields of PublicationMedia. Raises ValidationError for an
+    asset that cannot go to a network (audio, documents, no derivative)."""
+    if asset.kind == "video":
+        return _video_shape(asset)
+    if asset.kind in ("foto", "diseno") and asset.preview:
+        return _image_shape(asset)
+    raise ValidationError(f"«{asset}» no es una imagen del archivo que pueda publicarse.")
 
 
 def _image_shape(asset) -> dict:

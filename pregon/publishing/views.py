@@ -15,11 +15,10 @@ from django.views.decorators.http import require_POST
 from pregon.accounts import access
 from pregon.core import redirects
 from pregon.core.pagination import paginate
-from pregon.publishing import compliance, media_links, selectors, services, tasks
+from pregon.publishing import compliance, composer, media_links, selectors, services, tasks
 from pregon.publishing.forms import (
     ChannelAccountForm,
     MarkPublishedForm,
-    MediaForm,
     PublicationForm,
     ScheduleForm,
 )
@@ -30,13 +29,7 @@ from pregon.publishing.models import (
     PublicationMedia,
     PublicationStatus,
 )
-from pregon.publishing.validation import (
-    MediaValues,
-    effective_text,
-    media_values,
-    problems_for,
-    variant_problems,
-)
+from pregon.publishing.validation import effective_text, variant_problems
 
 
 def _errors(exc: ValidationError) -> str:
@@ -62,13 +55,16 @@ def publication_list(request: HttpRequest) -> HttpResponse:
 @access.require("publishing.view_publication")
 def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
     publication = get_object_or_404_scoped(request, pk)
-    # The compliance rules as they stand now, with matched public servants' names.
+    # The compliance rules as they stand now, with matched public servants' names,
+    # and each channel's preview as the composer draws it.
+    panels = {row.account.pk: row.panel for row in composer.state_for(publication).channels}
     variants = [
         {
             "variant": check.variant,
             "problems": variant_problems(check.variant),
             "verdict": check.verdict,
             "deliveries": list(check.variant.deliveries.all()),
+            "panel": panels.get(check.variant.account_id),
         }
         for check in compliance.publication_checks(publication)
     ]
@@ -84,7 +80,6 @@ def publication_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     and timezone.localtime(publication.scheduled_at)
                 }
             ),
-            "media_form": MediaForm(),
             "approval_refusal": services.approval_refusal(publication, request.user),
         },
     )
@@ -97,50 +92,9 @@ def get_object_or_404_scoped(request: HttpRequest, pk: int):
         raise Http404("No existe esa publicación.") from exc
 
 
-def _variants_from_post(post) -> dict:
-    """Checkbox `channel_<id>`, textarea `text_<id>`, checkboxes `media_<id>`."""
-    variants = {}
-    for account in selectors.active_accounts():
-        if post.get(f"channel_{account.pk}"):
-            variants[account.pk] = {
-                "text": post.get(f"text_{account.pk}", ""),
-                "media": [int(m) for m in post.getlist(f"media_{account.pk}") if m.isdigit()],
-            }
-    return variants
-
-
-def _editor_context(form, publication=None, post=None) -> dict:
-    chosen = {v.account_id: v for v in publication.variants.all()} if publication else {}
-    rows = []
-    for account in selectors.active_accounts():
-        variant = chosen.get(account.pk)
-        checked = bool(post.get(f"channel_{account.pk}")) if post else variant is not None
-        text = post.get(f"text_{account.pk}", "") if post else (variant.text if variant else "")
-        media_ids = {m.pk for m in variant.media.all()} if variant else set()
-        rows.append({"account": account, "checked": checked, "text": text, "media_ids": media_ids})
-    media = list(publication.media.all()) if publication else []
-    return {"form": form, "publication": publication, "rows": rows, "media": media}
-
-
-def _archive_context(request: HttpRequest, publication) -> dict:
-    q = request.GET.get("archivo", "")
-    return {"archive_q": q, "archive_images": selectors.archive_images(publication, q)}
-
-
 @access.require("publishing.add_publication")
 def publication_create(request: HttpRequest) -> HttpResponse:
-    form = PublicationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            publication = services.publication_create(
-                author=request.user, variants=_variants_from_post(request.POST), **form.cleaned_data
-            )
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, "Publicación guardada como borrador.")
-            return redirect("publishing:detail", publication.pk)
-    return render(request, "publishing/edit.html", _editor_context(form, post=request.POST or None))
+    return _compose(request, None)
 
 
 @access.require("publishing.change_publication")
@@ -149,91 +103,146 @@ def publication_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not publication.is_editable:
         messages.error(request, "Esta publicación ya no se puede editar.")
         return redirect("publishing:detail", pk)
+    return _compose(request, publication)
+
+
+def _compose(request: HttpRequest, publication) -> HttpResponse:
+    """The composer: one page writes, illustrates, checks and sends to review."""
     form = PublicationForm(request.POST or None, instance=publication)
-    if request.method == "POST" and form.is_valid():
+    if request.method != "POST":
+        return _composer_page(request, form, composer.state_for(publication))
+    state = composer.state_from_post(request.POST, publication, request.user)
+    if form.is_valid():
+        submit = request.POST.get("accion") == "enviar"
         try:
-            services.publication_update(
+            saved = services.publication_compose(
                 publication=publication,
                 user=request.user,
-                variants=_variants_from_post(request.POST),
-                **form.cleaned_data,
+                fields=form.cleaned_data,
+                media=composer.composed_media(state),
+                variants=composer.variant_specs(state),
+                submit=submit,
             )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
-            messages.success(request, "Cambios guardados.")
-            return redirect("publishing:detail", pk)
-    context = _editor_context(form, publication, post=request.POST or None)
-    context.update(_archive_context(request, publication))
-    return render(request, "publishing/edit.html", context)
+            messages.success(request, _saved_message(publication, submit))
+            return redirect("publishing:detail", saved.pk)
+    return _composer_page(request, form, state)
 
 
-@require_POST
-@access.require("publishing.change_publication")
-def media_pick(request: HttpRequest, pk: int) -> HttpResponse:
-    """Attach an image or a video that is already in the archive."""
-    from pregon.archive.models import Asset
-
-    publication = get_object_or_404_scoped(request, pk)
-    asset = get_object_or_404(Asset, pk=request.POST.get("asset") or 0)
-    try:
-        services.media_attach_asset(
-            publication=publication,
-            asset=asset,
-            alt_text=request.POST.get("alt_text", "").strip(),
-            user=request.user,
-        )
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        if asset.kind == "video":
-            messages.success(request, f"Video «{asset}» agregado desde el archivo.")
-        else:
-            messages.success(request, f"Imagen «{asset}» agregada desde el archivo.")
-    return redirect("publishing:edit", pk)
+def _saved_message(publication, submitted: bool) -> str:
+    if submitted:
+        return "Guardada y enviada a revisión."
+    return "Cambios guardados." if publication else "Publicación guardada como borrador."
 
 
-@require_POST
-@access.require("publishing.change_publication")
-def media_add(request: HttpRequest, pk: int) -> HttpResponse:
-    publication = get_object_or_404_scoped(request, pk)
-    form = MediaForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "Elija una imagen.")
-        return redirect("publishing:detail", pk)
-    try:
-        services.media_add(  # decodes the image before its own short transaction
-            publication=publication,
-            upload=form.cleaned_data["file"],
-            alt_text=form.cleaned_data["alt_text"],
-            user=request.user,
-        )
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, "Imagen agregada.")
-    return redirect("publishing:edit", pk)
-
-
-@require_POST
-@access.require("publishing.view_publication")
-def validate(request: HttpRequest) -> HttpResponse:
-    """htmx: live per-network check and preview while writing one variant."""
-    account = get_object_or_404(ChannelAccount, pk=request.POST.get("account"))
-    text = request.POST.get(f"text_{account.pk}", "").strip() or request.POST.get("text", "")
-    link = request.POST.get("link", "")
-    ids = [int(m) for m in request.POST.getlist(f"media_{account.pk}") if m.isdigit()]
-    media_rows = list(selectors.media_for(request.user, ids))
-    media: list[MediaValues] = [media_values(m) for m in media_rows]
-    problems = problems_for(account.kind, text, link, media)
+def _composer_page(request: HttpRequest, form, state) -> HttpResponse:
+    publication = state.publication
     context = {
-        "account": account,
-        "text": text,
-        "link": link,
-        "problems": problems,
-        "media": media_rows,
+        "form": form,
+        "state": state,
+        "publication": publication,
+        "can_submit": publication is None or publication.status == PublicationStatus.BORRADOR,
+        "archive_items": _archive_items(publication.activity_id if publication else None, ""),
     }
-    return render(request, "publishing/_validation.html", context)
+    return render(request, "publishing/compose.html", context)
+
+
+def _archive_items(activity_id: int | None, q: str) -> list[composer.ArchiveChoice]:
+    return [composer.archive_choice(a) for a in selectors.archive_images(activity_id, q)]
+
+
+@require_POST
+@access.require("publishing.add_publication")
+def compose_check(request: HttpRequest) -> HttpResponse:
+    """htmx: every channel's check, counter and preview for what the page holds now
+    (unticked channels are emptied). Debounced by the page; nothing is saved."""
+    publication = None
+    if request.POST.get("publication", "").isdigit():
+        publication = get_object_or_404_scoped(request, int(request.POST["publication"]))
+    state = composer.state_from_post(request.POST, publication, request.user)
+    return render(request, "publishing/_compose_checks.html", {"state": state})
+
+
+@require_POST
+@access.require("publishing.add_publication")
+def compose_upload(request: HttpRequest) -> HttpResponse:
+    """htmx: photos and videos dropped in the composer go into the archive and come
+    back as items of the page's media list (attached when the publication is saved)."""
+    items, errors = [], []
+    activity = _activity_for(request.POST.get("activity", ""))
+    for upload in request.FILES.getlist("archivo"):
+        try:
+            asset = services.composer_upload(
+                upload=upload, user=request.user, activity=activity, area=request.user.area
+            )
+        except ValidationError as exc:
+            errors.append(_errors(exc))
+        else:
+            items.append(composer.from_asset(asset))
+    if not items and not errors:
+        errors.append("Elija una imagen o un video.")
+    return _media_items_response(request, items, errors)
+
+
+def _activity_for(raw: str):
+    from pregon.agenda.models import Activity
+
+    return Activity.objects.filter(pk=raw).first() if raw.isdigit() else None
+
+
+def _media_items_response(request: HttpRequest, items: list, errors: list[str]) -> HttpResponse:
+    present = set(request.POST.getlist("media"))
+    fresh = [i for i in items if i and i.token not in present]
+    errors += [f"«{i.name}» ya está en la publicación." for i in items if i and i.token in present]
+    context = {"items": fresh, "errors": errors}
+    response = render(request, "publishing/_compose_media_added.html", context)
+    # After the new items are in the page, so the re-check includes them.
+    response["HX-Trigger-After-Settle"] = "composer-media"
+    return response
+
+
+@access.require("publishing.add_publication")
+def compose_archive(request: HttpRequest) -> HttpResponse:
+    """htmx: the archive's photos and videos for the composer's picker (thumbnails)."""
+    activity = request.GET.get("activity", "")
+    q = request.GET.get("archivo", "")
+    items = _archive_items(int(activity) if activity.isdigit() else None, q)
+    return render(request, "publishing/_compose_archive.html", {"archive_items": items})
+
+
+@require_POST
+@access.require("publishing.add_publication")
+def compose_pick(request: HttpRequest) -> HttpResponse:
+    """htmx: one archive item added to the composer's media list."""
+    from pregon.archive.models import Asset
+    from pregon.archive.selectors import visible_area_ids
+
+    assets = Asset.objects.all()
+    areas = visible_area_ids(request.user)
+    if areas is not None:
+        assets = assets.filter(area_id__in=areas)
+    asset = get_object_or_404(assets, pk=request.POST.get("asset") or 0)
+    item = composer.from_asset(asset)
+    errors = [] if item else [f"«{asset}» no es una imagen ni un video que pueda publicarse."]
+    return _media_items_response(request, [item], errors)
+
+
+@access.require("publishing.view_publication")
+def media_image(request: HttpRequest, pk: int, size: str) -> FileResponse:
+    """A publication's photo (thumbnail or preview) for the calendar and the composer,
+    with the publication's own visibility rules."""
+    media = _media_scoped(request, pk)
+    if size not in ("miniatura", "vista"):
+        raise Http404("Tamaño desconocido.")
+    if media.asset_id:
+        field = media.asset.thumbnail if size == "miniatura" else media.asset.preview
+    else:
+        field = None if media.is_video else media.file
+    if not field:
+        raise Http404("Sin imagen.")
+    return FileResponse(field.open("rb"), content_type="image/jpeg" if media.asset_id else None)
 
 
 _ACTIONS = {
@@ -299,10 +308,9 @@ def publication_calendar(request: HttpRequest) -> HttpResponse:
     except ValueError:
         anchor = timezone.localdate()
     days = selectors.calendar_days(request.user, view, anchor)
-    weeks = [days[i : i + 7] for i in range(0, len(days), 7)]
     prev, next_ = _neighbours(view, anchor)
     context = {
-        "weeks": weeks,
+        "days": days,
         "view": view,
         "anchor": anchor,
         "prev": prev,

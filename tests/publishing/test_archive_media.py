@@ -18,7 +18,7 @@ def _jpeg(color) -> bytes:
     return buf.getvalue()
 
 
-def test_editor_lists_archive_images_and_attaches_one(make_publication, jorge, client):
+def test_composer_lists_archive_images_and_attaches_one_on_save(make_publication, jorge, client):
     from pregon.archive.services import asset_ingest
 
     upload = SimpleUploadedFile("kiosco.jpg", _jpeg((200, 40, 40)), content_type="image/jpeg")
@@ -26,14 +26,18 @@ def test_editor_lists_archive_images_and_attaches_one(make_publication, jorge, c
     publication = make_publication("borrador")
     client.force_login(jorge)
     page = client.get(reverse("publishing:edit", args=[publication.pk])).content.decode()
-    assert "Agregar desde el archivo" in page and "kiosco.jpg" in page
+    assert "Elegir del archivo" in page and "kiosco.jpg" in page
 
-    response = client.post(
-        reverse("publishing:media_pick", args=[publication.pk]),
-        {"asset": asset.pk, "alt_text": "Kiosco de la plaza"},
-        follow=True,
+    client.post(
+        reverse("publishing:edit", args=[publication.pk]),
+        {
+            "title": publication.title,
+            "text": publication.text,
+            "category": "institucional",
+            "media": [f"a{asset.pk}"],
+            f"alt_a{asset.pk}": "Kiosco de la plaza",
+        },
     )
-    assert "agregada desde el archivo" in response.content.decode()
     media = publication.media.get()
     assert media.asset == asset and media.alt_text == "Kiosco de la plaza"
     assert media.mime_type == "image/jpeg" and (media.width, media.height) == (1200, 900)

@@ -24,7 +24,8 @@ def test_write_submit_approve_schedule_publish(
     photo = tmp_path / "feria.jpg"
     photo.write_bytes(jpeg_bytes())
 
-    # Jorge (Redacción) writes it with four channels.
+    # Jorge (Redacción) writes it with four channels and a photo for Facebook and
+    # Instagram, in the composer; X gets its own text, checked live.
     login(jorge)
     page.goto("/publicaciones/nueva/")
     page.get_by_label("Título interno").fill("Feria de la salud")
@@ -32,29 +33,23 @@ def test_write_submit_approve_schedule_publish(
     page.get_by_label("Categoría").select_option("salud")
     for key in ("facebook", "instagram", "x", "wordpress"):
         page.locator(f'input[name="channel_{acc[key].pk}"]').check()
-    page.get_by_role("button", name="Guardar").click()
-    page.wait_for_url(re.compile(r"/publicaciones/\d+/$"))
-    publication = Publication.objects.get(title="Feria de la salud")
-
-    # An image for Instagram, then live validation of the X variant.
-    page.get_by_role("link", name="Editar").click()
-    page.locator("#id_file").set_input_files(str(photo))
-    page.locator("#id_alt_text").fill("Módulos de atención en el jardín")
-    page.get_by_role("button", name="Subir imagen").click()
-    page.wait_for_url(re.compile(r"/editar/$"))
-    for key in ("facebook", "instagram"):
-        page.locator(f'input[name="media_{acc[key].pk}"]').check()
+    page.locator("#composer-files").set_input_files(str(photo))
+    item = page.locator(".media-item").filter(has_text="feria.jpg")
+    item.get_by_label("Texto alternativo").fill("Módulos de atención en el jardín")
+    token = item.get_attribute("data-token")
+    for key in ("x", "wordpress"):
+        page.locator(f"#skip-{acc[key].pk}-{token}").check()
     x_text = page.locator(f"#text_{acc['x'].pk}")
     x_text.fill("a" * 290)
-    page.locator(f"#check-{acc['x'].pk} [role=alert]").filter(
+    page.locator(f"#check-{acc['x'].pk} .check-problems").filter(
         has_text="290 caracteres ponderados"
     ).wait_for()
     x_text.fill("Feria de la salud este sábado 🩺")
     page.locator(f"#check-{acc['x'].pk}").get_by_text("Cumple las reglas").wait_for()
-    page.get_by_role("button", name="Guardar").click()
-    page.wait_for_url(re.compile(r"/publicaciones/\d+/$"))
     page.get_by_role("button", name="Enviar a revisión").click()
+    page.wait_for_url(re.compile(r"/publicaciones/\d+/$"))
     page.get_by_test_id("status").filter(has_text="En revisión").wait_for()
+    publication = Publication.objects.get(title="Feria de la salud")
 
     # Mariana (Coordinación) approves and schedules it for now.
     page.get_by_role("button", name="Salir").click()

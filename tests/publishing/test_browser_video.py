@@ -31,15 +31,17 @@ def test_subtitles_in_the_archive_then_the_video_in_a_post(
     # Redacción picks the video; the picker warns it has no subtitles yet.
     login(jorge)
     page.goto(f"/publicaciones/{publication.pk}/editar/")
-    row = page.locator(".archive-pick li").filter(has_text="sesion.mov")
+    page.get_by_text("Elegir del archivo").click()
+    row = page.locator(".archive-grid li").filter(has_text="sesion.mov")
     assert "Video:" in row.inner_text() and "sin subtítulos" in row.inner_text()
     row.get_by_role("button", name="Agregar").click()
-    page.locator(".messages").filter(has_text="Video «sesion.mov» agregado").wait_for()
-    page.locator(f'input[name="media_{accounts["facebook"].pk}"]').check()
-    page.get_by_role("button", name="Guardar").click()
-    page.wait_for_url(re.compile(rf"/publicaciones/{publication.pk}/$"))
+    page.locator("#media-status").filter(has_text="Agregado: «sesion.mov»").wait_for()
+    # Added to the ticked channel by default: its preview shows the video.
+    page.locator(f"#check-{accounts['facebook'].pk} .pv img[alt^='Video:']").wait_for()
     page.get_by_role("button", name="Enviar a revisión").click()
+    page.wait_for_url(re.compile(rf"/publicaciones/{publication.pk}/$"))
     page.get_by_test_id("status").filter(has_text="En revisión").wait_for()
+    assert publication.variants.get().media.get().is_video
     page.get_by_role("button", name="Salir").click()
 
     # Coordinación cannot approve it yet.
