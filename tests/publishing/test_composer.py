@@ -302,3 +302,35 @@ def test_the_review_page_draws_the_same_previews(client, mariana, make_publicati
     assert '<span class="pv-more">Ver más</span>' in body
     assert reverse("publishing:media_image", args=[media.pk, "vista"]) in body
     assert '<mark class="pv-over"' in body  # X: the part over 280 is marked
+
+
+def test_the_check_only_reads_media_of_the_publication_on_the_page(
+    client, jorge, ricardo, accounts, make_publication
+):
+    """Tokens come from the form: another publication's photo is not even named."""
+    from pregon.publishing import services
+
+    other = make_publication("borrador")
+    upload = SimpleUploadedFile("campaña-vacunación-menores.jpg", jpeg_bytes(), "image/jpeg")
+    media = services.media_add(publication=other, upload=upload, user=jorge)
+    mine = make_publication("borrador")
+    x = accounts["x"]
+    client.force_login(jorge)
+    for extra in ({}, {"publication": mine.pk}):
+        body = check(
+            client, {"text": "Hola", "media": [f"m{media.pk}"], f"channel_{x.pk}": "1"} | extra
+        )
+        assert "campaña-vacunación-menores" not in body
+    own = check(
+        client,
+        {
+            "text": "Hola",
+            "media": [f"m{media.pk}"],
+            "publication": other.pk,
+            f"channel_{x.pk}": "1",
+        },
+    )
+    assert "campaña-vacunación-menores" in own
+    client.force_login(ricardo)  # an Enlace de área does not write publications
+    response = client.post(reverse("publishing:compose_check"), {"publication": other.pk})
+    assert response.status_code == 403
