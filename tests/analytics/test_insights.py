@@ -87,7 +87,8 @@ def test_expired_token_is_reported_and_stores_nothing(db, graph):
     report = fetch_account_insights(page, DAY)
     # The first refusal says what to do, and nothing more is asked with a dead token.
     assert list(report.errors) == ["page_follows"]
-    assert "(código 190). Hay que volver a conectar la cuenta." in report.errors["page_follows"]
+    message = report.errors["page_follows"]
+    assert "Vuelva a conectarla" in message and "código 190" in message
     assert len(graph.requests) == 1
     assert not AccountMetric.objects.exists()
 
