@@ -107,13 +107,13 @@ class ResilientWorker(Worker):
                 args.insert(0, TaskContext(task_result=task_result))
             value = call_with_retries(lambda: task.call(*args, **kwargs), label)
             until_recorded(lambda: db_task_result.set_successful(value), label)
+        # BaseException too, as django-tasks-db does: a signal's SystemExit ends the
+        # task as failed and the loop then stops on its own (self.running is False).
         except BaseException as exc:  # noqa: BLE001 - any failure belongs to this task alone
             logger.warning("%s falló: %s: %s", label, type(exc).__name__, exc)
             close_old_connections()
             failure = exc
             until_recorded(lambda: db_task_result.set_failed(failure), label)
-            if not isinstance(exc, Exception):
-                raise  # Ctrl-C or a signal: stop after recording
         finally:
             self.running_task = False
             self._run_tasks += 1
