@@ -119,8 +119,6 @@ def _words(text: str) -> frozenset[str]:
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 SVG_ELEMENTS = _words(
     """svg g defs symbol use title desc path rect circle ellipse line polyline polygon
@@ -195,7 +193,7 @@ def _clean_attributes(tag: str, source: ET.Element, target: ET.Element) -> bool:
             if not _safe_href(tag, value):
                 continue
             has_picture = True
-            target.set(f"{{{XLINK_NS}}}href" if ns == XLINK_NS else "href", value)
+            target.set("href", value)  # SVG 2 spelling: no xlink namespace to declare
         elif _safe_value(value):
             target.set(f"{{{XML_NS}}}space" if ns == XML_NS else local, value)
     return tag != "image" or has_picture
@@ -208,7 +206,7 @@ def _clean(source: ET.Element, counter: list[int]) -> ET.Element | None:
     counter[0] += 1
     if counter[0] > SVG_MAX_ELEMENTS:
         raise ImageRejected(f"El SVG tiene más de {SVG_MAX_ELEMENTS} elementos; simplifíquelo.")
-    target = ET.Element(f"{{{SVG_NS}}}{tag}")
+    target = ET.Element(tag)  # plain names; the root declares the SVG namespace
     if not _clean_attributes(tag, source, target):
         return None
     if tag in TEXT_ELEMENTS:
@@ -233,6 +231,9 @@ def sanitize_svg(data: bytes) -> bytes:
     if root.tag != f"{{{SVG_NS}}}svg":
         raise ImageRejected("El archivo no es un SVG (falta el elemento <svg> del estándar).")
     clean = _clean(root, [0])
+    # Written as plain names under xmlns on the root, not through ElementTree's prefix
+    # registry: that registry is global and other libraries change it.
+    clean.set("xmlns", SVG_NS)
     return ET.tostring(clean, encoding="utf-8", xml_declaration=True)
 
 
