@@ -141,13 +141,14 @@ def publication_update(*, publication: Publication, user, variants: dict | None 
     one loses its pending deliveries)."""
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     _require_status(publication, *[s.value for s in _editable()], action="editar")
+    changed = _changes_content(publication, fields, variants)
     for name, value in _only_fields(fields).items():
         setattr(publication, name, value)
     publication.full_clean()
     publication.save()
     if variants is not None:
         variants_set(publication=publication, variants=variants, user=user)
-    if set(fields) - {"scheduled_at"} or variants is not None:
+    if changed:
         _content_changed(publication, user)
     _back_to_review_if_approved(publication, user)
     log_action(publication, "publishing.edited", user=user, data={"fields": sorted(fields)})
@@ -394,6 +395,40 @@ def approval_refusal(publication: Publication, user) -> str:
         author_id=publication.author_id,
         editor_id=publication.last_edited_by_id,
     )
+
+
+def _changes_content(publication: Publication, fields: dict, variants: dict | None) -> bool:
+    """Does this edit change what goes out? A form sends every field back; moving the
+    date alone is scheduling, not content."""
+    if any(
+        getattr(publication, name) != value
+        for name, value in fields.items()
+        if name != "scheduled_at"
+    ):
+        return True
+    return variants is not None and _variant_content(variants) != _current_variants(publication)
+
+
+def _variant_content(variants: dict) -> dict:
+    return {
+        int(account_id): (
+            spec.get("text", ""),
+            spec.get("alt_texts") or {},
+            sorted(int(m) for m in spec.get("media") or []),
+        )
+        for account_id, spec in variants.items()
+    }
+
+
+def _current_variants(publication: Publication) -> dict:
+    return {
+        variant.account_id: (
+            variant.text,
+            variant.alt_texts or {},
+            sorted(m.pk for m in variant.media.all()),
+        )
+        for variant in publication.variants.prefetch_related("media")
+    }
 
 
 def _content_changed(publication: Publication, user) -> None:

@@ -76,3 +76,18 @@ def test_editing_an_approved_one_needs_new_eyes(mariana, lucia, make_publication
     with pytest.raises(PermissionDenied):
         services.publication_approve(publication=publication, user=mariana)
     assert services.publication_approve(publication=publication, user=lucia).status == S.APROBADA
+
+
+def test_moving_only_the_date_through_the_form_is_not_content(mariana, make_publication, accounts):
+    """The edit form sends every field back; changing the date alone is scheduling."""
+    publication = make_publication("en_revision")
+    variant = publication.variants.get()
+    services.publication_update(
+        publication=publication,
+        user=mariana,
+        title=publication.title,
+        text=publication.text,
+        scheduled_at=publication.scheduled_at,
+        variants={variant.account_id: {"text": variant.text, "media": [], "alt_texts": {}}},
+    )
+    assert services.publication_approve(publication=publication, user=mariana).status == S.APROBADA
