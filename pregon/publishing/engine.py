@@ -717,6 +717,7 @@ def run_forever(
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
+        connection.close()  # this thread's own connection (the sweeps)
 
 
 def _sweep(worker: str) -> None:
