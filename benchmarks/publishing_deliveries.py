@@ -79,9 +79,11 @@ def run_worker() -> None:
     stop = threading.Event()
     loop = threading.Thread(target=engine.run_forever, kwargs={"stop": stop, "idle": 0.2})
     loop.start()
+    waiting = [s for s in OPEN_DELIVERY_STATUSES if s != "incierta"]
     while not stop.wait(0.5):
-        if not Delivery.objects.filter(status__in=OPEN_DELIVERY_STATUSES).exists():
-            stop.set()
+        busy = Delivery.objects.filter(status__in=waiting).exists()
+        if not busy and not engine.awaiting_automatic_check().exists():
+            stop.set()  # what is left uncertain waits for a person
     loop.join()
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from pregon.core.audit import log_action
@@ -73,6 +73,8 @@ RETRY_SCHEDULE: tuple[timedelta, ...] = (
 DEFAULT_RATE_LIMIT_WAIT = timedelta(minutes=1)
 MAX_RATE_LIMITED = 20  # a network that never lets us through is a failure too
 FIND_EXISTING_MARGIN = timedelta(minutes=5)
+AUTO_CHECKS = 4  # uncertain attempts (the send and failed checks) before a person decides
+AUTO_CHECK_AFTER = timedelta(seconds=30)
 CANDIDATES = 32  # due deliveries a free sender looks at to find one not yet taken
 
 
@@ -266,6 +268,7 @@ def publish_due(
     counts: Counter = Counter()
     repair_once()
     counts.update(recover_stale(worker))
+    counts.update(recheck_uncertain(worker))
     counts.update(release_held(now))
     ids = list(due(now or timezone.now()).values_list("pk", flat=True)[:limit])
     threads = concurrency or settings.PREGON_DELIVERY_CONCURRENCY
@@ -646,8 +649,11 @@ def settle(delivery_id: int, worker: str) -> str:
         error = exc if isinstance(exc, ChannelError) else ChannelError(str(exc))
         _record(delivery, worker, call, exc=error, outcome=AttemptOutcome.UNCERTAIN)
         reason = f"No se pudo comprobar si se publicó: {error.message}"
+        if awaiting_automatic_check().filter(pk=delivery.pk).exists():
+            reason += " Pregón lo comprobará de nuevo en un momento."
+        else:  # no more automatic checks: a person decides
+            notify.delivery_needs_attention(delivery, f"{reason} Revise la red y decida.")
         Delivery.objects.filter(pk=delivery.pk, status=D.INCIERTA).update(last_error=reason)
-        notify.delivery_needs_attention(delivery, f"{reason} Revise la red y decida.")
         return "incierta"
     if found:
         _record(delivery, worker, call, outcome=AttemptOutcome.FOUND)
@@ -711,12 +717,38 @@ def run_forever(
         stop.set()
         for thread in threads:
             thread.join(timeout=60)
+        connection.close()  # this thread's own connection (the sweeps)
 
 
 def _sweep(worker: str) -> None:
     repair_once()
     recover_stale(worker)
+    recheck_uncertain(worker)
     release_held()
+
+
+def awaiting_automatic_check() -> QuerySet:
+    """Uncertain deliveries the engine still checks by itself: a network that could
+    not answer the check (down, rate-limited) may answer a little later. After
+    AUTO_CHECKS failed checks a person decides."""
+    failed_checks = Count("attempt_log", filter=Q(attempt_log__outcome=AttemptOutcome.UNCERTAIN))
+    return (
+        Delivery.objects.filter(status=D.INCIERTA, settled_by__isnull=True)
+        .annotate(failed_checks=failed_checks, last_check=Max("attempt_log__started_at"))
+        .filter(failed_checks__lt=AUTO_CHECKS)
+    )
+
+
+def recheck_uncertain(worker: str) -> Counter:
+    cutoff = timezone.now() - AUTO_CHECK_AFTER
+    counts: Counter = Counter()
+    for delivery_id in (
+        awaiting_automatic_check()
+        .filter(Q(last_check__lt=cutoff) | Q(last_check__isnull=True))
+        .values_list("pk", flat=True)[:50]
+    ):
+        counts[settle(delivery_id, worker)] += 1
+    return counts
 
 
 def _send_loop(worker: str, stop: threading.Event, idle: float) -> None:

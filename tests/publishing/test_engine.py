@@ -339,3 +339,49 @@ def test_worker_loop_sends_what_comes_due_without_a_tick(
     assert _delivery(late).status == D.PUBLICADA
     assert len(network.posts) == 13
     assert len({(p.reference) for p in network.posts}) == 13  # none twice
+
+
+def test_uncertain_is_checked_again_by_itself_then_left_to_a_person(
+    make_publication, network, mariana
+):
+    from pregon.publishing.models import DeliveryAttempt
+
+    mariana.email = "coordinacion@chapultepec.gob.mx"
+    mariana.save()
+    publication = make_publication()
+    network.script = ["ok-then-lost"]
+    network.find_error = ChannelError("La red no contesta", uncertain=True)
+    engine.publish_due()
+    delivery = _delivery(publication)
+    assert delivery.status == D.INCIERTA and "lo comprobará de nuevo" in delivery.last_error
+    assert mail.outbox == []  # not yet a person's problem
+
+    def later() -> None:
+        DeliveryAttempt.objects.filter(delivery=delivery).update(
+            started_at=timezone.now() - timedelta(seconds=31)
+        )
+
+    for _ in range(5):
+        later()
+        engine.publish_due()
+    delivery.refresh_from_db()
+    assert delivery.status == D.INCIERTA and len(network.posts) == 1
+    assert len(mail.outbox) == 1 and "Revise la red y decida" in mail.outbox[0].body
+    assert not engine.awaiting_automatic_check().filter(pk=delivery.pk).exists()
+
+
+def test_uncertain_found_once_the_network_answers_again(make_publication, network):
+    from pregon.publishing.models import DeliveryAttempt
+
+    publication = make_publication()
+    network.script = ["ok-then-lost"]
+    network.find_error = ChannelError("La red no contesta", uncertain=True)
+    engine.publish_due()
+    network.find_error = None
+    delivery = _delivery(publication)
+    DeliveryAttempt.objects.filter(delivery=delivery).update(
+        started_at=timezone.now() - timedelta(seconds=31)
+    )
+    engine.publish_due()
+    delivery.refresh_from_db()
+    assert delivery.status == D.PUBLICADA and len(network.posts) == 1
