@@ -167,7 +167,8 @@ def cpu_per_request(port: int, pids: list[int], url: str, cookie: str, rounds: i
     import httpx
 
     headers = {"Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
+    base = f"http://127.0.0.1:{port}"
+    with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
         for _ in range(3):
             client.get(url)
         before = cpu_ticks(pids)
