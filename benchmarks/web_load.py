@@ -27,6 +27,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -103,6 +104,8 @@ def ensure_data(data_dir: Path, scale: int) -> Path:
         )
         cmd = [PYTHON, "-c", code]
         subprocess.run(cmd, env=env_for(target), check=True, cwd=ROOT)  # noqa: S603
+    with sqlite3.connect(target / "pregon.sqlite3") as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copies take the main file only
     (target / "ready").write_text("ok")
     print(f"Datos listos en {time.perf_counter() - started:.0f} s.", flush=True)
     return target
@@ -164,7 +167,8 @@ def cpu_per_request(port: int, pids: list[int], url: str, cookie: str, rounds: i
     import httpx
 
     headers = {"Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as client:
+    base = f"http://127.0.0.1:{port}"
+    with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
         for _ in range(3):
             client.get(url)
         before = cpu_ticks(pids)
@@ -178,8 +182,6 @@ PUBLIC_RESOLVED: list[str] = []
 
 
 def first_bulletin_url(var_dir: Path) -> str:
-    import sqlite3
-
     with sqlite3.connect(var_dir / "pregon.sqlite3") as db:
         row = db.execute(
             "SELECT id FROM bulletins_bulletin WHERE status='aprobado' "

@@ -38,6 +38,7 @@ from pregon.core import versions
 CSRF_PLACEHOLDER = "pregon-csrf-placeholder-7c1f"
 SCOPE = "public"
 View = Callable[..., HttpResponse]
+DAY = 24 * 3600
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
@@ -82,6 +83,7 @@ def _page_key(request: HttpRequest) -> str:
 
 def _entry(response: HttpResponse) -> dict:
     content = response.content
+    etag = f'W/"{hashlib.sha256(content).hexdigest()[:32]}"'
     return {
         "content": content,
         # Compressed once here, not on every request (nothing secret in these pages).
@@ -91,8 +93,9 @@ def _entry(response: HttpResponse) -> dict:
             for name, value in response.items()
             if name.lower() in ("content-type", "content-disposition", "content-language")
         },
-        "etag": f'W/"{hashlib.sha256(content).hexdigest()[:32]}"',
-        "last_modified": time.time(),
+        "etag": etag,
+        # The same bytes keep the date they first had, whatever bumped the version.
+        "last_modified": cache.get_or_set(f"pregon:public:since:{etag}", time.time, DAY),
     }
 
 
