@@ -53,7 +53,7 @@ def test_serve_runs_web_and_worker_then_stops(tmp_path):
     )
     try:
         health = None
-        deadline = time.time() + 120
+        deadline = time.time() + 300  # the first start loads the whole demo year
         while time.time() < deadline:
             try:
                 status, body = _get(f"http://127.0.0.1:{port}/healthz")
