@@ -156,3 +156,15 @@ def test_exemption_category_is_normalised_and_unique(client, mariana, veda_2023)
     assert ExemptCategory.objects.get(category="salud").reason == (
         "Servicios de salud (art. 41 constitucional)"
     )
+
+
+def test_a_past_veda_invites_trying_a_date_inside_it(client, mariana, veda_2023):
+    import re
+    from html import unescape
+
+    client.force_login(mariana)
+    page = client.get("/cumplimiento/").content.decode()
+    assert "no está vigente hoy. Pruebe una fecha dentro de ella" in page
+    link = unescape(re.search(r'<a href="(\?category=[^"]+)#veredicto"', page).group(1))
+    verdict = client.get("/cumplimiento/" + link).content.decode()
+    assert "<strong>Bloqueada</strong>" in verdict

@@ -78,7 +78,7 @@ class Served:
             return None
         return json.loads(body) if status == 200 else None
 
-    def wait_ready(self, seconds: float = 240) -> dict:
+    def wait_ready(self, seconds: float = 420) -> dict:
         deadline = time.time() + seconds
         while time.time() < deadline:
             assert self.proc.poll() is None, self.output()
