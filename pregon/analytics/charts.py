@@ -177,7 +177,7 @@ def _month_ticks(first: date, last: date, xy, bottom: float) -> list[str]:
         if day >= first:
             months.append(day)
         day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    step = -(-len(months) // 12)
+    step = max(1, -(-len(months) // 12))  # a span inside one month has no month start
     parts = []
     for day in months[::step]:
         x, _ = xy(day, 0)

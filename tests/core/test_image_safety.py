@@ -66,9 +66,10 @@ def draft(jorge):
     [(bomb, "bomba de descompresión"), (truncated_jpeg, "truncada o incompleta")],
 )
 def test_publication_image_refused_with_reason(client, jorge, draft, content, reason):
+    """Dropped in the composer: refused with the reason, nothing stored."""
     client.force_login(jorge)
     upload = SimpleUploadedFile("foto.png", content())
-    response = client.post(f"/publicaciones/{draft.pk}/imagenes/", {"file": upload}, follow=True)
+    response = client.post("/publicaciones/componer/subir/", {"archivo": upload})
     assert response.status_code == 200
     assert reason in response.content.decode()
     assert not PublicationMedia.objects.exists() and not Asset.objects.exists()

@@ -18,8 +18,11 @@ SHOTS = os.environ.get("PREGON_SCREENSHOTS")  # a folder to keep what the page l
 
 
 def test_connect_facebook_and_instagram_from_the_browser(
-    page, login, mariana, jorge, settings, live_server
+    page, login, mariana, jorge, settings, live_server, monkeypatch
 ):
+    from pregon.publishing.channels.instagram import InstagramChannel
+
+    monkeypatch.setattr(InstagramChannel, "poll_interval", 0, raising=False)
     with MetaLoginFake(app_id="app-123", app_secret="app-s3cret") as graph:
         settings.PREGON_META_APP_ID, settings.PREGON_META_APP_SECRET = "app-123", "app-s3cret"
         settings.PREGON_GRAPH_API_URL = graph.url

@@ -86,8 +86,11 @@ def test_only_coordinacion_may_connect(client, jorge, meta):
 
 
 def test_connect_facebook_and_instagram_then_publish_to_both(
-    client, mariana, jorge, meta, settings, live_server
+    client, mariana, jorge, meta, settings, live_server, monkeypatch
 ):
+    from pregon.publishing.channels.instagram import InstagramChannel
+
+    monkeypatch.setattr(InstagramChannel, "poll_interval", 0, raising=False)
     settings.PREGON_PUBLIC_URL = live_server.url
     client.force_login(mariana)
     start = client.get("/publicaciones/canales/conectar/meta/")
