@@ -84,6 +84,8 @@
   } else {
     mark();
   }
+})();
+
 /* Pregón: small behaviours shared by every page, wired by data attributes (the
    Content-Security-Policy allows no inline scripts or on*= handlers). */
 (function () {
