@@ -86,7 +86,10 @@ class Command(BaseCommand):
     def _supervisor(self, where: Bind, web_workers: int) -> Supervisor:
         web = [sys.executable, "-m", "gunicorn", "pregon.wsgi:application"]
         web += ["--bind", str(where), "--workers", str(web_workers)]
-        web += ["--access-logfile", "-", "--graceful-timeout", "10"]
+        # A large import answered in the request (a 190,000-row CSV) can take a minute on a
+        # busy machine: gunicorn's default 30 s would kill the worker mid-import.
+        timeout = os.environ.get("PREGON_WEB_TIMEOUT", "120")
+        web += ["--access-logfile", "-", "--graceful-timeout", "10", "--timeout", timeout]
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
 
         def say(message: str) -> None:
