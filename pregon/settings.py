@@ -54,6 +54,8 @@ PREGON_META_OAUTH_URL = env("PREGON_META_OAUTH_URL", "https://www.facebook.com/v
 PREGON_X_CLIENT_ID = env("PREGON_X_CLIENT_ID")
 PREGON_X_CLIENT_SECRET = env("PREGON_X_CLIENT_SECRET")
 PREGON_X_OAUTH_URL = env("PREGON_X_OAUTH_URL", "https://x.com/i/oauth2/authorize")
+# Seconds gunicorn lets one request run (a large import answered in the request).
+PREGON_WEB_TIMEOUT = envint("PREGON_WEB_TIMEOUT", "120")
 PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a token ends
 # Channels: seconds to wait for a network's answer; Instagram's hashtag limit per caption.
 PREGON_CHANNEL_TIMEOUT = float(env("PREGON_CHANNEL_TIMEOUT", "20"))

@@ -88,7 +88,7 @@ class Command(BaseCommand):
         web += ["--bind", str(where), "--workers", str(web_workers)]
         # A large import answered in the request (a 190,000-row CSV) can take a minute on a
         # busy machine: gunicorn's default 30 s would kill the worker mid-import.
-        timeout = os.environ.get("PREGON_WEB_TIMEOUT", "120")
+        timeout = str(settings.PREGON_WEB_TIMEOUT)
         web += ["--access-logfile", "-", "--graceful-timeout", "10", "--timeout", timeout]
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
 
