@@ -5,6 +5,7 @@ Nothing here touches the database; services.py decides what to store.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import logging
@@ -285,11 +286,8 @@ def read_tags(probe: Probe, path: Path) -> None:
     except metadata.MetadataError:  # broken metadata must not cost us a good photo
         probe.warnings.append("Metadatos ilegibles; se ignoran.")
         return
-    for name in (
-        "camera", "lens", "orientation", "captured_at", "gps_lat", "gps_lon", "gps_altitude",
-        "gps_direction", "title", "caption", "creator", "credit", "rights", "keywords", "place",
-    ):  # fmt: skip
-        setattr(probe, name, getattr(tags, name))
+    for tag in dataclasses.fields(tags):  # every PhotoTags field is a Probe field
+        setattr(probe, tag.name, getattr(tags, tag.name))
     if not probe.credit:  # the person who took it, when nobody wrote a credit line
         probe.credit = probe.creator
 

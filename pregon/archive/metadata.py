@@ -200,14 +200,11 @@ def _iso_date(text: str) -> dt.datetime | None:
     text = text.strip().replace("Z", "+00:00")
     if not text:
         return None
+    if re.fullmatch(r"\d{4}-\d\d", text):  # XMP allows a year and month alone
+        text += "-01"
     try:
         when = dt.datetime.fromisoformat(text)
     except ValueError:
-        try:
-            when = dt.datetime.strptime(text[:7], "%Y-%m") if len(text) == 7 else None
-        except ValueError:
-            return None
-    if when is None:
         return None
     return when if when.tzinfo else when.replace(tzinfo=LOCAL_TZ)
 
