@@ -4,6 +4,7 @@ Coordinación when a delivery fails for good or needs a person."""
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import timezone
 
 from pregon.accounts.models import User
 from pregon.accounts.roles import Role
@@ -65,6 +66,24 @@ def account_needs_reconnection(account, error: str) -> None:
             f"{waiting} envíos esperan (no se marcaron como fallidos). Cuando vuelva a "
             f"conectar la cuenta saldrán solos, cada uno una sola vez.\n\nConectar: {url}"
         ),
+        None,
+        recipients,
+    )
+
+
+def accounts_expiring(accounts) -> None:
+    """Daily token health: these accounts' permissions end within the warning days."""
+    recipients = coordinacion_emails()
+    if not accounts or not recipients:
+        return
+    lines = [
+        f"- {a.name}: vence el {timezone.localtime(a.token_expires_at):%d/%m/%Y}" for a in accounts
+    ]
+    send_mail(
+        "Cuentas de redes por vencer",
+        "El permiso de estas cuentas vence pronto; reconéctelas antes para que nada "
+        "se detenga:\n" + "\n".join(lines) + f"\n\nReconectar: "
+        f"{_absolute(reverse('publishing:accounts'))}",
         None,
         recipients,
     )

@@ -12,8 +12,6 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from django.conf import settings
-from django.core.mail import send_mail
-from django.urls import reverse
 from django.utils import timezone
 
 from pregon.core.audit import log_action
@@ -129,22 +127,5 @@ def check_all() -> dict:
         counts["con_problema"] += not health.ok or bool(health.missing)
     soon = expiring_soon()
     counts["por_vencer"] = len(soon)
-    _warn_expiring(soon)
+    notify.accounts_expiring(soon)
     return counts
-
-
-def _warn_expiring(accounts: list[ChannelAccount]) -> None:
-    recipients = notify.coordinacion_emails()
-    if not accounts or not recipients:
-        return
-    lines = [
-        f"- {a.name}: vence el {timezone.localtime(a.token_expires_at):%d/%m/%Y}" for a in accounts
-    ]
-    url = notify._absolute(reverse("publishing:accounts"))  # noqa: SLF001
-    send_mail(
-        "Cuentas de redes por vencer",
-        "El permiso de estas cuentas vence pronto; reconéctelas antes para que nada "
-        "se detenga:\n" + "\n".join(lines) + f"\n\nReconectar: {url}",
-        None,
-        recipients,
-    )
