@@ -173,3 +173,38 @@ def menu(page):
         return page
 
     return go
+
+
+@pytest.fixture
+def s3_bucket(settings):
+    """`s3_bucket("nombre")`: a bucket on a local S3 server (moto, 127.0.0.1) made the
+    default storage; returns the boto3 client. Skips cleanly without moto[server]."""
+    moto_server = pytest.importorskip("moto.server", reason="moto[server] (dev) no está instalado")
+    boto3 = pytest.importorskip("boto3")
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    keys = {"access_key": "pregon", "secret_key": "pregon-secreto", "region_name": "us-east-1"}
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id=keys["access_key"],
+        aws_secret_access_key=keys["secret_key"],
+        region_name=keys["region_name"],
+    )
+
+    def use(bucket: str, **options):
+        client.create_bucket(Bucket=bucket)
+        storage = {"bucket_name": bucket, "endpoint_url": endpoint, "default_acl": None}
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": {**storage, **keys, **options},
+            },
+        }
+        return client
+
+    yield use
+    server.stop()

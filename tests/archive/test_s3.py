@@ -4,44 +4,14 @@ public copies are made from there, and verify-archive reads the bucket back."""
 
 import pytest
 
-moto_server = pytest.importorskip("moto.server", reason="moto[server] (dev) no está instalado")
-boto3 = pytest.importorskip("boto3")
-
 BUCKET = "pregon-archivo"
 
 
 @pytest.fixture
-def s3(settings, tmp_path):
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id="pregon",
-        aws_secret_access_key="pregon-secreto",
-        region_name="us-east-1",
-    )
-    client.create_bucket(Bucket=BUCKET)
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": BUCKET,
-                "endpoint_url": endpoint,
-                "access_key": "pregon",
-                "secret_key": "pregon-secreto",
-                "region_name": "us-east-1",
-                "default_acl": None,
-                "querystring_auth": True,
-            },
-        },
-    }
+def s3(s3_bucket, settings, tmp_path):
+    client = s3_bucket(BUCKET, querystring_auth=True)
     settings.MEDIA_ROOT = tmp_path / "media"  # only the local cache of public copies
-    yield client
-    server.stop()
+    return client
 
 
 def _keys(client) -> list[str]:

@@ -10,41 +10,10 @@ from django.core.files.storage import default_storage
 
 from pregon.core.backup import backup, restore_files, verify
 
-moto_server = pytest.importorskip("moto.server", reason="moto[server] (dev) no está instalado")
-boto3 = pytest.importorskip("boto3")
-
 
 @pytest.fixture
-def s3(settings):
-    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    client = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id="pregon",
-        aws_secret_access_key="pregon-secreto",
-        region_name="us-east-1",
-    )
-
-    def use_bucket(bucket: str) -> None:
-        client.create_bucket(Bucket=bucket)
-        options = {
-            "bucket_name": bucket,
-            "endpoint_url": endpoint,
-            "access_key": "pregon",
-            "secret_key": "pregon-secreto",
-            "region_name": "us-east-1",
-            "default_acl": None,
-        }
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options},
-        }
-
-    yield use_bucket
-    server.stop()
+def s3(s3_bucket):
+    return s3_bucket
 
 
 def _store(name: str, data: bytes) -> None:
