@@ -87,3 +87,17 @@ def ics_with_rule(rule: str) -> bytes:
         "DTSTAMP:20230801T120000Z\r\nDTSTART:20230805T100000\r\n"
         "SUMMARY:Serie\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     ).encode()
+
+
+# The brand-kit form as a person fills it, for the logo upload tests.
+KIT_FORM = {
+    "administration": "H. Ayuntamiento de Chapultepec 2022–2024",
+    "motto": "Municipio limpio, ordenado y en paz",
+    "footer": "Independencia No. 300, Colonia Centro, Chapultepec",
+    "legend": "2024. Año del Bicentenario.",
+    "color_primary": "#7a1f3d",
+    "color_secondary": "#b38e5d",
+    "color_text": "#1f1f1f",
+    "color_background": "#ffffff",
+    "font_family": "montserrat",
+}

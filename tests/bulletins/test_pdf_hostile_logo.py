@@ -16,20 +16,10 @@ from django.test import Client
 
 from pregon.core.pdf import html_to_pdf
 from pregon.design.models import BrandKit
+from tests.hostile import KIT_FORM
 
 pytestmark = pytest.mark.django_db
 SECRET = "SECRETO-GPS-19-4326"
-KIT_FORM = {
-    "administration": "H. Ayuntamiento de Chapultepec 2022–2024",
-    "motto": "Municipio limpio, ordenado y en paz",
-    "footer": "Independencia No. 300, Colonia Centro, Chapultepec",
-    "legend": "2024. Año del Bicentenario.",
-    "color_primary": "#7a1f3d",
-    "color_secondary": "#b38e5d",
-    "color_text": "#1f1f1f",
-    "color_background": "#ffffff",
-    "font_family": "montserrat",
-}
 
 
 @pytest.fixture

@@ -19,20 +19,10 @@ from pregon.core import images
 from pregon.design.models import BrandKit, DesignPhoto
 from pregon.publishing.models import PublicationMedia
 from tests import hostile
+from tests.hostile import KIT_FORM
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
-KIT_FORM = {
-    "administration": "H. Ayuntamiento de Chapultepec 2022–2024",
-    "motto": "Municipio limpio, ordenado y en paz",
-    "footer": "Independencia No. 300, Colonia Centro, Chapultepec",
-    "legend": "2024. Año del Bicentenario.",
-    "color_primary": "#7a1f3d",
-    "color_secondary": "#b38e5d",
-    "color_text": "#1f1f1f",
-    "color_background": "#ffffff",
-    "font_family": "montserrat",
-}
 
 
 @functools.cache
