@@ -40,7 +40,7 @@ def db_worker(settings, transactional_db, monkeypatch):
     settings.PREGON_TASKS_BACKEND = "db"
     ATTEMPTS.clear()
     waits: list[float] = []
-    monkeypatch.setattr(taskrunner.time, "sleep", waits.append)
+    monkeypatch.setattr(taskrunner, "pause", waits.append)
 
     def run() -> list[float]:
         call_command("worker", "--burst", "--interval", "0")
