@@ -12,7 +12,7 @@ from ninja.files import UploadedFile
 
 from pregon.accounts import access
 from pregon.accounts.models import Area
-from pregon.archive import search, selectors, services
+from pregon.archive import search, selectors, tasks
 from pregon.archive.models import Asset, IngestItem
 from pregon.core.api_types import Id, Month, Offset, Year
 
@@ -90,7 +90,7 @@ def upload(
         found = Area.objects.filter(short_name=area).first()
         if found and access.can_act_for_area(request.auth, found.pk):
             area_obj = found
-    item = services.stage_upload(
+    item = tasks.queue_upload(
         uploaded_file=archivo, batch=lote or uuid.uuid4().hex, user=request.auth, area=area_obj
     )
     item.refresh_from_db()

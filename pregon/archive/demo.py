@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
+import pyvips
+
 from pregon.accounts.models import Area
 from pregon.archive import search
 from pregon.archive.models import Clipping
@@ -36,8 +38,6 @@ CLIPPINGS = [
 
 
 def _photo(path: Path, seed: int, caption: str, keywords: list[str]) -> None:
-    import pyvips
-
     x = pyvips.Image.xyz(1600, 1067)
     band = (x[0] * (0.004 + seed * 0.002)).sin() * 70 + (x[1] * 0.006).cos() * 50 + 120
     image = band.bandjoin([band * 0.85, band * (0.5 + seed * 0.1)]).cast("uchar")

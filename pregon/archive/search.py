@@ -11,6 +11,8 @@ backends match the same documents; the engines only do exact token matching.
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import re
 import unicodedata
 from collections import Counter
@@ -19,6 +21,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import Q
+from django.utils import timezone
 
 from pregon.archive.models import Asset, Clipping, SearchEntry
 from pregon.core.spanish import format_number
@@ -105,10 +108,6 @@ def index_asset(asset: Asset) -> None:
 
 
 def index_clipping(clip: Clipping) -> None:
-    import datetime as dt
-
-    from django.utils import timezone
-
     parts = [clip.headline, clip.summary, clip.outlet, clip.section, clip.author,
              " ".join(clip.topics or [])]  # fmt: skip
     _upsert(
@@ -260,10 +259,6 @@ def _truthy(value) -> bool:
 
 def key_range(filters: dict) -> tuple[int, int] | None:
     """The year (and month) filter as a sort_key range, so indexes walk only that span."""
-    import datetime as dt
-
-    from django.utils import timezone
-
     f = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     if "year" not in f:
         return None
@@ -573,11 +568,6 @@ def _convert(value, converters, field):
 
 def _facets(rows: list[tuple]) -> dict:
     """Count facet values in Python over already-fetched rows (one query, no GROUP BYs)."""
-    import bisect
-    import datetime as dt
-
-    from django.utils import timezone
-
     tz = timezone.get_current_timezone()
     years = list(range(1990, timezone.now().year + 2))
     starts = [int(dt.datetime(y, 1, 1, tzinfo=tz).timestamp()) << 20 for y in years]

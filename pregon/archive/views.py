@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
 from pregon.accounts.models import Area
-from pregon.archive import search, selectors, services
+from pregon.archive import search, selectors, services, tasks
 from pregon.archive.forms import AssetEditForm, ClippingForm
 from pregon.archive.models import Asset, AssetKind, Clipping, IngestItem, MediaType, Tone
 from pregon.core.api_types import parse_id
@@ -67,7 +67,7 @@ def upload_file(request: HttpRequest) -> JsonResponse:
     if uploaded is None:
         return JsonResponse({"error": "No se recibió ningún archivo."}, status=400)
     area = _area_for(request)
-    item = services.stage_upload(
+    item = tasks.queue_upload(
         uploaded_file=uploaded,
         batch=request.POST.get("lote") or uuid.uuid4().hex,
         user=request.user,

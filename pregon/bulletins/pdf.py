@@ -5,7 +5,8 @@ from pathlib import Path
 
 from django.template.loader import render_to_string
 
-from pregon.archive.services import IngestError, asset_public_derivative
+from pregon.archive.public import asset_public_derivative
+from pregon.archive.services import IngestError
 from pregon.bulletins.models import Bulletin, BulletinPhoto
 from pregon.bulletins.text import dateline
 from pregon.core.pdf import data_uri, html_to_pdf

@@ -54,6 +54,8 @@ from pregon.publishing.models import (
 )
 from pregon.publishing.services import (
     WAITS_FOR_RECONNECTION,
+    media_public_captions,
+    media_public_path,
     publication_settle,
     publications_repair,
 )
@@ -445,7 +447,7 @@ def build_post(delivery: Delivery) -> OutgoingPost:
     media = []
     for item in variant.media.select_related("asset"):
         public = media_links.public_url(item.pk) if fetched else ""
-        captions = item.public_captions()
+        captions = media_public_captions(item)
         media.append(
             OutgoingMedia(
                 path=_public_path(item),
@@ -472,7 +474,7 @@ def _public_path(item) -> Path:
     from pregon.archive.services import IngestError
 
     try:
-        return item.public_path()
+        return media_public_path(item)
     except IngestError as exc:
         what = "Video" if item.is_video else "Imagen"
         raise ChannelError(f"{what} «{item}»: {exc}", permanent=True) from exc

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -264,26 +262,6 @@ class PublicationMedia(models.Model):
         if self.is_video:
             return "video/mp4"
         return "image/jpeg" if self.asset_id else self.mime_type
-
-    def public_path(self) -> Path:
-        """The file that goes to a network. For archive assets: the public derivative
-        (no GPS/EXIF; for a video, an MP4 copy without metadata); raises archive
-        IngestError for minors without consent or restricted rights."""
-        if self.asset_id:
-            from pregon.archive.services import asset_public_derivative, asset_public_video
-
-            if self.is_video:
-                return asset_public_video(self.asset)
-            return asset_public_derivative(self.asset)
-        return Path(self.file.path)
-
-    def public_captions(self) -> tuple[Path, Path] | None:
-        """(WebVTT, SubRip) subtitles of a video, or None."""
-        if not (self.is_video and self.asset_id):
-            return None
-        from pregon.archive.services import asset_public_captions
-
-        return asset_public_captions(self.asset)
 
 
 class Variant(models.Model):

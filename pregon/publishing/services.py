@@ -14,6 +14,8 @@ from django.utils import timezone
 from PIL import Image
 
 from pregon.accounts import access
+from pregon.archive.public import asset_public_captions, asset_public_derivative, asset_public_video
+from pregon.archive.services import IngestError
 from pregon.core import images
 from pregon.core.audit import log_action
 from pregon.core.uploads import max_bytes, too_large_message
@@ -262,10 +264,10 @@ def composer_upload(*, upload: UploadedFile, user, activity=None, area=None):
     """A photo or video dropped in the composer goes into the archive (its checks by
     content, size and pixel count); the composer then refers to the asset until the
     publication is saved. Anything that cannot go to a network is refused first."""
-    from pregon.archive import media
+    from pregon.archive.media import sniffing
 
     name = Path(upload.name or "archivo").name
-    fmt = media.sniff(upload.read(64))
+    fmt = sniffing.sniff(upload.read(64))
     upload.seek(0)
     if fmt is None or fmt.kind not in ("foto", "video"):
         raise ValidationError(f"El archivo «{name}» no es una imagen ni un video.")
@@ -324,8 +326,6 @@ def media_shape(asset) -> dict:
 def _image_shape(asset) -> dict:
     """What goes out: the public JPEG derivative's size, or the archive's figures when
     it may not go out now (approval will say why, by rule)."""
-    from pregon.archive.services import IngestError, asset_public_derivative
-
     try:
         derivative = asset_public_derivative(asset)
         with Image.open(derivative) as image:
@@ -346,6 +346,25 @@ def _video_shape(asset) -> dict:
         "size_bytes": asset.size,
         "duration": asset.duration,
     }
+
+
+def media_public_path(media: PublicationMedia) -> Path:
+    """The file that goes to a network. For archive assets: the public copy (no
+    GPS/EXIF; for a video, an MP4 without metadata); raises archive IngestError for
+    minors without consent or restricted rights. Rows from before the archive send
+    their own file."""
+    if not media.asset_id:
+        return Path(media.file.path)
+    if media.is_video:
+        return asset_public_video(media.asset)
+    return asset_public_derivative(media.asset)
+
+
+def media_public_captions(media: PublicationMedia) -> tuple[Path, Path] | None:
+    """(WebVTT, SubRip) subtitles of a video, or None."""
+    if not (media.is_video and media.asset_id):
+        return None
+    return asset_public_captions(media.asset)
 
 
 def _inspect_image(upload: UploadedFile) -> dict:

@@ -396,7 +396,7 @@ def media_download(request: HttpRequest, pk: int) -> FileResponse:
 def media_captions(request: HttpRequest, pk: int) -> FileResponse:
     """A video's Spanish subtitles as SRT, for the person who posts it by hand."""
     media = _media_scoped(request, pk)
-    captions = media.public_captions()
+    captions = services.media_public_captions(media)
     if captions is None:
         raise Http404("Este video no tiene subtítulos.")
     name = f"{Path(_sent_name(media)).stem}.es.srt"
@@ -425,7 +425,7 @@ def _public_file(media: PublicationMedia):
     from pregon.archive.services import IngestError
 
     try:
-        return media.public_path().open("rb")
+        return services.media_public_path(media).open("rb")
     except IngestError as exc:
         raise Http404(exc.message) from exc
 

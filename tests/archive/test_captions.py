@@ -6,13 +6,10 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pregon.archive import captions, media
-from pregon.archive.services import (
-    IngestError,
-    asset_public_captions,
-    asset_public_video,
-    asset_set_captions,
-)
+from pregon.archive import captions
+from pregon.archive.media import audiovisual, sniffing
+from pregon.archive.public import asset_public_captions, asset_public_video
+from pregon.archive.services import IngestError, asset_set_captions
 
 SRT = (
     "1\r\n00:00:00,000 --> 00:00:01,500\r\nBuenos días, Chapultepec.\r\n\r\n"
@@ -91,7 +88,7 @@ def test_public_video_copy_has_no_gps_and_the_same_picture(ingest, data):
     video = ingest(data / "metadata-extractor" / "with-gps.mp4")
     assert video.has_gps
     public = asset_public_video(video)
-    probe = media.probe_av(Path(public), media.FORMATS["video/mp4"])
+    probe = audiovisual.probe_av(Path(public), sniffing.FORMATS["video/mp4"])
     assert probe.gps_lat is None and probe.gps_lon is None
     assert "h264" in probe.codecs and (probe.width, probe.height) == (1920, 1080)
     assert probe.duration == pytest.approx(video.duration, abs=0.05)

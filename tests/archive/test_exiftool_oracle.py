@@ -202,7 +202,7 @@ def test_utf8_exif_caption_is_not_mojibake(ingest, tmp_path):
 
 
 def test_public_copy_carries_credit_rights_and_alt_text_for_exiftool(ingest):
-    from pregon.archive.services import asset_public_derivative
+    from pregon.archive.public import asset_public_derivative
 
     asset = ingest(DATA / "exiftool" / "GPS.jpg")
     asset.caption, asset.credit = "Entrega de útiles", "Foto: Comunicación Social"

@@ -7,7 +7,8 @@ import pyvips
 from PIL import Image
 
 from pregon.archive.models import Asset
-from pregon.archive.services import IngestError, asset_public_derivative, near_duplicates
+from pregon.archive.public import asset_public_derivative
+from pregon.archive.services import IngestError, near_duplicates
 
 
 def stored_files(settings) -> list:
@@ -233,7 +234,7 @@ def test_large_rotated_jpeg_uses_shrink_on_load_preview(tmp_path):
     """24-MP photo on its side: one shrink-on-load decode, upright ≈1440-px preview."""
     import pyvips
 
-    from pregon.archive import media
+    from pregon.archive.media import images, sniffing
 
     xyz = pyvips.Image.xyz(6000, 4000)
     grey = (xyz[0] % 256).cast("uchar")
@@ -241,7 +242,7 @@ def test_large_rotated_jpeg_uses_shrink_on_load_preview(tmp_path):
     img.set_type(pyvips.GValue.gint_type, "orientation", 6)
     path = tmp_path / "lado.jpg"
     img.jpegsave(str(path))
-    probe = media.probe_image(path, media.sniff(path.read_bytes()[:64]), 100_000_000)
+    probe = images.probe_image(path, sniffing.sniff(path.read_bytes()[:64]), 100_000_000)
     preview = pyvips.Image.new_from_buffer(probe.preview_jpeg, "")
     thumb = pyvips.Image.new_from_buffer(probe.thumb_jpeg, "")
     assert (probe.width, probe.height) == (4000, 6000)

@@ -6,7 +6,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from pregon.archive.services import asset_public_derivative
+from pregon.archive.public import asset_public_derivative
 
 
 def _complete_jpeg(data: bytes) -> bool:
@@ -72,3 +72,14 @@ def test_new_caption_makes_a_new_copy_and_keeps_the_old_one(ingest, data):
     assert new != old
     assert old.read_bytes() == old_bytes  # a reader of the old copy is not disturbed
     assert b"Entrega de becas" in new.read_bytes()
+
+
+def test_a_public_copy_is_a_file_of_the_default_storage(ingest, data):
+    from django.core.files.storage import default_storage
+
+    asset = ingest(data / "exiftool" / "GPS.jpg")
+    copy = asset_public_derivative(asset)
+    name = f"archivo/publico/{copy.name}"
+    assert default_storage.exists(name)
+    with default_storage.open(name, "rb") as fh:
+        assert fh.read() == copy.read_bytes()

@@ -74,4 +74,4 @@ def test_pre_archive_media_rows_still_go_out(make_publication, network):
 
     engine.publish_due()
     sent = network.posts[0].media[0]
-    assert sent.path == media.public_path() and sent.alt_text == "Antigua"
+    assert sent.path == services.media_public_path(media) and sent.alt_text == "Antigua"

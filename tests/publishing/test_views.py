@@ -225,7 +225,7 @@ def test_signed_media_link_expires(client, make_publication, jorge, settings):
     response = client.get(path)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
     served = b"".join(response.streaming_content) if response.streaming else response.content
-    assert served == media.public_path().read_bytes()
+    assert served == services.media_public_path(media).read_bytes()
     assert client.get(path[:-3] + "xyz/").status_code == 404
     settings.PREGON_PUBLIC_LINK_SECONDS = -1
     assert client.get(path).status_code == 404

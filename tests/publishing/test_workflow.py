@@ -196,4 +196,4 @@ def test_media_upload_records_dimensions(make_publication, jorge):
     # The upload landed in the archive too; what is sent is its public derivative.
     assert media.asset.size == len(buf.getvalue())
     assert media.asset.original_name == "pozo.jpg"
-    assert "archivo/publico" in str(media.public_path())
+    assert "archivo/publico" in str(services.media_public_path(media))

@@ -4,7 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pregon.archive.services import export_bag
+from pregon.archive.preservation import export_bag
 
 
 class Command(BaseCommand):

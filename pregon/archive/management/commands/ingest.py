@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from pregon.accounts.models import Area
+from pregon.archive.models import Asset
 from pregon.archive.services import IngestError, asset_ingest
 from pregon.core.progress import ProgressBar
 
@@ -68,9 +69,9 @@ class Command(BaseCommand):
     def _activity(self, pk):
         if pk is None:
             return None
-        from pregon.agenda.models import Activity
-
-        found = Activity.objects.filter(pk=pk).first()
+        # The model behind Asset.activity: the archive does not import agenda.
+        activity_model = Asset._meta.get_field("activity").related_model
+        found = activity_model.objects.filter(pk=pk).first()
         if found is None:
             raise CommandError(f"No existe la actividad {pk}.")
         return found

@@ -5,7 +5,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from pregon.archive.services import verify_archive, verify_bag
+from pregon.archive.preservation import verify_archive, verify_bag
 
 
 class Command(BaseCommand):
