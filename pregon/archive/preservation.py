@@ -7,6 +7,7 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import bagit
 
@@ -15,7 +16,7 @@ from pregon.archive.models import Asset
 CHUNK = 1024 * 1024
 
 
-def verify_archive() -> dict:
+def verify_archive() -> dict[str, Any]:
     """Re-hash every original; report missing and altered files."""
     missing, altered, ok = [], [], 0
     for asset in Asset.objects.only("id", "original", "sha256", "original_name").iterator():
@@ -34,7 +35,9 @@ def verify_archive() -> dict:
     return {"verificados": ok, "faltantes": missing, "alterados": altered}
 
 
-def export_bag(directory: str, *, activity_id: int | None = None, year: int | None = None) -> dict:
+def export_bag(
+    directory: str, *, activity_id: int | None = None, year: int | None = None
+) -> dict[str, Any]:
     """Copy the originals of an activity or a year into a BagIt bag and validate it.
 
     The payload holds the untouched originals plus `metadatos.json` with what
@@ -83,7 +86,7 @@ def export_bag(directory: str, *, activity_id: int | None = None, year: int | No
     return {"bolsa": str(target), "archivos": len(records)}
 
 
-def _declare_bagit_1_0(bag):
+def _declare_bagit_1_0(bag: bagit.Bag) -> bagit.Bag:
     """bagit-python writes «BagIt-Version: 0.97»; the bag is built the RFC 8493 way
     (UTF-8 tag files, payload manifests for SHA-256 and SHA-512), so declare 1.0 and
     recompute the tag manifests that cover bagit.txt."""
@@ -94,7 +97,7 @@ def _declare_bagit_1_0(bag):
     return bag
 
 
-def verify_bag(path: str) -> dict:
+def verify_bag(path: str) -> dict[str, Any]:
     """Validate an exported bag with the bagit library: every payload file against
     its manifests, nothing missing, nothing added. Names the exact files."""
     try:
@@ -124,7 +127,7 @@ def _bag_version(path: str) -> str:
                  if line.startswith("BagIt-Version")), "")  # fmt: skip
 
 
-def _bag_problems(exc) -> list[str]:
+def _bag_problems(exc: bagit.BagError) -> list[str]:
     problems = []
     for detail in getattr(exc, "details", None) or []:
         if isinstance(detail, bagit.ChecksumMismatch):
@@ -141,7 +144,7 @@ def _bag_problems(exc) -> list[str]:
     return problems
 
 
-def _bag_inventory(bag) -> list[str]:
+def _bag_inventory(bag: bagit.Bag) -> list[str]:
     """Files the manifests name that are gone, and files nobody listed: the quick
     Payload-Oxum check stops bagit before it names them."""
     missing, extra = bag.compare_manifests_with_fs()
@@ -150,7 +153,7 @@ def _bag_inventory(bag) -> list[str]:
     ]
 
 
-def _bag_record(asset: Asset, name: str) -> dict:
+def _bag_record(asset: Asset, name: str) -> dict[str, Any]:
     return {
         "archivo": name,
         "id": asset.pk,
@@ -166,7 +169,7 @@ def _bag_record(asset: Asset, name: str) -> dict:
         "camara": asset.camera,
         "gps": [asset.gps_lat, asset.gps_lon] if asset.has_gps else None,
         "actividad": str(asset.activity) if asset.activity_id else None,
-        "area": asset.area.short_name if asset.area_id else None,
+        "area": asset.area.short_name if asset.area else None,
         "derechos": asset.get_rights_display(),
         "contiene_menores": asset.contains_minors,
     }

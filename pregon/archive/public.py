@@ -58,16 +58,17 @@ def asset_public_derivative(asset: Asset, size: str = "preview") -> Path:
     caption, credit and keywords travel as XMP."""
     check_public_use(asset)
     field = asset.thumbnail if size == "thumbnail" else asset.preview
-    if not field:
+    source = field.name
+    if not source:
         raise IngestError("Este archivo no tiene una imagen derivada para publicar.")
     tags = _public_tags(asset)
     # Named after the stored derivative (itself named after the original's SHA-256)
     # and the metadata written into the copy: same inputs, same bytes, same name.
-    name = f"{asset.sha256[:16]}-{size}-{_digest(field.name, repr(tags))}.jpg"
+    name = f"{asset.sha256[:16]}-{size}-{_digest(source, repr(tags))}.jpg"
 
     def make(partial: Path) -> None:
         # A handle of its own: FieldFile.open() shares one between threads.
-        with field.storage.open(field.name, "rb") as fh:
+        with field.storage.open(source, "rb") as fh:
             partial.write_bytes(images.strip_to_public(fh.read(), tags))
 
     return _stored_once(name, make)
@@ -92,7 +93,7 @@ def asset_public_video(asset: Asset) -> Path:
 
 def asset_public_captions(asset: Asset) -> tuple[Path, Path] | None:
     """The video's subtitles as (WebVTT, SubRip) files for the networks, or None."""
-    if not asset.captions:
+    if not asset.captions.name:
         return None
     # Named after the stored file, which gets a new name whenever subtitles are
     # replaced: made once per version, not on every delivery or download.
@@ -134,7 +135,7 @@ def _digest(*parts: str) -> str:
     return digest.hexdigest()[:20]
 
 
-def _stored_once(filename: str, make: Callable[[Path], None]) -> Path:
+def _stored_once(filename: str, make: Callable[[Path], object]) -> Path:
     """The local path of the public copy `filename`, made by `make` only if no server
     has stored it yet. `make` fills a private temporary file, which then appears whole
     or not at all: renamed into place on a filesystem storage (Storage.save would
@@ -197,7 +198,7 @@ def _upload(storage: Storage, name: str, partial: Path) -> None:
 def _local_original(asset: Asset) -> Iterator[Path]:
     """The original as a local path: itself on the filesystem, a temporary copy when
     it lives in an object store (S3-compatible storages have no path)."""
-    local = _filesystem_path(asset.original.storage, asset.original.name)
+    local = _filesystem_path(asset.original.storage, asset.original.name or "")
     if local is not None:
         yield local
         return

@@ -9,14 +9,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from pregon.accounts.models import Area, User
@@ -37,10 +35,8 @@ from pregon.archive.models import (
 from pregon.core import images as image_limits
 from pregon.core.audit import log_action
 
-# Who acts: a signed-in user, an anonymous request, or nobody (a command, the worker).
-Actor = User | AnonymousUser | None
-# An agenda Activity or Campaign: the archive does not import agenda (peer apps).
-AgendaRow = Model | None
+if TYPE_CHECKING:  # typing only: the foreign keys already name these; no runtime import
+    from pregon.agenda.models import Activity, Campaign
 
 CHUNK = 1024 * 1024
 NEAR_DUPLICATE_BITS = 6
@@ -68,11 +64,11 @@ def asset_ingest(
     *,
     file_path_or_uploaded_file: Source,
     original_name: str,
-    user: Actor = None,
-    activity: AgendaRow = None,
+    user: User | None = None,
+    activity: Activity | None = None,
     area: Area | None = None,
     kind_hint: str | None = None,
-    campaign: AgendaRow = None,
+    campaign: Campaign | None = None,
 ) -> Asset:
     """Take one file into the archive, all or nothing.
 
@@ -103,7 +99,7 @@ def asset_ingest(
             size=size,
             mime_type=fmt.mime,
             original_name=original_name[:300],
-            created_by=user if getattr(user, "pk", None) else None,
+            created_by=user if user is not None and user.pk else None,
             activity=activity,
             area=area or getattr(activity, "area", None),
             campaign=campaign or getattr(activity, "campaign", None),
@@ -152,9 +148,9 @@ def _probe_fields(probe: Probe) -> dict[str, Any]:
     }
 
 
-def _store(asset: Asset, path: Path, probe: Probe, user: Actor) -> Asset:
+def _store(asset: Asset, path: Path, probe: Probe, user: User | None) -> Asset:
     """Save files then the row; on any failure remove what was written."""
-    written: list[str] = []
+    written: list[str | None] = []
     try:
         ext = asset.original_name.rsplit(".", 1)[-1] if "." in asset.original_name else "bin"
         with open(path, "rb") as fh:
@@ -183,8 +179,8 @@ def _store(asset: Asset, path: Path, probe: Probe, user: Actor) -> Asset:
     return asset
 
 
-def _remove(names: list[str]) -> None:
-    for name in names:
+def _remove(names: list[str | None]) -> None:
+    for name in filter(None, names):
         with contextlib.suppress(OSError):
             default_storage.delete(name)
 
@@ -210,7 +206,7 @@ def near_duplicates(asset: Asset, limit: int = 6) -> list[Asset]:
 
 
 @transaction.atomic
-def asset_set_captions(*, asset: Asset, upload: File, user: Actor) -> Asset:
+def asset_set_captions(*, asset: Asset, upload: File, user: User | None) -> Asset:
     """Attach subtitles (SRT or WebVTT, checked by content) to a video; they are kept
     as WebVTT. A previous file stays on disk (nothing stored is lost)."""
     if not asset.is_video:
@@ -236,7 +232,7 @@ def stage_upload(
     uploaded_file: File,
     batch: str,
     user: User | None = None,
-    activity: AgendaRow = None,
+    activity: Activity | None = None,
     area: Area | None = None,
 ) -> IngestItem:
     """Keep an uploaded file for the worker; `tasks.queue_upload` queues it and the
@@ -278,7 +274,9 @@ def process_ingest_item(item_id: int) -> str:
     return item.status
 
 
-def clipping_save(*, form: ClippingForm, user: Actor, capture_file: File | None = None) -> Clipping:
+def clipping_save(
+    *, form: ClippingForm, user: User | None, capture_file: File | None = None
+) -> Clipping:
     """Create or update a clipping from a valid ClippingForm, all or nothing.
 
     A capture file (PDF, image, audio, video) goes through `asset_ingest` like any
@@ -290,12 +288,12 @@ def clipping_save(*, form: ClippingForm, user: Actor, capture_file: File | None 
         clip = form.save(commit=False)
         creating = clip.pk is None
         if creating:
-            clip.created_by = user if getattr(user, "pk", None) else None
+            clip.created_by = user if user is not None and user.pk else None
         if capture_file is not None:
             try:
                 clip.capture = asset_ingest(
                     file_path_or_uploaded_file=capture_file,
-                    original_name=capture_file.name,
+                    original_name=capture_file.name or "captura",
                     user=user,
                     activity=clip.activity,
                 )

@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from pregon.archive import search
 from pregon.archive.models import Asset, Clipping, SearchEntry
+from pregon.archive.search import index as search_index
+from pregon.archive.search import plans as search_plans
+from pregon.archive.search import query as search_query
 
 
 @pytest.fixture
@@ -102,8 +105,8 @@ def test_newest_first_follows_capture_date_and_count_is_capped(make_asset, monke
     assert [h.object_id for h in search.run("bacheo", {"kind": "foto"}).hits] == expected
     assert [h.object_id for h in search.run("", {"kind": "foto"}).hits] == expected
     assert [h.object_id for h in search.run("bach*", limit=2, offset=2).hits] == expected[2:4]
-    monkeypatch.setattr(search, "COUNT_CAP", 4)
-    monkeypatch.setattr(search, "FACET_SAMPLE", 3)
+    monkeypatch.setattr(search_query, "COUNT_CAP", 4)
+    monkeypatch.setattr(search_query, "FACET_SAMPLE", 3)
     broad = search.run("bacheo calle")
     assert broad.capped and [h.object_id for h in broad.hits] == expected
     assert broad.facets_sampled and 3 <= dict(broad.facets["kind"])["foto"] <= 6
@@ -119,7 +122,7 @@ def test_sort_key_collisions_and_reindex(make_asset):
     keys = list(SearchEntry.objects.values_list("sort_key", flat=True))
     assert len(set(keys)) == len(keys) == 2
     taken = SearchEntry.objects.get(object_id=a.pk).sort_key
-    assert search._free_key(taken, None) == taken + 1  # same second, same low bits
+    assert search_index._free_key(taken, None) == taken + 1  # same second, same low bits
     b.caption = "Desfile cívico con bandas de guerra"
     search.index_asset(b)  # re-index moves the FTS row, leaves no stale match
     assert ids(search.run("centro")) == set()
@@ -131,7 +134,7 @@ def test_sort_key_collisions_and_reindex(make_asset):
 def test_every_search_path_gives_the_newest_matches_first(make_asset, area_factory, monkeypatch):
     # Small windows so 30 assets take each PostgreSQL path: the walk that fills the
     # page, the walk that goes on, and GIN (rare words, matches too thin to walk).
-    monkeypatch.setattr(search._PgPlan, "WINDOW", 2)
+    monkeypatch.setattr(search_plans.PgPlan, "WINDOW", 2)
     opdu, dif = area_factory("OPDU"), area_factory("DIF")
     now = timezone.now()
     made = []
@@ -156,7 +159,7 @@ def test_every_search_path_gives_the_newest_matches_first(make_asset, area_facto
     assert page("zempasuchil", offset=0) == ids_of[25:27]  # only old ones: GIN
     enlace = page("desfile", offset=0, visible_areas=[opdu.pk])
     assert enlace == [a.pk for a in made if a.area_id == opdu.pk][:2]
-    monkeypatch.setattr(search._PgPlan, "WIDEN", 0)  # thin recent matches: GIN, sorted
+    monkeypatch.setattr(search_plans.PgPlan, "WIDEN", 0)  # thin recent matches: GIN, sorted
     old = search.run("zempasuchil", limit=2, offset=1)
     assert [h.object_id for h in old.hits] == ids_of[26:28]
     phrase = search.run('"guerra de banda"', {"area": dif.pk}, limit=50)

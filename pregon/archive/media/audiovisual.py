@@ -6,9 +6,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 import struct
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import av
+from av.audio.frame import AudioFrame
+from av.audio.stream import AudioStream
+from av.container import InputContainer
+from av.stream import Stream
+from av.video.stream import VideoStream
+from PIL import Image
 
 from pregon.archive.media.images import image_to_derivatives
 from pregon.archive.media.probe import MediaError, Probe
@@ -84,7 +92,7 @@ def _wav_duration(path: Path) -> float | None:
     return round(data_size / byte_rate, 3) if byte_rate and data_size is not None else None
 
 
-def _boxes(fh, end: int):
+def _boxes(fh: BinaryIO, end: int) -> Iterator[tuple[bytes, int, int]]:
     """(type, payload start, payload end) of the ISO-BMFF boxes between here and end."""
     while fh.tell() + 8 <= end:
         start = fh.tell()
@@ -126,18 +134,18 @@ def _read_mvhd(head: bytes) -> float | None:
     return round(length / scale, 3)
 
 
-def _is_cover(stream) -> bool:
+def _is_cover(stream: Stream) -> bool:
     return bool(stream.disposition & 0x400) if hasattr(stream, "disposition") else False
 
 
-def _duration(container, streams) -> float | None:
+def _duration(container: InputContainer, streams: Sequence[Stream]) -> float | None:
     if container.duration:
         return round(container.duration / 1_000_000, 3)
     best = [float(s.duration * s.time_base) for s in streams if s.duration and s.time_base]
     return round(max(best), 3) if best else None
 
 
-def _poster(container, video):
+def _poster(container: InputContainer, video: VideoStream | None) -> Image.Image | None:
     """First decodable frame (one second in when the clip is long enough)."""
     if video is None:
         return None
@@ -151,7 +159,7 @@ def _poster(container, video):
     return None
 
 
-def _iso_or_none(value) -> dt.datetime | None:
+def _iso_or_none(value: object) -> dt.datetime | None:
     if not value:
         return None
     try:
@@ -163,7 +171,7 @@ def _iso_or_none(value) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def _iso6709(probe: Probe, value) -> None:
+def _iso6709(probe: Probe, value: object) -> None:
     match = re.match(r"([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)", str(value or ""))
     if match:
         probe.gps_lat, probe.gps_lon = float(match.group(1)), float(match.group(2))
@@ -187,7 +195,7 @@ def remux_public_video(source: Path, target: Path) -> None:
             for stream in inp.streams:
                 if stream.type not in ("video", "audio") or _is_cover(stream):
                     continue
-                if stream.type == "audio" and stream.codec_context.name not in MP4_AUDIO:
+                if isinstance(stream, AudioStream) and stream.codec_context.name not in MP4_AUDIO:
                     encoded[stream.index] = out.add_stream("aac", rate=stream.rate or 48000)
                 else:
                     copied[stream.index] = out.add_stream_from_template(stream)
@@ -199,7 +207,8 @@ def remux_public_video(source: Path, target: Path) -> None:
                 index = packet.stream.index
                 if index in encoded:
                     for frame in packet.decode():  # an empty flush packet decodes nothing
-                        out.mux(encoded[index].encode(frame))
+                        if isinstance(frame, AudioFrame):  # always: an audio stream's packet
+                            out.mux(encoded[index].encode(frame))
                     continue
                 if packet.dts is None:
                     continue
