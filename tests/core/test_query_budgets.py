@@ -48,7 +48,7 @@ STAFF_PAGES = [
     ("coordinacion", "/diseno/", 20),
 ]
 # The archive search on PostgreSQL walks the newest rows first and adds up to two
-# queries depending on how dense the matches are (search.py: walk, widen, sorted):
+# queries depending on how dense the matches are (archive/search/plans.py: walk, widen, sorted):
 # bounded by the plan, not by the number of rows.
 ADAPTIVE = {"/archivo/?q=calles": 2}
 PUBLIC_PAGES = [
