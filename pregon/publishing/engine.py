@@ -32,7 +32,7 @@ from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from pregon.core.audit import log_action
-from pregon.publishing import compliance, media_links, notify
+from pregon.publishing import compliance, deliveries, media_links, notify
 from pregon.publishing.channels.base import (
     AccountConfig,
     Channel,
@@ -52,11 +52,7 @@ from pregon.publishing.models import (
     DeliveryStatus,
     PublicationStatus,
 )
-from pregon.publishing.services import (
-    WAITS_FOR_RECONNECTION,
-    publication_settle,
-    publications_repair,
-)
+from pregon.publishing.services import WAITS_FOR_RECONNECTION
 from pregon.publishing.validation import NO_PUBLIC_URL, effective_text
 
 log = logging.getLogger(__name__)
@@ -181,28 +177,16 @@ def repair_once() -> int:
     if _repaired.is_set():
         return 0
     _repaired.set()
-    repaired = publications_repair()
+    repaired = deliveries.publications_repair()
     if repaired:
         log.warning("Se corrigió el estado de %s publicaciones", repaired)
     return repaired
 
 
 def claim(delivery_id: int, worker: str, now: datetime) -> bool:
-    """The conditional UPDATE: True only for the one worker that took the row.
-
-    Single-table on purpose: with a join Django moves the conditions into a subquery,
-    and PostgreSQL does not re-check a subquery after waiting for a concurrent update,
-    so two workers could both "win"."""
-    return (
-        Delivery.objects.filter(pk=delivery_id, status=D.PENDIENTE, scheduled_at__lte=now).update(
-            status=D.ENVIANDO,
-            claimed_by=worker,
-            claimed_at=now,
-            lease_until=timezone.now() + _lease(),
-            attempts=F("attempts") + 1,
-        )
-        == 1
-    )
+    """The conditional UPDATE (deliveries.claim): True only for the one worker that
+    took the row, with a lease its process keeps renewing."""
+    return deliveries.claim(delivery_id, worker=worker, now=now, lease=_lease())
 
 
 # --- leases: a live process keeps its claims; a dead one's are checked within seconds
@@ -312,15 +296,11 @@ def _deliver_claimed(delivery_id: int, worker: str, now: datetime) -> str:
     )
     if delivery.account.state != ChannelState.ACTIVE:
         # The account was marked for reconnection after the list was read: wait.
-        Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
-            status=D.PENDIENTE, attempts=F("attempts") - 1
-        )
+        _unclaim(delivery, worker)
         return "espera_reconexion"
     if delivery.variant.publication.status != PublicationStatus.PROGRAMADA:
         # Sent back to review or cancelled after the list was read: not ours to send.
-        Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
-            status=D.PENDIENTE, attempts=F("attempts") - 1
-        )
+        _unclaim(delivery, worker)
         return "no_programada"
     refused = _compliance_refusal(delivery, worker, now)
     if refused:
@@ -337,6 +317,11 @@ def _deliver_claimed(delivery_id: int, worker: str, now: datetime) -> str:
     return _send(delivery, channel, calls, post, worker)
 
 
+def _unclaim(delivery: Delivery, worker: str) -> None:
+    """Nothing was sent: the try does not count."""
+    deliveries.transition(delivery, "unclaim", worker=worker, attempts=F("attempts") - 1)
+
+
 def _compliance_refusal(delivery: Delivery, worker: str, now: datetime) -> str:
     """The rules again at delivery time (a veda may have been registered after the
     publication was scheduled). A veda holds the delivery until it ends; any other
@@ -349,14 +334,15 @@ def _compliance_refusal(delivery: Delivery, worker: str, now: datetime) -> str:
     compliance.record_delivery(delivery, verdict, now)
     if not compliance.waits(verdict):
         return _fail(delivery, verdict.message, worker)
-    held = Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
-        status=D.RETENIDA,
+    deliveries.transition(
+        delivery,
+        "hold",
+        worker=worker,
+        data={"rules": list(verdict.rules)},
         held_until=verdict.until,
         last_error=verdict.message,
         attempts=F("attempts") - 1,  # nothing was sent
     )
-    if held:
-        log_action(delivery, "publishing.delivery_held", data={"rules": list(verdict.rules)})
     return "retenida"
 
 
@@ -372,11 +358,8 @@ def release_held(now: datetime | None = None) -> Counter:
         verdict = compliance.delivery_verdict(delivery, now)
         if verdict.blocked and compliance.waits(verdict):
             continue
-        released = Delivery.objects.filter(pk=delivery.pk, status=D.RETENIDA).update(
-            status=D.PENDIENTE, held_until=None
-        )
-        if released:
-            log_action(delivery, "publishing.delivery_released", data={"at": now.isoformat()})
+        data = {"at": now.isoformat()}
+        if deliveries.transition(delivery, "release", data=data, held_until=None):
             counts["liberada"] += 1
     return counts
 
@@ -426,8 +409,10 @@ def _park(delivery: Delivery, worker: str, wait: NotReady) -> str:
     is processing, and any free sender checks it again after the network's wait. No
     thread sleeps meanwhile; the attempt does not count as a failure."""
     at = timezone.now() + timedelta(seconds=wait.retry_after)
-    Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
-        status=D.PENDIENTE,
+    deliveries.transition(
+        delivery,
+        "park",
+        worker=worker,
         scheduled_at=at,
         network_ref=wait.token[:200],
         attempts=F("attempts") - 1,
@@ -520,26 +505,12 @@ def _outcome_of(exc: ChannelError) -> str:
     return AttemptOutcome.TRANSIENT
 
 
-def _close(delivery: Delivery, action: str, data: dict, **fields) -> bool:
-    """A delivery's final change and its publication's status, in one transaction: a
-    worker killed in between leaves both as they were. Also from "incierta": if a
-    stale-claim sweep overtook a slow call, the network's answer is still the truth."""
-    with transaction.atomic():
-        updated = Delivery.objects.filter(
-            pk=delivery.pk, status__in=[D.ENVIANDO, D.INCIERTA]
-        ).update(**fields)
-        if updated:
-            log_action(delivery, action, data=data)
-            publication_settle(delivery.variant.publication)
-    return bool(updated)
-
-
 def _published(delivery: Delivery, result: PostResult, worker: str) -> str:
-    _close(
+    # With its publication's status, in one transaction (deliveries.transition).
+    deliveries.transition(
         delivery,
-        "publishing.delivery_published",
-        {"remote_id": result.remote_id},
-        status=D.PUBLICADA,
+        "publish",
+        data={"remote_id": result.remote_id},
         remote_id=result.remote_id,
         remote_url=result.remote_url,
         published_at=timezone.now(),
@@ -580,10 +551,8 @@ def _hold_for_reconnection(delivery: Delivery, error: str, worker: str) -> str:
 
 
 def _release(delivery: Delivery, worker: str, at: datetime, error: str) -> bool:
-    return bool(
-        Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO, claimed_by=worker).update(
-            status=D.PENDIENTE, scheduled_at=at, last_error=error
-        )
+    return deliveries.transition(
+        delivery, "requeue", worker=worker, scheduled_at=at, last_error=error
     )
 
 
@@ -613,21 +582,15 @@ def _retry_at(delivery: Delivery, worker: str, at: datetime, error: str) -> bool
 
 
 def _fail(delivery: Delivery, error: str, worker: str) -> str:
-    if _close(
-        delivery, "publishing.delivery_failed", {"error": error}, status=D.FALLIDA, last_error=error
-    ):
+    if deliveries.transition(delivery, "fail", data={"error": error}, last_error=error):
         delivery.refresh_from_db()
         notify.delivery_needs_attention(delivery, error)
     return "fallida"
 
 
 def _uncertain(delivery: Delivery, error: str, worker: str) -> str:
-    updated = Delivery.objects.filter(pk=delivery.pk, status=D.ENVIANDO).update(
-        status=D.INCIERTA, last_error=error
-    )
-    if not updated:
+    if not deliveries.transition(delivery, "uncertain", data={"error": error}, last_error=error):
         return "incierta"
-    log_action(delivery, "publishing.delivery_uncertain", data={"error": error})
     return settle(delivery.pk, worker)
 
 
@@ -659,8 +622,9 @@ def settle(delivery_id: int, worker: str) -> str:
         _record(delivery, worker, call, outcome=AttemptOutcome.FOUND)
         return _published(delivery, found, worker)
     _record(delivery, worker, call, outcome=AttemptOutcome.NOT_FOUND)
-    Delivery.objects.filter(pk=delivery.pk, status=D.INCIERTA).update(
-        status=D.PENDIENTE,
+    deliveries.transition(
+        delivery,
+        "absent",
         scheduled_at=timezone.now(),
         last_error="Se comprobó en la red que no se publicó: se envía de nuevo.",
     )
@@ -678,14 +642,14 @@ def recover_stale(worker: str) -> Counter:
         Q(lease_until__lt=now) | Q(lease_until__isnull=True, claimed_at__lt=cutoff)
     )
     for delivery in stale.select_related("account", "variant__publication"):
-        updated = Delivery.objects.filter(
-            pk=delivery.pk,
-            status=D.ENVIANDO,
-            claimed_at=delivery.claimed_at,
-            lease_until=delivery.lease_until,
-        ).update(status=D.INCIERTA, last_error="El proceso se detuvo durante el envío.")
-        if updated:
-            log_action(delivery, "publishing.delivery_stale", data={"by": delivery.claimed_by})
+        if deliveries.transition(
+            delivery,
+            "stale",
+            # nobody renewed or re-took the claim since it was read
+            where=Q(claimed_at=delivery.claimed_at, lease_until=delivery.lease_until),
+            data={"by": delivery.claimed_by},
+            last_error="El proceso se detuvo durante el envío.",
+        ):
             counts[settle(delivery.pk, worker)] += 1
     return counts
 

@@ -17,7 +17,7 @@ from pregon.accounts import access
 from pregon.core import images
 from pregon.core.audit import log_action
 from pregon.core.uploads import max_bytes, too_large_message
-from pregon.publishing import compliance, notify
+from pregon.publishing import compliance, deliveries, notify
 from pregon.publishing.models import (
     PUBLICATION_FIELDS,
     ChannelAccount,
@@ -162,7 +162,7 @@ def _editable() -> tuple:
 def _back_to_review_if_approved(publication: Publication, user) -> None:
     if publication.status not in (S.APROBADA, S.PROGRAMADA):
         return
-    cancelled = _cancel_pending_deliveries(publication)
+    cancelled = deliveries.cancel_open(publication)
     publication.status = S.EN_REVISION
     publication.approved_by = None
     publication.approved_at = None
@@ -529,13 +529,7 @@ def _reschedule(publication: Publication, user, when: datetime) -> Publication:
     previous = publication.scheduled_at
     publication.scheduled_at = when
     publication.save(update_fields=["scheduled_at", "updated_at"])
-    # Only deliveries nobody has claimed move; one being sent stays as it is. Held
-    # ones move too: the new date already passed the compliance check.
-    moved = Delivery.objects.filter(
-        variant__publication=publication,
-        status__in=[DeliveryStatus.PENDIENTE, DeliveryStatus.RETENIDA],
-        attempts=0,
-    ).update(scheduled_at=when, status=DeliveryStatus.PENDIENTE, held_until=None)
+    moved = deliveries.move_open(publication, when)
     log_action(
         publication,
         "publishing.rescheduled",
@@ -550,7 +544,7 @@ def _reschedule(publication: Publication, user, when: datetime) -> Publication:
 def publication_cancel(*, publication: Publication, user, reason: str = "") -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     _require_status(publication, *[s.value for s in _editable()], action="cancelar")
-    cancelled = _cancel_pending_deliveries(publication)
+    cancelled = deliveries.cancel_open(publication)
     publication.status = S.CANCELADA
     publication.save(update_fields=["status", "updated_at"])
     log_action(
@@ -567,7 +561,7 @@ def publication_delete(*, publication: Publication, user) -> None:
     """Delete a publication that never went out. Pending deliveries are cancelled
     first with a conditional update: one a worker already took blocks the delete."""
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
-    _cancel_pending_deliveries(publication)
+    deliveries.cancel_open(publication)
     busy = publication.variants.filter(
         deliveries__status__in=[
             DeliveryStatus.ENVIANDO,
@@ -581,13 +575,6 @@ def publication_delete(*, publication: Publication, user) -> None:
         )
     log_action(publication, "publishing.deleted", user=user, data={"title": publication.title})
     publication.delete()
-
-
-def _cancel_pending_deliveries(publication: Publication) -> int:
-    return Delivery.objects.filter(
-        variant__publication=publication,
-        status__in=[DeliveryStatus.PENDIENTE, DeliveryStatus.RETENIDA],
-    ).update(status=DeliveryStatus.CANCELADA)
 
 
 def publications_missed(now: datetime | None = None) -> list[Publication]:
@@ -617,21 +604,17 @@ def delivery_mark_published(*, delivery: Delivery, user, url: str, remote_id: st
     """A person says it is on the network (manual channel, or an uncertain outcome
     they checked). Only a delivery nobody is sending right now can be marked."""
     access.check(user, "publishing.settle_delivery")
-    updated = Delivery.objects.filter(
-        pk=delivery.pk,
-        status__in=[DeliveryStatus.PENDIENTE, DeliveryStatus.INCIERTA, DeliveryStatus.FALLIDA],
-    ).update(
-        status=DeliveryStatus.PUBLICADA,
+    deliveries.by_person(
+        delivery,
+        "mark_published",
+        user=user,
+        data={"url": url},
         remote_url=url,
         remote_id=remote_id or url,
         published_at=timezone.now(),
         settled_by=user,
     )
-    if not updated:
-        raise ValidationError("Este envío ya no se puede marcar: otro proceso lo cambió.")
     delivery.refresh_from_db()
-    log_action(delivery, "publishing.delivery_marked_published", user=user, data={"url": url})
-    publication_settle(delivery.variant.publication)
     return delivery
 
 
@@ -642,14 +625,10 @@ def delivery_retry(*, delivery: Delivery, user) -> Delivery:
     access.check(user, "publishing.settle_delivery")
     if delivery.account.kind == ChannelKind.MANUAL:
         raise ValidationError("Los canales manuales se marcan a mano.")
-    updated = Delivery.objects.filter(
-        pk=delivery.pk, status__in=[DeliveryStatus.INCIERTA, DeliveryStatus.FALLIDA]
-    ).update(status=DeliveryStatus.PENDIENTE, scheduled_at=timezone.now(), settled_by=user)
-    if not updated:
-        raise ValidationError("Solo se reintentan envíos inciertos o fallidos.")
-    publication = delivery.variant.publication
-    Publication.objects.filter(pk=publication.pk).update(status=S.PROGRAMADA)
-    log_action(delivery, "publishing.delivery_retried", user=user)
+    # The publication is programada again, in the same transaction.
+    deliveries.by_person(
+        delivery, "resend", user=user, scheduled_at=timezone.now(), settled_by=user
+    )
     delivery.refresh_from_db()
     return delivery
 
@@ -680,66 +659,9 @@ def delivery_recheck(*, delivery: Delivery, user) -> Delivery:
 @transaction.atomic
 def delivery_give_up(*, delivery: Delivery, user) -> Delivery:
     access.check(user, "publishing.settle_delivery")
-    updated = Delivery.objects.filter(
-        pk=delivery.pk,
-        status__in=[DeliveryStatus.INCIERTA, DeliveryStatus.PENDIENTE, DeliveryStatus.RETENIDA],
-    ).update(status=DeliveryStatus.FALLIDA, settled_by=user)
-    if not updated:
-        raise ValidationError("Este envío ya no se puede cerrar.")
-    log_action(delivery, "publishing.delivery_given_up", user=user)
-    publication_settle(delivery.variant.publication)
+    deliveries.by_person(delivery, "give_up", user=user, settled_by=user)
     delivery.refresh_from_db()
     return delivery
-
-
-OPEN_DELIVERY_STATUSES = (
-    DeliveryStatus.PENDIENTE,
-    DeliveryStatus.ENVIANDO,
-    DeliveryStatus.INCIERTA,
-    DeliveryStatus.RETENIDA,
-)
-
-
-@transaction.atomic
-def publication_settle(publication: Publication) -> str:
-    """Once no delivery is open, the publication is publicada (at least one channel
-    got it) or fallida. Called after every delivery outcome, in the same transaction
-    as the delivery's own change, so the two can never disagree. The publication's
-    row is locked first: two of its deliveries finishing at once are settled one
-    after the other, and the second sees the first."""
-    publication = Publication.objects.select_for_update().get(pk=publication.pk)
-    deliveries = Delivery.objects.filter(variant__publication=publication).exclude(
-        status=DeliveryStatus.CANCELADA
-    )
-    statuses = set(deliveries.values_list("status", flat=True))
-    if not statuses or statuses & set(OPEN_DELIVERY_STATUSES):
-        return publication.status
-    first = deliveries.filter(status=DeliveryStatus.PUBLICADA).order_by("published_at").first()
-    status = S.PUBLICADA if first else S.FALLIDA
-    if publication.status in (status, S.CANCELADA):
-        return publication.status
-    Publication.objects.filter(pk=publication.pk).update(
-        status=status, published_at=first.published_at if first else None
-    )
-    log_action(publication, f"publishing.{'published' if first else 'failed'}")
-    return status
-
-
-def publications_repair() -> int:
-    """Scheduled publications whose deliveries are all closed: rows left by versions
-    that changed a delivery and its publication in two steps (a worker killed between
-    them). Run when a worker starts; settles each one as its deliveries say."""
-    closed = (
-        Publication.objects.filter(status=S.PROGRAMADA, variants__deliveries__isnull=False)
-        .exclude(variants__deliveries__status__in=OPEN_DELIVERY_STATUSES)
-        .distinct()
-    )
-    repaired = 0
-    for publication in closed:
-        if publication_settle(publication) != S.PROGRAMADA:
-            log_action(publication, "publishing.status_repaired")
-            repaired += 1
-    return repaired
 
 
 # --- channel accounts ------------------------------------------------------------
