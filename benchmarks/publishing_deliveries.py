@@ -73,8 +73,8 @@ def run_worker() -> None:
 
     django.setup()
     from pregon.publishing import engine
-    from pregon.publishing.models import Delivery
     from pregon.publishing.deliveries import OPEN_DELIVERY_STATUSES
+    from pregon.publishing.models import Delivery
 
     stop = threading.Event()
     loop = threading.Thread(target=engine.run_forever, kwargs={"stop": stop, "idle": 0.2})
@@ -268,8 +268,8 @@ def run_workers(args, env: dict, total: int, fakes) -> tuple[float, list]:
 
 def check(fakes) -> dict:
     """Copies on the networks per delivery text, against each delivery's status."""
-    from pregon.publishing.models import Delivery, Publication
     from pregon.publishing.deliveries import OPEN_DELIVERY_STATUSES
+    from pregon.publishing.models import Delivery, Publication
 
     graph, x, wp = fakes
     copies: Counter = Counter()
