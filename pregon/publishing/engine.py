@@ -9,32 +9,38 @@
    network cannot tell, a person decides. An uncertain delivery is never resent blindly.
 4. A claim older than PREGON_DELIVERY_STALE_SECONDS means its worker died mid-call:
    it becomes uncertain and goes through the same check.
+
+Every status change goes through deliveries.py (the one table of moves). Beside this
+module: connectors.py (connector per account), leases.py (claims kept alive),
+attempts.py (the attempt log) and worker.py (the loop `pregon worker` runs).
 """
 
-import contextlib
-import functools
-import json
 import logging
-import random
 import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
 from pregon.core.audit import log_action
-from pregon.publishing import compliance, deliveries, media_links, notify
+from pregon.publishing import (
+    attempts,
+    compliance,
+    connectors,
+    deliveries,
+    leases,
+    media_links,
+    notify,
+)
 from pregon.publishing.channels.base import (
-    AccountConfig,
     Channel,
     ChannelError,
     NotReady,
@@ -48,7 +54,6 @@ from pregon.publishing.models import (
     ChannelKind,
     ChannelState,
     Delivery,
-    DeliveryAttempt,
     DeliveryStatus,
     PublicationStatus,
 )
@@ -71,87 +76,10 @@ MAX_RATE_LIMITED = 20  # a network that never lets us through is a failure too
 FIND_EXISTING_MARGIN = timedelta(minutes=5)
 AUTO_CHECKS = 4  # uncertain attempts (the send and failed checks) before a person decides
 AUTO_CHECK_AFTER = timedelta(seconds=30)
-CANDIDATES = 32  # due deliveries a free sender looks at to find one not yet taken
 
 
 def new_worker_id() -> str:
     return f"pub-{uuid.uuid4().hex[:12]}"
-
-
-def account_config(account: ChannelAccount) -> AccountConfig:
-    credentials = json.loads(account.credentials) if account.credentials else {}
-    return AccountConfig(
-        kind=account.kind,
-        external_id=account.external_id,
-        base_url=account.base_url,
-        credentials=credentials,
-    )
-
-
-def channel_for(account: ChannelAccount) -> Channel:
-    """The connector for an account (the registry lives in channels/__init__.py)."""
-    from pregon.publishing.channels import get_channel
-
-    return get_channel(account_config(account))
-
-
-# Connectors are reused across deliveries (and threads) of one process: building an
-# HTTP client loads the CA bundle, which costs more than the post itself. A change of
-# credentials or address makes a new one.
-_channels: dict[tuple, Channel] = {}
-_channels_lock = threading.Lock()
-_current = threading.local()  # the delivery this thread is working on
-
-
-def _cached_channel(account: ChannelAccount) -> Channel:
-    key = (account.pk, account.kind, account.external_id, account.base_url, account.credentials)
-    with _channels_lock:
-        if key not in _channels:
-            if len(_channels) > 100:
-                _channels.clear()
-            channel = channel_for(account)
-            channel.on_attempt = _on_attempt
-            channel.on_credentials_changed = _on_credentials_changed
-            channel.credentials_guard = functools.partial(credentials_guard, account.pk)
-            channel.defer_waits = True
-            _channels[key] = channel
-        return _channels[key]
-
-
-def _on_attempt(attempt) -> None:
-    calls = getattr(_current, "calls", None)
-    if calls is not None:
-        calls.append(attempt)
-
-
-def _on_credentials_changed(credentials: dict) -> None:
-    _store_credentials(_current.account_id, credentials)
-
-
-def connect(account: ChannelAccount) -> tuple[Channel, list]:
-    """A connector wired to this thread's delivery: its HTTP calls are collected for
-    the attempt log and refreshed tokens are stored (encrypted) at once."""
-    channel = _cached_channel(account)
-    _current.calls = []
-    _current.account_id = account.pk
-    return channel, _current.calls
-
-
-@contextlib.contextmanager
-def credentials_guard(account_id: int) -> Iterator[dict]:
-    """The account's row, locked until the block ends (PostgreSQL: SELECT … FOR
-    UPDATE; SQLite: the IMMEDIATE transaction's write lock), with the credentials
-    stored now. Whatever is stored inside commits before anyone else gets in."""
-    with transaction.atomic():
-        account = ChannelAccount.objects.select_for_update().get(pk=account_id)
-        yield json.loads(account.credentials) if account.credentials else {}
-
-
-def _store_credentials(account_id: int, credentials: dict) -> None:
-    account = ChannelAccount.objects.get(pk=account_id)
-    account.credentials = json.dumps(credentials)
-    account.save(update_fields=["credentials"])
-    log_action(account, "publishing.credentials_refreshed", data={"credentials": "renovadas"})
 
 
 def due(now: datetime) -> QuerySet:
@@ -186,56 +114,7 @@ def repair_once() -> int:
 def claim(delivery_id: int, worker: str, now: datetime) -> bool:
     """The conditional UPDATE (deliveries.claim): True only for the one worker that
     took the row, with a lease its process keeps renewing."""
-    return deliveries.claim(delivery_id, worker=worker, now=now, lease=_lease())
-
-
-# --- leases: a live process keeps its claims; a dead one's are checked within seconds
-
-
-def _lease() -> timedelta:
-    return timedelta(seconds=settings.PREGON_DELIVERY_LEASE_SECONDS)
-
-
-_held_claims: dict[int, str] = {}  # delivery id -> worker, sent by this process now
-_held_lock = threading.Lock()
-_keeper: threading.Thread | None = None
-
-
-def _keep(delivery_id: int, worker: str) -> None:
-    global _keeper
-    with _held_lock:
-        _held_claims[delivery_id] = worker
-        if _keeper is None or not _keeper.is_alive():
-            _keeper = threading.Thread(target=_renew_forever, name="pregon-leases", daemon=True)
-            _keeper.start()
-
-
-def _let_go(delivery_id: int) -> None:
-    with _held_lock:
-        _held_claims.pop(delivery_id, None)
-
-
-def _renew_forever() -> None:
-    """Renews this process's claims a few times per lease. It dies with the process,
-    which is the point: then the leases run out and another worker checks them."""
-    while True:
-        time.sleep(max(settings.PREGON_DELIVERY_LEASE_SECONDS / 3, 0.5))
-        try:
-            renew_leases()
-        except Exception:  # noqa: BLE001 - keep renewing through a database hiccup
-            log.exception("No se pudieron renovar las reservas de envío")
-        finally:
-            connection.close()
-
-
-def renew_leases() -> int:
-    with _held_lock:
-        held = dict(_held_claims)
-    if not held:
-        return 0
-    return Delivery.objects.filter(pk__in=held, status=D.ENVIANDO).update(
-        lease_until=timezone.now() + _lease()
-    )
+    return deliveries.claim(delivery_id, worker=worker, now=now, lease=leases.duration())
 
 
 def publish_due(
@@ -283,11 +162,11 @@ def deliver(delivery_id: int, worker: str, now: datetime | None = None) -> str:
     now = now or timezone.now()
     if not claim(delivery_id, worker, now):
         return "tomada_por_otro"
-    _keep(delivery_id, worker)
+    leases.keep(delivery_id, worker)
     try:
         return _deliver_claimed(delivery_id, worker, now)
     finally:
-        _let_go(delivery_id)
+        leases.let_go(delivery_id)
 
 
 def _deliver_claimed(delivery_id: int, worker: str, now: datetime) -> str:
@@ -306,13 +185,13 @@ def _deliver_claimed(delivery_id: int, worker: str, now: datetime) -> str:
     if refused:
         return refused
     try:
-        channel, calls = connect(delivery.account)
+        channel, calls = connectors.connect(delivery.account)
         post = build_post(delivery)
         if channel.needs_person:  # never sent by the engine: back to the person's queue
             _release(delivery, worker, delivery.scheduled_at, "")
             return "manual"
     except ChannelError as exc:  # refused before any call: nothing went out
-        _record(delivery, worker, _Call(timezone.now(), time.monotonic()), exc=exc)
+        attempts.record(delivery, worker, attempts.Call(timezone.now(), time.monotonic()), exc=exc)
         return _fail(delivery, exc.message, worker)
     return _send(delivery, channel, calls, post, worker)
 
@@ -364,29 +243,22 @@ def release_held(now: datetime | None = None) -> Counter:
     return counts
 
 
-@dataclass
-class _Call:
-    started_at: datetime
-    t0: float
-    calls: list = field(default_factory=list)  # HttpAttempt from the connector
-
-
 def _send(delivery: Delivery, channel: Channel, calls: list, post: OutgoingPost, worker) -> str:
-    call = _Call(timezone.now(), time.monotonic(), calls)
+    call = attempts.Call(timezone.now(), time.monotonic(), calls)
     try:
         result = _publish_or_resume(channel, post, delivery.network_ref)
     except NotReady as wait:
-        _record(delivery, worker, call, outcome=AttemptOutcome.PROCESSING)
+        attempts.record(delivery, worker, call, outcome=AttemptOutcome.PROCESSING)
         return _park(delivery, worker, wait)
     except ChannelError as exc:
-        _record(delivery, worker, call, exc=exc)
+        attempts.record(delivery, worker, call, exc=exc)
         return _on_error(delivery, exc, worker)
     except Exception as exc:  # noqa: BLE001 - a bug or dropped connection: outcome unknown
         log.exception("Envío %s: error inesperado", delivery.pk)
         error = ChannelError(f"Error inesperado: {exc}", uncertain=True)
-        _record(delivery, worker, call, exc=error)
+        attempts.record(delivery, worker, call, exc=error)
         return _on_error(delivery, error, worker)
-    _record(delivery, worker, call)
+    attempts.record(delivery, worker, call)
     return _published(delivery, result, worker)
 
 
@@ -461,48 +333,6 @@ def _public_path(item) -> Path:
     except IngestError as exc:
         what = "Video" if item.is_video else "Imagen"
         raise ChannelError(f"{what} «{item}»: {exc}", permanent=True) from exc
-
-
-def _record(delivery, worker, call: _Call, *, exc=None, outcome=None) -> None:
-    if outcome is None:
-        outcome = AttemptOutcome.OK if exc is None else _outcome_of(exc)
-    last = call.calls[-1] if call.calls else None
-    status = getattr(exc, "status", None) or getattr(last, "status", None)
-    text = getattr(exc, "response_text", "") or getattr(last, "response_text", "") or ""
-    DeliveryAttempt.objects.create(
-        delivery=delivery,
-        started_at=call.started_at,
-        duration_ms=int((time.monotonic() - call.t0) * 1000),
-        http_status=status,
-        outcome=outcome,
-        response_text=text[:2000],
-        error=exc.message if exc else "",
-        worker=worker,
-        calls=[_call_json(c) for c in call.calls],
-    )
-
-
-def _call_json(attempt) -> dict:
-    return {
-        "at": attempt.started_at.isoformat(),
-        "method": attempt.method,
-        "url": attempt.url.split("?", 1)[0],
-        "status": attempt.status,
-        "ms": attempt.duration_ms,
-        "error": attempt.error[:300],
-    }
-
-
-def _outcome_of(exc: ChannelError) -> str:
-    if exc.uncertain:
-        return AttemptOutcome.UNCERTAIN
-    if exc.reconnect:
-        return AttemptOutcome.RECONNECT
-    if exc.permanent:
-        return AttemptOutcome.PERMANENT
-    if exc.rate_limited:
-        return AttemptOutcome.RATE_LIMITED
-    return AttemptOutcome.TRANSIENT
 
 
 def _published(delivery: Delivery, result: PostResult, worker: str) -> str:
@@ -603,14 +433,14 @@ def settle(delivery_id: int, worker: str) -> str:
     )
     if delivery.status != D.INCIERTA:
         return delivery.status
-    call = _Call(timezone.now(), time.monotonic())
+    call = attempts.Call(timezone.now(), time.monotonic())
     since = (delivery.claimed_at or delivery.scheduled_at) - FIND_EXISTING_MARGIN
     try:
-        channel, call.calls = connect(delivery.account)
+        channel, call.calls = connectors.connect(delivery.account)
         found = channel.find_existing(build_post(delivery), since)
     except Exception as exc:  # noqa: BLE001 - any failure here means "cannot tell"
         error = exc if isinstance(exc, ChannelError) else ChannelError(str(exc))
-        _record(delivery, worker, call, exc=error, outcome=AttemptOutcome.UNCERTAIN)
+        attempts.record(delivery, worker, call, exc=error, outcome=AttemptOutcome.UNCERTAIN)
         reason = f"No se pudo comprobar si se publicó: {error.message}"
         if awaiting_automatic_check().filter(pk=delivery.pk).exists():
             reason += " Pregón lo comprobará de nuevo en un momento."
@@ -619,9 +449,9 @@ def settle(delivery_id: int, worker: str) -> str:
         Delivery.objects.filter(pk=delivery.pk, status=D.INCIERTA).update(last_error=reason)
         return "incierta"
     if found:
-        _record(delivery, worker, call, outcome=AttemptOutcome.FOUND)
+        attempts.record(delivery, worker, call, outcome=AttemptOutcome.FOUND)
         return _published(delivery, found, worker)
-    _record(delivery, worker, call, outcome=AttemptOutcome.NOT_FOUND)
+    attempts.record(delivery, worker, call, outcome=AttemptOutcome.NOT_FOUND)
     deliveries.transition(
         delivery,
         "absent",
@@ -654,43 +484,6 @@ def recover_stale(worker: str) -> Counter:
     return counts
 
 
-# --- the worker's loop: every idle sender takes the next due delivery at once
-
-
-def run_forever(
-    *, senders: int | None = None, stop: threading.Event | None = None, idle: float = 1.0
-) -> None:
-    """What each worker process runs beside its task queue: `senders` threads, each
-    taking the next due delivery as soon as it is free (no waiting for a minute
-    tick), and this thread sweeping every `idle` seconds: rows to repair, dead
-    workers' claims, held deliveries whose veda ended."""
-    stop = stop or threading.Event()
-    worker = new_worker_id()
-    count = senders or settings.PREGON_DELIVERY_CONCURRENCY
-    threads = [
-        threading.Thread(target=_send_loop, args=(worker, stop, idle), daemon=True)
-        for _ in range(count)
-    ]
-    for thread in threads:
-        thread.start()
-    try:
-        while not stop.is_set():
-            _guarded(lambda: _sweep(worker))
-            stop.wait(idle)
-    finally:
-        stop.set()
-        for thread in threads:
-            thread.join(timeout=60)
-        connection.close()  # this thread's own connection (the sweeps)
-
-
-def _sweep(worker: str) -> None:
-    repair_once()
-    recover_stale(worker)
-    recheck_uncertain(worker)
-    release_held()
-
-
 def awaiting_automatic_check() -> QuerySet:
     """Uncertain deliveries the engine still checks by itself: a network that could
     not answer the check (down, rate-limited) may answer a little later. After
@@ -713,35 +506,3 @@ def recheck_uncertain(worker: str) -> Counter:
     ):
         counts[settle(delivery_id, worker)] += 1
     return counts
-
-
-def _send_loop(worker: str, stop: threading.Event, idle: float) -> None:
-    try:
-        while not stop.is_set():
-            if not _guarded(lambda: deliver_next(worker)):
-                stop.wait(idle)
-    finally:
-        connection.close()
-
-
-def _guarded(step: Callable[[], object]) -> object:
-    """One step of a loop that must outlive a database hiccup or a bug."""
-    try:
-        return step()
-    except Exception:  # noqa: BLE001 - logged; the loop goes on
-        log.exception("Error en el ciclo de envíos")
-        return None
-    finally:
-        close_old_connections()
-
-
-def deliver_next(worker: str) -> str:
-    """Claim and send one due delivery; "" when none is due (or all were taken)."""
-    now = timezone.now()
-    candidates = list(due(now).values_list("pk", flat=True)[:CANDIDATES])
-    random.shuffle(candidates)  # senders of several processes spread over the list
-    for delivery_id in candidates:
-        outcome = deliver(delivery_id, worker, now)
-        if outcome != "tomada_por_otro":
-            return outcome
-    return ""
