@@ -25,6 +25,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from pregon.core.audit import log_action
+from pregon.publishing import publications
 from pregon.publishing.models import Delivery, DeliveryStatus, Publication, PublicationStatus
 
 D = DeliveryStatus
@@ -193,8 +194,9 @@ def _follow(delivery: Delivery, step: Transition) -> None:
     publication = delivery.variant.publication
     if step.publication == SETTLE:
         publication_settle(publication)
-    else:
-        Publication.objects.filter(pk=publication.pk).update(status=PublicationStatus.PROGRAMADA)
+    else:  # whatever its status was (publications.STEPS["reopen"])
+        reopened = publications.STEPS["reopen"].target
+        Publication.objects.filter(pk=publication.pk).update(status=reopened)
 
 
 # --- moves made before anyone read the row, or for a whole publication -----------------
@@ -250,15 +252,14 @@ def publication_settle(publication: Publication) -> str:
     if not statuses or statuses & set(OPEN_DELIVERY_STATUSES):
         return publication.status
     first = deliveries.filter(status=D.PUBLICADA).order_by("published_at").first()
-    S = PublicationStatus
-    status = S.PUBLICADA if first else S.FALLIDA
-    if publication.status in (status, S.CANCELADA):
+    step = publications.STEPS["published" if first else "failed"]
+    if publication.status not in step.sources:  # already so, or cancelled
         return publication.status
     Publication.objects.filter(pk=publication.pk).update(
-        status=status, published_at=first.published_at if first else None
+        status=step.target, published_at=first.published_at if first else None
     )
-    log_action(publication, f"publishing.{'published' if first else 'failed'}")
-    return status
+    log_action(publication, step.audit)
+    return step.target
 
 
 def publications_repair() -> int:

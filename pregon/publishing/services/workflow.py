@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from pregon.accounts import access
 from pregon.core.audit import log_action
-from pregon.publishing import compliance, deliveries, notify
+from pregon.publishing import compliance, deliveries, notify, publications
 from pregon.publishing.models import (
     PUBLICATION_FIELDS,
     ChannelAccount,
@@ -25,13 +25,6 @@ from pregon.publishing.models import (
 from pregon.publishing.validation import publication_problems
 
 S = PublicationStatus
-
-
-def _require_status(publication: Publication, *allowed: str, action: str) -> None:
-    if publication.status not in allowed:
-        raise ValidationError(
-            f"No se puede {action} una publicación en estado «{publication.get_status_display()}»."
-        )
 
 
 # --- writing ----------------------------------------------------------------------
@@ -60,7 +53,7 @@ def publication_update(*, publication: Publication, user, variants: dict | None 
     """Edit; an approved or scheduled publication goes back to review (and a scheduled
     one loses its pending deliveries)."""
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
-    _require_status(publication, *[s.value for s in _editable()], action="editar")
+    publications.require(publication, "edit")
     changed = _changes_content(publication, fields, variants)
     for name, value in _only_fields(fields).items():
         setattr(publication, name, value)
@@ -75,19 +68,19 @@ def publication_update(*, publication: Publication, user, variants: dict | None 
     return publication
 
 
-def _editable() -> tuple:
-    return (S.BORRADOR, S.EN_REVISION, S.APROBADA, S.PROGRAMADA)
-
-
 def _back_to_review_if_approved(publication: Publication, user) -> None:
-    if publication.status not in (S.APROBADA, S.PROGRAMADA):
+    if not publications.allows(publication, "back_to_review"):
         return
     cancelled = deliveries.cancel_open(publication)
-    publication.status = S.EN_REVISION
     publication.approved_by = None
     publication.approved_at = None
-    publication.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    log_action(publication, "publishing.back_to_review", user=user, data={"cancelled": cancelled})
+    publications.move(
+        publication,
+        "back_to_review",
+        user=user,
+        data={"cancelled": cancelled},
+        fields=("approved_by", "approved_at"),
+    )
 
 
 def variants_set(*, publication: Publication, variants: dict, user) -> list[Variant]:
@@ -119,15 +112,12 @@ def variants_set(*, publication: Publication, variants: dict, user) -> list[Vari
 @transaction.atomic
 def publication_submit(*, publication: Publication, user) -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
-    _require_status(publication, S.BORRADOR, action="enviar a revisión")
+    publications.require(publication, "submit")
     if not publication.variants.exists():
         raise ValidationError("Agregue al menos un canal antes de enviar a revisión.")
-    publication.status = S.EN_REVISION
     publication.submitted_at = timezone.now()
     publication.missed_at = None
-    publication.save(update_fields=["status", "submitted_at", "missed_at", "updated_at"])
-    log_action(publication, "publishing.submitted", user=user)
-    return publication
+    return publications.move(publication, "submit", user=user, fields=("submitted_at", "missed_at"))
 
 
 def approval_refusal(publication: Publication, user) -> str:
@@ -188,7 +178,7 @@ def publication_approve(*, publication: Publication, user) -> Publication:
     still ahead, approving also schedules."""
     access.check(user, "publishing.approve_publication")
     publication.refresh_from_db(fields=["status", "scheduled_at"])
-    if publication.status == S.EN_REVISION:
+    if publications.allows(publication, "approve"):
         # Outside the transaction below: a refusal is recorded even though it raises.
         compliance.gate(publication, user=user, when=publication.scheduled_at, stage="aprobar")
     return _approve(publication=publication, user=user)
@@ -197,18 +187,16 @@ def publication_approve(*, publication: Publication, user) -> Publication:
 @transaction.atomic
 def _approve(*, publication: Publication, user) -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
-    _require_status(publication, S.EN_REVISION, action="aprobar")
+    publications.require(publication, "approve")
     refusal = approval_refusal(publication, user)
     if refusal:
         raise access.ApprovalRefused(refusal)
     problems = publication_problems(publication)
     if problems:
         raise ValidationError(problems)
-    publication.status = S.APROBADA
     publication.approved_by = user
     publication.approved_at = timezone.now()
-    publication.save(update_fields=["status", "approved_by", "approved_at", "updated_at"])
-    log_action(publication, "publishing.approved", user=user)
+    publications.move(publication, "approve", user=user, fields=("approved_by", "approved_at"))
     if publication.scheduled_at and publication.scheduled_at > timezone.now():
         return _schedule(publication=publication, user=user, when=publication.scheduled_at)
     return publication
@@ -221,7 +209,7 @@ def publication_schedule(*, publication: Publication, user, when: datetime) -> P
     if timezone.is_naive(when):
         when = timezone.make_aware(when)
     publication.refresh_from_db(fields=["status"])
-    if publication.status in (S.APROBADA, S.PROGRAMADA):
+    if publications.allows(publication, "schedule"):
         compliance.gate(publication, user=user, when=when, stage="programar")
     return _schedule(publication=publication, user=user, when=when)
 
@@ -229,15 +217,15 @@ def publication_schedule(*, publication: Publication, user, when: datetime) -> P
 @transaction.atomic
 def _schedule(*, publication: Publication, user, when: datetime) -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
-    _require_status(publication, S.APROBADA, S.PROGRAMADA, action="programar")
+    publications.require(publication, "schedule")
     if publication.status == S.PROGRAMADA:
         return _reschedule(publication, user, when)
-    publication.status = S.PROGRAMADA
     publication.scheduled_at = when
-    publication.save(update_fields=["status", "scheduled_at", "updated_at"])
+    publications.move(
+        publication, "schedule", user=user, data={"at": when.isoformat()}, fields=("scheduled_at",)
+    )
     for variant in publication.variants.select_related("account"):
         Delivery.objects.create(variant=variant, account=variant.account, scheduled_at=when)
-    log_action(publication, "publishing.scheduled", user=user, data={"at": when.isoformat()})
     return publication
 
 
@@ -254,7 +242,7 @@ def publication_move(*, publication: Publication, user, when: datetime) -> Publi
 @transaction.atomic
 def _move(*, publication: Publication, user, when: datetime) -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
-    _require_status(publication, S.BORRADOR, S.EN_REVISION, S.APROBADA, action="mover")
+    publications.require(publication, "move_date")
     previous = publication.scheduled_at
     publication.scheduled_at = when
     publication.missed_at = None
@@ -286,17 +274,10 @@ def _reschedule(publication: Publication, user, when: datetime) -> Publication:
 @transaction.atomic
 def publication_cancel(*, publication: Publication, user, reason: str = "") -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
-    _require_status(publication, *[s.value for s in _editable()], action="cancelar")
+    publications.require(publication, "cancel")
     cancelled = deliveries.cancel_open(publication)
-    publication.status = S.CANCELADA
-    publication.save(update_fields=["status", "updated_at"])
-    log_action(
-        publication,
-        "publishing.cancelled",
-        user=user,
-        data={"reason": reason, "deliveries_cancelled": cancelled},
-    )
-    return publication
+    data = {"reason": reason, "deliveries_cancelled": cancelled}
+    return publications.move(publication, "cancel", user=user, data=data)
 
 
 @transaction.atomic
