@@ -172,7 +172,12 @@ def by_person(delivery: Delivery, name: str, *, user: object, **kwargs: object) 
 
 
 def _moved(
-    delivery: Delivery, step: Transition, rows: QuerySet, user: object, data, fields: dict
+    delivery: Delivery,
+    step: Transition,
+    rows: QuerySet,
+    user: object,
+    data: dict | None,
+    fields: dict,
 ) -> bool:
     if not _write(step, rows, **fields):
         return False
