@@ -1,7 +1,7 @@
 """1,000 deliveries due at the same moment over five kinds (Facebook text, Facebook
 photo, Instagram, X, the portal), 200 each, against local fakes (Graph, X,
 WordPress) with 50 ms per call and Instagram containers ready 2 s after creation.
-Real worker processes run the engine's loop (`engine.run_forever`, as `pregon worker`
+Real worker processes run the engine's loop (`worker.run_forever`, as `pregon worker`
 does). With --faults: 4 SIGKILLs of a worker (each restarted) and 5 s windows of
 HTTP 500, 429 and «accept the post, never answer». Prints the time until everything
 is settled, and checks: no post twice, none lost, no status disagreement.
@@ -72,12 +72,12 @@ def run_worker() -> None:
     import django
 
     django.setup()
-    from pregon.publishing import engine
+    from pregon.publishing import engine, worker
+    from pregon.publishing.deliveries import OPEN_DELIVERY_STATUSES
     from pregon.publishing.models import Delivery
-    from pregon.publishing.services import OPEN_DELIVERY_STATUSES
 
     stop = threading.Event()
-    loop = threading.Thread(target=engine.run_forever, kwargs={"stop": stop, "idle": 0.2})
+    loop = threading.Thread(target=worker.run_forever, kwargs={"stop": stop, "idle": 0.2})
     loop.start()
     waiting = [s for s in OPEN_DELIVERY_STATUSES if s != "incierta"]
     while not stop.wait(0.5):
@@ -268,8 +268,8 @@ def run_workers(args, env: dict, total: int, fakes) -> tuple[float, list]:
 
 def check(fakes) -> dict:
     """Copies on the networks per delivery text, against each delivery's status."""
+    from pregon.publishing.deliveries import OPEN_DELIVERY_STATUSES
     from pregon.publishing.models import Delivery, Publication
-    from pregon.publishing.services import OPEN_DELIVERY_STATUSES
 
     graph, x, wp = fakes
     copies: Counter = Counter()

@@ -53,4 +53,4 @@ class PublishingConfig(AppConfig):
             "publishing.check_tokens", timedelta(days=1), "pregon.publishing.tasks.check_tokens"
         )
         # Every worker process sends what comes due at once, with all its senders.
-        periodic.register_loop("publishing.deliveries", "pregon.publishing.engine.run_forever")
+        periodic.register_loop("publishing.deliveries", "pregon.publishing.worker.run_forever")

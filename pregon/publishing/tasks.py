@@ -5,7 +5,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from pregon.core.audit import log_action
-from pregon.publishing import engine, services
+from pregon.publishing import connectors, engine, services
 from pregon.publishing.channels.base import ChannelError
 from pregon.publishing.models import ChannelAccount
 
@@ -36,7 +36,7 @@ def test_connection(account_id: int) -> bool:
     """ "Probar conexión": runs in the background (no network calls in a request)."""
     account = ChannelAccount.objects.get(pk=account_id)
     try:
-        channel, _ = engine.connect(account)  # a refreshed X token is stored, not lost
+        channel, _ = connectors.connect(account)  # a refreshed X token is stored, not lost
         message, ok = channel.test_connection(), True
     except ChannelError as exc:
         message, ok = exc.message, False

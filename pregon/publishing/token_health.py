@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from pregon.core.audit import log_action
-from pregon.publishing import connect, engine, notify
+from pregon.publishing import connect, connectors, notify
 from pregon.publishing.channels.base import ChannelError
 from pregon.publishing.models import ChannelAccount, ChannelKind, ChannelState
 
@@ -66,7 +66,7 @@ def check(account: ChannelAccount) -> Health:
     try:
         # Wired like a delivery: a token X refreshes (and rotates) is stored at once,
         # under the account's lock.
-        channel, _ = engine.connect(account)
+        channel, _ = connectors.connect(account)
         message = channel.test_connection()
     except ChannelError as exc:
         return Health(False, exc.message, revoked=exc.reconnect)

@@ -16,11 +16,11 @@ from pregon.publishing.channels.base import Channel, ChannelError, PostResult
 def _one_delivery_at_a_time(settings):
     # Test data lives in the test's transaction, which other threads cannot see.
     settings.PREGON_DELIVERY_CONCURRENCY = 1
-    from pregon.publishing import engine
+    from pregon.publishing import connectors
 
-    engine._channels.clear()  # connectors cached by a previous test's fakes
+    connectors._channels.clear()  # connectors cached by a previous test's fakes
     yield
-    engine._channels.clear()
+    connectors._channels.clear()
 
 
 @dataclass
@@ -72,10 +72,10 @@ class FakeChannel(Channel):
 @pytest.fixture
 def network(monkeypatch) -> Network:
     """Every account publishes to this one in-process fake network."""
-    from pregon.publishing import engine
+    from pregon.publishing import connectors
 
     net = Network()
-    monkeypatch.setattr(engine, "channel_for", lambda account: FakeChannel(account, net))
+    monkeypatch.setattr(connectors, "channel_for", lambda account: FakeChannel(account, net))
     return net
 
 

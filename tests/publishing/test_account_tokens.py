@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from pregon.publishing import engine, services
+from pregon.publishing import connectors, engine, services
 from pregon.publishing.models import ChannelState, Delivery, DeliveryStatus
 
 D = DeliveryStatus
@@ -44,7 +44,7 @@ def test_expired_page_token_holds_the_account_until_reconnected(publish, network
     )
     account.refresh_from_db()
     assert account.state == ChannelState.ACTIVE
-    engine._channels.clear()
+    connectors._channels.clear()
     engine.publish_due()
     engine.publish_due()
     assert set(deliveries.values_list("status", flat=True)) == {D.PUBLICADA}
@@ -76,7 +76,7 @@ def test_reconnecting_through_the_api_releases_them_too(publish, networks, api_c
         content_type="application/json",
     )
     assert answer.status_code == 200, answer.content
-    engine._channels.clear()
+    connectors._channels.clear()
     engine.publish_due()
     assert Delivery.objects.get(account=account).status == D.PUBLICADA
     assert len(networks.graph.posts) == 1

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from pregon.publishing import engine, services
+from pregon.publishing import engine, leases, services, worker
 from pregon.publishing.channels.base import ChannelError
 from pregon.publishing.models import (
     AttemptOutcome,
@@ -290,21 +290,21 @@ def test_a_live_process_renews_the_leases_of_what_it_sends(make_publication, net
     delivery = _delivery(publication)
     assert engine.claim(delivery.pk, "this-worker", timezone.now())
     Delivery.objects.filter(pk=delivery.pk).update(lease_until=timezone.now())
-    engine._keep(delivery.pk, "this-worker")
+    leases.keep(delivery.pk, "this-worker")
     try:
-        assert engine.renew_leases() == 1
+        assert leases.renew_leases() == 1
     finally:
-        engine._let_go(delivery.pk)
+        leases.let_go(delivery.pk)
     delivery.refresh_from_db()
     assert delivery.lease_until > timezone.now() + timedelta(seconds=20)
-    assert engine.renew_leases() == 0  # let go: no longer renewed
+    assert leases.renew_leases() == 0  # let go: no longer renewed
 
 
 def test_idle_sender_takes_the_next_due_delivery(make_publication, network):
     make_publication(channels=("facebook", "x"))
-    assert engine.deliver_next("w1") == "publicada"
-    assert engine.deliver_next("w1") == "publicada"
-    assert engine.deliver_next("w1") == ""
+    assert worker.deliver_next("w1") == "publicada"
+    assert worker.deliver_next("w1") == "publicada"
+    assert worker.deliver_next("w1") == ""
     assert len(network.posts) == 2
 
 
@@ -322,7 +322,7 @@ def test_worker_loop_sends_what_comes_due_without_a_tick(
         make_publication(channels=("facebook", "x"), text=f"Aviso {n} del DIF municipal.")
     stop = threading.Event()
     loop = threading.Thread(
-        target=engine.run_forever, kwargs={"senders": 4, "stop": stop, "idle": 0.2}
+        target=worker.run_forever, kwargs={"senders": 4, "stop": stop, "idle": 0.2}
     )
     loop.start()
     try:

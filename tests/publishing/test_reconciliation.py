@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from pregon.publishing import engine
+from pregon.publishing import attempts, connectors, engine
 from pregon.publishing.models import Delivery, DeliveryStatus, PublicationStatus
 from tests.publishing.conftest import E2E_TEXT
 
@@ -22,14 +22,14 @@ class WorkerKilled(BaseException):
 @pytest.fixture
 def killed_after_accepted(monkeypatch):
     """The worker dies between the network's «created» and recording it."""
-    real = engine._record
+    real = attempts.record
 
     def record(delivery, worker, call, *, exc=None, outcome=None):
         if exc is None and outcome is None:
             raise WorkerKilled
         return real(delivery, worker, call, exc=exc, outcome=outcome)
 
-    monkeypatch.setattr(engine, "_record", record)
+    monkeypatch.setattr(attempts, "record", record)
     return monkeypatch
 
 
@@ -75,7 +75,7 @@ def test_killed_after_accepted_with_50_newer_posts_exactly_one_copy(
     assert delivery.status == D.ENVIANDO and _copies(networks, kind) == 1
     _add_newer(networks, kind, 50)
     _stale(delivery)
-    engine._channels.clear()
+    connectors._channels.clear()
     counts = engine.publish_due()
     engine.publish_due()
     delivery.refresh_from_db()
@@ -110,7 +110,7 @@ def test_a_page_that_cannot_be_read_leaves_it_uncertain_with_its_reason(
         return real_route(request)
 
     networks.graph.route = route
-    engine._channels.clear()
+    connectors._channels.clear()
     engine.publish_due()
     engine.publish_due()
     delivery.refresh_from_db()

@@ -4,7 +4,7 @@ transaction, and rows left by older versions are repaired when a worker starts."
 import pytest
 from django.utils import timezone
 
-from pregon.publishing import engine, services
+from pregon.publishing import deliveries, engine
 from pregon.publishing.models import Delivery, DeliveryStatus, PublicationStatus
 
 D = DeliveryStatus
@@ -22,7 +22,7 @@ def test_kill_between_delivery_and_publication_changes_neither(
     make_publication, network, monkeypatch
 ):
     publication = make_publication()
-    monkeypatch.setattr(services.Publication.objects, "select_for_update", _killed_while_settling)
+    monkeypatch.setattr(deliveries.Publication.objects, "select_for_update", _killed_while_settling)
     with pytest.raises(WorkerKilled):
         engine.publish_due()
     monkeypatch.undo()
