@@ -17,7 +17,7 @@ from pregon.accounts import access
 from pregon.core import images
 from pregon.core.audit import log_action
 from pregon.core.uploads import max_bytes, too_large_message
-from pregon.publishing import compliance, notify
+from pregon.publishing import cadence, compliance, notify
 from pregon.publishing.models import (
     PUBLICATION_FIELDS,
     ChannelAccount,
@@ -51,6 +51,7 @@ def _require_status(publication: Publication, *allowed: str, action: str) -> Non
 @transaction.atomic
 def publication_create(*, author, variants: dict | None = None, **fields) -> Publication:
     publication = Publication(author=author, last_edited_by=author, **_only_fields(fields))
+    _default_theme(publication)
     publication.full_clean()
     publication.save()
     if variants:
@@ -128,6 +129,12 @@ def _media_set(*, publication: Publication, media: list[ComposedMedia], user) ->
     return by_token
 
 
+def _default_theme(publication: Publication) -> None:
+    """Without a chosen theme, a publication takes its category's (when one maps)."""
+    if publication.theme_id is None:
+        publication.theme = cadence.theme_for_category(publication.category)
+
+
 def _only_fields(fields: dict) -> dict:
     unknown = set(fields) - set(PUBLICATION_FIELDS) - {"scheduled_at"}
     if unknown:
@@ -144,6 +151,7 @@ def publication_update(*, publication: Publication, user, variants: dict | None 
     changed = _changes_content(publication, fields, variants)
     for name, value in _only_fields(fields).items():
         setattr(publication, name, value)
+    _default_theme(publication)
     publication.full_clean()
     publication.save()
     if variants is not None:
