@@ -127,6 +127,11 @@ class CadenceBoard:
     def cells(self) -> list[CadenceCell]:
         return [c for row in self.rows for c in row.cells.values()]
 
+    @property
+    def paused_reason(self) -> str:
+        """Why themes are paused (the same words for every paused theme), once."""
+        return next((row.pause_reason for row in self.rows if row.paused), "")
+
     def grid(self) -> list[tuple[ThemeRow, list[CadenceCell | None]]]:
         """Each row's cells in the board's network order (None where no target)."""
         return [(row, [row.cells.get(kind) for kind, _ in self.channels]) for row in self.rows]
@@ -178,7 +183,7 @@ def _pause_reason(rules: BlackoutRules, theme: Theme, day: date) -> str:
     if not verdict.blocked:
         return ""
     names = ", ".join(f"«{p}»" for p in verdict.periods)
-    until = f" hasta el {spanish_date(verdict.until)}" if verdict.until else ""
+    until = f"; vuelve a contar a partir del {spanish_date(verdict.until)}" if verdict.until else ""
     return f"En pausa por la veda {names}: su categoría no está exenta{until}."
 
 

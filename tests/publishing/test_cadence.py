@@ -4,8 +4,10 @@ most-behind theme turning green once a post on it is delivered, and who may do w
 
 import re
 from datetime import date, datetime, timedelta
+from importlib import import_module
 
 import pytest
+from django.db.migrations import RunPython
 from django.test import Client
 from django.utils import timezone
 
@@ -41,8 +43,12 @@ def client_for(user) -> Client:
     return client
 
 
-def test_a_new_database_has_the_plans_themes_with_targets(db):
-    """The data migration seeds them: nothing to load before the board means anything."""
+def test_a_new_database_has_the_plans_themes_with_targets(plan_themes):
+    """The data migration seeds them (and runs its seed on migrate): nothing to load
+    before the board means anything."""
+    migration = import_module("pregon.publishing.migrations.0010_permanent_themes")
+    seeds = [op.code for op in migration.Migration.operations if isinstance(op, RunPython)]
+    assert seeds == [migration.plan_themes]
     themes = {t.name: t for t in Theme.objects.prefetch_related("targets")}
     assert set(themes) == PLAN_THEMES
     assert all(t.targets.exists() for t in themes.values())
@@ -292,7 +298,7 @@ def test_composer_suggests_the_theme_most_behind_on_the_ticked_networks(
     assert 'name="theme"' in composer and 'id="theme-suggestion"' in composer
 
 
-def test_home_lists_the_three_most_behind_for_writers_and_coordination(db, jorge, pedro):
+def test_home_lists_the_three_most_behind_for_writers_and_coordination(plan_themes, jorge, pedro):
     home = client_for(jorge).get("/").content.decode()
     assert "Temas permanentes más atrasados" in home
     behind = cadence.board().most_behind()

@@ -4,7 +4,7 @@ counts made here from the stored rows."""
 from django.utils import timezone
 
 from pregon.goals import periods
-from pregon.publishing.models import Delivery, Publication, Theme
+from pregon.publishing.models import Delivery, Publication
 from pregon.reports import figures, render
 
 H1 = periods.parse("2023-H1")
@@ -25,8 +25,8 @@ def published_on(theme: str, channel: str) -> int:
     )
 
 
-def test_semiannual_report_has_the_cadence_section(year2023):
-    salud = Theme.objects.get(name="Salud")
+def test_semiannual_report_has_the_cadence_section(year2023, plan_themes):
+    salud = plan_themes["Salud"]
     h1 = Publication.objects.filter(status="publicada", published_at__month__lte=6)
     chosen = list(h1.order_by("published_at").values_list("pk", flat=True)[:7])
     chosen += list(h1.order_by("-published_at").values_list("pk", flat=True)[:2])  # edges
