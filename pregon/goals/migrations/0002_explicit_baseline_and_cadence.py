@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('goals', '0001_initial'),
-        ('publishing', '0010_permanent_themes'),
+        ('publishing', '0001_initial'),
     ]
 
     operations = [
