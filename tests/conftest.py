@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from importlib import import_module
 
 import pytest
 
@@ -208,3 +209,16 @@ def s3_bucket(settings):
 
     yield use
     server.stop()
+
+
+@pytest.fixture
+def plan_themes(db):
+    """The plan's permanent themes as a new database has them (publishing 0010 seeds
+    them; transactional tests flush migration data, so they are written again)."""
+    from django.apps import apps
+
+    from pregon.publishing.models import Theme
+
+    seed = import_module("pregon.publishing.migrations.0010_permanent_themes").plan_themes
+    seed(apps, None)
+    return {t.name: t for t in Theme.objects.all()}

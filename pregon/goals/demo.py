@@ -1,10 +1,11 @@
 """Chapultepec's plan for the plan year (the current year, core.demo_clock) and the
 targets it states (from the 2023 plan)."""
 
+from datetime import date
 from typing import TextIO
 
 from pregon.core import demo_clock
-from pregon.goals.models import FormulaKind, Frequency, Indicator, Plan, Source
+from pregon.goals.models import BaselineScope, FormulaKind, Frequency, Indicator, Plan, Source
 
 OBJECTIVES = (
     "Ser el principal canal de comunicación entre sociedad para consolidar la veracidad de la "
@@ -52,6 +53,7 @@ INDICATORS = [
         frequency=Frequency.SEMIANNUAL,
         target=10,
         baseline=6900,
+        baseline_scope=BaselineScope.INSTITUTIONAL,
         unit="%",
         means_of_verification="Estadísticas de las propias redes sociales.",
     ),
@@ -65,6 +67,18 @@ INDICATORS = [
         target=50,
         unit="interacciones",
         means_of_verification="Exportaciones de Meta Business Suite y X.",
+    ),
+    dict(
+        code="T1",
+        name="Temas permanentes al día",
+        description="Campaña permanente: metas tema × red cumplidas en su semana o mes.",
+        formula_kind=FormulaKind.RATIO,
+        numerator=Source.CADENCE_MET,
+        denominator=Source.CADENCE_TARGETS,
+        frequency=Frequency.MONTHLY,
+        target=80,
+        unit="%",
+        means_of_verification="Tablero de temas permanentes (entregas publicadas en Pregón).",
     ),
 ]
 
@@ -88,6 +102,8 @@ def plan_for(year: int) -> Plan:
     for order, fields in enumerate(INDICATORS):
         code = fields["code"]
         values = {k: v for k, v in fields.items() if k != "code"}
+        if "baseline" in values:  # the plan: «6,900 seguidores en enero de este año»
+            values["baseline_date"] = date(year, 1, 1)
         Indicator.objects.update_or_create(
             plan=plan, code=code, defaults={**values, "order": order}
         )

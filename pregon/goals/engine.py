@@ -7,7 +7,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from pregon.goals import sources
-from pregon.goals.models import FormulaKind, Indicator, Source
+from pregon.goals.models import BaselineScope, FormulaKind, Indicator, Source
 from pregon.goals.periods import FREQUENCY_MONTHS, Period
 
 TWO = Decimal("0.01")
@@ -73,23 +73,31 @@ def target_for(indicator: Indicator, period: Period) -> Decimal:
     return round2(dec(indicator.target) * period.months / months)
 
 
-def baseline_for(indicator: Indicator, start: datetime, end: datetime) -> Decimal | None:
-    """Followers' baseline is per account (the plan's 6,900 in January): with several
-    accounts measured their baselines add up, as in analytics.definitions."""
-    baseline = dec(indicator.baseline)
-    if baseline and indicator.numerator == Source.FOLLOWERS:
-        accounts = sources.accounts_with_followers(start, end, indicator.filters or {})
-        baseline *= max(accounts, 1)
-    return baseline
+def baseline_for(indicator: Indicator) -> Decimal | None:
+    """The baseline as set: for followers it covers the accounts of `baseline_scope`
+    (the value is summed over the same accounts, see `source_filters`)."""
+    return dec(indicator.baseline)
+
+
+def source_filters(indicator: Indicator) -> dict:
+    """The indicator's filters, plus the accounts its followers baseline covers."""
+    filters = dict(indicator.filters or {})
+    if indicator.numerator != Source.FOLLOWERS:
+        return filters
+    if indicator.baseline_scope == BaselineScope.INSTITUTIONAL:
+        filters["institutional"] = True
+    elif indicator.baseline_scope == BaselineScope.ACCOUNT:
+        filters["account"] = indicator.baseline_account_id or 0
+    return filters
 
 
 def evaluate(indicator: Indicator, start: datetime, end: datetime, target: Decimal) -> Result:
-    filters = indicator.filters or {}
+    filters = source_filters(indicator)
     num = sources.read(indicator.numerator, start, end, filters)
     den = (
         sources.read(indicator.denominator, start, end, filters) if indicator.denominator else None
     )
-    value = FORMULAS[indicator.formula_kind](num, den, baseline_for(indicator, start, end))
+    value = FORMULAS[indicator.formula_kind](num, den, baseline_for(indicator))
     return Result(round2(value), num, den, target)
 
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from pregon.goals.models import FormulaKind, Indicator, Plan
+from pregon.goals.models import BaselineScope, FormulaKind, Indicator, Plan, Source
 from pregon.goals.sources import FILTER_KEYS
 
 
@@ -25,12 +25,15 @@ class IndicatorForm(forms.ModelForm):
             "frequency",
             "target",
             "baseline",
+            "baseline_scope",
+            "baseline_account",
+            "baseline_date",
             "unit",
             "means_of_verification",
             "order",
         ]
         help_texts = {
-            "baseline": "Para seguidores es por cuenta; con varias cuentas se suman.",
+            "baseline": "Para seguidores, el total de las cuentas que cubre (no por cuenta).",
             "target": "Para conteos, la de la frecuencia elegida; se prorratea en otros periodos.",
         }
         widgets = {
@@ -62,8 +65,21 @@ class IndicatorForm(forms.ModelForm):
             self.add_error("denominator", "Un porcentaje o un promedio necesita denominador.")
         if kind == FormulaKind.GROWTH and not data.get("baseline"):
             self.add_error("baseline", "El crecimiento se mide desde una línea base: indíquela.")
+        self._check_baseline_scope(data)
         if self.instance.plan_id and data.get("code"):
             clash = Indicator.objects.filter(plan=self.instance.plan, code=data["code"])
             if clash.exclude(pk=self.instance.pk).exists():
                 self.add_error("code", "Ya hay un indicador con esta clave en el plan.")
         return data
+
+    def _check_baseline_scope(self, data: dict) -> None:
+        """A followers baseline says which accounts it covers; one account names it."""
+        scope = data.get("baseline_scope")
+        if data.get("numerator") == Source.FOLLOWERS and data.get("baseline") and not scope:
+            self.add_error(
+                "baseline_scope", "Indique qué cuentas cubre la línea base de seguidores."
+            )
+        if scope == BaselineScope.ACCOUNT and not data.get("baseline_account"):
+            self.add_error("baseline_account", "Elija la cuenta que cubre la línea base.")
+        if scope != BaselineScope.ACCOUNT and data.get("baseline_account"):
+            self.add_error("baseline_account", "Solo se elige cuenta si la línea base cubre una.")

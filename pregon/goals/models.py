@@ -43,6 +43,16 @@ class Source(models.TextChoices):
     PORTAL_VISITS = "portal_visits", "Visitas al portal"
     SURVEY_SCORE = "survey_score", "Satisfacción (CSAT)"
     BULLETINS_ISSUED = "bulletins_issued", "Boletines emitidos"
+    CADENCE_MET = "cadence_met", "Metas de temas permanentes al día (tema × red)"
+    CADENCE_TARGETS = "cadence_targets", "Metas de temas permanentes vigentes (sin las pausadas)"
+
+
+class BaselineScope(models.TextChoices):
+    """Which accounts a followers baseline was measured on (and the current value too)."""
+
+    INSTITUTIONAL = "institucional", "Las cuentas del Ayuntamiento (institucionales)"
+    ALL = "todas", "Todas las cuentas"
+    ACCOUNT = "una", "Una cuenta"
 
 
 class Indicator(models.Model):
@@ -66,6 +76,23 @@ class Indicator(models.Model):
     baseline = models.DecimalField(
         "línea base", max_digits=12, decimal_places=2, null=True, blank=True
     )
+    baseline_scope = models.CharField(
+        "la línea base cubre",
+        max_length=13,
+        choices=BaselineScope.choices,
+        blank=True,
+        help_text="Para seguidores: las cuentas en que se midió la línea base; el valor actual "
+        "se suma sobre las mismas cuentas.",
+    )
+    baseline_account = models.ForeignKey(
+        "publishing.ChannelAccount",
+        verbose_name="cuenta de la línea base",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    baseline_date = models.DateField("fecha de la línea base", null=True, blank=True)
     unit = models.CharField("unidad", max_length=40, blank=True)
     means_of_verification = models.TextField("medio de verificación", blank=True)
     order = models.PositiveSmallIntegerField("orden", default=0)

@@ -10,9 +10,13 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from pregon.analytics.models import AccountMetric
+from pregon.core.spanish import format_number, spanish_date
 from pregon.goals import engine, periods, sources
-from pregon.goals.models import FormulaKind, Frequency, Indicator, Plan, Source
+from pregon.goals.models import BaselineScope, FormulaKind, Frequency, Indicator, Plan, Source
 from pregon.goals.periods import Period
+from pregon.publishing import cadence
+from pregon.publishing.models import ChannelAccount
 
 
 def current_plan() -> Plan | None:
@@ -37,6 +41,7 @@ class IndicatorStatus:
     elapsed: float  # fraction of the period already lived (0–1)
     projected: Decimal | None = None  # counts: where the period ends at the current rate
     per_week_needed: Decimal | None = None  # counts: pace needed from now on
+    baseline_note: str = ""  # followers: what the value is measured against
 
     @property
     def on_track(self) -> bool | None:
@@ -63,12 +68,47 @@ def indicator_status(indicator: Indicator, as_of: date) -> IndicatorStatus:
     result = engine.evaluate(indicator, start, cut, engine.target_for(indicator, period))
     lived = min(period.days, (as_of - period.start).days + 1)
     status = IndicatorStatus(indicator, period, result, lived / period.days)
+    status.baseline_note = baseline_note(indicator)
     if indicator.formula_kind == FormulaKind.COUNT and result.value is not None:
         status.projected = engine.round2(result.value * period.days / lived)
         weeks_left = Decimal(period.days - lived) / 7
         missing = max(Decimal(0), result.target - result.value)
         status.per_week_needed = engine.round2(missing / weeks_left) if weeks_left else None
     return status
+
+
+SCOPE_WORDS = {
+    BaselineScope.INSTITUTIONAL: "las cuentas del Ayuntamiento",
+    BaselineScope.ALL: "todas las cuentas",
+    BaselineScope.ACCOUNT: "la cuenta",
+}
+
+
+def baseline_accounts(indicator: Indicator) -> list[str]:
+    """Names of the measured accounts a followers baseline covers."""
+    measured = ChannelAccount.objects.filter(
+        pk__in=AccountMetric.objects.filter(followers__isnull=False).values("account")
+    )
+    if indicator.baseline_scope == BaselineScope.INSTITUTIONAL:
+        measured = measured.filter(is_institutional=True)
+    elif indicator.baseline_scope == BaselineScope.ACCOUNT:
+        measured = measured.filter(pk=indicator.baseline_account_id or 0)
+    return list(measured.order_by("name").values_list("name", flat=True))
+
+
+def baseline_note(indicator: Indicator) -> str:
+    """«Línea base: 6 900 seguidores al 1 de enero de 2026, en las cuentas del
+    Ayuntamiento (…); el valor actual suma las mismas cuentas.» Empty if not followers."""
+    if indicator.numerator != Source.FOLLOWERS or indicator.baseline is None:
+        return ""
+    when = f" al {spanish_date(indicator.baseline_date)}" if indicator.baseline_date else ""
+    scope = SCOPE_WORDS.get(indicator.baseline_scope, SCOPE_WORDS[BaselineScope.ALL])
+    names = baseline_accounts(indicator)
+    covered = f" ({'; '.join(names)})" if names else " (ninguna con cifras de seguidores)"
+    return (
+        f"Línea base: {format_number(indicator.baseline, 0)} seguidores{when}, en {scope}"
+        f"{covered}; el valor actual suma las mismas cuentas."
+    )
 
 
 def plan_status(plan: Plan, as_of: date) -> list[IndicatorStatus]:
@@ -135,3 +175,8 @@ def unpublished_acciones(period: Period, area: str = "") -> QuerySet:
     start, end = period.bounds()
     rows = sources.activities(start, end, {"area": area} if area else {})
     return rows.unpublished().select_related("area").order_by("starts_at")
+
+
+def cadence_board(as_of: date) -> cadence.CadenceBoard:
+    """The permanent themes' cadence on `as_of` (the dashboard's section)."""
+    return cadence.board(as_of)

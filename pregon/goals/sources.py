@@ -19,6 +19,7 @@ from django.db.models import F, QuerySet, Sum
 from pregon.agenda.models import Activity
 from pregon.analytics.models import AccountMetric, PageVisitDay, PostMetric
 from pregon.goals.models import Source
+from pregon.publishing import cadence
 from pregon.publishing.models import DeliveryStatus, Publication
 
 SourceFunction = Callable[[datetime, datetime, dict], Decimal | None]
@@ -80,22 +81,32 @@ def _followers_by_account(start: datetime, end: datetime, filters: dict) -> dict
     rows = AccountMetric.objects.filter(date__range=(first, last), followers__isnull=False)
     if filters.get("channel"):
         rows = rows.filter(account__kind=filters["channel"])
+    # The accounts a followers baseline covers (engine.source_filters), not user filters.
+    if filters.get("institutional"):
+        rows = rows.filter(account__is_institutional=True)
+    if "account" in filters:
+        rows = rows.filter(account_id=filters["account"])
     latest: dict[int, int] = {}
     for account_id, value in rows.order_by("date").values_list("account_id", "followers"):
         latest[account_id] = value
     return latest
 
 
-def accounts_with_followers(start: datetime, end: datetime, filters: dict) -> int:
-    """How many accounts report followers: a growth baseline is per account (as in
-    analytics.definitions), so several accounts add up their baselines."""
-    return len(_followers_by_account(start, end, filters))
-
-
 def followers(start: datetime, end: datetime, filters: dict) -> Decimal | None:
-    """Followers at the end of the period: each account's last figure, summed."""
+    """Followers at the end of the period: each account's last figure, summed over the
+    accounts the baseline covers."""
     latest = _followers_by_account(start, end, filters)
     return Decimal(sum(latest.values())) if latest else None
+
+
+def cadence_met(start: datetime, end: datetime, filters: dict) -> Decimal:
+    """Theme × network targets met on the period's last day (publishing.cadence), in
+    their own week or month; targets paused by a veda do not count."""
+    return Decimal(cadence.board(local_dates(start, end)[1]).met())
+
+
+def cadence_targets(start: datetime, end: datetime, filters: dict) -> Decimal:
+    return Decimal(len(cadence.board(local_dates(start, end)[1]).measured()))
 
 
 def interactions(start: datetime, end: datetime, filters: dict) -> Decimal:
@@ -171,6 +182,8 @@ SOURCES: dict[str, SourceFunction] = {
     Source.PORTAL_VISITS: portal_visits,
     Source.SURVEY_SCORE: survey_score,
     Source.BULLETINS_ISSUED: bulletins_issued,
+    Source.CADENCE_MET: cadence_met,
+    Source.CADENCE_TARGETS: cadence_targets,
 }
 
 

@@ -68,6 +68,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             )
         ),
         "can_edit": access.can(request.user, "goals.change_plan"),
+        "cadence": selectors.cadence_board(as_of),
     }
     return render(request, "goals/dashboard.html", context)
 

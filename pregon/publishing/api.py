@@ -1,21 +1,22 @@
 """Publishing API: publications and their workflow actions, deliveries with their
-attempts, channel accounts (credentials write-only)."""
+attempts, channel accounts (credentials write-only), the permanent campaign's themes
+and their cadence board."""
 
 import json
-from datetime import datetime
-from typing import Literal
+from datetime import date, datetime
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pregon.accounts import access
-from pregon.core.api_types import Id, Moment, Page
-from pregon.publishing import selectors, services
+from pregon.core.api_types import Day, Id, Moment, Page
+from pregon.publishing import cadence, selectors, services, themes
 from pregon.publishing.forms import MarkPublishedForm
-from pregon.publishing.models import ChannelAccount, Publication
+from pregon.publishing.models import CadencePeriod, ChannelAccount, ChannelKind, Publication, Theme
 
 router = Router(tags=["Publicaciones"])
 
@@ -60,13 +61,15 @@ class PublicationIn(Schema):
     about_report: bool = False
     activity: Id | None = None
     campaign: Id | None = None
+    theme: Id | None = None
     scheduled_at: Moment | None = None
     variants: list[VariantIn] | None = None
 
 
 class PublicationPatch(Schema):
     """A field left out stays as it is; null empties only activity, campaign and the
-    scheduled time (null variants, like leaving them out, keep them)."""
+    scheduled time (null variants, like leaving them out, keep them); a null theme
+    falls back to the category's."""
 
     title: str = None
     text: str = None
@@ -75,6 +78,7 @@ class PublicationPatch(Schema):
     about_report: bool = None
     activity: Id | None = None
     campaign: Id | None = None
+    theme: Id | None = None
     scheduled_at: Moment | None = None
     variants: list[VariantIn] | None = None
 
@@ -88,6 +92,7 @@ class PublicationOut(Schema):
     about_report: bool
     activity: int | None
     campaign: int | None
+    theme: int | None
     author: str
     status: str
     scheduled_at: datetime | None
@@ -103,6 +108,10 @@ class PublicationOut(Schema):
     @staticmethod
     def resolve_campaign(obj) -> int | None:
         return obj.campaign_id
+
+    @staticmethod
+    def resolve_theme(obj) -> int | None:
+        return obj.theme_id
 
     @staticmethod
     def resolve_author(obj) -> str:
@@ -219,7 +228,7 @@ def _fields(data: dict) -> dict:
     """API ids → model instances the services take."""
     from pregon.agenda.models import Activity, Campaign
 
-    for name, model in (("activity", Activity), ("campaign", Campaign)):
+    for name, model in (("activity", Activity), ("campaign", Campaign), ("theme", Theme)):
         if data.get(name) is not None:
             found = model.objects.filter(pk=data[name]).first()
             if not found:
@@ -401,3 +410,129 @@ def update_account(request: HttpRequest, pk: Id, payload: AccountIn):
 
 def _creds(payload: AccountIn) -> str | None:
     return json.dumps(payload.credentials) if payload.credentials else None
+
+
+# --- the permanent campaign: themes and their cadence ---------------------------------
+
+
+class ThemeTargetIO(Schema):
+    channel: ChannelKind
+    count: Annotated[int, Field(ge=1, le=1000)]
+    period: CadencePeriod = CadencePeriod.WEEK
+
+
+class ThemeIn(Schema):
+    name: str
+    category: str = ""
+    is_active: bool = True
+    order: Annotated[int, Field(ge=0, le=32767)] = 0
+    targets: list[ThemeTargetIO] = []
+
+
+class ThemeOut(Schema):
+    id: int
+    name: str
+    category: str
+    is_active: bool
+    order: int
+    targets: list[ThemeTargetIO]
+
+    @staticmethod
+    def resolve_targets(obj) -> list:
+        return list(obj.targets.all())
+
+
+class CadenceCellOut(Schema):
+    theme: int
+    theme_name: str
+    channel: str
+    target: int
+    period: str
+    period_start: date
+    period_end: date  # exclusive
+    count: int
+    missing: int
+    status: Literal["al_dia", "atrasado", "pausado"]
+    last_post: datetime | None
+
+
+class CadenceBoardOut(Schema):
+    day: date
+    vedas: list[str]
+    met: int
+    measured: int
+    cells: list[CadenceCellOut]
+    most_behind: list[CadenceCellOut]
+
+
+def _cell(c: cadence.CadenceCell) -> dict:
+    return {
+        "theme": c.theme.pk,
+        "theme_name": c.theme.name,
+        "channel": c.target.channel,
+        "target": c.target.count,
+        "period": c.target.period,
+        "period_start": c.starts,
+        "period_end": c.ends,
+        "count": c.count,
+        "missing": c.missing,
+        "status": c.status,
+        "last_post": c.last_post,
+    }
+
+
+def _theme_write(request: HttpRequest, theme: Theme | None, payload: ThemeIn) -> Theme:
+    targets = [themes.Target(t.channel, t.count, t.period) for t in payload.targets]
+    fields = payload.dict(exclude={"targets"})
+    saved = themes.theme_write(theme=theme, fields=fields, targets=targets, user=request.auth)
+    return Theme.objects.prefetch_related("targets").get(pk=saved.pk)
+
+
+@router.get("/themes", response=list[ThemeOut], summary="Temas permanentes y su cadencia")
+@paginate(Page)
+def list_themes(request: HttpRequest):
+    access.check(request.auth, "publishing.view_theme")
+    return Theme.objects.prefetch_related("targets")
+
+
+@router.get(
+    "/themes/board",
+    response=CadenceBoardOut,
+    summary="Tablero de cadencia: por tema y red, publicadas frente a la meta",
+)
+def theme_board(request: HttpRequest, as_of: Day | None = None):
+    access.check(request.auth, "publishing.view_theme")
+    board = cadence.board(as_of)
+    return {
+        "day": board.day,
+        "vedas": board.vedas,
+        "met": board.met(),
+        "measured": len(board.measured()),
+        "cells": [_cell(c) for c in board.cells()],
+        "most_behind": [_cell(c) for c in board.most_behind()],
+    }
+
+
+@router.post("/themes", response={201: ThemeOut}, summary="Crear un tema con sus metas")
+def create_theme(request: HttpRequest, payload: ThemeIn):
+    access.check(request.auth, "publishing.add_theme")
+    return Status(201, _theme_write(request, None, payload))
+
+
+@router.get("/themes/{pk}", response=ThemeOut)
+def get_theme(request: HttpRequest, pk: Id):
+    access.check(request.auth, "publishing.view_theme")
+    return get_object_or_404(Theme.objects.prefetch_related("targets"), pk=pk)
+
+
+@router.put("/themes/{pk}", response=ThemeOut, summary="Reemplazar un tema y sus metas")
+def update_theme(request: HttpRequest, pk: Id, payload: ThemeIn):
+    access.check(request.auth, "publishing.change_theme")
+    return _theme_write(request, get_object_or_404(Theme, pk=pk), payload)
+
+
+@router.delete("/themes/{pk}", response={204: None})
+def delete_theme(request: HttpRequest, pk: Id):
+    access.check(request.auth, "publishing.delete_theme")
+    themes.theme_delete(theme=get_object_or_404(Theme, pk=pk), user=request.auth)
+    return Status(204, None)

@@ -2,6 +2,14 @@ from datetime import timedelta
 
 from django.apps import AppConfig
 
+# Coordinación keeps the permanent campaign's themes and their cadence.
+THEMES_EDIT = [
+    "publishing.view_theme",
+    "publishing.add_theme",
+    "publishing.change_theme",
+    "publishing.delete_theme",
+]
+
 
 class PublishingConfig(AppConfig):
     name = "pregon.publishing"
@@ -10,6 +18,7 @@ class PublishingConfig(AppConfig):
     nav: tuple = (
         ("publicar", 1, "Publicaciones", "publishing:list", "publishing.view_publication"),
         ("publicar", 2, "Calendario", "publishing:calendar", "publishing.view_publication"),
+        ("publicar", 6, "Temas permanentes", "publishing:themes", "publishing.view_theme"),
         ("administrar", 1, "Canales", "publishing:accounts", "publishing.view_channelaccount"),
     )
     role_permissions = {
@@ -25,6 +34,7 @@ class PublishingConfig(AppConfig):
             "publishing.view_channelaccount",
             "publishing.add_channelaccount",
             "publishing.change_channelaccount",
+            *THEMES_EDIT,
         ],
         "redaccion": [
             "publishing.view_publication",
@@ -32,11 +42,20 @@ class PublishingConfig(AppConfig):
             "publishing.change_publication",
             "publishing.view_delivery",
             "publishing.view_channelaccount",
+            "publishing.view_theme",
         ],
         "diseno": ["publishing.view_publication", "publishing.view_delivery"],
         "enlace": ["publishing.view_publication", "publishing.view_delivery"],
-        "presidencia": ["publishing.view_publication", "publishing.view_delivery"],
-        "consulta": ["publishing.view_publication", "publishing.view_delivery"],
+        "presidencia": [
+            "publishing.view_publication",
+            "publishing.view_delivery",
+            "publishing.view_theme",
+        ],
+        "consulta": [
+            "publishing.view_publication",
+            "publishing.view_delivery",
+            "publishing.view_theme",
+        ],
         "fotografia": ["publishing.view_publication"],
     }
 

@@ -22,6 +22,7 @@ from pregon.publishing.models import (
     DeliveryStatus,
     Publication,
     PublicationStatus,
+    Theme,
     Variant,
 )
 
@@ -84,6 +85,7 @@ def load(stdout: TextIO) -> None:
         return
     specs = _specs(random.Random(YEAR))
     created = _create_missing(specs, accounts, author, approver, random.Random(YEAR + 1))
+    created += _campaign_week(accounts, author, approver)
     published = Publication.objects.published_between(*_year_bounds()).count()
     stdout.write(
         f"Canales: {len(CHANNELS)}. Publicaciones {YEAR}: {created} nuevas; "
@@ -159,9 +161,11 @@ def _create_missing(specs, accounts, author, approver, rng: random.Random) -> in
         )
     )
     created = 0
+    themes = {t.category: t for t in Theme.objects.exclude(category="")}
     for index, spec in enumerate(specs):
         if (spec["title"], spec["when"]) in existing:
             continue
+        spec["theme"] = themes.get(spec["category"])
         _create_one(spec, _fate(index, len(specs)), accounts, author, approver, rng)
         existing.add((spec["title"], spec["when"]))
         created += 1
@@ -186,12 +190,13 @@ def _targets(spec: dict, accounts: dict, rng: random.Random) -> list[ChannelAcco
     return [accounts[n] for n in names]
 
 
-def _create_one(spec, fate, accounts, author, approver, rng) -> None:
+def _create_one(spec, fate, accounts, author, approver, rng, targets=None) -> None:
     published = fate == PublicationStatus.PUBLICADA
     publication = Publication.objects.create(
         title=spec["title"],
         text=spec["text"],
         category=spec["category"],
+        theme=spec.get("theme"),
         activity=spec["activity"],
         campaign=spec["activity"].campaign if spec["activity"] else None,
         area=spec["activity"].area if spec["activity"] else None,
@@ -203,7 +208,7 @@ def _create_one(spec, fate, accounts, author, approver, rng) -> None:
         approved_at=spec["when"] - timedelta(hours=1),
         published_at=spec["when"] if published else None,
     )
-    for account in _targets(spec, accounts, rng):
+    for account in targets or _targets(spec, accounts, rng):
         variant = Variant.objects.create(publication=publication, account=account)
         Delivery.objects.create(
             variant=variant,
@@ -228,3 +233,40 @@ def _delivery_fields(fate: str, when: datetime, pub_id: int, account: ChannelAcc
     )
     error = "El token de acceso venció (demostración)." if status == DeliveryStatus.FALLIDA else ""
     return {"status": status, "scheduled_at": when, "last_error": error}
+
+
+# The permanent campaign this week (publishing.cadence): Salud and Cultura kept up on
+# some networks, the rest behind, so the board and the home pages show both.
+# (title, category, theme, channel names)
+CAMPAIGN_WEEK = [
+    ("Jornada de salud en la explanada", Category.SALUD, "Salud", (0, 2, 3)),
+    ("Módulo de vacunación en el DIF", Category.SALUD, "Salud", (0,)),
+    ("Cartelera cultural del fin de semana", Category.CULTURA, "Cultura", (0, 2)),
+    ("Simulacro en escuelas primarias", Category.PROTECCION_CIVIL, "Protección civil", (0,)),
+    (
+        "Servicio social: convocatoria de prestadores",
+        Category.INSTITUCIONAL,
+        "Servicio social",
+        (0,),
+    ),
+]
+
+
+def _campaign_week(accounts: dict, author: User, approver: User) -> int:
+    """This week's posts on the permanent themes, spread between Monday and now."""
+    now = timezone.now()
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    week_start = timezone.make_aware(datetime.combine(monday, datetime.min.time()))
+    themes = {t.name: t for t in Theme.objects.all()}
+    created = 0
+    for index, (title, category, theme, channels) in enumerate(CAMPAIGN_WEEK):
+        if Publication.objects.filter(title=title, scheduled_at__gte=week_start).exists():
+            continue
+        when = week_start + (now - week_start) * (index + 1) / (len(CAMPAIGN_WEEK) + 1)
+        spec = {"title": title, "text": f"{title}. Más información en chapultepec.gob.mx.",
+                "category": category, "theme": themes.get(theme), "activity": None,
+                "when": when, "mayor": False}  # fmt: skip
+        targets = [accounts[CHANNELS[i][0]] for i in channels]
+        _create_one(spec, PublicationStatus.PUBLICADA, {}, author, approver, None, targets)
+        created += 1
+    return created

@@ -4,7 +4,13 @@ from django import forms
 from django.utils import timezone
 
 from pregon.agenda.models import Activity
-from pregon.publishing.models import PUBLICATION_FIELDS, ChannelAccount, Publication
+from pregon.publishing.models import (
+    PUBLICATION_FIELDS,
+    ChannelAccount,
+    Publication,
+    Theme,
+    ThemeTarget,
+)
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -35,6 +41,10 @@ class PublicationForm(forms.ModelForm):
         if self.instance.activity_id:
             recent = recent | Activity.objects.filter(pk=self.instance.activity_id)
         self.fields["activity"].queryset = recent.order_by("-starts_at")
+        themes = Theme.objects.filter(is_active=True)
+        if self.instance.theme_id:
+            themes = themes | Theme.objects.filter(pk=self.instance.theme_id)
+        self.fields["theme"].queryset = themes
 
 
 class ScheduleForm(forms.Form):
@@ -56,3 +66,26 @@ class ChannelAccountForm(forms.ModelForm):
     class Meta:
         model = ChannelAccount
         fields = ["name", "kind", "handle", "external_id", "base_url", "is_institutional", "state"]
+
+
+class ThemeForm(forms.ModelForm):
+    class Meta:
+        model = Theme
+        fields = ["name", "category", "is_active", "order"]
+
+
+class ThemeTargetForm(forms.ModelForm):
+    class Meta:
+        model = ThemeTarget
+        fields = ["channel", "count", "period"]
+
+    def clean_count(self) -> int:
+        count = self.cleaned_data["count"]
+        if count < 1:
+            raise forms.ValidationError("Indique al menos 1 publicación por periodo.")
+        return count
+
+
+ThemeTargetFormSet = forms.inlineformset_factory(
+    Theme, ThemeTarget, form=ThemeTargetForm, extra=2, can_delete=True, max_num=10
+)

@@ -5,11 +5,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pregon.accounts import access
-from pregon.publishing import selectors
+from pregon.publishing import cadence, selectors
 from pregon.publishing.models import PublicationStatus
 
 # Writes to these change what the panels show (core.views caches them per person).
-HOME_WATCH = ("publishing.Publication", "publishing.Delivery", "publishing.ChannelAccount")
+HOME_WATCH = (
+    "publishing.Publication",
+    "publishing.Delivery",
+    "publishing.ChannelAccount",
+    "publishing.Theme",
+    "publishing.ThemeTarget",
+    "compliance.ElectoralPeriod",
+    "compliance.ExemptCategory",
+)
 
 
 def panels(request: HttpRequest) -> list[dict]:
@@ -23,7 +31,24 @@ def panels(request: HttpRequest) -> list[dict]:
         found.append(_missed(user))
     if access.can(user, "publishing.add_channelaccount"):
         found.append(_accounts())
+    # Redacción and Coordinación: who writes and who plans the permanent campaign.
+    if access.can(user, "publishing.add_publication") and access.can(user, "publishing.view_theme"):
+        found.append(_themes_behind())
     return found
+
+
+def _themes_behind() -> dict:
+    items = [
+        {"text": cell.theme.name, "url": reverse("publishing:themes"), "meta": cell.summary}
+        for cell in cadence.board().most_behind(limit=3)
+    ]
+    link = {"label": "Temas permanentes", "url": reverse("publishing:themes")}
+    return {
+        "title": "Temas permanentes más atrasados",
+        "items": items,
+        "empty": "Todos los temas van al día.",
+        "link": link,
+    }
 
 
 def _account_problem(account) -> str:

@@ -111,6 +111,7 @@ PUBLICATION_FIELDS = (
     "campaign",
     "area",
     "about_report",
+    "theme",
 )
 
 
@@ -144,6 +145,15 @@ class Publication(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="publications",
+    )
+    theme = models.ForeignKey(
+        "publishing.Theme",
+        verbose_name="tema permanente",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publications",
+        help_text="Si se deja vacío, el de la categoría (cuando lo hay).",
     )
     about_report = models.BooleanField(
         "difunde el informe de gobierno",
@@ -463,3 +473,60 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery} · {self.get_outcome_display()}"
+
+
+class CadencePeriod(models.TextChoices):
+    WEEK = "semana", "por semana"
+    MONTH = "mes", "por mes"
+
+
+class Theme(models.Model):
+    """A theme of the plan's permanent campaign («servicio social, salud, protección
+    civil…») that must keep appearing on each network at its own cadence."""
+
+    name = models.CharField("nombre", max_length=100, unique=True)
+    category = models.CharField(
+        "categoría",
+        max_length=30,
+        choices=Category.choices,
+        blank=True,
+        help_text="Las publicaciones de esta categoría llevan este tema si no se elige otro; "
+        "la veda electoral lo pausa si la categoría no está exenta.",
+    )
+    is_active = models.BooleanField("activo", default=True)
+    order = models.PositiveSmallIntegerField("orden", default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "tema permanente"
+        verbose_name_plural = "temas permanentes"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ThemeTarget(models.Model):
+    """How often a theme must appear on one network: «2 por semana en Facebook»."""
+
+    theme = models.ForeignKey(
+        Theme, on_delete=models.CASCADE, related_name="targets", verbose_name="tema"
+    )
+    channel = models.CharField("red", max_length=20, choices=ChannelKind.choices)
+    count = models.PositiveSmallIntegerField("publicaciones")
+    period = models.CharField(
+        "periodo", max_length=6, choices=CadencePeriod.choices, default=CadencePeriod.WEEK
+    )
+
+    class Meta:
+        ordering = ["theme", "channel"]
+        verbose_name = "meta de cadencia"
+        verbose_name_plural = "metas de cadencia"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["theme", "channel"], name="publishing_one_target_per_network"
+            )
+        ]
+
+    def __str__(self) -> str:
+        period, channel = self.get_period_display(), self.get_channel_display()
+        return f"{self.theme}: {self.count} {period} en {channel}"

@@ -22,7 +22,7 @@ from pregon.publishing.models import (
 
 def publications_for(user) -> QuerySet:
     """What this person may see: an Enlace only their area's publications."""
-    qs = Publication.objects.select_related("author", "approved_by", "activity", "area")
+    qs = Publication.objects.select_related("author", "approved_by", "activity", "area", "theme")
     return access.scope_to_area(user, qs)
 
 

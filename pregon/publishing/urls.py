@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.publishing import views, views_connect
+from pregon.publishing import views, views_cadence, views_connect
 
 app_name = "publishing"
 urlpatterns = [
@@ -12,6 +12,11 @@ urlpatterns = [
     path("componer/archivo/agregar/", views.compose_pick, name="compose_pick"),
     path("calendario/", views.publication_calendar, name="calendar"),
     path("hoy/", views.today, name="today"),
+    path("temas/", views_cadence.board, name="themes"),
+    path("temas/nuevo/", views_cadence.theme_edit, name="theme_create"),
+    path("temas/sugerencia/", views_cadence.theme_suggestion, name="theme_suggestion"),
+    path("temas/<int:pk>/", views_cadence.theme_edit, name="theme_edit"),
+    path("temas/<int:pk>/eliminar/", views_cadence.theme_delete, name="theme_delete"),
     path("envios/", views.delivery_list, name="deliveries"),
     path("envios/<int:pk>/paquete/", views.manual_package, name="package"),
     path("envios/<int:pk>/<str:action>/", views.delivery_action, name="delivery_action"),

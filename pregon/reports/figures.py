@@ -8,6 +8,7 @@ from collections import Counter
 from decimal import Decimal
 
 from django.db.models import Count
+from django.utils import timezone
 
 from pregon.analytics import definitions as analytics_defs
 from pregon.analytics import selectors as analytics
@@ -15,8 +16,9 @@ from pregon.archive.models import Clipping, Tone
 from pregon.core.spanish import MONTHS
 from pregon.goals import engine, periods, sources
 from pregon.goals import selectors as goals
-from pregon.goals.models import FormulaKind, Plan, Source
+from pregon.goals.models import FormulaKind, Indicator, Plan, Source
 from pregon.goals.periods import Period
+from pregon.publishing import cadence as publishing_cadence
 from pregon.publishing.models import ChannelKind, Delivery, DeliveryStatus
 from pregon.surveys.models import Survey
 from pregon.surveys.selectors import survey_results
@@ -45,6 +47,7 @@ def compute(period: Period, plan: Plan | None = None) -> dict:
     tables["indicadores"] = indicators
     tables["publicaciones"], charts["publicaciones"] = publications_by_month(plan, period)
     tables["cobertura"], charts["cobertura"] = coverage(period)
+    tables["cadencia"] = cadence(period)
     tables["seguidores"], charts["seguidores"] = followers(plan, period)
     tables["interacciones"], charts["interacciones"] = interactions(period)
     tables["top"] = top_posts(period)
@@ -178,51 +181,89 @@ def coverage(period: Period) -> tuple[dict, dict]:
     return table("Cobertura de acciones por área", columns, out, note), chart
 
 
-def followers_baseline(plan: Plan | None) -> int:
-    indicator = (
-        plan
-        and plan.indicators.filter(
-            formula_kind=FormulaKind.GROWTH, numerator=Source.FOLLOWERS
-        ).first()
+def followers_indicator(plan: Plan | None) -> Indicator | None:
+    return (
+        plan.indicators.filter(formula_kind=FormulaKind.GROWTH, numerator=Source.FOLLOWERS)
+        .select_related("baseline_account")
+        .first()
+        if plan
+        else None
     )
-    if indicator and indicator.baseline:
-        return int(indicator.baseline)
-    return analytics_defs.BASELINE_FOLLOWERS
 
 
 def followers(plan: Plan | None, period: Period) -> tuple[dict, dict]:
-    baseline = followers_baseline(plan)
-    rows, series = [], {}
+    """Each measured account's followers in the period, then the accounts the plan's
+    baseline covers, summed, against that baseline (engine.source_filters)."""
+    indicator = followers_indicator(plan)
+    baseline = int(indicator.baseline) if indicator and indicator.baseline else None
+    covered = set(goals.baseline_accounts(indicator)) if baseline else set()
+    rows, series, firsts, lasts = [], {}, 0, 0
     for account in analytics.measured_accounts():
         daily = analytics.followers_series([account], period.start, period.last_day)
         if not daily:
             continue
         first, last = daily[0][1], daily[-1][1]
+        in_baseline = account.name in covered
+        firsts, lasts = firsts + first * in_baseline, lasts + last * in_baseline
         rows.append(
             [
                 account.name,
                 account.get_kind_display(),
-                baseline,
+                "sí" if in_baseline else "no",
                 first,
                 last,
                 analytics_defs.percent(last - first, first),
-                analytics_defs.growth_rate(last, baseline),
+                None,
             ]
         )
         series[account.name] = [[d.isoformat(), v] for d, v in analytics.monthly(daily)]
+    if baseline and lasts:
+        growth = analytics_defs.growth_rate(lasts, baseline)
+        variation = analytics_defs.percent(lasts - firsts, firsts)
+        rows.append(
+            ["Cuentas de la línea base (suma)", "", baseline, firsts, lasts, variation, growth]
+        )
     columns = [
         "Cuenta",
         "Red",
-        "Línea base",
+        "En la línea base",
         "Al inicio del periodo",
         "Al cierre del periodo",
         "Variación en el periodo %",
         "Crecimiento desde la línea base %",
     ]
-    note = f"Línea base del plan: {baseline:,} seguidores por cuenta en enero."
+    note = goals.baseline_note(indicator) if baseline else "El plan no fija línea base."
     chart = {"kind": "line", "title": "Seguidores por cuenta", "series": series}
-    chart["baseline"] = baseline
+    if baseline and len(covered) == 1:  # a total drawn against one account's line misleads
+        chart["baseline"] = baseline
     return table("Seguidores por red", columns, rows, note), chart
+
+
+def cadence(period: Period) -> dict:
+    """The permanent campaign: per theme and network, posts published in the period
+    against what its cadence asked for (up to today when the period is under way)."""
+    last = min(period.last_day, timezone.localdate())
+    cells = publishing_cadence.over_span(period.start, last) if last >= period.start else []
+    rows = [
+        [
+            c.theme,
+            c.channel,
+            c.target,
+            c.expected,
+            c.published,
+            c.percent,
+            "cumplida" if c.met else "rezagada",
+        ]
+        for c in cells
+    ]
+    columns = ["Tema", "Red", "Meta", "Esperadas", "Publicadas", "% de lo esperado", "Estado"]
+    note = (
+        "Esperadas: la meta semanal o mensual prorrateada a los días del periodo"
+        f"{' transcurridos' if last < period.last_day else ''}, sin los días en que una veda "
+        "pausó el tema. Una publicación cuenta una vez por red si al menos un envío a esa red "
+        "quedó publicado."
+    )
+    return table("Campaña permanente: cadencia por tema y red", columns, rows, note)
 
 
 def interactions(period: Period) -> tuple[dict, dict]:

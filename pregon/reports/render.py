@@ -19,6 +19,7 @@ TABLE_ORDER = [
     ("indicadores", None),
     ("publicaciones", "publicaciones"),
     ("cobertura", "cobertura"),
+    ("cadencia", None),
     ("seguidores", "seguidores"),
     ("interacciones", "interacciones"),
     ("top", None),

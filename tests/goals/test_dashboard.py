@@ -120,3 +120,13 @@ def test_home_panel_lists_indicators_behind(year2023, mariana, pedro):
     assert "Metas rezagadas" in html and "P1 Publicaciones por año" in html
     assert "C1 Acciones de gobierno publicadas" in html  # 66.7 % of acciones < 80 %
     assert "Metas rezagadas" not in client_for(pedro).get("/").content.decode()
+
+
+def test_dashboard_prints_what_followers_are_measured_against(year2023, mariana):
+    html = client_for(mariana).get("/metas/?plan=&al=2023-06-30").content.decode()
+    row = re.search(r'<tr id="ind-A1">(.*?)</tr>', html, re.S).group(1)
+    assert (
+        "Línea base: 6,900 seguidores al 1 de enero de 2023, en las cuentas del Ayuntamiento" in row
+    )
+    for account in year2023["accounts"].values():
+        assert account.name in row

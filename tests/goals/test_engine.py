@@ -4,11 +4,13 @@ local time, arithmetic on how the fixture year was built)."""
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from pregon.agenda.models import Activity
 from pregon.analytics.models import PageVisitDay, PostMetric
-from pregon.goals import engine, periods, sources
-from pregon.goals.models import FormulaKind, Frequency, Indicator, Plan, Source
-from pregon.publishing.models import Publication
+from pregon.goals import engine, periods, selectors, sources
+from pregon.goals.models import BaselineScope, FormulaKind, Frequency, Indicator, Plan, Source
+from pregon.publishing.models import ChannelAccount, ChannelKind, Publication
 
 H1 = periods.parse("2023-H1")
 H2 = periods.parse("2023-H2")
@@ -86,9 +88,9 @@ def test_formulas_and_targets(year2023):
     r = engine.evaluate_period(c1, H1)
     assert r.value == Decimal("66.67") and r.met is False and r.gap == Decimal("13.33")
     followers = (6900 + 100 * 11) + (6900 + 50 * 11)
-    # Two accounts measured: the per-account baseline of 6,900 counts twice.
+    # Both accounts are the Ayuntamiento's: the plan's 6,900 is their starting total.
     assert engine.evaluate_period(a1, H1).value == engine.round2(
-        Decimal(100) * (followers - 2 * 6900) / (2 * 6900)
+        Decimal(100) * (followers - 6900) / 6900
     )
     posts = [p for p in PostMetric.objects.all() if p.published_at.month <= 6]
     average = Decimal(sum(p.interactions for p in posts)) / len(posts)
@@ -140,3 +142,28 @@ def test_bulletins_issued_counts_approved_by_date(year2023):
     approved_h1 = Bulletin.objects.filter(status="aprobado", dated__month__lte=6).count()
     assert read(Source.BULLETINS_ISSUED, H1) == approved_h1 == 2
     assert read(Source.BULLETINS_ISSUED, H2) == 1
+
+
+@pytest.mark.parametrize(
+    "scope, account, followers",
+    [
+        (BaselineScope.INSTITUTIONAL, None, 6900 + 100 * 11),  # X is personal here
+        (BaselineScope.ALL, None, (6900 + 100 * 11) + (6900 + 50 * 11)),
+        (BaselineScope.ACCOUNT, ChannelKind.X, 6900 + 50 * 11),
+    ],
+)
+def test_followers_baseline_covers_the_accounts_it_says(year2023, scope, account, followers):
+    """The baseline is never multiplied: the value sums the accounts the baseline covers."""
+    accounts = year2023["accounts"]
+    ChannelAccount.objects.filter(pk=accounts[ChannelKind.X].pk).update(is_institutional=False)
+    a1 = Plan.objects.get(year=2023).indicators.get(code="A1")
+    a1.baseline_scope = scope
+    a1.baseline_account = accounts[account] if account else None
+    a1.save()
+    result = engine.evaluate_period(a1, H1)
+    assert result.numerator == followers
+    assert result.value == engine.round2(Decimal(100) * (followers - 6900) / 6900)
+    note = selectors.baseline_note(a1)
+    assert note.startswith("Línea base: 6,900 seguidores al 1 de enero de 2023, en ")
+    named = [a.name for a in accounts.values() if a.name in note]
+    assert len(named) == (2 if scope == BaselineScope.ALL else 1)

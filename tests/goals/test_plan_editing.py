@@ -101,3 +101,27 @@ def test_readers_cannot_edit(pedro, ricardo):
     assert page.status_code == 200
     html = page.content.decode()
     assert "Editar plan" not in html and "Agregar indicador" not in html
+
+
+def test_followers_baseline_says_which_accounts_it_covers(mariana):
+    plan = Plan.objects.create(municipality="M", year=2024, title="P")
+    data = {
+        "code": "A1",
+        "name": "Seguidores",
+        "formula_kind": "growth",
+        "numerator": "followers",
+        "filters": "{}",
+        "frequency": "semiannual",
+        "target": "10",
+        "baseline": "6900",
+        "order": 0,
+    }
+    url = f"/metas/planes/{plan.pk}/indicadores/nuevo/"
+    errors = client_for(mariana).post(url, data).context["form"].errors
+    assert "qué cuentas cubre" in errors["baseline_scope"][0]
+    errors = client_for(mariana).post(url, {**data, "baseline_scope": "una"}).context["form"].errors
+    assert "Elija la cuenta" in errors["baseline_account"][0]
+    data.update(baseline_scope="institucional", baseline_date="2024-01-01")
+    assert client_for(mariana).post(url, data).status_code == 302
+    saved = Indicator.objects.get(plan=plan, code="A1")
+    assert saved.baseline_scope == "institucional" and str(saved.baseline_date) == "2024-01-01"

@@ -8,11 +8,11 @@ from django.utils import timezone
 from pregon.accounts import demo as accounts_demo
 from pregon.agenda import demo as agenda_demo
 from pregon.core import demo_clock
-from pregon.publishing import demo
+from pregon.publishing import cadence, demo
 from pregon.publishing.models import Delivery, Publication
 
 
-def test_demo_year_is_plausible_and_idempotent(db):
+def test_demo_year_is_plausible_and_idempotent(plan_themes):
     out = io.StringIO()
     accounts_demo.load(out)
     agenda_demo.load(out)
@@ -30,5 +30,11 @@ def test_demo_year_is_plausible_and_idempotent(db):
     delivered = Delivery.objects.filter(status="publicada")
     assert delivered.exclude(remote_id="").count() == delivered.count() > published.count()
     assert Publication.objects.filter(status="fallida").exists()
+    # The permanent themes: this week's posts keep Salud and Cultura up, others behind.
+    board = cadence.board()
+    rows = {row.theme.name: row for row in board.rows}
+    assert rows["Salud"].status == rows["Cultura"].status == "al_dia"
+    assert "Servicio social" in {c.theme.name for c in board.most_behind(limit=10)}
+    assert published.filter(theme__name="Salud").exclude(category="salud").count() == 0
     demo.load(out)
     assert Publication.objects.count() == total

@@ -47,8 +47,13 @@ def test_h1_sections(year2023):
     t = data["tables"]
     assert t["cobertura"]["rows"][-1] == ["Total", 18, 12, 66.7, 6]
     fb = next(r for r in t["seguidores"]["rows"] if r[1] == "Página de Facebook")
-    assert fb[2:5] == [6900, 6900, 6900 + 100 * 11]  # baseline, first and last of H1
-    assert fb[6] == pytest.approx(100 * 1100 / 6900, abs=0.01)
+    assert fb[2:5] == ["sí", 6900, 6900 + 100 * 11]  # in the baseline, first and last of H1
+    # The plan's 6,900 is the starting total of the accounts it covers (both here).
+    first, last = 2 * 6900, (6900 + 100 * 11) + (6900 + 50 * 11)
+    total = t["seguidores"]["rows"][-1]
+    assert total[:5] == ["Cuentas de la línea base (suma)", "", 6900, first, last]
+    assert total[6] == pytest.approx(100 * (last - 6900) / 6900, abs=0.01)
+    assert "Línea base: 6,900 seguidores al 1 de enero de 2023" in t["seguidores"]["note"]
     interactions = {r[0]: r for r in t["interacciones"]["rows"]}
     assert interactions["Cuenta facebook_page"][1] == 12  # 2 posts a month on Facebook
     visits = {r[0]: r[1] for r in t["visitas"]["rows"]}

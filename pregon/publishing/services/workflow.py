@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from pregon.accounts import access
 from pregon.core.audit import log_action
-from pregon.publishing import compliance, deliveries, notify, publications
+from pregon.publishing import cadence, compliance, deliveries, notify, publications
 from pregon.publishing.models import (
     PUBLICATION_FIELDS,
     ChannelAccount,
@@ -33,12 +33,19 @@ S = PublicationStatus
 @transaction.atomic
 def publication_create(*, author, variants: dict | None = None, **fields) -> Publication:
     publication = Publication(author=author, last_edited_by=author, **_only_fields(fields))
+    _default_theme(publication)
     publication.full_clean()
     publication.save()
     if variants:
         variants_set(publication=publication, variants=variants, user=author)
     log_action(publication, "publishing.created", user=author)
     return publication
+
+
+def _default_theme(publication: Publication) -> None:
+    """Without a chosen theme, a publication takes its category's (when one maps)."""
+    if publication.theme_id is None:
+        publication.theme = cadence.theme_for_category(publication.category)
 
 
 def _only_fields(fields: dict) -> dict:
@@ -57,6 +64,7 @@ def publication_update(*, publication: Publication, user, variants: dict | None 
     changed = _changes_content(publication, fields, variants)
     for name, value in _only_fields(fields).items():
         setattr(publication, name, value)
+    _default_theme(publication)
     publication.full_clean()
     publication.save()
     if variants is not None:
