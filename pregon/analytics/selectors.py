@@ -8,7 +8,14 @@ from django.conf import settings
 from django.db.models import Count, Max, Sum
 
 from pregon.analytics import definitions as d
-from pregon.analytics.models import AccountMetric, DailyVisitor, PageVisitDay, PostMetric, Purpose
+from pregon.analytics.models import (
+    AccountMetric,
+    AudienceBreakdown,
+    DailyVisitor,
+    PageVisitDay,
+    PostMetric,
+    Purpose,
+)
 from pregon.publishing.models import ChannelAccount, Delivery
 
 WEEKDAYS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
@@ -178,3 +185,18 @@ def week_posts(start: date, end: date) -> dict:
 def day_visits(day: date) -> dict:
     visits = PageVisitDay.objects.filter(date=day).aggregate(n=Sum("visits"))["n"] or 0
     return {"visits": visits, "visitors": DailyVisitor.objects.filter(date=day).count()}
+
+
+def audience_rows(accounts: list[ChannelAccount], start: date, end: date) -> dict:
+    """Per account: the latest row of each (metric, breakdown) and, per metric, the
+    daily city breakdowns of the period (for the municipality's share over time)."""
+    found: dict[int, dict] = {a.pk: {"latest": {}, "cities": defaultdict(list)} for a in accounts}
+    rows = AudienceBreakdown.objects.filter(
+        account__in=accounts, date__range=(start, end)
+    ).order_by("date")
+    for row in rows:
+        entry = found[row.account_id]
+        entry["latest"][(row.metric, row.breakdown)] = row
+        if row.breakdown == "city" and not row.unavailable:
+            entry["cities"][row.metric].append((row.date, row.counts))
+    return found
