@@ -251,8 +251,12 @@ def test_demographics_fetched_stored_and_charted(graph, db, mariana, client):
     assert "La red no ofrece esta cifra" in body and "valid insights metric" in body
     assert "page_fans_gender_age" in body  # retired by Meta: the page says so
     rows = _csv(client.get(reverse("analytics:listening_csv")))
-    ig_cities = {r["valor"]: int(r["personas"]) for r in rows
-                 if r["cuenta"] == ig.name and r["cifra"] == "follower_demographics" and r["desglose"] == "city"}  # fmt: skip
+    wanted = (ig.name, "follower_demographics", "city")
+    ig_cities = {
+        r["valor"]: int(r["personas"])
+        for r in rows
+        if (r["cuenta"], r["cifra"], r["desglose"]) == wanted
+    }
     assert ig_cities == CITIES
     assert any(r["cuenta"] == fb.name and "valid insights metric" in r["nota"] for r in rows)
 
