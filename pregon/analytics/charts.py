@@ -290,7 +290,7 @@ def _heat_cell(x: float, y: float, w: float, h: float, cell, hi: float, day: str
         f'<rect x="{x + 1:.1f}" y="{y + 1:.1f}" width="{w - 2:.1f}" height="{h - 2:.1f}" '
         f'fill="{fill}" fill-opacity="{opacity:.2f}"{stroke}/>'
         f'<text x="{x + w / 2:.1f}" y="{y + h / 2:.1f}" text-anchor="middle" fill="{ink}" '
-        f'font-size="11">{number(round(cell.mean, 1))}</text>'
+        f'font-size="11">{format_number(cell.mean, 1)}</text>'
         f'<text x="{x + w / 2:.1f}" y="{y + h / 2 + 12:.1f}" text-anchor="middle" '
         f'fill="{ink}" font-size="9">n={cell.n}</text></g>'
     )

@@ -244,3 +244,25 @@ def next_time(weekday: int, hour: int, now: datetime) -> datetime:
     day = local.date() + timedelta(days=ahead)
     moment = datetime.combine(day, time(hour), zone)
     return moment if moment > local else moment + timedelta(days=7)
+
+
+def figures(accounts: list[ChannelAccount], days: int, today: date) -> dict:
+    """Everything the page, the CSV and the API show, from one read of the posts."""
+    start, end = window(days, today)
+    posts = own_posts(accounts, start, end)
+    maps = []
+    for account in accounts:
+        mine = [p for p in posts if p.account_id == account.pk]
+        if mine:
+            cells = heatmap(mine)
+            maps.append(
+                {
+                    "account": account,
+                    "posts": len(mine),
+                    "by_followers": sum(1 for p in mine if not p.by_reach),
+                    "cells": cells,
+                    "best": best_slots(cells, datetime.now(ZoneInfo(settings.TIME_ZONE))),
+                }
+            )
+    groups = {name: (dim.label, grouped(posts, name)) for name, dim in DIMENSIONS.items()}
+    return {"start": start, "end": end, "posts": len(posts), "maps": maps, "groups": groups}

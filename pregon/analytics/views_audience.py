@@ -41,31 +41,6 @@ def _chosen(request: HttpRequest, everyone: list[ChannelAccount]) -> list[Channe
 # ---- when our public responds ------------------------------------------------------
 
 
-def engagement_figures(accounts: list[ChannelAccount], days: int, today: date) -> dict:
-    """Everything the page, the CSV and the API show, from one read of the posts."""
-    start, end = engagement.window(days, today)
-    posts = engagement.own_posts(accounts, start, end)
-    maps = []
-    for account in accounts:
-        mine = [p for p in posts if p.account_id == account.pk]
-        if mine:
-            cells = engagement.heatmap(mine)
-            maps.append(
-                {
-                    "account": account,
-                    "posts": len(mine),
-                    "by_followers": sum(1 for p in mine if not p.by_reach),
-                    "cells": cells,
-                    "best": engagement.best_slots(cells, timezone.now()),
-                }
-            )
-    groups = {
-        name: (dim.label, engagement.grouped(posts, name))
-        for name, dim in engagement.DIMENSIONS.items()
-    }
-    return {"start": start, "end": end, "posts": len(posts), "maps": maps, "groups": groups}
-
-
 def _heatmap_svg(entry: dict) -> str:
     hours = sorted({h for _, h in entry["cells"]})
     hours = list(range(hours[0], hours[-1] + 1)) if hours else []
@@ -87,7 +62,7 @@ def responds(request: HttpRequest) -> HttpResponse:
     )
 
     def compute() -> dict:
-        figures = engagement_figures(accounts, days, timezone.localdate())
+        figures = engagement.figures(accounts, days, timezone.localdate())
         for entry in figures["maps"]:
             entry["svg"] = _heatmap_svg(entry)
         return figures
@@ -106,7 +81,7 @@ def responds(request: HttpRequest) -> HttpResponse:
 @access.require("analytics.view_postmetric")
 def responds_csv(request: HttpRequest) -> HttpResponse:
     days = _days(request)
-    figures = engagement_figures(_chosen(request, _social_accounts()), days, timezone.localdate())
+    figures = engagement.figures(_chosen(request, _social_accounts()), days, timezone.localdate())
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="interaccion-{days}-dias.csv"'
     out = csv.writer(response)
@@ -144,7 +119,7 @@ def best_slot(request: HttpRequest) -> HttpResponse:
     key = f"analytics-best:{timezone.localdate()}:{timezone.now().hour}:{ids}"
 
     def compute() -> list:
-        figures = engagement_figures(accounts, 365, timezone.localdate())
+        figures = engagement.figures(accounts, 365, timezone.localdate())
         found = {e["account"].pk: e["best"][:1] for e in figures["maps"]}
         return [(a, found.get(a.pk, [])) for a in accounts]
 

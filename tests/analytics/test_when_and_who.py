@@ -286,3 +286,38 @@ def test_listening_page_query_count(graph, db, mariana, client, django_assert_nu
     client.force_login(mariana)
     with django_assert_num_queries(6):
         assert client.get(reverse("analytics:listening")).status_code == 200
+
+
+def test_api_engagement_matches_the_rows_and_follows_permissions(
+    own_posts, mariana, ricardo, api_client
+):
+    response = api_client(mariana).get("/api/v1/analytics/engagement")
+    assert response.status_code == 200
+    body = response.json()
+    got = {
+        (a["name"], c["weekday"], c["hour"]): c["posts"]
+        for a in body["accounts"]
+        for c in a["cells"]
+    }
+    assert got == {key: len(rates) for key, rates in _recomputed().items()}
+    assert {g["label"] for g in body["groups"]["format"]} == {
+        "Foto", "Video", "Carrusel", "Texto", "Enlace"
+    }  # fmt: skip
+    assert api_client(mariana).get("/api/v1/analytics/engagement?days=7").status_code == 422
+    assert api_client(ricardo).get("/api/v1/analytics/engagement").status_code == 403
+    schema = api_client(mariana).get("/api/v1/openapi.json").json()
+    assert "/api/v1/analytics/engagement" in schema["paths"]
+    assert "/api/v1/analytics/audience" in schema["paths"]
+
+
+def test_api_audience_says_when_a_metric_is_not_offered(db, mariana, api_client):
+    fb = ChannelAccount.objects.create(name="FB", kind=ChannelKind.FACEBOOK_PAGE)
+    AudienceBreakdown.objects.create(
+        account=fb, date=timezone.localdate(), metric="page_follows_city", breakdown="city",
+        counts={}, unavailable="(#100) The value must be a valid insights metric", source="api",
+    )  # fmt: skip
+    body = api_client(mariana).get("/api/v1/analytics/audience").json()
+    parts = {(b["metric"], b["breakdown"]): b for b in body[0]["breakdowns"]}
+    assert parts[("page_follows_city", "city")]["available"] is False
+    assert "valid insights metric" in parts[("page_follows_city", "city")]["note"]
+    assert parts[("page_fans_gender_age", "age")]["available"] is False
