@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Count, Q
 
+from pregon.analytics.definitions import MIN_POSTS
 from pregon.analytics.models import AccountMetric, PostMetric
 from pregon.core.stats import mean_interval
 from pregon.publishing.models import Category, ChannelAccount, DeliveryStatus
 
 WEEKDAYS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
-MIN_POSTS = 5  # fewer posts than this in a group: the figure is shown, marked unreliable
 PUB = "delivery__variant__publication__"
 MEDIA = "delivery__variant__media"
 

@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 
 from pregon.accounts import access
 from pregon.analytics import charts, demographics, engagement, selectors
+from pregon.analytics import definitions as d
 from pregon.analytics.apps import METRICS_SCOPE as SCOPE
 from pregon.core import versions
 from pregon.publishing.models import ChannelAccount, ChannelKind
@@ -72,7 +73,7 @@ def responds(request: HttpRequest) -> HttpResponse:
         "periods": PERIODS,
         "accounts": everyone,
         "chosen": accounts[0] if len(accounts) == 1 and len(everyone) > 1 else None,
-        "min_posts": engagement.MIN_POSTS,
+        "definitions": d.DEFINITIONS,
         **versions.cached(key, (SCOPE,), FIGURES_SECONDS, compute),
     }
     return render(request, "analytics/responds.html", context)
@@ -200,6 +201,7 @@ def listening(request: HttpRequest) -> HttpResponse:
     context = {
         "accounts": everyone,
         "chosen": accounts[0] if len(accounts) == 1 and len(everyone) > 1 else None,
+        "definitions": d.DEFINITIONS,
         "home": demographics.home_places()[0],
         "neighbours": demographics.home_places()[1:],
         "figures": versions.cached(

@@ -321,3 +321,46 @@ def test_api_audience_says_when_a_metric_is_not_offered(db, mariana, api_client)
     assert parts[("page_follows_city", "city")]["available"] is False
     assert "valid insights metric" in parts[("page_follows_city", "city")]["note"]
     assert parts[("page_fans_gender_age", "age")]["available"] is False
+
+
+@pytest.fixture
+def demo_history(db):
+    from pregon.accounts import demo as accounts_demo
+    from pregon.accounts.roles import sync_roles
+    from pregon.analytics import demo as analytics_demo
+    from pregon.publishing import demo as publishing_demo
+
+    sync_roles()
+    for module in (accounts_demo, publishing_demo, analytics_demo):
+        module.load(io.StringIO())
+
+
+def test_demo_history_renders_heatmap_and_audience(demo_history, client):
+    from pregon.accounts.models import User
+
+    client.force_login(User.objects.get(username="coordinacion"))
+    institutional = ChannelAccount.objects.get(name__startswith="Facebook · H. Ayuntamiento")
+    body = client.get(reverse("analytics:responds")).content.decode()
+    own = PostMetric.objects.filter(account=institutional, delivery__status="publicada").count()
+    assert own > 100
+    assert f"{own:,} publicaciones." in body  # every delivered post of the year is behind it
+    assert "Mejores momentos" in body
+
+    ig = ChannelAccount.objects.get(kind=ChannelKind.INSTAGRAM)
+    latest = (
+        AudienceBreakdown.objects.filter(
+            account=ig, metric="follower_demographics", breakdown="city"
+        )
+        .order_by("-date")
+        .first()
+    )
+    home = latest.counts["Chapultepec, México"]
+    around = sum(
+        v for k, v in latest.counts.items()
+        if k.split(",")[0] in ("Metepec", "San Mateo Atenco", "Mexicaltzingo", "Calimaya", "Toluca")
+    )  # fmt: skip
+    total = sum(latest.counts.values())
+    page = client.get(reverse("analytics:listening"), {"cuenta": ig.pk}).content.decode()
+    assert f"{100 * home / total:.1f} %" in page
+    assert f"{100 * (home + around) / total:.1f} %" in page
+    assert page.count("<svg") == 7  # share over time + six breakdowns
