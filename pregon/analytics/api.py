@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from pregon.accounts import access
 from pregon.analytics import definitions as d
 from pregon.analytics import engagement, selectors
-from pregon.analytics.demographics import catalog_for
+from pregon.analytics.demographics import Breakdown, catalog_for
 from pregon.analytics.models import AccountMetric, PostMetric, Purpose, PurposeRule, WebLogImport
 from pregon.analytics.services import (
     UploadError,
@@ -524,7 +524,7 @@ def audience(request: HttpRequest, account: int | None = None):
     ]
 
 
-def _breakdown(item, latest: dict) -> dict:
+def _breakdown(item: Breakdown, latest: dict) -> dict:
     row = latest.get((item.metric, item.breakdown))
     note = item.retired or (row.unavailable if row else "sin datos todavía")
     return {

@@ -271,7 +271,9 @@ def heatmap(
     return _frame(title, desc, body, height=height)
 
 
-def _heat_cell(x: float, y: float, w: float, h: float, cell, hi: float, day: str, hour: int) -> str:
+def _heat_cell(
+    x: float, y: float, w: float, h: float, cell: HeatCell, hi: float, day: str, hour: int
+) -> str:
     strength = 0.15 + 0.85 * cell.mean / hi
     trusted = cell.trusted
     fill = COLORS[0] if trusted else "#999"

@@ -364,3 +364,17 @@ def test_demo_history_renders_heatmap_and_audience(demo_history, client):
     assert f"{100 * home / total:.1f} %" in page
     assert f"{100 * (home + around) / total:.1f} %" in page
     assert page.count("<svg") == 7  # share over time + six breakdowns
+
+
+def test_a_click_on_the_suggestion_fills_the_schedule(own_posts, page, login, mariana):
+    """In a real browser: ticking the channel asks for its best slot, a click fills the
+    date field (static JS, no inline script under the strict CSP)."""
+    login(mariana)
+    page.goto("/publicaciones/nueva/")
+    page.locator(f"#channel_{own_posts['fb'].pk}").check()
+    suggestion = page.locator(".best-slot").first
+    suggestion.wait_for()
+    suggestion.click()
+    when = page.locator("#id_scheduled_at").input_value()
+    assert when == suggestion.get_attribute("data-when")
+    assert when.endswith("T19:00")
