@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from pregon.accounts import access
 from pregon.analytics import definitions as d
 from pregon.analytics import engagement, selectors
-from pregon.analytics.demographics import Breakdown, catalog_for
+from pregon.analytics.demographics import AUDIENCE_KINDS, Breakdown, catalog_for
 from pregon.analytics.models import AccountMetric, PostMetric, Purpose, PurposeRule, WebLogImport
 from pregon.analytics.services import (
     UploadError,
@@ -24,7 +24,7 @@ from pregon.analytics.services import (
     stage_weblog,
 )
 from pregon.core.api_types import Day, Id, Page
-from pregon.publishing.models import ChannelAccount, ChannelKind, Delivery
+from pregon.publishing.models import ChannelAccount, Delivery
 
 router = Router(tags=["Audiencias"])
 DEFAULT_DAYS = 30
@@ -460,12 +460,8 @@ def engagement_by_time(request: HttpRequest, days: int = 365, account: int | Non
     access.check(request.auth, "analytics.view_postmetric")
     if days not in (90, 180, 365):
         raise ValidationError({"days": "Use 90, 180 o 365."})
-    accounts = ChannelAccount.objects.filter(
-        kind__in=[ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM, ChannelKind.X]
-    )
-    if account is not None:
-        accounts = accounts.filter(pk=account)
-    found = engagement.figures(list(accounts), days, timezone.localdate())
+    accounts = [a for a in selectors.social_accounts() if account in (None, a.pk)]
+    found = engagement.figures(accounts, days, timezone.localdate())
     groups = {
         name: [{"value": v, "label": label, **_figure(fig)} for v, label, fig in rows]
         for name, (_, rows) in found["groups"].items()
@@ -505,12 +501,8 @@ def audience(request: HttpRequest, account: int | None = None):
     Instagram account; `available` is false (and `note` says why) when the API no
     longer offers it."""
     access.check(request.auth, "analytics.view_audiencebreakdown")
-    accounts = ChannelAccount.objects.filter(
-        kind__in=[ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM]
-    )
-    if account is not None:
-        accounts = accounts.filter(pk=account)
-    accounts = list(accounts)
+    everyone = selectors.social_accounts(AUDIENCE_KINDS)
+    accounts = [a for a in everyone if account in (None, a.pk)]
     today = timezone.localdate()
     found = selectors.audience_rows(accounts, today - timedelta(days=364), today)
     return [

@@ -21,6 +21,7 @@ from django.db import transaction
 
 from pregon.analytics.insights import credentials
 from pregon.analytics.models import AudienceBreakdown, MetricSource
+from pregon.analytics.selectors import social_accounts
 from pregon.publishing.channels.base import AccountConfig, ChannelError
 from pregon.publishing.channels.graph import GraphChannel
 from pregon.publishing.models import ChannelAccount, ChannelKind
@@ -59,6 +60,7 @@ CATALOG = (
         "en 2024 y no ofrece sustituto en la API.",
     ),
 )
+AUDIENCE_KINDS = tuple(dict.fromkeys(b.network for b in CATALOG))
 METRIC_NAMES = {
     "follower_demographics": "Seguidores",
     "engaged_audience_demographics": "Público que interactuó",
@@ -163,9 +165,7 @@ def _store(account: ChannelAccount, day: date, rows: dict) -> None:
 
 
 def fetch_all_audience(day: date) -> list[AudienceReport]:
-    accounts = ChannelAccount.objects.filter(
-        kind__in=[ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM]
-    ).exclude(state="desactivada")
+    accounts = social_accounts(AUDIENCE_KINDS)
     return [fetch_account_audience(account, day) for account in accounts]
 
 

@@ -16,8 +16,9 @@ from pregon.analytics.models import (
     PostMetric,
     Purpose,
 )
-from pregon.publishing.models import ChannelAccount, Delivery
+from pregon.publishing.models import ChannelAccount, ChannelKind, ChannelState, Delivery
 
+SOCIAL_KINDS = (ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM, ChannelKind.X)
 WEEKDAYS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
 
 
@@ -26,6 +27,11 @@ def deliveries_for(account: ChannelAccount, remote_ids: list[str]) -> dict[str, 
     wanted = [r for r in remote_ids if r]
     found = Delivery.objects.filter(account=account, remote_id__in=wanted)
     return {d.remote_id: d for d in found}
+
+
+def social_accounts(kinds: tuple[str, ...] = SOCIAL_KINDS) -> list[ChannelAccount]:
+    """The connected (not disabled) accounts of these networks."""
+    return list(ChannelAccount.objects.filter(kind__in=kinds).exclude(state=ChannelState.DISABLED))
 
 
 def measured_accounts() -> list[ChannelAccount]:

@@ -15,10 +15,9 @@ from pregon.analytics import charts, demographics, engagement, selectors
 from pregon.analytics import definitions as d
 from pregon.analytics.apps import METRICS_SCOPE as SCOPE
 from pregon.core import versions
-from pregon.publishing.models import ChannelAccount, ChannelKind
+from pregon.publishing.models import ChannelAccount
 
 PERIODS = (90, 180, 365)
-SOCIAL = (ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM, ChannelKind.X)
 FIGURES_SECONDS = 600
 
 
@@ -28,10 +27,6 @@ def _days(request: HttpRequest) -> int:
     except ValueError:
         return 365
     return days if days in PERIODS else 365
-
-
-def _social_accounts(kinds: tuple = SOCIAL) -> list[ChannelAccount]:
-    return list(ChannelAccount.objects.filter(kind__in=kinds).exclude(state="desactivada"))
 
 
 def _chosen(request: HttpRequest, everyone: list[ChannelAccount]) -> list[ChannelAccount]:
@@ -56,7 +51,7 @@ def _heatmap_svg(entry: dict) -> str:
 
 @access.require("analytics.view_postmetric")
 def responds(request: HttpRequest) -> HttpResponse:
-    days, everyone = _days(request), _social_accounts()
+    days, everyone = _days(request), selectors.social_accounts()
     accounts = _chosen(request, everyone)
     key = (
         f"analytics-responds:{days}:{timezone.localdate()}:{','.join(str(a.pk) for a in accounts)}"
@@ -82,7 +77,9 @@ def responds(request: HttpRequest) -> HttpResponse:
 @access.require("analytics.view_postmetric")
 def responds_csv(request: HttpRequest) -> HttpResponse:
     days = _days(request)
-    figures = engagement.figures(_chosen(request, _social_accounts()), days, timezone.localdate())
+    figures = engagement.figures(
+        _chosen(request, selectors.social_accounts()), days, timezone.localdate()
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="interaccion-{days}-dias.csv"'
     out = csv.writer(response)
@@ -115,7 +112,7 @@ def best_slot(request: HttpRequest) -> HttpResponse:
     """The composer asks with its ticked channels (channel_<id>=1): the best next slot
     of each, from the last year of our own posts there."""
     ticked = {k.removeprefix("channel_") for k in request.GET if k.startswith("channel_")}
-    accounts = [a for a in _social_accounts() if str(a.pk) in ticked]
+    accounts = [a for a in selectors.social_accounts() if str(a.pk) in ticked]
     ids = ",".join(str(a.pk) for a in accounts)
     key = f"analytics-best:{timezone.localdate()}:{timezone.now().hour}:{ids}"
 
@@ -195,7 +192,7 @@ def _share_chart(account: ChannelAccount, cities: dict) -> str:
 
 @access.require("analytics.view_audiencebreakdown")
 def listening(request: HttpRequest) -> HttpResponse:
-    everyone = _social_accounts((ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM))
+    everyone = selectors.social_accounts(demographics.AUDIENCE_KINDS)
     accounts = _chosen(request, everyone)
     key = f"analytics-listening:{timezone.localdate()}:{','.join(str(a.pk) for a in accounts)}"
     context = {
@@ -213,9 +210,7 @@ def listening(request: HttpRequest) -> HttpResponse:
 
 @access.require("analytics.view_audiencebreakdown")
 def listening_csv(request: HttpRequest) -> HttpResponse:
-    accounts = _chosen(
-        request, _social_accounts((ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM))
-    )
+    accounts = _chosen(request, selectors.social_accounts(demographics.AUDIENCE_KINDS))
     today = timezone.localdate()
     found = selectors.audience_rows(accounts, today - timedelta(days=364), today)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
