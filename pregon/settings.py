@@ -44,6 +44,15 @@ ALLOWED_HOSTS = [h.strip() for h in env("ALLOWED_HOSTS", "127.0.0.1,localhost").
 PREGON_PUBLIC_URL = env("PREGON_PUBLIC_URL").rstrip("/")
 CSRF_TRUSTED_ORIGINS = [PREGON_PUBLIC_URL] if PREGON_PUBLIC_URL else []
 PREGON_MUNICIPALITY = env("PREGON_MUNICIPALITY", "Chapultepec, Estado de México")
+# Neighbouring municipalities (separated by ";"): the audience page shows the share of
+# followers who live in the municipality and in these.
+PREGON_NEIGHBOURS = [
+    n.strip()
+    for n in env(
+        "PREGON_NEIGHBOURS", "Metepec; San Mateo Atenco; Mexicaltzingo; Calimaya; Toluca"
+    ).split(";")
+    if n.strip()
+]
 PREGON_GRAPH_API_URL = env("PREGON_GRAPH_API_URL", "https://graph.facebook.com/v23.0")
 PREGON_X_API_URL = env("PREGON_X_API_URL", "https://api.x.com")
 # «Conectar»: each network's app credentials and authorisation screens (tests point

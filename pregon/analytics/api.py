@@ -13,7 +13,8 @@ from ninja.pagination import paginate
 
 from pregon.accounts import access
 from pregon.analytics import definitions as d
-from pregon.analytics import selectors
+from pregon.analytics import engagement, selectors
+from pregon.analytics.demographics import AUDIENCE_KINDS, Breakdown, catalog_for
 from pregon.analytics.models import AccountMetric, PostMetric, Purpose, PurposeRule, WebLogImport
 from pregon.analytics.services import (
     UploadError,
@@ -359,3 +360,170 @@ def weblog_imports(request: HttpRequest):
 def weblog_import(request: HttpRequest, import_id: Id):
     access.check(request.auth, "analytics.view_weblogimport")
     return get_object_or_404(WebLogImport, pk=import_id)
+
+
+# ---- when our public responds, who is listening ------------------------------------
+
+
+class FigureOut(Schema):
+    posts: int
+    mean: float
+    ci_low: float | None
+    ci_high: float | None
+    trusted: bool
+
+
+class CellOut(FigureOut):
+    weekday: int
+    weekday_name: str
+    hour: int
+
+
+class GroupOut(FigureOut):
+    value: str
+    label: str
+
+
+class SlotOut(Schema):
+    weekday_name: str
+    hour: int
+    next_time: datetime
+    mean: float
+    posts: int
+
+
+class AccountEngagementOut(Schema):
+    account: int
+    name: str
+    kind: str
+    posts: int
+    posts_by_followers: int
+    cells: list[CellOut]
+    best: list[SlotOut]
+
+
+class EngagementOut(Schema):
+    start: datetime
+    end: datetime
+    posts: int
+    accounts: list[AccountEngagementOut]
+    groups: dict[str, list[GroupOut]]
+
+
+def _figure(fig: engagement.Figure) -> dict:
+    return {
+        "posts": fig.n,
+        "mean": round(fig.mean, 4),
+        "ci_low": None if fig.low is None else round(fig.low, 4),
+        "ci_high": None if fig.high is None else round(fig.high, 4),
+        "trusted": fig.trusted,
+    }
+
+
+def _engagement_account(entry: dict) -> dict:
+    cells = [
+        {"weekday": wd, "weekday_name": engagement.WEEKDAYS[wd], "hour": h, **_figure(fig)}
+        for (wd, h), fig in sorted(entry["cells"].items())
+    ]
+    best = [
+        {
+            "weekday_name": s.weekday_name,
+            "hour": s.hour,
+            "next_time": s.when,
+            "mean": round(s.figure.mean, 4),
+            "posts": s.figure.n,
+        }
+        for s in entry["best"]
+    ]
+    account = entry["account"]
+    return {
+        "account": account.pk,
+        "name": account.name,
+        "kind": account.kind,
+        "posts": entry["posts"],
+        "posts_by_followers": entry["by_followers"],
+        "cells": cells,
+        "best": best,
+    }
+
+
+@router.get(
+    "/analytics/engagement",
+    response=EngagementOut,
+    summary="Tasa de interacción por día y hora, formato y categoría",
+)
+def engagement_by_time(request: HttpRequest, days: int = 365, account: int | None = None):
+    """Pregón's own delivered posts of the last `days` (90, 180 or 365) days: mean
+    engagement (%) with its 95 % interval per weekday × hour (local time) of each
+    account, and per format and category; `trusted` is false with fewer than five posts
+    or an interval wider than the figure."""
+    access.check(request.auth, "analytics.view_postmetric")
+    if days not in (90, 180, 365):
+        raise ValidationError({"days": "Use 90, 180 o 365."})
+    accounts = [a for a in selectors.social_accounts() if account in (None, a.pk)]
+    found = engagement.figures(accounts, days, timezone.localdate())
+    groups = {
+        name: [{"value": v, "label": label, **_figure(fig)} for v, label, fig in rows]
+        for name, (_, rows) in found["groups"].items()
+    }
+    return {
+        "start": found["start"],
+        "end": found["end"],
+        "posts": found["posts"],
+        "accounts": [_engagement_account(e) for e in found["maps"]],
+        "groups": groups,
+    }
+
+
+class BreakdownOut(Schema):
+    metric: str
+    breakdown: str
+    date: date | None
+    counts: dict[str, int]
+    available: bool
+    note: str
+
+
+class AccountAudienceOut(Schema):
+    account: int
+    name: str
+    kind: str
+    breakdowns: list[BreakdownOut]
+
+
+@router.get(
+    "/analytics/audience",
+    response=list[AccountAudienceOut],
+    summary="Quién escucha: edad, género y ciudad del público",
+)
+def audience(request: HttpRequest, account: int | None = None):
+    """The latest breakdown of each metric the network offers, per Facebook page and
+    Instagram account; `available` is false (and `note` says why) when the API no
+    longer offers it."""
+    access.check(request.auth, "analytics.view_audiencebreakdown")
+    everyone = selectors.social_accounts(AUDIENCE_KINDS)
+    accounts = [a for a in everyone if account in (None, a.pk)]
+    today = timezone.localdate()
+    found = selectors.audience_rows(accounts, today - timedelta(days=364), today)
+    return [
+        {
+            "account": a.pk,
+            "name": a.name,
+            "kind": a.kind,
+            "breakdowns": [_breakdown(item, found[a.pk]["latest"]) for item in catalog_for(a.kind)],
+        }
+        for a in accounts
+    ]
+
+
+def _breakdown(item: Breakdown, latest: dict) -> dict:
+    row = latest.get((item.metric, item.breakdown))
+    note = item.retired or (row.unavailable if row else "sin datos todavía")
+    return {
+        "metric": item.metric,
+        "breakdown": item.breakdown,
+        "date": row.date if row else None,
+        "counts": row.counts if row and not note else {},
+        "available": not (item.retired or (row and row.unavailable)),
+        "note": note,
+    }

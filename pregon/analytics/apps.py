@@ -14,6 +14,7 @@ class AnalyticsConfig(AppConfig):
         "coordinacion": [
             "analytics.view_accountmetric",
             "analytics.view_postmetric",
+            "analytics.view_audiencebreakdown",
             "analytics.view_pagevisitday",
             "analytics.view_purposerule",
             "analytics.change_purposerule",
@@ -26,15 +27,21 @@ class AnalyticsConfig(AppConfig):
         "consulta": [
             "analytics.view_accountmetric",
             "analytics.view_postmetric",
+            "analytics.view_audiencebreakdown",
             "analytics.view_pagevisitday",
             "analytics.view_purposerule",
         ],
         "presidencia": [
             "analytics.view_accountmetric",
             "analytics.view_postmetric",
+            "analytics.view_audiencebreakdown",
             "analytics.view_pagevisitday",
         ],
-        "redaccion": ["analytics.view_accountmetric", "analytics.view_postmetric"],
+        "redaccion": [
+            "analytics.view_accountmetric",
+            "analytics.view_postmetric",
+            "analytics.view_audiencebreakdown",
+        ],
     }
 
     def ready(self) -> None:
@@ -46,6 +53,7 @@ class AnalyticsConfig(AppConfig):
             METRICS_SCOPE,
             "analytics.AccountMetric",
             "analytics.PostMetric",
+            "analytics.AudienceBreakdown",
             "analytics.PageVisitDay",
             "analytics.PurposeRule",
             "analytics.WebLogImport",
@@ -54,4 +62,7 @@ class AnalyticsConfig(AppConfig):
 
         register(
             "analytics.fetch_insights", timedelta(days=1), "pregon.analytics.tasks.fetch_insights"
+        )
+        register(
+            "analytics.fetch_audience", timedelta(days=1), "pregon.analytics.tasks.fetch_audience"
         )

@@ -6,6 +6,7 @@ Every chart carries <title> and <desc> for screen readers and Spanish labels."""
 from collections.abc import Sequence
 from datetime import date
 from html import escape
+from typing import Protocol
 
 from pregon.core.spanish import format_number
 from pregon.core.svgtext import line_count, svg_label, text_width
@@ -17,6 +18,18 @@ COLORS = ["#7a1f3d", "#1f5f7a", "#3d7a1f", "#a8641a", "#5b3d7a"]
 BAND = "#3d7a1f"
 LEGEND_ROW = 18
 LEGEND_NAME = 380  # px a legend name may take before it is abbreviated
+
+
+class HeatCell(Protocol):
+    """What the heatmap draws of a cell (analytics.engagement.Figure)."""
+
+    n: int
+    mean: float
+    low: float | None
+    high: float | None
+
+    @property
+    def trusted(self) -> bool: ...
 
 
 def number(value: float) -> str:
@@ -215,3 +228,81 @@ def legend_entries(entries: list[tuple[str, str, str]], top: float) -> tuple[lis
 
 def _empty() -> str:
     return f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle">Sin datos</text>'
+
+
+def heatmap(
+    cells: dict[tuple[int, int], HeatCell],
+    *,
+    rows: Sequence[str],
+    hours: Sequence[int],
+    title: str,
+) -> str:
+    """A weekday × hour grid: darker is higher; each cell prints its figure and how many
+    posts stand behind it; a cell with too few posts to trust is pale with a dashed
+    border (and says so in its tooltip)."""
+    if not cells or not hours:
+        return _frame(title, "Sin datos en el periodo.", [_empty()])
+    label_w, top, cell_h = 84, 26, 36
+    cell_w = (WIDTH - label_w - PAD_R) / len(hours)
+    hi = max(c.mean for c in cells.values()) or 1
+    body = [
+        f'<text x="{label_w + cell_w * (i + 0.5):.1f}" y="{top - 8}" text-anchor="middle">'
+        f"{h:02d}</text>"
+        for i, h in enumerate(hours)
+    ]
+    for r, name in enumerate(rows):
+        y = top + cell_h * r
+        body.append(
+            f'<text x="{label_w - 8}" y="{y + cell_h / 2 + 4:.1f}" text-anchor="end">'
+            f"{escape(name)}</text>"
+        )
+        for i, hour in enumerate(hours):
+            cell = cells.get((r, hour))
+            if cell is not None:
+                body.append(
+                    _heat_cell(label_w + cell_w * i, y, cell_w, cell_h, cell, hi, name, hour)
+                )
+    height = top + cell_h * len(rows) + 30
+    body.append(_heat_legend(height - 12))
+    desc = "; ".join(
+        f"{rows[r]} {h:02d} h: {number(round(c.mean, 1))} % en {c.n} publicaciones"
+        for (r, h), c in sorted(cells.items())
+    )
+    return _frame(title, desc, body, height=height)
+
+
+def _heat_cell(
+    x: float, y: float, w: float, h: float, cell: HeatCell, hi: float, day: str, hour: int
+) -> str:
+    strength = 0.15 + 0.85 * cell.mean / hi
+    trusted = cell.trusted
+    fill = COLORS[0] if trusted else "#999"
+    opacity = strength if trusted else 0.18
+    stroke = "" if trusted else ' stroke="#555" stroke-dasharray="3 2"'
+    ink = "#fff" if trusted and strength > 0.55 else "#222"
+    note = "" if trusted else " (pocas publicaciones: poco confiable)"
+    interval = (
+        f", intervalo {number(round(cell.low, 1))}–{number(round(cell.high, 1))} %"
+        if cell.low is not None
+        else ""
+    )
+    return (
+        f"<g><title>{escape(day)} {hour:02d}:00 · {number(round(cell.mean, 1))} %{interval}; "
+        f"{cell.n} publicaciones{note}</title>"
+        f'<rect x="{x + 1:.1f}" y="{y + 1:.1f}" width="{w - 2:.1f}" height="{h - 2:.1f}" '
+        f'fill="{fill}" fill-opacity="{opacity:.2f}"{stroke}/>'
+        f'<text x="{x + w / 2:.1f}" y="{y + h / 2:.1f}" text-anchor="middle" fill="{ink}" '
+        f'font-size="11">{format_number(cell.mean, 1)}</text>'
+        f'<text x="{x + w / 2:.1f}" y="{y + h / 2 + 12:.1f}" text-anchor="middle" '
+        f'fill="{ink}" font-size="9">n={cell.n}</text></g>'
+    )
+
+
+def _heat_legend(y: float) -> str:
+    return (
+        f'<rect x="10" y="{y - 10}" width="12" height="12" fill="{COLORS[0]}"/>'
+        f'<text x="28" y="{y}">Tasa de interacción media (%) · n = publicaciones</text>'
+        f'<rect x="380" y="{y - 10}" width="12" height="12" fill="#999" fill-opacity="0.18" '
+        f'stroke="#555" stroke-dasharray="3 2"/>'
+        f'<text x="398" y="{y}">Pocas publicaciones: poco confiable</text>'
+    )

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 BASELINE_FOLLOWERS = 6900  # plan: followers in January 2023
 LIKES_BAND = (50, 200)  # plan: typical likes per post
+MIN_POSTS = 5  # a group of fewer posts is shown, marked as too few to trust
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,29 @@ DEFINITIONS = {
             "Interacciones promedio por publicación",
             f"Suma de interacciones ÷ número de publicaciones del periodo. Referencia del plan: "
             f"{LIKES_BAND[0]}–{LIKES_BAND[1]} «me gusta» por publicación.",
+        ),
+        Definition(
+            "engagement_post",
+            "Tasa de interacción de una publicación propia",
+            "Interacciones ÷ alcance × 100 de cada publicación que Pregón envió; si la red no "
+            "dio el alcance (X), ÷ seguidores de la cuenta ese día × 100. Día y hora de "
+            "publicación en hora de la Ciudad de México.",
+        ),
+        Definition(
+            "engagement_group",
+            "Tasa media de un grupo de publicaciones",
+            f"Media de las tasas de sus publicaciones (n), con su intervalo de confianza al "
+            f"95 % (t de Student, sobre las publicaciones). Poco confiable: menos de "
+            f"{MIN_POSTS} publicaciones o un intervalo más ancho que la propia cifra. Las "
+            f"mejores horas se ordenan por el extremo bajo del intervalo, para que una sola "
+            f"publicación afortunada no gane.",
+        ),
+        Definition(
+            "home_share",
+            "Público en el municipio y sus vecinos",
+            "Personas que la red ubica en el municipio (o en él y los municipios vecinos) ÷ "
+            "todas las personas que lista con ciudad conocida × 100. Instagram lista sólo las "
+            "45 ciudades principales, así que el porcentaje es sobre ellas.",
         ),
         Definition(
             "visits",

@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from pregon.analytics.definitions import BASELINE_FOLLOWERS
+from pregon.analytics.demographics import catalog_for
 from pregon.analytics.models import (
     AccountMetric,
+    AudienceBreakdown,
     DailyVisitor,
     MetricSource,
     PageVisitDay,
@@ -24,7 +26,7 @@ from pregon.analytics.models import (
 )
 from pregon.analytics.services import PurposeClassifier, insert_visitors
 from pregon.core import demo_clock
-from pregon.publishing.models import ChannelAccount, ChannelKind
+from pregon.publishing.models import ChannelAccount, ChannelKind, Delivery, DeliveryStatus
 
 YEAR = demo_clock.plan_year()
 SOCIAL = (ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM, ChannelKind.X)
@@ -74,6 +76,8 @@ def load(stdout: TextIO) -> None:
         rng = random.Random(f"pregon-analytics-{account.name}")
         _account_year(account, rng, index)
         _posts_year(account, rng)
+        _own_posts(account, random.Random(f"pregon-own-{account.name}"))
+        _audience(account, random.Random(f"pregon-audience-{account.name}"))
     for prefix, purpose in RULES:
         PurposeRule.objects.update_or_create(prefix=prefix, defaults={"purpose": purpose})
     visits = _portal_year(random.Random("pregon-analytics-portal"))
@@ -119,7 +123,7 @@ def _posts_year(account: ChannelAccount, rng: random.Random) -> None:
         evening = 1.25 if hour >= 17 else 1.0
         likes = int(min(260, max(35, rng.triangular(50, 200, 110) * evening)))
         reach = int(likes * rng.uniform(18, 35))
-        remote_id = f"demo-{account.pk}-{number}"
+        remote_id = f"demo-ext-{account.pk}-{number}"  # posts made outside Pregón
         rows.append(
             PostMetric(
                 account=account,
@@ -139,6 +143,104 @@ def _posts_year(account: ChannelAccount, rng: random.Random) -> None:
             )
         )
     PostMetric.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+
+
+# Engagement (%) by local hour and weekday: the public answers more in the evening and at
+# weekends, so the demo's heatmap has a shape to find.
+HOUR_LIFT = {h: 1.0 + (0.45 if 18 <= h <= 21 else 0.2 if 13 <= h <= 15 else 0.0) for h in range(24)}
+DAY_LIFT = (1.0, 0.95, 1.0, 1.05, 1.1, 1.3, 1.25)
+
+
+def _own_posts(account: ChannelAccount, rng: random.Random) -> None:
+    """Figures for the posts Pregón itself delivered (publishing's demo), linked to
+    their delivery. X gives no reach: its rate falls back to followers."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    deliveries = (
+        Delivery.objects.filter(
+            account=account, status=DeliveryStatus.PUBLICADA, published_at__isnull=False
+        )
+        .exclude(remote_id="")
+        .select_related("variant__publication")
+    )
+    rows = []
+    for delivery in deliveries:
+        local = delivery.published_at.astimezone(zone)
+        rate = rng.uniform(2.5, 5.5) * HOUR_LIFT[local.hour] * DAY_LIFT[local.weekday()]
+        reach = int(rng.uniform(1500, 4200))
+        likes = int(reach * rate / 100 * 0.8)
+        rows.append(
+            PostMetric(
+                account=account,
+                remote_id=delivery.remote_id,
+                delivery=delivery,
+                permalink=delivery.remote_url,
+                text=delivery.variant.publication.title,
+                published_at=delivery.published_at,
+                snapshot_at=delivery.published_at + timedelta(days=28),
+                views=int(reach * 1.6),
+                reach=None if account.kind == ChannelKind.X else reach,
+                reactions=likes,
+                comments=int(likes * 0.15),
+                shares=int(likes * 0.05),
+                source=MetricSource.DEMO,
+            )
+        )
+    PostMetric.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+
+
+AGES = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")
+AGE_WEIGHTS = (2, 18, 27, 22, 15, 10, 6)
+CITIES = {
+    "Chapultepec, México": 38,
+    "Metepec, México": 17,
+    "San Mateo Atenco, México": 6,
+    "Mexicaltzingo, México": 5,
+    "Calimaya, México": 6,
+    "Toluca, México": 14,
+    "Ciudad de México, Distrito Federal": 7,
+    "Lerma, México": 3,
+    "Tenango del Valle, México": 2,
+    "Zinacantepec, México": 2,
+}
+AUDIENCE_DAYS = 120
+
+
+def _audience(account: ChannelAccount, rng: random.Random) -> None:
+    """The breakdowns Meta still offers, one set per day over the last months, the
+    municipality's share slowly growing."""
+    AudienceBreakdown.objects.filter(account=account, source=MetricSource.DEMO).delete()
+    items = [b for b in catalog_for(account.kind) if not b.retired]
+    rows = []
+    last = demo_clock.today()
+    for back in range(AUDIENCE_DAYS, 0, -1):
+        day = last - timedelta(days=back)
+        people = 7000 + 12 * (AUDIENCE_DAYS - back)
+        for item in items:
+            share = 0.5 if item.metric == "engaged_audience_demographics" else 1.0
+            counts = _counts(item.breakdown, int(people * share), 1 - back / 1000, rng)
+            rows.append(
+                AudienceBreakdown(
+                    account=account,
+                    date=day,
+                    metric=item.metric,
+                    breakdown=item.breakdown,
+                    counts=counts,
+                    source=MetricSource.DEMO,
+                )
+            )
+    AudienceBreakdown.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+
+
+def _counts(breakdown: str, people: int, home_lift: float, rng: random.Random) -> dict:
+    if breakdown == "age":
+        weights = dict(zip(AGES, AGE_WEIGHTS, strict=True))
+    elif breakdown == "gender":
+        weights = {"F": 55, "M": 42, "U": 3}
+    else:
+        weights = dict(CITIES)
+        weights["Chapultepec, México"] *= home_lift
+    total = sum(weights.values())
+    return {k: int(people * w / total * rng.uniform(0.97, 1.03)) for k, w in weights.items()}
 
 
 def _portal_year(rng: random.Random) -> int:

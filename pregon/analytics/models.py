@@ -200,3 +200,33 @@ class WebLogImport(models.Model):
         if self.state == ImportState.DONE:
             return 100
         return min(99, round(100 * self.position / self.size)) if self.size else 0
+
+
+class AudienceBreakdown(models.Model):
+    """Who follows (or engages with) an account on one day, split by one dimension
+    (age, gender, city...), as the network's insights API gave it: {value: people}.
+    When the API refuses the metric (retired, not offered for this account), the row
+    keeps its answer in `unavailable` so the page says so instead of showing zeros."""
+
+    account = models.ForeignKey(
+        ChannelAccount, on_delete=models.CASCADE, related_name="audience", verbose_name="cuenta"
+    )
+    date = models.DateField("fecha")
+    metric = models.CharField("cifra", max_length=60)
+    breakdown = models.CharField("desglose", max_length=20)
+    counts = models.JSONField("personas por valor", default=dict, blank=True)
+    unavailable = models.CharField("la red no la ofrece", max_length=500, blank=True)
+    source = models.CharField(max_length=8, choices=MetricSource.choices)
+
+    class Meta:
+        ordering = ["account", "-date", "metric", "breakdown"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "date", "metric", "breakdown"], name="analytics_audience_day"
+            )
+        ]
+        verbose_name = "desglose de audiencia"
+        verbose_name_plural = "desgloses de audiencia"
+
+    def __str__(self) -> str:
+        return f"{self.account} · {self.date} · {self.metric}/{self.breakdown}"

@@ -8,9 +8,17 @@ from django.conf import settings
 from django.db.models import Count, Max, Sum
 
 from pregon.analytics import definitions as d
-from pregon.analytics.models import AccountMetric, DailyVisitor, PageVisitDay, PostMetric, Purpose
-from pregon.publishing.models import ChannelAccount, Delivery
+from pregon.analytics.models import (
+    AccountMetric,
+    AudienceBreakdown,
+    DailyVisitor,
+    PageVisitDay,
+    PostMetric,
+    Purpose,
+)
+from pregon.publishing.models import ChannelAccount, ChannelKind, ChannelState, Delivery
 
+SOCIAL_KINDS = (ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM, ChannelKind.X)
 WEEKDAYS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
 
 
@@ -19,6 +27,11 @@ def deliveries_for(account: ChannelAccount, remote_ids: list[str]) -> dict[str, 
     wanted = [r for r in remote_ids if r]
     found = Delivery.objects.filter(account=account, remote_id__in=wanted)
     return {d.remote_id: d for d in found}
+
+
+def social_accounts(kinds: tuple[str, ...] = SOCIAL_KINDS) -> list[ChannelAccount]:
+    """The connected (not disabled) accounts of these networks."""
+    return list(ChannelAccount.objects.filter(kind__in=kinds).exclude(state=ChannelState.DISABLED))
 
 
 def measured_accounts() -> list[ChannelAccount]:
@@ -178,3 +191,18 @@ def week_posts(start: date, end: date) -> dict:
 def day_visits(day: date) -> dict:
     visits = PageVisitDay.objects.filter(date=day).aggregate(n=Sum("visits"))["n"] or 0
     return {"visits": visits, "visitors": DailyVisitor.objects.filter(date=day).count()}
+
+
+def audience_rows(accounts: list[ChannelAccount], start: date, end: date) -> dict:
+    """Per account: the latest row of each (metric, breakdown) and, per metric, the
+    daily city breakdowns of the period (for the municipality's share over time)."""
+    found: dict[int, dict] = {a.pk: {"latest": {}, "cities": defaultdict(list)} for a in accounts}
+    rows = AudienceBreakdown.objects.filter(
+        account__in=accounts, date__range=(start, end)
+    ).order_by("date")
+    for row in rows:
+        entry = found[row.account_id]
+        entry["latest"][(row.metric, row.breakdown)] = row
+        if row.breakdown == "city" and not row.unavailable:
+            entry["cities"][row.metric].append((row.date, row.counts))
+    return found

@@ -30,3 +30,23 @@ def import_weblog_task(import_id: int) -> dict:
 
     imp = run_staged_weblog(import_id)
     return {"id": imp.pk, "state": imp.state, "lines": imp.lines_done, "visits": imp.visits}
+
+
+@task()
+def fetch_audience() -> dict:
+    """Daily: who follows and engages with each Facebook page and Instagram account."""
+    # Imported here like the task above: tasks load before the apps' models are ready.
+    from pregon.analytics.demographics import fetch_all_audience
+
+    day = timezone.localdate()
+    reports = fetch_all_audience(day)
+    for report in reports:
+        if report.errors:
+            log_action(None, "analytics.audience_errors", data={report.account: report.errors})
+    return {
+        "day": day.isoformat(),
+        "accounts": {
+            r.account: {"guardadas": r.stored, "no_disponibles": r.unavailable, "errores": r.errors}
+            for r in reports
+        },
+    }

@@ -6,24 +6,15 @@ proportions: var(p̂₁ − p̂₂) = (p₁ + p₂ − (p₁ − p₂)²) / n, n
 
 import math
 
-Z95 = 1.959963984540054
+from pregon.core.stats import Z95, wilson
+
+__all__ = ["METHOD", "Z95", "csat", "nps", "proportion", "wilson"]
 
 METHOD = (
     "Intervalos de confianza al 95 %: puntuación de Wilson para proporciones "
     "(incluido CSAT); para NPS, aproximación normal con la varianza de la diferencia "
     "de dos proporciones multinomiales, (p₉₋₁₀ + p₀₋₆ − (p₉₋₁₀ − p₀₋₆)²) / n."
 )
-
-
-def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval for successes/n, as proportions in [0, 1]."""
-    if n <= 0:
-        return (0.0, 0.0)
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return (max(0.0, centre - half), min(1.0, centre + half))
 
 
 def proportion(successes: int, n: int) -> dict:

@@ -17,6 +17,9 @@
     graph.swallow(path="/feed")                # post created, connection closed unanswered
     graph.posts / graph.photos / graph.media   # what was published
     graph.videos                               # page videos, with their captions
+    graph.demographics[("178", "follower_demographics", "city")] = {"Toluca, México": 40}
+    graph.page_insights[("111", "page_follows_city")] = {"Toluca, México": 120}
+    graph.retired_metrics.add("page_follows_city")   # answers (#100) invalid metric
     graph.stop()
 
 Errors follow the documented shape {"error": {"message", "type", "code",
@@ -33,6 +36,18 @@ from datetime import UTC, datetime, timedelta
 from tests.publishing.fakes.server import Answer, FakeServer, Recorded, complete_jpeg, page
 
 MAX_LIMIT = 100  # Graph caps `limit` on edges
+# Page metrics Meta retired (invalid metric error on every version since 2024/2025).
+RETIRED_PAGE_METRICS = {
+    "page_fans",
+    "page_fans_city",
+    "page_fans_country",
+    "page_fans_gender_age",
+    "page_fans_locale",
+    "page_impressions",
+}
+IG_DEMOGRAPHICS = {"follower_demographics", "engaged_audience_demographics"}
+IG_BREAKDOWNS = {"age", "gender", "city", "country"}
+IG_TIMEFRAMES = {"this_week", "this_month"}  # the only ones accepted since v20
 
 RATE_LIMIT_MESSAGES = {
     4: "Application request limit reached",
@@ -83,6 +98,10 @@ class GraphFake(FakeServer):
         self.fetch_images = False
         self.detect_duplicates = True
         self.fetched: list[tuple[str, int, str]] = []  # (url, status, content type)
+        # Insights: (ig user, metric, breakdown) -> {value: people}; (page, metric) -> value
+        self.demographics: dict[tuple[str, str, str], dict] = {}
+        self.page_insights: dict[tuple[str, str], object] = {}
+        self.retired_metrics: set[str] = set(RETIRED_PAGE_METRICS)
 
     # Set-up and knobs ------------------------------------------------------
     def add_page(self, page_id: str, name: str, token: str) -> None:
@@ -143,6 +162,7 @@ class GraphFake(FakeServer):
             ("GET", "media"): self._list_media,
             ("POST", "media_publish"): self._publish_container,
             ("GET", "content_publishing_limit"): self._publishing_limit,
+            ("GET", "insights"): self._insights,
         }
         return edges.get((method, parts[1])) if len(parts) == 2 else None
 
@@ -400,3 +420,68 @@ class GraphFake(FakeServer):
             if media["user"] == parts[0]
         ]
         return self._page(items, params, request)
+
+    # Insights -----------------------------------------------------------------
+    def _insights(self, parts, params, request) -> Answer:
+        """GET /{id}/insights: one metric; Instagram's demographics only as lifetime
+        total_value with a timeframe and one breakdown, as Meta requires; a retired
+        or unknown metric answers (#100)."""
+        node, metric = parts[0], params.get("metric", "")
+        owner = self.tokens.get(params.get("access_token", ""))
+        if owner != node:
+            return graph_error(400, 100, "(#100) Unsupported get request.", subcode=33)
+        if "," in metric or not metric:
+            return graph_error(400, 100, "(#100) This fake answers one metric per request")
+        if metric in self.retired_metrics:
+            return graph_error(
+                400, 100, f"(#100) The value must be a valid insights metric: {metric}"
+            )
+        if node in self.instagram_users and metric in IG_DEMOGRAPHICS:
+            return self._demographics(node, metric, params)
+        if node in self.pages and (node, metric) in self.page_insights:
+            return self._page_metric(node, metric, params, request)
+        return graph_error(400, 100, f"(#100) The value must be a valid insights metric: {metric}")
+
+    def _demographics(self, node: str, metric: str, params: dict) -> Answer:
+        if params.get("period") != "lifetime" or params.get("metric_type") != "total_value":
+            return graph_error(
+                400, 100, "(#100) metric_type=total_value and period=lifetime are required"
+            )
+        if params.get("timeframe") not in IG_TIMEFRAMES:
+            return graph_error(
+                400, 100, "(#100) Param timeframe must be one of this_week, this_month"
+            )
+        breakdown = params.get("breakdown", "")
+        if breakdown not in IG_BREAKDOWNS:
+            return graph_error(400, 100, f"(#100) Invalid breakdown: {breakdown}")
+        counts = self.demographics.get((node, metric, breakdown), {})
+        results = [{"dimension_values": [k], "value": v} for k, v in counts.items()]
+        item = {
+            "name": metric,
+            "period": "lifetime",
+            "title": metric,
+            "description": f"Demografía: {metric}",
+            "total_value": {"breakdowns": [{"dimension_keys": [breakdown], "results": results}]},
+            "id": f"{node}/insights/{metric}/lifetime",
+        }
+        return Answer(200, {"data": [item]})
+
+    def _page_metric(self, node: str, metric: str, params: dict, request) -> Answer:
+        """A daily page metric: one value, and paging links to the previous and next
+        periods (which a client must not follow to the end: they never stop)."""
+        now = int(time.time())
+        item = {
+            "name": metric,
+            "period": params.get("period", "day"),
+            "values": [
+                {"value": self.page_insights[(node, metric)], "end_time": _time(datetime.now(UTC))}
+            ],
+            "title": metric,
+            "id": f"{node}/insights/{metric}/day",
+        }
+        base = f"{self.url}{request.path}?metric={metric}&period=day"
+        paging = {
+            "previous": f"{base}&since={now - 2 * 86400}&until={now - 86400}",
+            "next": f"{base}&since={now + 86400}&until={now + 2 * 86400}",
+        }
+        return Answer(200, {"data": [item], "paging": paging})
