@@ -65,6 +65,9 @@ def environment(args: argparse.Namespace, var_dir: str) -> dict:
     env["REDIS_URL"] = args.redis_url
     env["PREGON_PUBLIC_URL"] = "http://127.0.0.1:9"  # the Graph fake does not fetch here
     env["DATABASE_URL"] = args.database_url
+    # Each run has a new var dir (a new SECRET_KEY); one fixed key lets a later run on the
+    # same PostgreSQL database read, and delete, the accounts an earlier run left.
+    env["PREGON_ENCRYPTION_KEY"] = "benchmark-only-key"  # noqa: S105 - fake servers only
     if args.profile:
         env["PREGON_BENCH_PROFILE"] = str(Path(var_dir) / "worker-{pid}.prof")
     return env
