@@ -18,6 +18,7 @@ import time
 import uuid
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 import psycopg
@@ -104,9 +105,9 @@ class Database:
 
 
 def _redis_url() -> str:
-    url = f"{os.environ.get('REDIS_URL', 'redis://127.0.0.1:6379').rsplit('/', 1)[0]}"
-    url = url if url.startswith("redis://") and url.count("/") == 2 else "redis://127.0.0.1:6379"
-    url = f"{url}/{REDIS_DB}"
+    """The Redis server of REDIS_URL (or the local one), on a database of its own."""
+    server = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0")
+    url = server._replace(path=f"/{REDIS_DB}").geturl()
     try:
         redis.Redis.from_url(url).ping()
     except redis.exceptions.ConnectionError:
@@ -177,20 +178,21 @@ def stack(tmp_path, request):
     """X's fake, a new database, `pregon serve` and a second `pregon worker`."""
     database = Database(tmp_path)
     x = XLoginFake(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, latency=0.05).start()
-    x.login_as("42", "gobchapultepec")
-    env = _env(tmp_path, database, x, request.param)
-    served = Served(tmp_path, f"127.0.0.1:{_free_port()}", env)
     log = tmp_path / "worker-2.log"
-    second = None
+    served = second = None
     try:
+        x.login_as("42", "gobchapultepec")
+        env = _env(tmp_path, database, x, request.param)
+        served = Served(tmp_path, f"127.0.0.1:{_free_port()}", env)
         served.wait_ready()
-        second = subprocess.Popen(
-            [sys.executable, "-m", "pregon", "worker"],
-            env=env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with log.open("w") as out:  # the child keeps its own copy of the descriptor
+            second = subprocess.Popen(
+                [sys.executable, "-m", "pregon", "worker"],
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         yield served, second, x, database, env, [served.log, log]
     finally:
         if second is not None and second.poll() is None:
@@ -199,7 +201,8 @@ def stack(tmp_path, request):
                 second.wait(30)
             except subprocess.TimeoutExpired:
                 os.killpg(second.pid, signal.SIGKILL)
-        served.stop()
+        if served is not None:
+            served.stop()
         x.stop()
         database.drop()
 
