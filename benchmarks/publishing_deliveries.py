@@ -11,6 +11,9 @@ is settled, and checks: no post twice, none lost, no status disagreement.
     .venv/bin/python benchmarks/publishing_deliveries.py --workers 2 --faults
     .venv/bin/python benchmarks/publishing_deliveries.py --workers 2 \\
         --database-url postgres://postgres@127.0.0.1:5432/pregon_bench_publishing --faults
+    .venv/bin/python benchmarks/publishing_deliveries.py --workers 2 \\
+        --database-url postgres://postgres@127.0.0.1:5432/pregon_bench_publishing \\
+        --redis-url redis://127.0.0.1:6379/7          # PostgreSQL + RQ
 """
 
 import argparse
@@ -41,6 +44,9 @@ def parse() -> argparse.Namespace:
     )
     parser.add_argument("--container-seconds", type=float, default=2.0)
     parser.add_argument("--database-url", default="", help="PostgreSQL; SQLite file if empty")
+    parser.add_argument(
+        "--redis-url", default="", help="tasks through RQ and the cache in Redis (as in production)"
+    )
     parser.add_argument("--lease-seconds", type=int, default=10)
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
@@ -53,9 +59,15 @@ def parse() -> argparse.Namespace:
 def environment(args: argparse.Namespace, var_dir: str) -> dict:
     env = dict(os.environ, DJANGO_SETTINGS_MODULE="pregon.settings", PREGON_VAR_DIR=var_dir)
     env["PREGON_DELIVERY_LEASE_SECONDS"] = str(args.lease_seconds)
-    env["PREGON_TASKS_BACKEND"] = "immediate"
+    # The engine's follow-up tasks (notifications) run inline, or go to Redis through RQ
+    # as `pregon worker` would take them with REDIS_URL set.
+    env["PREGON_TASKS_BACKEND"] = "rq" if args.redis_url else "immediate"
+    env["REDIS_URL"] = args.redis_url
     env["PREGON_PUBLIC_URL"] = "http://127.0.0.1:9"  # the Graph fake does not fetch here
     env["DATABASE_URL"] = args.database_url
+    # Each run has a new var dir (a new SECRET_KEY); one fixed key lets a later run on the
+    # same PostgreSQL database read, and delete, the accounts an earlier run left.
+    env["PREGON_ENCRYPTION_KEY"] = "benchmark-only-key"  # noqa: S105 - fake servers only
     if args.profile:
         env["PREGON_BENCH_PROFILE"] = str(Path(var_dir) / "worker-{pid}.prof")
     return env
@@ -355,6 +367,7 @@ def main() -> None:
             fake.stop()
     summary = {
         "database": "postgresql" if args.database_url else "sqlite",
+        "tasks": "rq" if args.redis_url else "immediate",
         "workers": args.workers,
         "deliveries": total,
         "latency_ms": int(args.latency * 1000),

@@ -226,7 +226,7 @@ E2E_TEXT = "Feria de la salud en el jardín municipal este sábado #Chapultepec"
 
 @pytest.fixture
 def publish(networks, jorge, mariana, settings, live_server):
-    """`publish("facebook", "x", image=True)`: a publication scheduled a second ago
+    """`publish("facebook", "x", image=True, images=2)`: a publication scheduled a second ago
     on those fake networks (Instagram fetches the image from the live server)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -234,17 +234,21 @@ def publish(networks, jorge, mariana, settings, live_server):
 
     settings.PREGON_PUBLIC_URL = live_server.url
 
-    def make(*keys: str, image: bool = False, text: str = E2E_TEXT):
+    def make(*keys: str, image: bool = False, text: str = E2E_TEXT, images: int = 1):
         publication = services.publication_create(
             author=jorge, title="Feria de la salud", text=text, category="salud"
         )
         media_ids = []
-        if image:
-            upload = SimpleUploadedFile("feria.jpg", jpeg_bytes(), content_type="image/jpeg")
+        for n in range(images if image else 0):
+            jpeg = jpeg_bytes(1080 - n)  # another photo, not the same bytes again
+            upload = SimpleUploadedFile(f"feria-{n}.jpg", jpeg, content_type="image/jpeg")
             media = services.media_add(
-                publication=publication, upload=upload, alt_text="Módulos de salud", user=jorge
+                publication=publication,
+                upload=upload,
+                alt_text=f"Módulos de salud {n + 1}" if n else "Módulos de salud",
+                user=jorge,
             )
-            media_ids = [media.pk]
+            media_ids.append(media.pk)
         variants = {networks.accounts[k].pk: {"text": "", "media": media_ids} for k in keys}
         services.variants_set(publication=publication, variants=variants, user=jorge)
         services.publication_submit(publication=publication, user=jorge)

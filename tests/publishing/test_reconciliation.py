@@ -150,3 +150,42 @@ def test_instagram_container_is_checked_later_not_by_a_sleeping_thread(
     delivery.refresh_from_db()
     assert delivery.status == D.PUBLICADA and delivery.network_ref == ""
     assert len(networks.graph.containers) == 1 and _copies(networks, "instagram") == 1
+
+
+def test_x_photos_are_checked_later_not_by_a_sleeping_thread(publish, networks):
+    """Two photos X processes for 3 s: one STATUS look each after the wait X asked for,
+    then their alt text and the post; nothing is uploaded twice."""
+    x = networks.x
+    x.media_seconds = 3.0
+    publication = publish("x", image=True, images=2)
+    started = timezone.now()
+    assert engine.publish_due()["en_proceso"] == 1
+    assert (timezone.now() - started).total_seconds() < 3  # nobody waited for X
+    delivery = Delivery.objects.get(variant__publication=publication)
+    assert delivery.status == D.PENDIENTE and delivery.scheduled_at >= started + timedelta(
+        seconds=2
+    )
+    first, second = delivery.network_ref.split(",")
+    assert first.startswith("~") and second.startswith("~") and x.tweets == {}
+    x.finish_processing()
+    Delivery.objects.filter(pk=delivery.pk).update(scheduled_at=timezone.now())
+    assert engine.publish_due()["publicada"] == 1
+    [tweet] = x.tweets.values()
+    assert tweet["media_ids"] == [first[1:], second[1:]] and len(x.uploads) == 2
+    alts = [x.uploads[m]["alt_text"] for m in tweet["media_ids"]]
+    assert alts == ["Módulos de salud", "Módulos de salud 2"]
+    assert len(x.requests_to("GET", "/2/media/upload")) == 2
+    assert x.early_status_checks == 0
+
+
+def test_x_media_that_fails_processing_fails_the_delivery_with_the_reason(publish, networks):
+    networks.x.media_seconds = 3.0
+    networks.x.media_error = True
+    publication = publish("x", image=True)
+    assert engine.publish_due()["en_proceso"] == 1
+    networks.x.finish_processing()
+    Delivery.objects.filter(variant__publication=publication).update(scheduled_at=timezone.now())
+    assert engine.publish_due()["fallida"] == 1
+    delivery = Delivery.objects.get(variant__publication=publication)
+    assert "X no pudo procesar la imagen o el video: Unsupported media." in delivery.last_error
+    assert networks.x.tweets == {}

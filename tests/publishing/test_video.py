@@ -98,6 +98,45 @@ def test_video_needs_subtitles_then_reaches_every_network_without_gps(
     assert track["source_url"] in post["content"]["raw"]
 
 
+def test_x_video_is_checked_later_not_by_a_sleeping_thread(networks, archived_clip, jorge, mariana):
+    """X transcodes a video for a while and says when to look again (check_after_secs):
+    the sender parks the delivery with the uploads and is free at once; a later look
+    finds it done, joins the subtitles and posts — one upload, one post."""
+    from pregon.archive.services import asset_set_captions
+
+    x = networks.x
+    x.media_seconds = 3.0
+    asset_set_captions(
+        asset=archived_clip, upload=SimpleUploadedFile("cabildo.srt", SRT), user=jorge
+    )
+    publication, _ = _submitted_with_clip(archived_clip, networks.accounts["x"], jorge, "Cabildo")
+    services.publication_approve(publication=publication, user=mariana)
+    services.publication_schedule(
+        publication=publication, user=mariana, when=timezone.now() - timedelta(seconds=1)
+    )
+    started = timezone.now()
+    counts = engine.publish_due()
+    assert counts["en_proceso"] == 1, counts
+    assert (timezone.now() - started).total_seconds() < 3  # nobody waited for X
+    delivery = Delivery.objects.get(variant__publication=publication)
+    video_id, subtitles_id = delivery.network_ref.replace("~", "").split("+")
+    assert delivery.status == "pendiente" and delivery.network_ref.startswith("~")
+    assert delivery.scheduled_at >= started + timedelta(seconds=2)  # X said: in 3 s
+    assert x.tweets == {} and len(x.uploads) == 2
+
+    engine.publish_due()  # not due yet: nobody looks before X said to
+    assert x.requests_to("GET", "/2/media/upload") == []
+    x.finish_processing()
+    Delivery.objects.filter(pk=delivery.pk).update(scheduled_at=timezone.now())
+    assert engine.publish_due()["publicada"] == 1
+    delivery.refresh_from_db()
+    assert delivery.status == "publicada" and delivery.network_ref == ""
+    [tweet] = x.tweets.values()
+    assert tweet["media_ids"] == [video_id] and len(x.uploads) == 2  # nothing uploaded again
+    assert x.uploads[video_id]["subtitles"]["id"] == subtitles_id
+    assert x.early_status_checks == 0
+
+
 def test_a_reason_instead_of_subtitles_is_recorded(archived_clip, accounts, jorge, mariana):
     from pregon.compliance.models import ComplianceEvent
 

@@ -1,11 +1,13 @@
 """X through API v2 with an OAuth 2.0 user token.
 
 Media first, through the chunked upload (POST /2/media/upload/initialize,
-/{id}/append, /{id}/finalize, then GET /2/media/upload?command=STATUS while
-processing), alt text with /2/media/metadata, then POST /2/tweets with the media ids.
-A video is uploaded with media_category tweet_video; its Spanish subtitles (SRT,
-media_category subtitles) are uploaded the same way and joined to it with
-POST /2/media/subtitles before the post.
+/{id}/append, /{id}/finalize). X may go on processing an upload (videos always): the
+finalize answer then carries processing_info, and GET /2/media/upload?command=STATUS
+says when it is done, asking us to look again after check_after_secs. Nobody waits
+for it: publish() raises NotReady with the upload ids and the engine calls resume()
+once that time has passed. When every upload has succeeded, alt text goes with
+/2/media/metadata, a video's Spanish subtitles (SRT, media_category subtitles,
+uploaded with it) are joined with POST /2/media/subtitles, and POST /2/tweets posts.
 User tokens expire after two hours: on 401 we refresh once (POST /2/oauth2/token with
 the refresh token, which X rotates) and hand the new pair to on_credentials_changed
 so the engine stores it before anything else can lose it. 429 carries
@@ -27,6 +29,7 @@ from pregon.publishing.channels.base import (
     PAGE_SIZE,
     Channel,
     ChannelError,
+    NotReady,
     OutgoingMedia,
     OutgoingPost,
     PostResult,
@@ -37,6 +40,10 @@ from pregon.publishing.channels.http import HttpClient, generic_error, json_or_e
 CHUNK_BYTES = 1024 * 1024
 DUPLICATE = re.compile(r"duplicate", re.IGNORECASE)
 DUPLICATE_WINDOW = timedelta(days=1)
+# What resume() gets back from publish(): each media item's upload id, with "+" and its
+# subtitles' id for a video that has them, items joined by ","; "~" marks an upload X
+# was still processing at the last look ("~1860+1861,1862").
+PROCESSING = "~"
 
 
 def _without_urls(text: str) -> str:
@@ -67,8 +74,44 @@ class XChannel(Channel):
         return self._http
 
     def publish(self, post: OutgoingPost) -> PostResult:
+        uploads = [self._upload(item) for item in post.media]
+        token = ",".join(item for item, _ in uploads)
+        waits = [wait for _, wait in uploads if wait is not None]
+        if not waits:
+            return self.resume(post, token)
+        if self.defer_waits:  # the engine looks again after X's wait; no thread sleeps
+            raise NotReady(token, min(waits))
+        return self._wait_and_resume(post, token, min(waits))
+
+    def _wait_and_resume(self, post: OutgoingPost, token: str, wait: float) -> PostResult:
+        """For callers outside the engine only: sleep through X's processing."""
+        for _ in range(self.poll_attempts):
+            time.sleep(min(wait, 5.0))
+            try:
+                return self.resume(post, token)
+            except NotReady as again:
+                token, wait = again.token, again.retry_after
+        raise ChannelError("X sigue procesando la imagen o el video; se reintentará.")
+
+    def resume(self, post: OutgoingPost, token: str) -> PostResult:
+        """One look at the uploads X was still processing; once all are done, their
+        alt text and subtitles, then the post. NotReady while any is processing."""
+        items = [item.split("+") for item in token.split(",")] if token else []
+        if len(items) != len(post.media):  # not this post's uploads: start again
+            return self.publish(post)
+        try:
+            items, wait = self._look_again(items)
+            if wait is not None:
+                raise NotReady(",".join("+".join(item) for item in items), wait)
+            media_ids = [self._describe(m, item) for m, item in zip(post.media, items, strict=True)]
+        except ChannelError as exc:
+            if exc.uncertain:  # uploads and their details are invisible until posted
+                raise ChannelError(words.nothing_sent("X", exc)) from exc
+            raise
+        return self._post(post, media_ids)
+
+    def _post(self, post: OutgoingPost, media_ids: list[str]) -> PostResult:
         started = datetime.now(UTC)
-        media_ids = [self._upload(item) for item in post.media]
         body: dict = {"text": self._text(post)}
         if media_ids:
             body["media"] = {"media_ids": media_ids}
@@ -84,31 +127,67 @@ class XChannel(Channel):
         return post.text
 
     # Media -------------------------------------------------------------------
-    def _upload(self, media: OutgoingMedia) -> str:
+    def _upload(self, media: OutgoingMedia) -> tuple[str, float | None]:
+        """The item's part of resume()'s token (its upload, and its subtitles' one) and
+        the shortest wait X asked for if it is processing any of them."""
         # Uploaded media is invisible until a post uses it: a lost answer is harmless.
         try:
-            media_id = self._chunked(media.path, media.mime_type, _category(media))
+            parts = [self._chunked(media.path, media.mime_type, _category(media))]
             if media.is_video and media.captions_srt:
-                self._subtitles(media_id, media.captions_srt)
-            elif media.alt_text and not media.is_video:
-                body = {"id": media_id, "metadata": {"alt_text": {"text": media.alt_text[:1000]}}}
-                self._checked(
-                    self._call("POST", "/2/media/metadata", json=body), "Texto alternativo"
-                )
+                parts.append(self._chunked(media.captions_srt, "text/srt", "subtitles"))
         except ChannelError as exc:
             if exc.uncertain:
                 raise ChannelError(words.nothing_sent("X", exc)) from exc
             raise
-        return media_id
+        waits = [wait for _, wait in parts if wait is not None]
+        return "+".join(upload for upload, _ in parts), min(waits, default=None)
 
-    def _chunked(self, path, mime_type: str, category: str) -> str:
+    def _chunked(self, path, mime_type: str, category: str) -> tuple[str, float | None]:
+        """The upload's id, marked PROCESSING with X's wait if it is not done yet."""
         media_id = self._initialize(path, mime_type, category)
         self._append(media_id, path)
-        self._finalize(media_id)
+        response = self._call("POST", f"/2/media/upload/{media_id}/finalize")
+        info = self._checked(response, "Carga").get("data", {}).get("processing_info")
+        wait = self._processing(info)
+        return (media_id if wait is None else PROCESSING + media_id), wait
+
+    def _processing(self, info: dict | None) -> float | None:
+        """None when X is done with an upload; else the seconds it asks us to wait."""
+        if not info or info.get("state") == "succeeded":
+            return None
+        if info.get("state") == "failed":
+            error = info.get("error") or {}
+            raise ChannelError(
+                f"X no pudo procesar la imagen o el video: {error.get('message') or info}",
+                permanent=True,
+            )
+        return max(float(info.get("check_after_secs", self.poll_interval)), 0.0)
+
+    def _look_again(self, items: list[list[str]]) -> tuple[list[list[str]], float | None]:
+        """Every upload X was still processing looked at once; the shortest wait left."""
+        looked = [[self._look(upload) for upload in item] for item in items]
+        waits = [wait for item in looked for _, wait in item if wait is not None]
+        return [[upload for upload, _ in item] for item in looked], min(waits, default=None)
+
+    def _look(self, upload: str) -> tuple[str, float | None]:
+        if not upload.startswith(PROCESSING):
+            return upload, None
+        params = {"command": "STATUS", "media_id": upload[1:]}
+        answer = self._checked(self._call("GET", "/2/media/upload", params=params), "Estado")
+        wait = self._processing(answer.get("data", {}).get("processing_info"))
+        return (upload if wait is not None else upload[1:]), wait
+
+    def _describe(self, media: OutgoingMedia, item: list[str]) -> str:
+        """A processed upload's alt text or subtitles; its id for the post."""
+        media_id = item[0]
+        if len(item) > 1:
+            self._subtitles(media_id, item[1])
+        elif media.alt_text and not media.is_video:
+            body = {"id": media_id, "metadata": {"alt_text": {"text": media.alt_text[:1000]}}}
+            self._checked(self._call("POST", "/2/media/metadata", json=body), "Texto alternativo")
         return media_id
 
-    def _subtitles(self, video_id: str, srt) -> None:
-        subtitle_id = self._chunked(srt, "text/srt", "subtitles")
+    def _subtitles(self, video_id: str, subtitle_id: str) -> None:
         body = {
             "id": video_id,
             "media_category": "TweetVideo",
@@ -136,20 +215,6 @@ class XChannel(Channel):
                     files=files,
                 )
                 self._checked(response, "Carga de imagen")
-
-    def _finalize(self, media_id: str) -> None:
-        response = self._call("POST", f"/2/media/upload/{media_id}/finalize")
-        info = self._checked(response, "Carga de imagen").get("data", {}).get("processing_info")
-        for _ in range(self.poll_attempts):
-            if not info or info.get("state") == "succeeded":
-                return
-            if info.get("state") == "failed":
-                raise ChannelError(f"X no pudo procesar la imagen: {info}", permanent=True)
-            time.sleep(min(float(info.get("check_after_secs", self.poll_interval)), 5.0))
-            params = {"command": "STATUS", "media_id": media_id}
-            answer = self._checked(self._call("GET", "/2/media/upload", params=params), "Estado")
-            info = answer.get("data", {}).get("processing_info")
-        raise ChannelError("X sigue procesando la imagen; se reintentará.")
 
     # Calls, errors and tokens ---------------------------------------------------
     def _call(self, method: str, path: str, **kwargs) -> httpx.Response:

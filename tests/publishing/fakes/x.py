@@ -7,6 +7,11 @@
     x.revoke_refresh_token("rt-1")          # the refresh fails: reconnect
     x.rate_limit(times=1, reset_in=2)       # 429 with x-rate-limit-reset
     x.media_polls = 1                       # finalize answers "pending" once
+    x.media_seconds = 3.0                   # or: every upload is ready 3 s after finalize,
+                                            # check_after_secs says how long is left
+    x.finish_processing()                   # every upload is ready now
+    x.media_error = True                    # processing ends in state "failed"
+    x.early_status_checks                   # STATUS calls before check_after_secs passed
     x.detect_duplicates = False             # accept the same text twice (benchmarks)
     x.add_tweets("42", 50)                  # 50 newer posts made by people on the account
     x.swallow(path="/2/tweets")             # post created, connection closed unanswered
@@ -45,6 +50,9 @@ class XFake(FakeServer):
         self.tweets: dict[str, dict] = {}
         self.uploads: dict[str, dict] = {}
         self.media_polls = 0
+        self.media_seconds = 0.0
+        self.early_status_checks = 0
+        self.media_error = False
         self.detect_duplicates = True
         self._next_tweet = 1_860_000_000_000_000_000
 
@@ -59,6 +67,13 @@ class XFake(FakeServer):
 
     def revoke_refresh_token(self, token: str) -> None:
         self.refresh_tokens.pop(token, None)
+
+    def finish_processing(self) -> None:
+        """What happens on X while Pregón waits: every upload is processed."""
+        with self.lock:
+            for upload in self.uploads.values():
+                if upload.get("ready_at"):
+                    upload["ready_at"] = upload["look_after"] = time.monotonic()
 
     def rate_limit(self, *, times: int = 1, reset_in: int = 2) -> None:
         headers = {
@@ -241,25 +256,49 @@ class XFake(FakeServer):
         # Videos are always transcoded before they can be posted.
         video = upload["media_type"] == "video/mp4"
         polls = max(self.media_polls, 1) if video else self.media_polls
-        upload.update(state="in_progress" if polls else "succeeded", polls=0, needs=polls)
+        timed = self.media_seconds > 0
+        processing = bool(polls) or timed
+        upload.update(
+            state="in_progress" if processing else "succeeded",
+            polls=0,
+            needs=polls,
+            ready_at=time.monotonic() + self.media_seconds if timed else None,
+        )
         data = {
             "id": media_id,
             "media_key": f"3_{media_id}",
             "size": size,
             "expires_after_secs": 86400,
         }
-        if polls:
-            data["processing_info"] = {"state": "pending", "check_after_secs": 0}
+        if processing:
+            data["processing_info"] = self._info(upload, "pending")
         return Answer(200, {"data": data})
+
+    def _info(self, upload: dict, state: str) -> dict:
+        """processing_info as X sends it; remembers when it said to look again."""
+        left = max((upload["ready_at"] or 0) - time.monotonic(), 0.0)
+        wait = int(left + 0.999) if state != "succeeded" and upload["ready_at"] else 0
+        upload["look_after"] = time.monotonic() + wait
+        percent = 100 if state == "succeeded" else 100 - int(100 * left / (self.media_seconds or 1))
+        return {"state": state, "check_after_secs": wait, "progress_percent": max(percent, 0)}
 
     def _status(self, media_id: str) -> Answer:
         upload = self.uploads.get(media_id)
         if upload is None:
             return problem(404, "Not Found Error", "Media not found.")
+        if time.monotonic() < upload.get("look_after", 0.0) - 0.05:
+            self.early_status_checks += 1
         upload["polls"] = upload.get("polls", 0) + 1
-        if upload["polls"] >= upload.get("needs", self.media_polls):
+        if upload.get("ready_at"):
+            if time.monotonic() >= upload["ready_at"]:
+                upload["state"] = "succeeded"
+        elif upload["polls"] >= upload.get("needs", self.media_polls):
             upload["state"] = "succeeded"
-        info = {"state": upload["state"], "check_after_secs": 0, "progress_percent": 100}
+        if self.media_error:
+            upload["state"] = "failed"
+        info = self._info(upload, upload["state"])
+        if upload["state"] == "failed":
+            info["error"] = {"code": 1, "name": "InvalidMedia", "message": "Unsupported media."}
         return Answer(
             200, {"data": {"id": media_id, "media_key": f"3_{media_id}", "processing_info": info}}
         )
