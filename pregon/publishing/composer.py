@@ -14,8 +14,9 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from pregon.publishing import previews, selectors, services
+from pregon.publishing.channels.limits import MediaInfo
 from pregon.publishing.models import ChannelAccount, Publication, PublicationMedia
-from pregon.publishing.validation import MediaValues, problems_for
+from pregon.publishing.validation import media_info, problems_for
 
 SHAPE_CACHE_SECONDS = 600
 
@@ -25,7 +26,7 @@ class MediaItem:
     token: str
     name: str
     alt_text: str
-    values: MediaValues
+    values: MediaInfo
     thumb_url: str
     image_url: str
     warnings: list[str] = field(default_factory=list)
@@ -174,14 +175,7 @@ def _archive_assets(user, tokens: list[str]) -> dict[str, MediaItem]:
 
 
 def _from_media(media: PublicationMedia) -> MediaItem:
-    values = MediaValues(
-        mime_type=media.sent_mime_type,
-        width=media.width,
-        height=media.height,
-        size_bytes=media.size_bytes,
-        alt_text=media.alt_text,
-        duration=media.duration,
-    )
+    values = media_info(media)
     return MediaItem(
         token=f"m{media.pk}",
         name=str(media),
@@ -199,7 +193,7 @@ def from_asset(asset) -> MediaItem | None:
         shape = _shape(asset)
     except ValidationError:
         return None
-    values = MediaValues(alt_text=asset.alt_text, **shape)
+    values = MediaInfo(alt_text=asset.alt_text, **shape)
     return MediaItem(
         token=f"a{asset.pk}",
         name=str(asset),

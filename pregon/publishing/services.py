@@ -21,7 +21,6 @@ from pregon.publishing import compliance, notify
 from pregon.publishing.models import (
     PUBLICATION_FIELDS,
     ChannelAccount,
-    ChannelKind,
     ChannelState,
     Delivery,
     DeliveryAction,
@@ -640,7 +639,7 @@ def delivery_retry(*, delivery: Delivery, user) -> Delivery:
     """A person decided an uncertain or failed delivery is NOT on the network: send it
     again now. This is the only way an uncertain delivery is ever sent again."""
     access.check(user, "publishing.settle_delivery")
-    if delivery.account.kind == ChannelKind.MANUAL:
+    if delivery.account.needs_person:
         raise ValidationError("Los canales manuales se marcan a mano.")
     updated = Delivery.objects.filter(
         pk=delivery.pk, status__in=[DeliveryStatus.INCIERTA, DeliveryStatus.FALLIDA]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from pregon.core.audit import log_action
 from pregon.publishing import connect, engine, notify
+from pregon.publishing.channels import registry
 from pregon.publishing.channels.base import ChannelError
 from pregon.publishing.models import ChannelAccount, ChannelKind, ChannelState
 
@@ -119,7 +120,7 @@ def needing_people() -> list[ChannelAccount]:
 def check_all() -> dict:
     counts = {"revisadas": 0, "con_problema": 0, "por_vencer": 0}
     for account in ChannelAccount.objects.filter(state=ChannelState.ACTIVE).exclude(
-        kind=ChannelKind.MANUAL
+        kind__in=registry.kinds(needs_person=True)
     ):
         health = check(account)
         record(account, health)

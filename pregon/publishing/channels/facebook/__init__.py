@@ -1,0 +1,28 @@
+"""Facebook Pages: Graph API feed, photos and videos."""
+
+from pathlib import Path
+
+from pregon.publishing.channels.facebook import limits, preview
+from pregon.publishing.channels.facebook.connector import FacebookPageChannel
+from pregon.publishing.channels.network import DemoAccount, Network
+
+NETWORK = Network(
+    kind="facebook_page",
+    label="Página de Facebook",
+    name="Facebook",
+    connector=FacebookPageChannel,
+    folder=Path(__file__).parent,
+    rules=limits.check,
+    preview=preview.build,
+    connect_url="publishing:connect_meta",
+    demo_accounts=(
+        DemoAccount(
+            "Facebook · H. Ayuntamiento de Chapultepec 2022-2024",
+            "AyuntamientoChapultepec",
+            institutional=True,
+        ),
+        DemoAccount("Facebook · Laura Amalia González Martínez", "LauraAmaliaGonzalezM"),
+    ),
+)
+
+__all__ = ["NETWORK", "FacebookPageChannel"]

@@ -1,0 +1,75 @@
+"""What a network is to Pregón: one `Network` value per package under channels/.
+
+Each package (channels/<network>/__init__.py) defines `NETWORK`; registry.py lists the
+packages. Everything that depends on the network — the connector, its limits, whether
+the link goes inside the text, whether it needs a public URL or a person, the preview,
+the insights and CSV layouts, the demo account — is read from here, never decided by
+an `if kind == ...` elsewhere.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pregon.publishing.channels.base import Channel
+from pregon.publishing.channels.limits import Draft
+from pregon.publishing.channels.preview import Preview, Sketch, plain
+
+
+def text_only(text: str, link: str) -> str:
+    """Most networks carry the link beside the text (a link card, a field)."""
+    return text
+
+
+def link_appended(text: str, link: str) -> str:
+    """Networks without a link field carry it inside the text, appended unless the
+    text already holds it. One rule for the connector, the limits and the preview."""
+    if link and link not in text:
+        return f"{text} {link}".strip()
+    return text
+
+
+def no_rules(draft: Draft) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """An account the demo data creates for this network."""
+
+    name: str
+    handle: str
+    institutional: bool = False
+    base_url: str = ""
+
+
+@dataclass(frozen=True)
+class Network:
+    kind: str  # the value stored in ChannelAccount.kind: never change it
+    label: str  # what forms show («Página de Facebook»)
+    name: str  # the short name that prefixes messages («Facebook: …»)
+    connector: type[Channel]
+    folder: Path  # the package's folder: its preview.html lives there
+    rules: Callable[[Draft], list[str]] = no_rules
+    preview: Callable[[Sketch], Preview] = plain
+    text_with_link: Callable[[str, str], str] = text_only
+    needs_public_url: bool = False  # the network downloads media from our public address
+    connect_url: str = ""  # the URL name of its «Conectar» flow (none: a form is enough)
+    demo_accounts: tuple[DemoAccount, ...] = ()
+    extra: dict = field(default_factory=dict)  # insights fetcher, CSV layouts (analytics)
+
+    @property
+    def needs_person(self) -> bool:
+        """Never sent by the engine: a person publishes it and marks it published."""
+        return self.connector.needs_person
+
+    @property
+    def preview_template(self) -> str:
+        return f"networks/{self.kind}/preview.html"
+
+
+def no_public_url(network: Network) -> str:
+    return (
+        f"{network.name} descarga las imágenes desde una dirección pública y PREGON_PUBLIC_URL "
+        f"no está configurada: no se puede publicar en {network.name} desde esta instalación."
+    )
