@@ -24,10 +24,10 @@ from pregon.analytics.models import (
 )
 from pregon.analytics.services import PurposeClassifier, insert_visitors
 from pregon.core import demo_clock
-from pregon.publishing.models import ChannelAccount, ChannelKind
+from pregon.publishing.channels.registry import networks
+from pregon.publishing.models import ChannelAccount
 
 YEAR = demo_clock.plan_year()
-SOCIAL = (ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM, ChannelKind.X)
 RULES = [
     ("/programas/", Purpose.PROGRAMS),
     ("/tramites/", Purpose.PROCEDURES),
@@ -69,7 +69,8 @@ def days_of(year: int) -> list[date]:
 
 
 def load(stdout: TextIO) -> None:
-    accounts = list(ChannelAccount.objects.filter(kind__in=SOCIAL).order_by("pk"))
+    measured = [n.kind for n in networks().values() if n.insights or n.csv_layouts]
+    accounts = list(ChannelAccount.objects.filter(kind__in=measured).order_by("pk"))
     for index, account in enumerate(accounts):
         rng = random.Random(f"pregon-analytics-{account.name}")
         _account_year(account, rng, index)

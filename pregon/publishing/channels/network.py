@@ -7,6 +7,7 @@ the insights and CSV layouts, the demo account — is read from here, never deci
 an `if kind == ...` elsewhere.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,29 @@ class DemoAccount:
 
 
 @dataclass(frozen=True)
+class CsvLayout:
+    """A post-metrics export people download from the network (analytics imports it)."""
+
+    name: str
+    label: str
+    kind: str  # the network's kind: accounts this layout describes
+    columns: dict[str, tuple[str, ...]]  # field -> accepted header names
+    required: tuple[str, ...]
+    sums: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field -> fields added
+    handle_pattern: re.Pattern | None = None  # finds the account's handle in a permalink
+
+
+@dataclass(frozen=True)
+class InsightsSpec:
+    """What to ask the network's insights API (Graph API) for, per account and day."""
+
+    metrics: dict[str, str]  # metric name -> AccountMetric field
+    total_value: frozenset[str] = frozenset()  # only offered with metric_type=total_value
+    followers_field: str = ""  # the account's follower total, read as a field
+    post_metric: str = ""  # per-post reach, read for the last four weeks' posts
+
+
+@dataclass(frozen=True)
 class Network:
     kind: str  # the value stored in ChannelAccount.kind: never change it
     label: str  # what forms show («Página de Facebook»)
@@ -54,9 +78,14 @@ class Network:
     preview: Callable[[Sketch], Preview] = plain
     text_with_link: Callable[[str, str], str] = text_only
     needs_public_url: bool = False  # the network downloads media from our public address
+    needs_media: bool = False  # a post needs an image or a video (text alone is refused)
+    # How a long text (a press release) is carried: "article" (whole, with a title),
+    # "short" (a headline; the link goes with it), "post" (a summary and the link).
+    shape: str = "post"
     connect_url: str = ""  # the URL name of its «Conectar» flow (none: a form is enough)
     demo_accounts: tuple[DemoAccount, ...] = ()
-    extra: dict = field(default_factory=dict)  # insights fetcher, CSV layouts (analytics)
+    insights: InsightsSpec | None = None  # daily figures analytics reads from the API
+    csv_layouts: tuple[CsvLayout, ...] = ()  # post exports analytics imports
 
     @property
     def needs_person(self) -> bool:

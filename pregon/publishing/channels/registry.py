@@ -41,9 +41,11 @@ def kind_choices() -> list[tuple[str, str]]:
     return [(network.kind, network.label) for network in networks().values()]
 
 
-def kinds(*, needs_person: bool | None = None) -> list[str]:
+def kinds(*, needs_person: bool | None = None, needs_media: bool | None = None) -> list[str]:
+    """The kinds whose networks match every flag given."""
     return [
         network.kind
         for network in networks().values()
-        if needs_person is None or network.needs_person == needs_person
+        if needs_person in (None, network.needs_person)
+        and needs_media in (None, network.needs_media)
     ]

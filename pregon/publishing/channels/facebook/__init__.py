@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pregon.publishing.channels.facebook import limits, preview
+from pregon.publishing.channels.facebook import analytics, limits, preview
 from pregon.publishing.channels.facebook.connector import FacebookPageChannel
 from pregon.publishing.channels.network import DemoAccount, Network
 
@@ -14,6 +14,8 @@ NETWORK = Network(
     folder=Path(__file__).parent,
     rules=limits.check,
     preview=preview.build,
+    insights=analytics.INSIGHTS,
+    csv_layouts=(analytics.EXPORT,),
     connect_url="publishing:connect_meta",
     demo_accounts=(
         DemoAccount(

@@ -3,7 +3,7 @@ Meta downloads every image and video from our public address."""
 
 from pathlib import Path
 
-from pregon.publishing.channels.instagram import limits, preview
+from pregon.publishing.channels.instagram import analytics, limits, preview
 from pregon.publishing.channels.instagram.connector import InstagramChannel
 from pregon.publishing.channels.network import DemoAccount, Network
 
@@ -15,8 +15,11 @@ NETWORK = Network(
     folder=Path(__file__).parent,
     rules=limits.check,
     preview=preview.build,
+    insights=analytics.INSIGHTS,
+    csv_layouts=(analytics.EXPORT,),
     connect_url="publishing:connect_meta",
     needs_public_url=True,
+    needs_media=True,
     demo_accounts=(DemoAccount("Instagram · @lauraamaliag", "@lauraamaliag"),),
 )
 

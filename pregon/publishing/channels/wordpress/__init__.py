@@ -14,6 +14,7 @@ NETWORK = Network(
     folder=Path(__file__).parent,
     rules=limits.check,
     preview=preview.build,
+    shape="article",
     connect_url="publishing:connect_portal",
     demo_accounts=(
         DemoAccount(

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from pregon.publishing.channels.network import DemoAccount, Network, link_appended
-from pregon.publishing.channels.x import limits, preview
+from pregon.publishing.channels.x import analytics, limits, preview
 from pregon.publishing.channels.x.connector import XChannel
 
 NETWORK = Network(
@@ -14,6 +14,8 @@ NETWORK = Network(
     folder=Path(__file__).parent,
     rules=limits.check,
     preview=preview.build,
+    csv_layouts=(analytics.EXPORT, analytics.OLD_EXPORT),
+    shape="short",
     connect_url="publishing:connect_x",
     text_with_link=link_appended,
     demo_accounts=(DemoAccount("X · @Lauramaliagm", "@Lauramaliagm"),),
