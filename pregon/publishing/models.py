@@ -8,7 +8,7 @@ from pregon.core.crypto import EncryptedTextField
 from pregon.publishing.channels import registry
 from pregon.publishing.channels.network import Network
 
-# The kinds of Pregón's own networks as an enum (ChannelKind.X == "x"), built from the
+# The kinds of Pregón's own networks as an enum (ChannelKind.<KIND>), built from the
 # registry. The field's choices read the registry itself, so added networks count.
 ChannelKind = models.TextChoices(
     "ChannelKind", [(kind.upper(), (kind, label)) for kind, label in registry.kind_choices()]

@@ -83,6 +83,8 @@ class Network:
     # "short" (a headline; the link goes with it), "post" (a summary and the link).
     shape: str = "post"
     connect_url: str = ""  # the URL name of its «Conectar» flow (none: a form is enough)
+    # Meta's permissions a token must hold: the daily token check asks Meta's debug_token.
+    meta_permissions: tuple[str, ...] = ()
     demo_accounts: tuple[DemoAccount, ...] = ()
     insights: InsightsSpec | None = None  # daily figures analytics reads from the API
     csv_layouts: tuple[CsvLayout, ...] = ()  # post exports analytics imports

@@ -17,6 +17,7 @@ NETWORK = Network(
     insights=analytics.INSIGHTS,
     csv_layouts=(analytics.EXPORT,),
     connect_url="publishing:connect_meta",
+    meta_permissions=("pages_manage_posts", "pages_read_engagement"),
     demo_accounts=(
         DemoAccount(
             "Facebook · H. Ayuntamiento de Chapultepec 2022-2024",

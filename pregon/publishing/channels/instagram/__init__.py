@@ -18,6 +18,7 @@ NETWORK = Network(
     insights=analytics.INSIGHTS,
     csv_layouts=(analytics.EXPORT,),
     connect_url="publishing:connect_meta",
+    meta_permissions=("instagram_basic", "instagram_content_publish"),
     needs_public_url=True,
     needs_media=True,
     demo_accounts=(DemoAccount("Instagram · @lauraamaliag", "@lauraamaliag"),),
