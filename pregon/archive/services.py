@@ -231,15 +231,23 @@ def near_duplicates(asset: Asset, limit: int = 6) -> list[Asset]:
     return list(Asset.objects.filter(pk__in=found))
 
 
-def _check_public_use(asset: Asset) -> None:
-    if asset.public_use_blocked:
-        raise IngestError("Contiene menores sin consentimiento registrado: no se puede publicar.")
+def rights_problem(asset: Asset) -> str:
+    """Why the asset's usage rights forbid public use today ("" = they allow it)."""
     if asset.rights == "restringido" or (
         asset.rights == "vence"
         and asset.rights_expires_on
         and asset.rights_expires_on < timezone.localdate()
     ):
-        raise IngestError("Los derechos de uso de este archivo no permiten publicarlo.")
+        return "Los derechos de uso de este archivo no permiten publicarlo."
+    return ""
+
+
+def _check_public_use(asset: Asset) -> None:
+    if asset.public_use_blocked:
+        raise IngestError("Contiene menores sin consentimiento registrado: no se puede publicar.")
+    problem = rights_problem(asset)
+    if problem:
+        raise IngestError(problem)
 
 
 def _public_dir() -> Path:

@@ -9,7 +9,7 @@ before anything is saved. Both combine, in one `Verdict`:
 - compliance (pregon.compliance): veda and personal promotion (over the text, the
   people pictured and the words a design draws), the report window;
 - accessibility: alt text, video subtitles, the contrast of a design;
-- the archive's minors flag.
+- the archive's minors flag and usage rights (the archive's `rights_problem`).
 
 Design contributes the pieces it drew through `register_design_source` (called from
 design's AppConfig.ready): publishing never imports design.
@@ -21,6 +21,7 @@ from datetime import datetime
 
 from django.conf import settings
 
+from pregon.archive.services import rights_problem
 from pregon.compliance.rules import (
     check_alt_text,
     check_contrast,
@@ -76,6 +77,7 @@ class Item:
     minors_consent: bool = False
     has_captions: bool = False
     no_captions_reason: str = ""
+    rights_problem: str = ""  # the archive's word on its usage rights ("" = allowed)
 
 
 @dataclass
@@ -126,6 +128,8 @@ def _compliance(facts: Facts, when: datetime) -> list[Verdict]:
         checks.append(check_report_window(when))
     for item in archived:
         checks.append(check_minors(item.contains_minors, item.minors_consent, False))
+        if item.rights_problem:
+            checks.append(block(f"«{item.name}»: {item.rights_problem}", "derechos"))
         if item.is_video:
             checks.append(
                 check_video_captions(item.has_captions, item.no_captions_reason, item.name)
@@ -162,6 +166,7 @@ def item_of(media: PublicationMedia, alt_text: str | None = None) -> Item:
         item.contains_minors, item.minors_consent = asset.contains_minors, asset.minors_consent
         item.has_captions = bool(asset.captions)
         item.no_captions_reason = asset.no_captions_reason
+        item.rights_problem = rights_problem(asset)
     return item
 
 

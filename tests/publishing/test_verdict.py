@@ -2,18 +2,23 @@
 compliance in one `Verdict`, read the same way by the composer, approval, scheduling
 and delivery; the link rule decided once for X; design contributing through a hook."""
 
+from datetime import timedelta
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from pregon.archive.models import Asset
+from pregon.archive.services import asset_ingest
 from pregon.design.selectors import drawn_pieces
-from pregon.publishing import rules, verdict
+from pregon.publishing import rules, services, verdict
 from pregon.publishing.channels import registry
 from pregon.publishing.channels.base import AccountConfig, OutgoingPost
 from pregon.publishing.channels.limits import MediaInfo
 from pregon.publishing.channels.preview import Sketch
 from pregon.publishing.channels.x import connector as x_connector
 from pregon.publishing.channels.x import preview as x_preview
+from tests.publishing.conftest import jpeg_bytes
 
 LINK = "https://www.chapultepec.gob.mx/avisos/feria-de-la-salud"
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,3 +83,21 @@ def test_design_contributes_through_the_hook_and_publishing_never_imports_design
         if "pregon.design" in path.read_text(encoding="utf-8")
     ]
     assert importing == []
+
+
+def test_usage_rights_that_ended_after_attaching_stop_approval(make_publication, tmp_path):
+    """The archive decides about rights (archive.services.rights_problem); the verdict
+    asks it, so approval refuses before the delivery would fail."""
+    publication = make_publication(step="borrador", channels=("facebook",))
+    upload = SimpleUploadedFile("feria.jpg", jpeg_bytes(), content_type="image/jpeg")
+    asset = asset_ingest(file_path_or_uploaded_file=upload, original_name="feria.jpg")
+    services.media_attach_asset(publication=publication, asset=asset, alt_text="Feria")
+    variant = publication.variants.get()
+    variant.media.set(publication.media.all())
+    assert "derechos" not in verdict.check_variant(variant, timezone.now()).rules
+    Asset.objects.filter(pk=asset.pk).update(
+        rights="vence", rights_expires_on=timezone.localdate() - timedelta(days=1)
+    )
+    found = verdict.check_variant(variant, timezone.now())
+    assert found.blocked and "derechos" in found.rules
+    assert "no permiten publicarlo" in found.message
