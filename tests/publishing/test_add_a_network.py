@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -197,3 +199,10 @@ def test_the_engine_delivers_it_through_its_connector(account, jorge, mariana, f
     assert delivery.status == DeliveryStatus.PUBLICADA
     assert fake_paloma.messages[delivery.remote_id]["text"] == "Cabildo hoy a las 18 h"
     assert delivery.remote_url == f"https://paloma.example/m/{delivery.remote_id}"
+
+
+def test_a_network_template_name_reaches_only_its_folder(paloma):
+    assert "Paloma lleva" in get_template("networks/paloma/preview.html").template.source
+    for name in ("networks/paloma/../x/preview.html", "networks/nadie/preview.html"):
+        with pytest.raises(TemplateDoesNotExist):
+            get_template(name)
