@@ -69,6 +69,9 @@ PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a 
 # Channels: seconds to wait for a network's answer; Instagram's hashtag limit per caption.
 PREGON_CHANNEL_TIMEOUT = float(env("PREGON_CHANNEL_TIMEOUT", "20"))
 PREGON_INSTAGRAM_HASHTAG_LIMIT = envint("PREGON_INSTAGRAM_HASHTAG_LIMIT", "5")
+# Channels: network packages of this installation beyond Pregón's own (dotted paths,
+# comma-separated), each defining NETWORK (see pregon/publishing/channels/network.py).
+PREGON_EXTRA_NETWORKS = [p for p in env("PREGON_EXTRA_NETWORKS").split(",") if p.strip()]
 # Publishing: may a Coordinación member approve their own publication?
 PREGON_ALLOW_SELF_APPROVAL = envbool("PREGON_ALLOW_SELF_APPROVAL", "False")
 # Publishing: how long a signed public media link (for Instagram) stays valid, seconds.
@@ -145,8 +148,18 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # A network's templates live in its package (networks/<kind>/preview.html).
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                        "pregon.publishing.channels.templates.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

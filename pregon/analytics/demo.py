@@ -26,10 +26,10 @@ from pregon.analytics.models import (
 )
 from pregon.analytics.services import PurposeClassifier, insert_visitors
 from pregon.core import demo_clock
-from pregon.publishing.models import ChannelAccount, ChannelKind, Delivery, DeliveryStatus
+from pregon.publishing.channels.registry import networks
+from pregon.publishing.models import ChannelAccount, Delivery, DeliveryStatus
 
 YEAR = demo_clock.plan_year()
-SOCIAL = (ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM, ChannelKind.X)
 RULES = [
     ("/programas/", Purpose.PROGRAMS),
     ("/tramites/", Purpose.PROCEDURES),
@@ -71,7 +71,8 @@ def days_of(year: int) -> list[date]:
 
 
 def load(stdout: TextIO) -> None:
-    accounts = list(ChannelAccount.objects.filter(kind__in=SOCIAL).order_by("pk"))
+    measured = [n.kind for n in networks().values() if n.insights or n.csv_layouts]
+    accounts = list(ChannelAccount.objects.filter(kind__in=measured).order_by("pk"))
     for index, account in enumerate(accounts):
         rng = random.Random(f"pregon-analytics-{account.name}")
         _account_year(account, rng, index)
@@ -178,7 +179,7 @@ def _own_posts(account: ChannelAccount, rng: random.Random) -> None:
                 published_at=delivery.published_at,
                 snapshot_at=delivery.published_at + timedelta(days=28),
                 views=int(reach * 1.6),
-                reach=None if account.kind == ChannelKind.X else reach,
+                reach=reach if _reports_reach(account) else None,
                 reactions=likes,
                 comments=int(likes * 0.15),
                 shares=int(likes * 0.05),
@@ -186,6 +187,12 @@ def _own_posts(account: ChannelAccount, rng: random.Random) -> None:
             )
         )
     PostMetric.objects.bulk_create(rows, batch_size=500, ignore_conflicts=True)
+
+
+def _reports_reach(account: ChannelAccount) -> bool:
+    """Whether the network says how many people a post reached (X does not)."""
+    network = networks()[account.kind]
+    return any("reach" in layout.columns for layout in network.csv_layouts)
 
 
 AGES = ("13-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65+")

@@ -1,5 +1,5 @@
-"""Read the post exports people download from Meta Business Suite (Facebook and
-Instagram) and from X analytics. `import_metrics_file` validates the whole file first
+"""Read the post exports people download from the networks (each network's package
+describes its layouts). `import_metrics_file` validates the whole file first
 (a bad file changes nothing), then reads it again and stores it in batches, each in a
 short transaction, so a 190,000-row export never holds the database's write lock."""
 
@@ -17,7 +17,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from pregon.analytics.models import MetricSource
-from pregon.publishing.models import ChannelAccount, ChannelKind
+from pregon.publishing.channels.network import CsvLayout
+from pregon.publishing.channels.registry import networks
+from pregon.publishing.models import ChannelAccount
 
 
 class MetricsFileError(Exception):
@@ -28,118 +30,14 @@ class MetricsFileError(Exception):
         self.messages = messages
 
 
-@dataclass(frozen=True)
-class Layout:
-    name: str
-    label: str
-    kind: str  # ChannelKind of the accounts this layout describes
-    columns: dict[str, tuple[str, ...]]  # field -> accepted header names
-    required: tuple[str, ...]
-    sums: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field -> fields added
+# Each network's post exports are described in its package (channels/<network>/).
+Layout = CsvLayout
 
 
-META_COMMON = {
-    "remote_id": ("Post ID", "Identificador de la publicación", "ID de la publicación"),
-    "published_at": ("Publish time", "Hora de publicación"),
-    "permalink": ("Permalink", "Enlace permanente"),
-    "post_type": ("Post type", "Tipo de publicación"),
-    "period": ("Date", "Fecha"),
-    "reach": ("Reach", "Alcance"),
-    "comments": ("Comments", "Comentarios"),
-    "shares": ("Shares", "Veces que se compartió", "Compartidos"),
-}
-FACEBOOK = Layout(
-    "facebook",
-    "Meta Business Suite · Facebook",
-    ChannelKind.FACEBOOK_PAGE,
-    {
-        **META_COMMON,
-        "owner_id": ("Page ID", "Identificador de la página", "ID de la página"),
-        "owner_name": ("Page name", "Nombre de la página"),
-        "text": ("Title", "Título", "Description", "Descripción"),
-        "views": ("Views", "Impressions", "Visualizaciones", "Impresiones"),
-        "reactions": ("Reactions", "Reacciones"),
-        "engagements": (
-            "Reactions, comments and shares",
-            "Reacciones, comentarios y veces que se compartió",
-        ),
-        "clicks": ("Total clicks", "Clics totales"),
-    },
-    ("remote_id", "owner_id", "published_at", "reach", "reactions", "comments", "shares"),
-)
-INSTAGRAM = Layout(
-    "instagram",
-    "Meta Business Suite · Instagram",
-    ChannelKind.INSTAGRAM,
-    {
-        **META_COMMON,
-        "owner_id": ("Account ID", "Identificador de la cuenta", "ID de la cuenta"),
-        "owner_name": ("Account username", "Nombre de usuario de la cuenta"),
-        "text": ("Description", "Descripción"),
-        "views": ("Views", "Impressions", "Visualizaciones", "Impresiones"),
-        "reactions": ("Likes", "Me gusta"),
-        "saves": ("Saves", "Veces que se guardó", "Guardados"),
-        "follows": ("Follows", "Seguimientos"),
-    },
-    ("remote_id", "owner_id", "published_at", "reach", "reactions", "comments"),
-)
-X_NEW = Layout(
-    "x",
-    "X · account_analytics_content",
-    ChannelKind.X,
-    {
-        "remote_id": ("Post id",),
-        "published_at": ("Date",),
-        "text": ("Post text",),
-        "permalink": ("Post Link",),
-        "views": ("Impressions",),
-        "reactions": ("Likes",),
-        "engagements": ("Engagements",),
-        "saves": ("Bookmarks",),
-        "dm_shares": ("Shares",),
-        "follows": ("New follows",),
-        "comments": ("Replies",),
-        "reposts": ("Reposts",),
-        "profile_visits": ("Profile visits",),
-        "detail_expands": ("Detail Expands",),
-        "url_clicks": ("URL Clicks",),
-        "hashtag_clicks": ("Hashtag Clicks",),
-        "permalink_clicks": ("Permalink Clicks",),
-    },
-    ("remote_id", "published_at", "views", "reactions", "comments", "reposts"),
-    {
-        "shares": ("reposts", "dm_shares"),
-        "clicks": ("url_clicks", "hashtag_clicks", "permalink_clicks", "detail_expands"),
-    },
-)
-X_OLD = Layout(
-    "x_old",
-    "X · tweet_activity_metrics",
-    ChannelKind.X,
-    {
-        "remote_id": ("Tweet id",),
-        "permalink": ("Tweet permalink",),
-        "text": ("Tweet text",),
-        "published_at": ("time",),
-        "views": ("impressions",),
-        "engagements": ("engagements",),
-        "reposts": ("retweets",),
-        "comments": ("replies",),
-        "reactions": ("likes",),
-        "profile_visits": ("user profile clicks",),
-        "url_clicks": ("url clicks",),
-        "hashtag_clicks": ("hashtag clicks",),
-        "detail_expands": ("detail expands",),
-        "permalink_clicks": ("permalink clicks",),
-        "follows": ("follows",),
-    },
-    ("remote_id", "published_at", "views", "reactions", "comments", "reposts"),
-    {
-        "shares": ("reposts",),
-        "clicks": ("url_clicks", "hashtag_clicks", "permalink_clicks", "detail_expands"),
-    },
-)
-LAYOUTS = (FACEBOOK, INSTAGRAM, X_NEW, X_OLD)
+def layouts() -> list[Layout]:
+    return [layout for network in networks().values() for layout in network.csv_layouts]
+
+
 MODEL_FIELDS = ("views", "reach", "reactions", "comments", "shares", "saves", "clicks")
 TEXT_FIELDS = ("remote_id", "permalink", "text", "post_type", "owner_id", "owner_name", "period")
 TIME_FORMATS = (
@@ -156,7 +54,6 @@ TIME_FORMATS = (
 MAX_ERRORS = 50
 MAX_COUNT = 2_147_483_647  # the largest figure the database columns hold
 MAX_REMOTE_ID = 100
-X_HANDLE = re.compile(r"(?:x|twitter)\.com/([^/]+)/status")
 
 
 def _norm(name: str) -> str:
@@ -175,7 +72,7 @@ class ParsedFile:
     header: list[str]
     owners: set[tuple[str, str]]  # (id, name) of the account named in the file
     last_line: dict[str, int]  # remote id -> the line that wins (the last one)
-    handles: set[str] = field(default_factory=set)  # X: handles seen in the post links
+    handles: set[str] = field(default_factory=set)  # handles seen in the post links
 
     @property
     def count(self) -> int:
@@ -230,7 +127,7 @@ def detect_layout(header: list[str]) -> tuple[Layout, dict[str, int]]:
     for the layout the file resembles most."""
     names = {_norm(h): i for i, h in enumerate(header)}
     best: tuple[int, Layout, list[str]] | None = None
-    for layout in LAYOUTS:
+    for layout in layouts():
         found = {}
         for fname, aliases in layout.columns.items():
             hit = next((names[_norm(a)] for a in aliases if _norm(a) in names), None)
@@ -269,7 +166,8 @@ def parse_metrics_file(data: bytes, filename: str = "archivo") -> ParsedFile:
             continue
         parsed.owners.add((row.get("owner_id", ""), row.get("owner_name", "")))
         parsed.last_line[row["remote_id"]] = number  # the same post twice: the last wins
-        found = X_HANDLE.search(row.get("permalink", ""))
+        pattern = layout.handle_pattern
+        found = pattern.search(row.get("permalink", "")) if pattern else None
         if found and len(parsed.handles) < 100:
             parsed.handles.add(found[1].casefold())
     if errors:

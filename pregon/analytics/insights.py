@@ -22,17 +22,10 @@ from pregon.analytics.models import MetricSource, PostMetric
 from pregon.analytics.services import account_metric_save
 from pregon.publishing.channels.base import AccountConfig, ChannelError
 from pregon.publishing.channels.graph import GraphChannel
-from pregon.publishing.models import ChannelAccount, ChannelKind
+from pregon.publishing.channels.registry import networks
+from pregon.publishing.models import ChannelAccount
 
-# metric name -> AccountMetric field
-PAGE_METRICS = {
-    "page_follows": "followers",
-    "page_media_view": "views",
-    "page_post_engagements": "engagements",
-}
-INSTAGRAM_METRICS = {"follower_count": "follows_gained", "reach": "reach", "views": "views"}
-INSTAGRAM_TOTAL_VALUE = {"views"}  # only offered with metric_type=total_value
-POST_METRIC = "post_total_media_view_unique"
+# What to ask each network for is in its package (Network.insights).
 POST_DAYS = 28  # Meta keeps post insights moving for about four weeks
 
 
@@ -125,35 +118,37 @@ def fetch_account_insights(account: ChannelAccount, day: date) -> FetchReport:
 
 
 def _fetch(account: ChannelAccount, day: date, graph: Insights, report: FetchReport) -> None:
-    instagram = account.kind == ChannelKind.INSTAGRAM
-    metrics = INSTAGRAM_METRICS if instagram else PAGE_METRICS
+    spec = account.network.insights if account.network else None
+    if spec is None:
+        report.errors["*"] = "esta red no ofrece estadísticas por API"
+        return
     since, until = day_bounds(day)
-    for name, target in metrics.items():
+    for name, target in spec.metrics.items():
         params = {"metric": name, "period": "day", "since": since, "until": until}
-        if instagram and name in INSTAGRAM_TOTAL_VALUE:
+        if name in spec.total_value:
             params["metric_type"] = "total_value"
         body = graph.get(name, f"/{account.external_id}/insights", **params)
         value = metric_value(body, name) if body is not None else None
         if value is not None:
             report.stored[target] = value
-    if instagram:
-        # Instagram's follower_count is followers gained per day; the total is a field.
-        body = graph.get("followers_count", f"/{account.external_id}", fields="followers_count")
-        if body is not None and isinstance(body.get("followers_count"), int):
-            report.stored["followers"] = body["followers_count"]
-    else:
-        report.posts = _post_reach(account, day, graph)
+    if spec.followers_field:
+        field_name = spec.followers_field
+        body = graph.get(field_name, f"/{account.external_id}", fields=field_name)
+        if body is not None and isinstance(body.get(field_name), int):
+            report.stored["followers"] = body[field_name]
+    if spec.post_metric:
+        report.posts = _post_reach(account, day, graph, spec.post_metric)
 
 
-def _post_reach(account: ChannelAccount, day: date, graph: Insights) -> int:
+def _post_reach(account: ChannelAccount, day: date, graph: Insights, metric: str) -> int:
     recent = PostMetric.objects.filter(
         account=account, published_at__date__gte=day - timedelta(days=POST_DAYS)
     )
     updated = 0
     for post in recent:
-        key = f"{POST_METRIC}:{post.remote_id}"
-        body = graph.get(key, f"/{post.remote_id}/insights", metric=POST_METRIC)
-        value = metric_value(body, POST_METRIC) if body is not None else None
+        key = f"{metric}:{post.remote_id}"
+        body = graph.get(key, f"/{post.remote_id}/insights", metric=metric)
+        value = metric_value(body, metric) if body is not None else None
         if value is not None:
             PostMetric.objects.filter(pk=post.pk).update(reach=value)
             updated += 1
@@ -161,7 +156,6 @@ def _post_reach(account: ChannelAccount, day: date, graph: Insights) -> int:
 
 
 def fetch_all(day: date) -> list[FetchReport]:
-    accounts = ChannelAccount.objects.filter(
-        kind__in=[ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM]
-    ).exclude(state="desactivada")
+    kinds = [network.kind for network in networks().values() if network.insights]
+    accounts = ChannelAccount.objects.filter(kind__in=kinds).exclude(state="desactivada")
     return [fetch_account_insights(account, day) for account in accounts]

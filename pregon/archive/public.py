@@ -41,16 +41,24 @@ from pregon.archive.services import IngestError
 PUBLIC_DIR = "archivo/publico"
 
 
-def check_public_use(asset: Asset) -> None:
-    """IngestError (Spanish) when minors appear without consent or the rights forbid it."""
-    if asset.public_use_blocked:
-        raise IngestError("Contiene menores sin consentimiento registrado: no se puede publicar.")
+def rights_problem(asset: Asset) -> str:
+    """Why the asset's usage rights forbid public use today ("" = they allow it)."""
     if asset.rights == "restringido" or (
         asset.rights == "vence"
         and asset.rights_expires_on
         and asset.rights_expires_on < timezone.localdate()
     ):
-        raise IngestError("Los derechos de uso de este archivo no permiten publicarlo.")
+        return "Los derechos de uso de este archivo no permiten publicarlo."
+    return ""
+
+
+def check_public_use(asset: Asset) -> None:
+    """IngestError (Spanish) when minors appear without consent or the rights forbid it."""
+    if asset.public_use_blocked:
+        raise IngestError("Contiene menores sin consentimiento registrado: no se puede publicar.")
+    problem = rights_problem(asset)
+    if problem:
+        raise IngestError(problem)
 
 
 def asset_public_derivative(asset: Asset, size: str = "preview") -> Path:

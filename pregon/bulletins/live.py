@@ -12,16 +12,15 @@ from pregon.agenda.models import CABILDO_TYPES, Activity, ActivityStatus, Activi
 from pregon.bulletins.models import LiveTransmission
 from pregon.core.audit import log_action
 from pregon.publishing import services as publishing
+from pregon.publishing.channels import registry
 from pregon.publishing.models import (
     EDITABLE_STATUSES,
     ChannelAccount,
-    ChannelKind,
     ChannelState,
     Publication,
 )
 
 LIVE_TYPES = (*CABILDO_TYPES, ActivityType.AUDIENCIA_PUBLICA, ActivityType.REUNION_TRABAJO)
-SOCIAL_KINDS = (ChannelKind.FACEBOOK_PAGE, ChannelKind.X, ChannelKind.WORDPRESS, "manual")
 # (field, how long before the start, wording); written once, as data.
 STEPS = (
     ("announce_day", timedelta(hours=24), "Mañana a las {hour} h transmitiremos en vivo"),
@@ -42,7 +41,10 @@ def _text(activity: Activity, wording: str) -> str:
 def _accounts() -> list[ChannelAccount]:
     return list(
         ChannelAccount.objects.filter(
-            state=ChannelState.ACTIVE, is_institutional=True, kind__in=SOCIAL_KINDS
+            state=ChannelState.ACTIVE,
+            is_institutional=True,
+            # Announcements are text: networks that need an image are left out.
+            kind__in=registry.kinds(needs_media=False),
         )
     )
 

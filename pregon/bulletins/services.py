@@ -21,7 +21,8 @@ from pregon.compliance.rules import check_blackout
 from pregon.compliance.services import record_verdict
 from pregon.core.audit import log_action
 from pregon.publishing import services as publishing
-from pregon.publishing.models import ChannelAccount, ChannelKind, ChannelState, Publication
+from pregon.publishing.channels import registry
+from pregon.publishing.models import ChannelAccount, ChannelState, Publication
 
 S = BulletinStatus
 FIELDS = (
@@ -35,9 +36,7 @@ FIELDS = (
     "area",
     "activity",
 )
-# Instagram needs an image at a public URL; the bulletin's channels are these.
-PUBLICATION_KINDS = (ChannelKind.WORDPRESS, ChannelKind.FACEBOOK_PAGE, ChannelKind.X, "manual")
-X_TEXT_LIMIT = 240
+HEADLINE_LIMIT = 240  # a short network's headline, leaving room for the link
 
 
 def public_url(path: str, request: HttpRequest | None = None) -> str:
@@ -290,7 +289,10 @@ def _try_approve(publication: Publication, user) -> list[str]:
 def _publication_accounts() -> list[ChannelAccount]:
     return list(
         ChannelAccount.objects.filter(
-            state=ChannelState.ACTIVE, is_institutional=True, kind__in=PUBLICATION_KINDS
+            state=ChannelState.ACTIVE,
+            is_institutional=True,
+            # A bulletin is text: networks that refuse a post without an image are left out.
+            kind__in=registry.kinds(needs_media=False),
         )
     )
 
@@ -303,10 +305,12 @@ def _portal_text(bulletin: Bulletin) -> str:
 
 
 def _variant_text(bulletin: Bulletin, kind: str) -> str:
-    if kind == ChannelKind.WORDPRESS:
+    network = registry.get(kind)
+    shape = network.shape if network else "post"
+    if shape == "article":
         return _portal_text(bulletin)
-    if kind == ChannelKind.X:
+    if shape == "short":
         # The link is appended by publishing and counts 23 characters.
-        return bulletin.title[:X_TEXT_LIMIT]
+        return bulletin.title[:HEADLINE_LIMIT]
     balazos = "\n".join(f"• {b}" for b in bulletin.balazos)
     return f"{bulletin.title}\n\n{balazos}\n\n{press_url(bulletin)}"

@@ -15,3 +15,11 @@ class DesignConfig(AppConfig):
         "coordinacion": [*MAKE, "design.add_brandkit"],
         "redaccion": MAKE,
     }
+
+    def ready(self) -> None:
+        # Imported here: models load only after the app registry is ready.
+        from pregon.design.selectors import drawn_pieces
+        from pregon.publishing.verdict import register_design_source
+
+        # The words a design draws count for «may this go out?» (publishing's verdict).
+        register_design_source(drawn_pieces)

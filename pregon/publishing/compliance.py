@@ -9,19 +9,11 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from pregon.compliance.rules import (
-    check_alt_text,
-    check_contrast,
-    check_minors,
-    check_publication,
-    check_report_window,
-    check_video_captions,
-    held_items,
-)
+from pregon.compliance.rules import held_items
 from pregon.compliance.services import record_verdict
-from pregon.compliance.verdict import Verdict, combine
+from pregon.compliance.verdict import Verdict
 from pregon.publishing.models import Delivery, DeliveryStatus, Publication, Variant
-from pregon.publishing.validation import effective_text
+from pregon.publishing.verdict import check_variant, compliance_part
 
 # Rules that lift by themselves when the period ends: a delivery they stop is held,
 # not failed. Anything else (alt text, minors) needs a person.
@@ -29,48 +21,9 @@ WAITING_RULES = {"veda", "promocion_personal"}
 
 
 def variant_verdict(variant: Variant, when: datetime) -> Verdict:
-    """Every rule for one channel's variant at `when`."""
-    publication = variant.publication
-    media = list(variant.media.select_related("asset"))
-    # Pictured people count as named: the archive records who appears in an image.
-    pictured = [str(p) for m in media if m.asset is not None for p in (m.asset.people or [])]
-    from pregon.design.models import drawn_texts  # design builds on publishing
-
-    pieces = _design_pieces(media)
-    # Words drawn on an institutional design count as written in the post.
-    drawn = [text for piece in pieces for text in drawn_texts(piece.data)]
-    text = "\n".join([effective_text(variant), *pictured, *drawn])
-    checks = [
-        check_publication(publication.category, when, text, variant.account.is_institutional),
-        check_alt_text([variant.alt_text_for(m) for m in media if not m.is_video]),
-    ]
-    if publication.about_report:
-        checks.append(check_report_window(when))
-    for item in media:
-        asset = item.asset
-        if asset is not None:  # archive assets carry the minors flag and consent
-            checks.append(check_minors(asset.contains_minors, asset.minors_consent, False))
-            if item.is_video:
-                checks.append(_captions(asset))
-    ratios = {p.contrast_ratio for p in pieces if p.contrast_ratio is not None}
-    checks.extend(check_contrast(ratio) for ratio in sorted(ratios))
-    return combine(*checks)
-
-
-def _captions(asset):
-    return check_video_captions(bool(asset.captions), asset.no_captions_reason, str(asset))
-
-
-def _design_pieces(media) -> list:
-    """The institutional designs among the images (a piece attached from Diseño is
-    the same archived file), one per distinct picture."""
-    from pregon.design.models import RenderedPiece
-
-    asset_ids = [m.asset_id for m in media if m.asset_id]
-    if not asset_ids:
-        return []
-    pieces = RenderedPiece.objects.filter(asset_id__in=asset_ids).order_by("asset_id", "-pk")
-    return list({piece.asset_id: piece for piece in pieces}.values())
+    """Every compliance rule for one channel's variant at `when`: the verdict's part
+    that compliance records (the network's own limits are refused at approval)."""
+    return compliance_part(check_variant(variant, when))
 
 
 @dataclass

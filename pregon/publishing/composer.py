@@ -12,10 +12,11 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 
-from pregon.publishing import previews, selectors, services
+from pregon.publishing import previews, selectors, services, verdict
+from pregon.publishing.channels.limits import MediaInfo
 from pregon.publishing.models import ChannelAccount, Publication, PublicationMedia
-from pregon.publishing.validation import MediaValues, problems_for
 
 SHAPE_CACHE_SECONDS = 600
 
@@ -25,7 +26,7 @@ class MediaItem:
     token: str
     name: str
     alt_text: str
-    values: MediaValues
+    values: MediaInfo
     thumb_url: str
     image_url: str
     warnings: list[str] = field(default_factory=list)
@@ -174,14 +175,7 @@ def _archive_assets(user, tokens: list[str]) -> dict[str, MediaItem]:
 
 
 def _from_media(media: PublicationMedia) -> MediaItem:
-    values = MediaValues(
-        mime_type=media.sent_mime_type,
-        width=media.width,
-        height=media.height,
-        size_bytes=media.size_bytes,
-        alt_text=media.alt_text,
-        duration=media.duration,
-    )
+    values = verdict.media_info(media)
     return MediaItem(
         token=f"m{media.pk}",
         name=str(media),
@@ -199,7 +193,7 @@ def from_asset(asset) -> MediaItem | None:
         shape = _shape(asset)
     except ValidationError:
         return None
-    values = MediaValues(alt_text=asset.alt_text, **shape)
+    values = MediaInfo(alt_text=asset.alt_text, **shape)
     return MediaItem(
         token=f"a{asset.pk}",
         name=str(asset),
@@ -255,7 +249,14 @@ def channel_panel(state: ComposerState, row: ChannelRow) -> ChannelPanel:
     (its own, or the base text) and the media not removed from it."""
     text = row.text.strip() or state.text
     media = state.media_for(row)
-    problems = problems_for(row.account.kind, text, state.link, [m.values for m in media])
+    # The verdict's network part: compliance is asked at submit/approve, not per keystroke.
+    facts = verdict.Facts(
+        row.account.kind,
+        text,
+        state.link,
+        [verdict.Item(m.values, is_video=m.is_video) for m in media],
+    )
+    problems = verdict.network_problems(verdict.check(facts, timezone.now(), compliance=False))
     preview = previews.build(
         row.account.kind,
         text=text,

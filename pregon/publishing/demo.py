@@ -14,10 +14,10 @@ from django.utils import timezone
 from pregon.accounts.models import User
 from pregon.agenda.models import Activity, ActivityStatus
 from pregon.core import demo_clock
+from pregon.publishing.channels.registry import networks
 from pregon.publishing.models import (
     Category,
     ChannelAccount,
-    ChannelKind,
     Delivery,
     DeliveryStatus,
     Publication,
@@ -26,28 +26,11 @@ from pregon.publishing.models import (
     Variant,
 )
 
+# (name, kind, handle, institutional, base_url): each network package's demo accounts.
 CHANNELS = [
-    (
-        "Facebook · H. Ayuntamiento de Chapultepec 2022-2024",
-        ChannelKind.FACEBOOK_PAGE,
-        "AyuntamientoChapultepec",
-        True,
-    ),
-    (
-        "Facebook · Laura Amalia González Martínez",
-        ChannelKind.FACEBOOK_PAGE,
-        "LauraAmaliaGonzalezM",
-        False,
-    ),
-    ("Instagram · @lauraamaliag", ChannelKind.INSTAGRAM, "@lauraamaliag", False),
-    ("X · @Lauramaliagm", ChannelKind.X, "@Lauramaliagm", False),
-    (
-        "Portal web · chapultepec.gob.mx",
-        ChannelKind.WORDPRESS,
-        "https://www.chapultepec.gob.mx/",
-        True,
-    ),
-    ("Listas de WhatsApp", ChannelKind.MANUAL, "", True),
+    (demo.name, network.kind, demo.handle, demo.institutional, demo.base_url)
+    for network in networks().values()
+    for demo in network.demo_accounts
 ]
 
 YEAR = demo_clock.plan_year()
@@ -95,10 +78,10 @@ def load(stdout: TextIO) -> None:
 
 def _channels() -> dict[str, ChannelAccount]:
     accounts = {}
-    for name, kind, handle, institutional in CHANNELS:
+    for name, kind, handle, institutional, base_url in CHANNELS:
         defaults = {"kind": kind, "handle": handle, "is_institutional": institutional}
-        if kind == ChannelKind.WORDPRESS:
-            defaults["base_url"] = handle
+        if base_url:
+            defaults["base_url"] = base_url
         accounts[name], _ = ChannelAccount.objects.update_or_create(name=name, defaults=defaults)
     return accounts
 

@@ -40,6 +40,7 @@ from pregon.publishing import (
     media_links,
     notify,
 )
+from pregon.publishing.channels import registry
 from pregon.publishing.channels.base import (
     Channel,
     ChannelError,
@@ -48,10 +49,10 @@ from pregon.publishing.channels.base import (
     OutgoingPost,
     PostResult,
 )
+from pregon.publishing.channels.network import no_public_url
 from pregon.publishing.models import (
     AttemptOutcome,
     ChannelAccount,
-    ChannelKind,
     ChannelState,
     Delivery,
     DeliveryStatus,
@@ -62,7 +63,7 @@ from pregon.publishing.services import (
     media_public_captions,
     media_public_path,
 )
-from pregon.publishing.validation import NO_PUBLIC_URL, effective_text
+from pregon.publishing.validation import effective_text
 
 log = logging.getLogger(__name__)
 D = DeliveryStatus
@@ -95,7 +96,7 @@ def due(now: datetime) -> QuerySet:
             variant__publication__status=PublicationStatus.PROGRAMADA,
             account__state=ChannelState.ACTIVE,
         )
-        .exclude(account__kind=ChannelKind.MANUAL)
+        .exclude(account__kind__in=registry.kinds(needs_person=True))
         .order_by("scheduled_at", "pk")
     )
 
@@ -300,9 +301,10 @@ def _park(delivery: Delivery, worker: str, wait: NotReady) -> str:
 def build_post(delivery: Delivery) -> OutgoingPost:
     variant = delivery.variant
     publication = variant.publication
-    fetched = delivery.account.kind == ChannelKind.INSTAGRAM  # Meta downloads the image
-    if fetched and not settings.PREGON_PUBLIC_URL:
-        raise ChannelError(NO_PUBLIC_URL, permanent=True)
+    network = delivery.account.network
+    fetched = bool(network and network.needs_public_url)  # the network downloads the media
+    if network and fetched and not settings.PREGON_PUBLIC_URL:
+        raise ChannelError(no_public_url(network), permanent=True)
     media = []
     for item in variant.media.select_related("asset"):
         public = media_links.public_url(item.pk) if fetched else ""

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from pregon.agenda.models import Activity
+from pregon.publishing.channels import registry
 from pregon.publishing.models import (
     PUBLICATION_FIELDS,
     ChannelAccount,
@@ -66,6 +67,11 @@ class ChannelAccountForm(forms.ModelForm):
     class Meta:
         model = ChannelAccount
         fields = ["name", "kind", "handle", "external_id", "base_url", "is_institutional", "state"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Read the registry now, not when the class was defined: added networks count.
+        self.fields["kind"].choices = registry.kind_choices()
 
 
 class ThemeForm(forms.ModelForm):

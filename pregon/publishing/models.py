@@ -3,14 +3,14 @@ from django.db import models
 from django.db.models import Q
 
 from pregon.core.crypto import EncryptedTextField
+from pregon.publishing.channels import registry
+from pregon.publishing.channels.network import Network
 
-
-class ChannelKind(models.TextChoices):
-    FACEBOOK_PAGE = "facebook_page", "Página de Facebook"
-    INSTAGRAM = "instagram", "Instagram"
-    X = "x", "X"
-    WORDPRESS = "wordpress", "Portal web (WordPress)"
-    MANUAL = "manual", "Manual (WhatsApp, otros)"
+# The kinds of Pregón's own networks as an enum (ChannelKind.<KIND>), built from the
+# registry. The field's choices read the registry itself, so added networks count.
+ChannelKind = models.TextChoices(
+    "ChannelKind", [(kind.upper(), (kind, label)) for kind, label in registry.kind_choices()]
+)
 
 
 class ChannelState(models.TextChoices):
@@ -23,7 +23,7 @@ class ChannelAccount(models.Model):
     """An account Pregón publishes to. Credentials are encrypted at rest and never
     shown again after saving."""
 
-    kind = models.CharField("tipo", max_length=20, choices=ChannelKind.choices)
+    kind = models.CharField("tipo", max_length=20, choices=registry.kind_choices)
     name = models.CharField("nombre", max_length=200, unique=True)
     handle = models.CharField("usuario o dirección pública", max_length=200, blank=True)
     external_id = models.CharField("id externo", max_length=100, blank=True)
@@ -53,6 +53,16 @@ class ChannelAccount(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def network(self) -> Network | None:
+        """This account's network package (None for a kind no longer installed)."""
+        return registry.get(self.kind)
+
+    @property
+    def needs_person(self) -> bool:
+        """A person publishes it by hand; the engine never sends it."""
+        return bool(self.network and self.network.needs_person)
 
 
 class Category(models.TextChoices):
@@ -427,7 +437,7 @@ class Delivery(models.Model):
     @property
     def actions(self) -> tuple[str, ...]:
         """The settling actions that make sense now (DELIVERY_ACTIONS)."""
-        if self.account.kind == ChannelKind.MANUAL:
+        if self.account.needs_person:
             if self.status == DeliveryStatus.PENDIENTE:
                 return MANUAL_PENDING_ACTIONS
             return tuple(a for a in DELIVERY_ACTIONS.get(self.status, ()) if a != "reintentar")

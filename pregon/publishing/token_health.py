@@ -16,14 +16,9 @@ from django.utils import timezone
 
 from pregon.core.audit import log_action
 from pregon.publishing import connect, connectors, notify
+from pregon.publishing.channels import registry
 from pregon.publishing.channels.base import ChannelError
-from pregon.publishing.models import ChannelAccount, ChannelKind, ChannelState
-
-META_KINDS = (ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM)
-NEEDED = {
-    ChannelKind.FACEBOOK_PAGE: ("pages_manage_posts", "pages_read_engagement"),
-    ChannelKind.INSTAGRAM: ("instagram_basic", "instagram_content_publish"),
-}
+from pregon.publishing.models import ChannelAccount, ChannelState
 
 
 @dataclass
@@ -55,12 +50,14 @@ def _meta_debug(account: ChannelAccount) -> Health | None:
         )
     expires = data.get("expires_at") or 0
     when = datetime.fromtimestamp(expires, tz=UTC) if expires else None
-    missing = [p for p in NEEDED.get(account.kind, ()) if p not in data.get("scopes", [])]
+    needed = account.network.meta_permissions if account.network else ()
+    missing = [p for p in needed if p not in data.get("scopes", [])]
     return Health(True, "", when, missing)
 
 
 def check(account: ChannelAccount) -> Health:
-    meta = _meta_debug(account) if account.kind in META_KINDS else None
+    uses_meta = bool(account.network and account.network.meta_permissions)
+    meta = _meta_debug(account) if uses_meta else None
     if meta is not None and meta.revoked:
         return meta
     try:
@@ -119,7 +116,7 @@ def needing_people() -> list[ChannelAccount]:
 def check_all() -> dict:
     counts = {"revisadas": 0, "con_problema": 0, "por_vencer": 0}
     for account in ChannelAccount.objects.filter(state=ChannelState.ACTIVE).exclude(
-        kind=ChannelKind.MANUAL
+        kind__in=registry.kinds(needs_person=True)
     ):
         health = check(account)
         record(account, health)

@@ -19,7 +19,8 @@ from pregon.goals import selectors as goals
 from pregon.goals.models import FormulaKind, Indicator, Plan, Source
 from pregon.goals.periods import Period
 from pregon.publishing import cadence as publishing_cadence
-from pregon.publishing.models import ChannelKind, Delivery, DeliveryStatus
+from pregon.publishing.channels import registry
+from pregon.publishing.models import Delivery, DeliveryStatus
 from pregon.surveys.models import Survey
 from pregon.surveys.selectors import survey_results
 
@@ -126,7 +127,7 @@ def monthly_target(plan: Plan | None) -> Decimal | None:
 
 def publications_by_month(plan: Plan | None, period: Period) -> tuple[dict, dict]:
     target = monthly_target(plan)
-    kinds = list(ChannelKind.choices)
+    kinds = registry.kind_choices()
     rows, bars = [], []
     for first in period.month_starts():
         month = periods.month(first.year, first.month)

@@ -1,27 +1,24 @@
-"""One connector class per network; `get_channel` picks it for an account.
+"""One package per network (channels/<network>/), listed in registry.py; `get_channel`
+picks an account's connector.
 
-To add a network: write a Channel subclass in its own module (see base.py for the
-contract and http.py for the one HTTP helper), then list it in CHANNELS.
+Shared here: base.py (the connector contract), http.py (the one HTTP helper), graph.py
+(Meta's Graph API), words.py (messages), limits.py and preview.py (what the networks'
+rules and previews have in common), network.py (what a package declares).
 """
 
 from pregon.publishing.channels.base import AccountConfig, Channel, ChannelError
-from pregon.publishing.channels.facebook import FacebookPageChannel
-from pregon.publishing.channels.instagram import InstagramChannel
-from pregon.publishing.channels.manual import ManualChannel
-from pregon.publishing.channels.wordpress import WordPressChannel
-from pregon.publishing.channels.x import XChannel
-
-CHANNELS: dict[str, type[Channel]] = {
-    "facebook_page": FacebookPageChannel,
-    "instagram": InstagramChannel,
-    "x": XChannel,
-    "wordpress": WordPressChannel,
-    "manual": ManualChannel,
-}
+from pregon.publishing.channels.registry import networks
 
 
 def get_channel(config: AccountConfig) -> Channel:
-    try:
-        return CHANNELS[config.kind](config)
-    except KeyError:
-        raise ChannelError(f"Canal desconocido: {config.kind}.", permanent=True) from None
+    network = networks().get(config.kind)
+    if network is None:
+        raise ChannelError(f"Canal desconocido: {config.kind}.", permanent=True)
+    return network.connector(config)
+
+
+def __getattr__(name: str) -> dict[str, type[Channel]]:
+    # CHANNELS is built on first use: the network packages import this package.
+    if name == "CHANNELS":
+        return {kind: network.connector for kind, network in networks().items()}
+    raise AttributeError(name)

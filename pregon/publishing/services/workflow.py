@@ -14,7 +14,6 @@ from pregon.publishing import cadence, compliance, deliveries, notify, publicati
 from pregon.publishing.models import (
     PUBLICATION_FIELDS,
     ChannelAccount,
-    ChannelKind,
     Delivery,
     DeliveryAction,
     DeliveryStatus,
@@ -355,7 +354,7 @@ def delivery_retry(*, delivery: Delivery, user) -> Delivery:
     """A person decided an uncertain or failed delivery is NOT on the network: send it
     again now. This is the only way an uncertain delivery is ever sent again."""
     access.check(user, "publishing.settle_delivery")
-    if delivery.account.kind == ChannelKind.MANUAL:
+    if delivery.account.needs_person:
         raise ValidationError("Los canales manuales se marcan a mano.")
     # The publication is programada again, in the same transaction.
     deliveries.by_person(

@@ -4,8 +4,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pregon.publishing.channels import get_channel, x
+from pregon.publishing.channels import get_channel
 from pregon.publishing.channels.base import ChannelError, OutgoingPost
+from pregon.publishing.channels.x import connector as x
 
 TEXT = "Hoy inicia la campaña de reforestación en el cerro de San Mateo."
 

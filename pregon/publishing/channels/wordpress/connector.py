@@ -24,7 +24,7 @@ from pregon.publishing.channels.base import (
     PostResult,
 )
 from pregon.publishing.channels.http import HttpClient, generic_error, json_or_empty
-from pregon.publishing.rules import portal_title
+from pregon.publishing.channels.wordpress.limits import portal_title
 
 API = "/wp-json/wp/v2"
 NETWORK = "El portal"

@@ -36,6 +36,7 @@ from pregon.publishing.channels.base import (
     window_not_read,
 )
 from pregon.publishing.channels.http import HttpClient, generic_error, json_or_empty
+from pregon.publishing.channels.network import link_appended
 
 CHUNK_BYTES = 1024 * 1024
 DUPLICATE = re.compile(r"duplicate", re.IGNORECASE)
@@ -122,9 +123,7 @@ class XChannel(Channel):
         return PostResult(remote_id=tweet_id, remote_url=f"https://x.com/i/web/status/{tweet_id}")
 
     def _text(self, post: OutgoingPost) -> str:
-        if post.link and post.link not in post.text:
-            return f"{post.text} {post.link}".strip()
-        return post.text
+        return link_appended(post.text, post.link)
 
     # Media -------------------------------------------------------------------
     def _upload(self, media: OutgoingMedia) -> tuple[str, float | None]:

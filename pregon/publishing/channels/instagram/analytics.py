@@ -1,0 +1,28 @@
+"""An Instagram account's figures: the daily insights asked of the Graph API and the
+post export of Meta Business Suite."""
+
+from pregon.publishing.channels.meta import META_EXPORT_COLUMNS
+from pregon.publishing.channels.network import CsvLayout, InsightsSpec
+
+INSIGHTS = InsightsSpec(
+    metrics={"follower_count": "follows_gained", "reach": "reach", "views": "views"},
+    total_value=frozenset({"views"}),
+    # follower_count is followers gained per day; the total is a field of the account.
+    followers_field="followers_count",
+)
+EXPORT = CsvLayout(
+    "instagram",
+    "Meta Business Suite · Instagram",
+    "instagram",
+    {
+        **META_EXPORT_COLUMNS,
+        "owner_id": ("Account ID", "Identificador de la cuenta", "ID de la cuenta"),
+        "owner_name": ("Account username", "Nombre de usuario de la cuenta"),
+        "text": ("Description", "Descripción"),
+        "views": ("Views", "Impressions", "Visualizaciones", "Impresiones"),
+        "reactions": ("Likes", "Me gusta"),
+        "saves": ("Saves", "Veces que se guardó", "Guardados"),
+        "follows": ("Follows", "Seguimientos"),
+    },
+    ("remote_id", "owner_id", "published_at", "reach", "reactions", "comments"),
+)
