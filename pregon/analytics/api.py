@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from pregon.accounts import access
 from pregon.analytics import definitions as d
 from pregon.analytics import engagement, selectors
-from pregon.analytics.demographics import AUDIENCE_KINDS, Breakdown, catalog_for
+from pregon.analytics.demographics import Breakdown, audience_kinds, catalog_for
 from pregon.analytics.models import AccountMetric, PostMetric, Purpose, PurposeRule, WebLogImport
 from pregon.analytics.services import (
     UploadError,
@@ -501,7 +501,7 @@ def audience(request: HttpRequest, account: int | None = None):
     Instagram account; `available` is false (and `note` says why) when the API no
     longer offers it."""
     access.check(request.auth, "analytics.view_audiencebreakdown")
-    everyone = selectors.social_accounts(AUDIENCE_KINDS)
+    everyone = selectors.social_accounts(audience_kinds())
     accounts = [a for a in everyone if account in (None, a.pk)]
     today = timezone.localdate()
     found = selectors.audience_rows(accounts, today - timedelta(days=364), today)

@@ -24,6 +24,7 @@ from pregon.analytics.models import (
     Purpose,
     PurposeRule,
 )
+from pregon.analytics.selectors import social_kinds
 from pregon.analytics.services import PurposeClassifier, insert_visitors
 from pregon.core import demo_clock
 from pregon.publishing.channels.registry import networks
@@ -71,7 +72,7 @@ def days_of(year: int) -> list[date]:
 
 
 def load(stdout: TextIO) -> None:
-    measured = [n.kind for n in networks().values() if n.insights or n.csv_layouts]
+    measured = social_kinds()
     accounts = list(ChannelAccount.objects.filter(kind__in=measured).order_by("pk"))
     for index, account in enumerate(accounts):
         rng = random.Random(f"pregon-analytics-{account.name}")

@@ -1,6 +1,6 @@
 """Who is listening: the audience breakdowns Meta's insights API still offers (Graph
 v23), fetched daily and stored as one AudienceBreakdown row per account, metric and
-dimension.
+dimension. Each network's package lists its breakdowns (`Network.audience`).
 
 Instagram: `follower_demographics` and `engaged_audience_demographics`, lifetime
 metrics asked with metric_type=total_value, a timeframe (this_month) and one breakdown
@@ -22,45 +22,34 @@ from django.db import transaction
 from pregon.analytics.insights import credentials
 from pregon.analytics.models import AudienceBreakdown, MetricSource
 from pregon.analytics.selectors import social_accounts
+from pregon.publishing.channels import registry
 from pregon.publishing.channels.base import AccountConfig, ChannelError
 from pregon.publishing.channels.graph import GraphChannel
-from pregon.publishing.models import ChannelAccount, ChannelKind
-
-TIMEFRAME = "this_month"  # Meta accepts this_week or this_month since v20
+from pregon.publishing.models import ChannelAccount
 
 
 @dataclass(frozen=True)
 class Breakdown:
+    """One of a network's audience breakdowns (its package's `audience`), for a kind."""
+
     network: str
     metric: str
     breakdown: str
+    params: tuple[tuple[str, str], ...] = ()
     retired: str = ""  # why it is not asked: the page shows this instead of a chart
 
 
-CATALOG = (
-    Breakdown(ChannelKind.INSTAGRAM, "follower_demographics", "city"),
-    Breakdown(ChannelKind.INSTAGRAM, "follower_demographics", "age"),
-    Breakdown(ChannelKind.INSTAGRAM, "follower_demographics", "gender"),
-    Breakdown(ChannelKind.INSTAGRAM, "engaged_audience_demographics", "city"),
-    Breakdown(ChannelKind.INSTAGRAM, "engaged_audience_demographics", "age"),
-    Breakdown(ChannelKind.INSTAGRAM, "engaged_audience_demographics", "gender"),
-    Breakdown(ChannelKind.FACEBOOK_PAGE, "page_follows_city", "city"),
-    Breakdown(
-        ChannelKind.FACEBOOK_PAGE,
-        "page_fans_gender_age",
-        "age",
-        "Meta retiró la edad de los seguidores de las páginas (page_fans_gender_age) "
-        "en 2024 y no ofrece sustituto en la API.",
-    ),
-    Breakdown(
-        ChannelKind.FACEBOOK_PAGE,
-        "page_fans_gender_age",
-        "gender",
-        "Meta retiró el género de los seguidores de las páginas (page_fans_gender_age) "
-        "en 2024 y no ofrece sustituto en la API.",
-    ),
-)
-AUDIENCE_KINDS = tuple(dict.fromkeys(b.network for b in CATALOG))
+def catalog_for(kind: str) -> list[Breakdown]:
+    network = registry.get(kind)
+    specs = network.audience if network else ()
+    return [Breakdown(kind, s.metric, s.breakdown, s.params, s.retired) for s in specs]
+
+
+def audience_kinds() -> tuple[str, ...]:
+    """The networks whose insights say who follows them."""
+    return tuple(kind for kind, network in registry.networks().items() if network.audience)
+
+
 METRIC_NAMES = {
     "follower_demographics": "Seguidores",
     "engaged_audience_demographics": "Público que interactuó",
@@ -69,10 +58,6 @@ METRIC_NAMES = {
 }
 BREAKDOWN_NAMES = {"city": "Ciudad", "age": "Edad", "gender": "Género"}
 GENDERS = {"F": "Mujeres", "M": "Hombres", "U": "Sin especificar"}
-
-
-def catalog_for(kind: str) -> list[Breakdown]:
-    return [b for b in CATALOG if b.network == kind]
 
 
 @dataclass
@@ -85,15 +70,7 @@ class AudienceReport:
 
 
 def request_params(item: Breakdown) -> dict:
-    if item.network == ChannelKind.INSTAGRAM:
-        return {
-            "metric": item.metric,
-            "period": "lifetime",
-            "metric_type": "total_value",
-            "timeframe": TIMEFRAME,
-            "breakdown": item.breakdown,
-        }
-    return {"metric": item.metric, "period": "day"}
+    return {"metric": item.metric, **dict(item.params)}
 
 
 def parse_counts(body: dict, item: Breakdown) -> dict[str, int]:
@@ -165,7 +142,7 @@ def _store(account: ChannelAccount, day: date, rows: dict) -> None:
 
 
 def fetch_all_audience(day: date) -> list[AudienceReport]:
-    accounts = social_accounts(AUDIENCE_KINDS)
+    accounts = social_accounts(audience_kinds())
     return [fetch_account_audience(account, day) for account in accounts]
 
 

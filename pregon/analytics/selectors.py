@@ -16,9 +16,9 @@ from pregon.analytics.models import (
     PostMetric,
     Purpose,
 )
-from pregon.publishing.models import ChannelAccount, ChannelKind, ChannelState, Delivery
+from pregon.publishing.channels import registry
+from pregon.publishing.models import ChannelAccount, ChannelState, Delivery
 
-SOCIAL_KINDS = (ChannelKind.FACEBOOK_PAGE, ChannelKind.INSTAGRAM, ChannelKind.X)
 WEEKDAYS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
 
 
@@ -29,9 +29,19 @@ def deliveries_for(account: ChannelAccount, remote_ids: list[str]) -> dict[str, 
     return {d.remote_id: d for d in found}
 
 
-def social_accounts(kinds: tuple[str, ...] = SOCIAL_KINDS) -> list[ChannelAccount]:
-    """The connected (not disabled) accounts of these networks."""
-    return list(ChannelAccount.objects.filter(kind__in=kinds).exclude(state=ChannelState.DISABLED))
+def social_kinds() -> tuple[str, ...]:
+    """The networks with an audience to measure: insights from their API or post exports."""
+    return tuple(
+        kind
+        for kind, network in registry.networks().items()
+        if network.insights or network.csv_layouts
+    )
+
+
+def social_accounts(kinds: tuple[str, ...] | None = None) -> list[ChannelAccount]:
+    """The connected (not disabled) accounts of these networks (by default, the social ones)."""
+    wanted = social_kinds() if kinds is None else kinds
+    return list(ChannelAccount.objects.filter(kind__in=wanted).exclude(state=ChannelState.DISABLED))
 
 
 def measured_accounts() -> list[ChannelAccount]:

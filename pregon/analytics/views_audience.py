@@ -192,7 +192,7 @@ def _share_chart(account: ChannelAccount, cities: dict) -> str:
 
 @access.require("analytics.view_audiencebreakdown")
 def listening(request: HttpRequest) -> HttpResponse:
-    everyone = selectors.social_accounts(demographics.AUDIENCE_KINDS)
+    everyone = selectors.social_accounts(demographics.audience_kinds())
     accounts = _chosen(request, everyone)
     key = f"analytics-listening:{timezone.localdate()}:{','.join(str(a.pk) for a in accounts)}"
     context = {
@@ -210,7 +210,7 @@ def listening(request: HttpRequest) -> HttpResponse:
 
 @access.require("analytics.view_audiencebreakdown")
 def listening_csv(request: HttpRequest) -> HttpResponse:
-    accounts = _chosen(request, selectors.social_accounts(demographics.AUDIENCE_KINDS))
+    accounts = _chosen(request, selectors.social_accounts(demographics.audience_kinds()))
     today = timezone.localdate()
     found = selectors.audience_rows(accounts, today - timedelta(days=364), today)
     response = HttpResponse(content_type="text/csv; charset=utf-8")

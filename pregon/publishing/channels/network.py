@@ -68,6 +68,17 @@ class InsightsSpec:
 
 
 @dataclass(frozen=True)
+class AudienceSpec:
+    """One audience breakdown (age, gender, city) the network's insights API offers,
+    or one it retired (then `retired` says so, for the page to show instead of zeros)."""
+
+    metric: str
+    breakdown: str
+    params: tuple[tuple[str, str], ...] = ()  # the query beside metric=
+    retired: str = ""
+
+
+@dataclass(frozen=True)
 class Network:
     kind: str  # the value stored in ChannelAccount.kind: never change it
     label: str  # what forms show («Página de Facebook»)
@@ -88,6 +99,7 @@ class Network:
     demo_accounts: tuple[DemoAccount, ...] = ()
     insights: InsightsSpec | None = None  # daily figures analytics reads from the API
     csv_layouts: tuple[CsvLayout, ...] = ()  # post exports analytics imports
+    audience: tuple[AudienceSpec, ...] = ()  # who follows: breakdowns analytics stores
 
     @property
     def needs_person(self) -> bool:

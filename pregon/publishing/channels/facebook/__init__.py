@@ -16,6 +16,7 @@ NETWORK = Network(
     preview=preview.build,
     insights=analytics.INSIGHTS,
     csv_layouts=(analytics.EXPORT,),
+    audience=analytics.AUDIENCE,
     connect_url="publishing:connect_meta",
     meta_permissions=("pages_manage_posts", "pages_read_engagement"),
     demo_accounts=(

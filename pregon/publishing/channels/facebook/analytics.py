@@ -2,7 +2,7 @@
 export of Meta Business Suite."""
 
 from pregon.publishing.channels.meta import META_EXPORT_COLUMNS
-from pregon.publishing.channels.network import CsvLayout, InsightsSpec
+from pregon.publishing.channels.network import AudienceSpec, CsvLayout, InsightsSpec
 
 INSIGHTS = InsightsSpec(
     metrics={
@@ -30,4 +30,16 @@ EXPORT = CsvLayout(
         "clicks": ("Total clicks", "Clics totales"),
     },
     ("remote_id", "owner_id", "published_at", "reach", "reactions", "comments", "shares"),
+)
+
+# Meta retired page_fans_city / page_fans_gender_age; the followers' city is asked as
+# page_follows_city (values[-1].value is {city: people}).
+_RETIRED = (
+    "Meta retiró {} de los seguidores de las páginas (page_fans_gender_age) "
+    "en 2024 y no ofrece sustituto en la API."
+)
+AUDIENCE = (
+    AudienceSpec("page_follows_city", "city", (("period", "day"),)),
+    AudienceSpec("page_fans_gender_age", "age", retired=_RETIRED.format("la edad")),
+    AudienceSpec("page_fans_gender_age", "gender", retired=_RETIRED.format("el género")),
 )

@@ -17,6 +17,7 @@ NETWORK = Network(
     preview=preview.build,
     insights=analytics.INSIGHTS,
     csv_layouts=(analytics.EXPORT,),
+    audience=analytics.AUDIENCE,
     connect_url="publishing:connect_meta",
     meta_permissions=("instagram_basic", "instagram_content_publish"),
     needs_public_url=True,

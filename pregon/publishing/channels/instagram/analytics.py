@@ -2,7 +2,7 @@
 post export of Meta Business Suite."""
 
 from pregon.publishing.channels.meta import META_EXPORT_COLUMNS
-from pregon.publishing.channels.network import CsvLayout, InsightsSpec
+from pregon.publishing.channels.network import AudienceSpec, CsvLayout, InsightsSpec
 
 INSIGHTS = InsightsSpec(
     metrics={"follower_count": "follows_gained", "reach": "reach", "views": "views"},
@@ -25,4 +25,21 @@ EXPORT = CsvLayout(
         "follows": ("Follows", "Seguimientos"),
     },
     ("remote_id", "owner_id", "published_at", "reach", "reactions", "comments"),
+)
+
+# Lifetime demographics, asked with metric_type=total_value, a timeframe (this_week or
+# this_month since v20) and one breakdown per request.
+AUDIENCE = tuple(
+    AudienceSpec(
+        metric,
+        dimension,
+        (
+            ("period", "lifetime"),
+            ("metric_type", "total_value"),
+            ("timeframe", "this_month"),
+            ("breakdown", dimension),
+        ),
+    )
+    for metric in ("follower_demographics", "engaged_audience_demographics")
+    for dimension in ("city", "age", "gender")
 )
