@@ -57,9 +57,7 @@ class Dimension:
     names: Callable[[], dict[str, str]]
 
 
-# Adding a grouping is one entry here (e.g. the publication's theme:
-# "theme": Dimension("Tema", (PUB + "theme__name",), lambda r: r[PUB + "theme__name"] or "",
-# dict)); the page, the CSV and the API list every entry.
+# Adding a grouping is one entry here; the page, the CSV and the API list every entry.
 DIMENSIONS: dict[str, Dimension] = {
     "format": Dimension(
         "Formato",
@@ -72,6 +70,12 @@ DIMENSIONS: dict[str, Dimension] = {
         (PUB + "category",),
         lambda r: r[PUB + "category"] or "",
         lambda: dict(Category.choices),
+    ),
+    "theme": Dimension(
+        "Tema permanente",
+        (PUB + "theme__name",),
+        lambda r: r[PUB + "theme__name"] or "",
+        lambda: {"": "Sin tema"},
     ),
 }
 

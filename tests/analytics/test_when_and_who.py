@@ -152,6 +152,20 @@ def test_format_and_category_groups_count_each_post_once(own_posts, mariana, cli
     assert categories == {"Salud": 8, "Cultura": 2}
 
 
+def test_theme_groups_posts_by_their_permanent_theme(own_posts, plan_themes, mariana, client):
+    Publication.objects.filter(category="salud").update(theme=plan_themes["Salud"])
+    client.force_login(mariana)
+    rows = _csv(client.get(reverse("analytics:responds_csv")))
+    themes = {
+        r["valor"]: int(r["publicaciones"]) for r in rows if r["agrupación"] == "tema permanente"
+    }
+    expected = defaultdict(int)
+    for publication in Publication.objects.filter(variants__deliveries__status="publicada"):
+        expected[publication.theme.name if publication.theme else "Sin tema"] += 1
+    assert themes == dict(expected)
+    assert themes["Salud"] == 8
+
+
 def test_page_shows_each_account_and_marks_thin_cells(
     own_posts, mariana, client, django_assert_num_queries
 ):
