@@ -16,13 +16,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
-from pregon.analytics.importers import MetricsFileError, MetricsImportReport, import_metrics_data
+from pregon.analytics.importers import (
+    MetricsFileError,
+    MetricsImportReport,
+    parse_metrics_file,
+    resolve_account,
+)
 from pregon.analytics.models import (
     AccountMetric,
     DailySalt,
     DailyVisitor,
     ImportState,
+    MetricSource,
     PageVisitDay,
     PostMetric,
     Purpose,
@@ -223,6 +230,24 @@ class UploadError(Exception):
         self.messages = messages
 
 
+def import_metrics_file(path: str, account_name: str | None = None) -> MetricsImportReport:
+    with open(path, "rb") as handle:
+        return import_metrics_data(handle.read(), str(path), account_name)
+
+
+def import_metrics_data(
+    data: bytes, filename: str, account_name: str | None = None
+) -> MetricsImportReport:
+    parsed = parse_metrics_file(data, filename=filename)
+    account = resolve_account(parsed, account_name)
+    now = timezone.now()
+    rows = ({**row, "snapshot_at": now} for row in parsed.rows())
+    created, updated, same = post_metrics_save(account=account, rows=rows, source=MetricSource.CSV)
+    return MetricsImportReport(
+        filename, parsed.layout.label, account.name, parsed.count, created, updated, same
+    )
+
+
 def import_metrics_upload(*, uploaded, account_name: str | None, user) -> MetricsImportReport:
     """A metrics export sent from the dashboard or the API: validated whole (a bad file
     changes nothing), then stored in short batches."""
@@ -240,9 +265,8 @@ def import_metrics_upload(*, uploaded, account_name: str | None, user) -> Metric
 def stage_weblog(*, uploaded, user) -> WebLogImport:
     """Keep an uploaded access log for the worker, after checking by content that it is
     one (plain or gzip, lines in Common or Combined format). A log imported before (same
-    first bytes) reuses its record, so only new lines are counted."""
-    from pregon.analytics.tasks import import_weblog_task
-
+    first bytes) reuses its record, so only new lines are counted. The caller queues the
+    import (`tasks.enqueue_weblog_import`): tasks call services, never the reverse."""
     name = os.path.basename(uploaded.name or "bitacora.log")[:300]
     if uploaded.size > max_bytes("bitacora"):
         raise UploadError([too_large_message("bitacora", name)])
@@ -260,7 +284,6 @@ def stage_weblog(*, uploaded, user) -> WebLogImport:
     imp.size, imp.position = uploaded.size, 0
     imp.save()
     log_action(imp, "analytics.weblog_uploaded", user=user, data={"archivo": name})
-    transaction.on_commit(lambda: import_weblog_task.enqueue(imp.pk))
     return imp
 
 
