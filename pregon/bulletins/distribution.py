@@ -103,14 +103,7 @@ def distribution_create(*, bulletin: Bulletin, lists: list[MediaList], user) -> 
         user=user,
         data={"distribution": distribution.pk, "lists": [m.name for m in lists]},
     )
-    _enqueue(distribution.pk)
     return distribution
-
-
-def _enqueue(distribution_id: int) -> None:
-    from pregon.bulletins.tasks import send_distribution
-
-    transaction.on_commit(lambda: send_distribution.enqueue(distribution_id))
 
 
 def recipient_resend(*, recipient: DistributionRecipient, user) -> DistributionRecipient:
@@ -128,7 +121,6 @@ def recipient_resend(*, recipient: DistributionRecipient, user) -> DistributionR
         user=user,
         data={"email": recipient.email},
     )
-    _enqueue(recipient.distribution_id)
     recipient.refresh_from_db()
     return recipient
 
@@ -279,22 +271,15 @@ def _finish(distribution: Distribution) -> None:
         )
 
 
-def resume_unfinished() -> list[int]:
-    """Periodic: a send interrupted by a restart goes on (stale claims become uncertain)."""
-    resumed = []
-    for distribution_id in Distribution.objects.filter(finished_at__isnull=True).values_list(
-        "pk", flat=True
-    ):
+def settle_unfinished() -> list[int]:
+    """A send interrupted by a restart: stale claims become uncertain. Returns the
+    unfinished distributions, for the periodic task to send on."""
+    unfinished = list(
+        Distribution.objects.filter(finished_at__isnull=True).values_list("pk", flat=True)
+    )
+    for distribution_id in unfinished:
         settle_stale(distribution_id)
-        resumed.append(distribution_id)
-        send_pending_task_enqueue(distribution_id)
-    return resumed
-
-
-def send_pending_task_enqueue(distribution_id: int) -> None:
-    from pregon.bulletins.tasks import send_distribution
-
-    send_distribution.enqueue(distribution_id)
+    return unfinished
 
 
 def may_see_recipients(user) -> bool:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pregon.accounts import access
+from pregon.accounts.models import User
 from pregon.agenda.models import CABILDO_TYPES, Activity, ActivityStatus, ActivityType
 from pregon.bulletins.models import LiveTransmission
 from pregon.core.audit import log_action
@@ -118,8 +119,6 @@ def _missing_steps(activity: Activity, now) -> list[str]:
 def _author(activity: Activity):
     """Who signs an automatic announcement: whoever registered the activity if they
     may prepare transmissions, else the first active member of a role that may."""
-    from pregon.accounts.models import User
-
     creator = activity.created_by
     if (
         creator is not None
@@ -136,6 +135,13 @@ def _author(activity: Activity):
         .order_by("pk")
         .first()
     )
+
+
+def activity_saved(sender, instance, created, raw=False, **kwargs) -> None:
+    """post_save of an activity: a session moved, cancelled or given a new stream
+    link: its announcements follow."""
+    if not (created or raw):
+        follow_activity(instance)
 
 
 def follow_activity(activity: Activity, now=None) -> list[str]:

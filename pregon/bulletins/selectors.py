@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from pregon.accounts import access
 from pregon.agenda.models import Activity
 from pregon.bulletins.live import LIVE_TYPES
 from pregon.bulletins.models import Bulletin, LiveTransmission, MediaContact
@@ -81,8 +82,6 @@ def recordings(limit: int = 12) -> QuerySet[LiveTransmission]:
 
 
 def bulletins_for(user) -> QuerySet[Bulletin]:
-    from pregon.accounts import access
-
     return access.scope_to_area(user, Bulletin.objects.select_related("area", "author"))
 
 
