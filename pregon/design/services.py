@@ -10,8 +10,11 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from pregon.archive.services import IngestError, asset_ingest
+from pregon.compliance.rules import check_publication
+from pregon.compliance.services import record_verdict
 from pregon.core import images
 from pregon.core.audit import log_action
 from pregon.core.uploads import max_bytes, too_large_message
@@ -253,11 +256,6 @@ def flyer_verdict(*, template: str, data: dict, category: str, user):
     """A printed flyer is public material handed out in person: the veda and the
     personal-promotion rules apply as to a publication, at the moment it is
     printed. Every block, flag and exemption is recorded."""
-    from django.utils import timezone
-
-    from pregon.compliance.rules import check_publication
-    from pregon.compliance.services import record_verdict
-
     now = timezone.now()
     verdict = check_publication(category, now, "\n".join(drawn_texts(data)), institutional=True)
     title = data.get("titulo") or data.get("cifra") or data.get("cita") or template

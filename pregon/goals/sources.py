@@ -20,6 +20,8 @@ from pregon.agenda.models import Activity
 from pregon.analytics.models import AccountMetric, PageVisitDay, PostMetric
 from pregon.goals.models import Source
 from pregon.publishing.models import DeliveryStatus, Publication
+from pregon.surveys.models import Survey
+from pregon.surveys.selectors import survey_results
 
 SourceFunction = Callable[[datetime, datetime, dict], Decimal | None]
 FILTER_KEYS = ("channel", "area", "campaign", "purpose")
@@ -118,9 +120,6 @@ def portal_visits(start: datetime, end: datetime, filters: dict) -> Decimal:
 
 def survey_score(start: datetime, end: datetime, filters: dict) -> Decimal | None:
     """CSAT (% of 4–5 answers) pooled over every survey answered in the period."""
-    from pregon.surveys.models import Survey
-    from pregon.surveys.selectors import survey_results
-
     first, last = local_dates(start, end)
     count = n = 0
     for survey in Survey.objects.filter(opens_on__lte=last, closes_on__gte=first):
