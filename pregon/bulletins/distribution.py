@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import Count, F
 from django.template.loader import render_to_string
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pregon.accounts import access
+from pregon.accounts.models import User
 from pregon.bulletins.models import (
     Bulletin,
     BulletinStatus,
@@ -76,7 +78,7 @@ def unsubscribe(contact: MediaContact) -> MediaContact:
 
 
 @transaction.atomic
-def distribution_create(*, bulletin: Bulletin, lists: list[MediaList], user) -> Distribution:
+def distribution_create(*, bulletin: Bulletin, lists: list[MediaList], user: User) -> Distribution:
     """One row per reachable contact of the lists; someone who already received this
     bulletin (or may have) in an earlier send is left out."""
     access.check(user, "bulletins.distribute_bulletin")
@@ -106,7 +108,7 @@ def distribution_create(*, bulletin: Bulletin, lists: list[MediaList], user) -> 
     return distribution
 
 
-def recipient_resend(*, recipient: DistributionRecipient, user) -> DistributionRecipient:
+def recipient_resend(*, recipient: DistributionRecipient, user: User) -> DistributionRecipient:
     """A person checked that an uncertain or failed message did not arrive."""
     access.check(user, "bulletins.distribute_bulletin")
     changed = DistributionRecipient.objects.filter(
@@ -125,7 +127,9 @@ def recipient_resend(*, recipient: DistributionRecipient, user) -> DistributionR
     return recipient
 
 
-def recipient_mark_delivered(*, recipient: DistributionRecipient, user) -> DistributionRecipient:
+def recipient_mark_delivered(
+    *, recipient: DistributionRecipient, user: User
+) -> DistributionRecipient:
     """A person confirmed with the outlet that an uncertain message did arrive."""
     access.check(user, "bulletins.approve_bulletin")
     changed = DistributionRecipient.objects.filter(pk=recipient.pk, status=R.INCIERTO).update(
@@ -247,7 +251,9 @@ def send_pending(distribution_id: int, worker_id: str | None = None) -> dict:
     return counts
 
 
-def _send_one(recipient_id: int, worker_id: str, message: Message, connection) -> str | None:
+def _send_one(
+    recipient_id: int, worker_id: str, message: Message, connection: BaseEmailBackend
+) -> str | None:
     if not claim(recipient_id, worker_id):
         return None  # another worker has it, or it is settled
     recipient = DistributionRecipient.objects.select_related("contact").get(pk=recipient_id)
@@ -282,7 +288,7 @@ def settle_unfinished() -> list[int]:
     return unfinished
 
 
-def may_see_recipients(user) -> bool:
+def may_see_recipients(user: User) -> bool:
     """Who a bulletin went to is press-directory data: the same permission as the
     directory itself (/media-contacts), not merely reading bulletins."""
     return access.can(user, "bulletins.view_mediacontact")

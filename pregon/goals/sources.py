@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import F, QuerySet, Sum
 
-from pregon.agenda.models import Activity
+from pregon.agenda.models import Activity, ActivityQuerySet
 from pregon.analytics.models import AccountMetric, PageVisitDay, PostMetric
 from pregon.goals.models import Source
 from pregon.publishing.models import DeliveryStatus, Publication
@@ -48,7 +48,7 @@ def publications(start: datetime, end: datetime, filters: dict) -> QuerySet:
     return rows
 
 
-def activities(start: datetime, end: datetime, filters: dict) -> QuerySet:
+def activities(start: datetime, end: datetime, filters: dict) -> ActivityQuerySet:
     """Public acciones registered in the period (they count by their start)."""
     rows = Activity.objects.public().filter(starts_at__gte=start, starts_at__lt=end)
     if filters.get("area"):
