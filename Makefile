@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # `PORT=8001 make run` when 8000 is taken.
 PORT ?= 8000
 
-.PHONY: run test lint format install install-dev clean
+.PHONY: run test lint checks format install install-dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,12 +36,23 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Architecture and types (pyproject.toml): the app layers and import contracts
+# (import-linter), no import inside a function without a reason, and mypy with
+# django-stubs on services and selectors.
+checks: install-dev
+	$(BIN)/lint-imports
+	@if grep -rnE --include='*.py' 'noqa:[A-Z0-9, ]*PLC0415[A-Z0-9, ]*$$' pregon; then \
+		echo "Cada import dentro de una función dice por qué: # noqa: PLC0415 - motivo"; \
+		exit 1; \
+	fi
+	$(BIN)/mypy
+
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 # Runs on SQLite, or on PostgreSQL when DATABASE_URL points there.
-test: lint
+test: lint checks
 	$(BIN)/pregon makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -62,7 +62,7 @@ def setup_django(args: argparse.Namespace, var_dir: str, port: int) -> None:
         DJANGO_SETTINGS_MODULE="pregon.settings",
         PREGON_VAR_DIR=var_dir,
         DATABASE_URL=args.database_url,
-        PREGON_TASKS_BACKEND="db",  # distribution_create only queues; we run the task body
+        PREGON_TASKS_BACKEND="db",  # nothing runs inline: we run the task body
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(port),
         PREGON_PRESS_THROTTLE_SECONDS="0",

@@ -2,6 +2,7 @@
 set before pytest-django reads the settings."""
 
 import os
+import threading
 
 os.environ.setdefault("PREGON_HTTPS", "false")
 os.environ.setdefault("PREGON_TASKS_BACKEND", "immediate")
@@ -15,10 +16,9 @@ def pytest_configure(config):
     connection, so two requests at once (a batch upload sends several) interleave
     their savepoints. Serialise requests in that case; PostgreSQL keeps them
     concurrent."""
-    import threading
-
-    from django.core.servers.basehttp import ThreadedWSGIServer
-    from django.test.testcases import LiveServerThread
+    # Django's test modules only once pytest-django has configured the settings.
+    from django.core.servers.basehttp import ThreadedWSGIServer  # noqa: PLC0415 - see above
+    from django.test.testcases import LiveServerThread  # noqa: PLC0415 - see above
 
     class SharedConnectionServer(ThreadedWSGIServer):
         def set_app(self, application):

@@ -1,7 +1,10 @@
 """Who may do what: the single permission helper every view and API endpoint uses."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -11,39 +14,51 @@ from django.http import HttpRequest
 
 from pregon.accounts.roles import Role
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from pregon.accounts.models import User
+
+    # Whoever asks: a signed-in person, the visitor of a public page, or no one (the system).
+    Someone = User | AnonymousUser | None
+
 DENIED = "No tiene permiso para realizar esta acción."
+Scoped = TypeVar("Scoped", bound=QuerySet)
 
 
-def has_role(user, *roles: str) -> bool:
-    if not user.is_authenticated:
+def has_role(user: Someone, *roles: str) -> bool:
+    if user is None or not user.is_authenticated:
         return False
     labels = {Role(r).label for r in roles}
     return user.groups.filter(name__in=labels).exists()
 
 
-def can(user, perm: str) -> bool:
+def can(user: Someone, perm: str) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.has_perm(perm))
 
 
-def check(user, perm: str, message: str = DENIED) -> None:
+def check(user: Someone, perm: str, message: str = DENIED) -> None:
     """Raise PermissionDenied (a 403 with a Spanish message) unless `user` has `perm`."""
     if not can(user, perm):
         raise PermissionDenied(message)
 
 
-def sees_all_areas(user) -> bool:
+def sees_all_areas(user: User | AnonymousUser) -> bool:
     return user.is_superuser or not has_role(user, Role.ENLACE) or has_role(user, Role.COORDINACION)
 
 
-def scope_to_area(user, queryset: QuerySet, field: str = "area") -> QuerySet:
+def scope_to_area(user: User | AnonymousUser, queryset: Scoped, field: str = "area") -> Scoped:
     """An Enlace de área sees only their area's records; everyone else sees all."""
     if sees_all_areas(user):
         return queryset
-    return queryset.filter(**{field: user.area_id}) if user.area_id else queryset.none()
+    area_id = getattr(user, "area_id", None)  # an anonymous visitor has none
+    return queryset.filter(**{field: area_id}) if area_id else queryset.none()
 
 
-def can_act_for_area(user, area_id: int | None) -> bool:
-    return sees_all_areas(user) or (user.area_id is not None and user.area_id == area_id)
+def can_act_for_area(user: User | AnonymousUser, area_id: int | None) -> bool:
+    own = getattr(user, "area_id", None)  # an anonymous visitor has none
+    return sees_all_areas(user) or (own is not None and own == area_id)
 
 
 class ApprovalRefused(PermissionDenied):
@@ -57,7 +72,7 @@ _APPROVABLE = {
 }
 
 
-def approval_refusal(user, *, kind: str, author_id: int, editor_id: int | None) -> str:
+def approval_refusal(user: User, *, kind: str, author_id: int, editor_id: int | None) -> str:
     """Four eyes: "" when `user` may approve this version, else why not. Neither the
     author nor whoever last changed the content may approve it (unless
     PREGON_ALLOW_SELF_APPROVAL lets a one-person unit work)."""
@@ -79,7 +94,7 @@ def require(perm: str) -> Callable:
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             check(request.user, perm)

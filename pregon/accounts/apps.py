@@ -19,8 +19,9 @@ class AccountsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from pregon.accounts import checks  # noqa: F401 - registers the deploy checks
-        from pregon.accounts.roles import sync_roles_after_migrate
+        # Both modules load models, which exist only once the app registry is ready.
+        from pregon.accounts import checks  # noqa: F401, PLC0415 - registers the deploy checks
+        from pregon.accounts.roles import sync_roles_after_migrate  # noqa: PLC0415 - see above
 
         # Every app's signal: the receiver acts once all permissions exist.
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="pregon.sync_roles")

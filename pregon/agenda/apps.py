@@ -42,7 +42,7 @@ class AgendaConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from pregon.core import public_cache
+        from pregon.core import public_cache  # noqa: PLC0415 - loads auth models: registry first
 
         # The public ICS feed (and the press room's agenda) show activities.
         public_cache.watch("agenda.Activity", "accounts.Area")

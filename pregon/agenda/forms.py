@@ -4,6 +4,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
+from pregon.accounts import access
 from pregon.accounts.models import Area, User
 from pregon.accounts.roles import Role
 from pregon.agenda.models import (
@@ -86,8 +87,6 @@ class CampaignForm(forms.ModelForm):
 
 
 def areas_for(user):
-    from pregon.accounts import access
-
     qs = Area.objects.order_by("name")
     return access.scope_to_area(user, qs, field="pk") if user else qs
 

@@ -1,15 +1,20 @@
 """Reads: what each person may see, calendar ranges, the publication queue, weeks."""
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 
 from pregon.accounts import access
+from pregon.accounts.models import User
 from pregon.agenda.models import (
     Activity,
+    ActivityQuerySet,
     ActivityStatus,
     ActivityType,
     Campaign,
@@ -21,12 +26,12 @@ VIEWS = ("mes", "semana", "lista", "dia")
 FILTERS = {"area": "area__short_name", "tipo": "type", "estado": "status"}
 
 
-def visible_activities(user) -> QuerySet:
+def visible_activities(user: User) -> ActivityQuerySet:
     qs = Activity.objects.select_related("area", "campaign")
     return access.scope_to_area(user, qs)
 
 
-def apply_filters(qs: QuerySet, params) -> QuerySet:
+def apply_filters(qs: ActivityQuerySet, params: Mapping[str, str]) -> ActivityQuerySet:
     for param, lookup in FILTERS.items():
         value = (params.get(param) or "").strip()
         if value:
@@ -92,7 +97,7 @@ def period_for(view: str, anchor: date) -> Period:
     return Period("mes", first, last, anchor, previous_month, next_month)
 
 
-def by_day(activities, period: Period) -> dict[date, list[Activity]]:
+def by_day(activities: Iterable[Activity], period: Period) -> dict[date, list[Activity]]:
     days: dict[date, list[Activity]] = {day: [] for day in period.days}
     for activity in activities:
         day = timezone.localtime(activity.starts_at).date()
@@ -106,17 +111,19 @@ def by_day(activities, period: Period) -> dict[date, list[Activity]]:
     return days
 
 
-def effective_tier_expression():
+def effective_tier_expression() -> Coalesce:
     return Coalesce(NullIf("priority_override", Value("")), "priority_tier")
 
 
-def _published_annotation():
+def _published_annotation() -> Combinable:
     if hasattr(Activity, "publications"):
         return Count("publications", filter=Q(publications__status="publicada"), distinct=True)
     return Value(0)
 
 
-def priority_queue(user, now: datetime | None = None, days_back: int = 7, days_ahead: int = 30):
+def priority_queue(
+    user: User, now: datetime | None = None, days_back: int = 7, days_ahead: int = 30
+) -> ActivityQuerySet:
     """Upcoming and recently held activities, by tier then date, with coverage and
     publication state."""
     now = now or timezone.now()
@@ -142,7 +149,8 @@ def priority_queue(user, now: datetime | None = None, days_back: int = 7, days_a
     return qs
 
 
-def coverage_label(activity) -> str:
+def coverage_label(activity: Any) -> str:
+    """`activity` as annotated by `priority_queue` (coverage counts), or a plain one."""
     total = getattr(activity, "coverage_total", None)
     if total is None:
         return ""
@@ -155,7 +163,7 @@ def coverage_label(activity) -> str:
     return f"Asignada ({activity.coverage_done} de {total} cubiertas)"
 
 
-def person_assignments(person, first: date, last: date) -> QuerySet:
+def person_assignments(person: User, first: date, last: date) -> QuerySet[CoverageAssignment]:
     start, end = _midnight(first), _midnight(last + timedelta(days=1))
     return (
         CoverageAssignment.objects.select_related("activity", "activity__area", "assignee")
@@ -165,7 +173,7 @@ def person_assignments(person, first: date, last: date) -> QuerySet:
     )
 
 
-def today_activities(user) -> QuerySet:
+def today_activities(user: User) -> ActivityQuerySet:
     today = timezone.localdate()
     return (
         visible_activities(user).active().between(_midnight(today), _midnight(today + timedelta(1)))
@@ -180,7 +188,7 @@ def status_choices() -> list:
     return ActivityStatus.choices
 
 
-def campaigns_with_counts(user) -> QuerySet:
+def campaigns_with_counts(user: User) -> QuerySet[Campaign]:
     """Campaigns with how many of their activities this person may see."""
     visible = visible_activities(user).values("pk")
     return Campaign.objects.annotate(

@@ -3,6 +3,7 @@
 import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pregon.accounts import access
-from pregon.accounts.models import Area
+from pregon.accounts.models import Area, User
 from pregon.agenda import priority
 from pregon.agenda.models import (
     Activity,
@@ -113,13 +114,13 @@ def rescore_all() -> int:
     return len(activities)
 
 
-def rules_saved(rule_set: PriorityRuleSet, user) -> int:
+def rules_saved(rule_set: PriorityRuleSet, user: User) -> int:
     count = rescore_all()
     log_action(rule_set, "agenda.rules_changed", user=user, data={"rescored": count})
     return count
 
 
-def override_priority(*, activity: Activity, tier: str, reason: str, user) -> Activity:
+def override_priority(*, activity: Activity, tier: str, reason: str, user: User) -> Activity:
     access.check(user, "agenda.override_priority")
     if tier and tier not in Tier.values:
         raise ValidationError({"tier": "Nivel desconocido; use A, B o C."})
@@ -141,7 +142,7 @@ def override_priority(*, activity: Activity, tier: str, reason: str, user) -> Ac
 # --- activities ----------------------------------------------------------------------
 
 
-def _check_area(user, area: Area) -> None:
+def _check_area(user: User, area: Area) -> None:
     if not access.can_act_for_area(user, area.pk):
         raise PermissionDenied(AREA_DENIED)
 
@@ -152,7 +153,7 @@ def _validate_dates(starts_at: datetime, ends_at: datetime) -> None:
 
 
 @transaction.atomic
-def activity_create(*, user, **fields) -> Activity:
+def activity_create(*, user: User, **fields: Any) -> Activity:
     access.check(user, "agenda.add_activity")
     _check_area(user, fields["area"])
     _validate_dates(fields["starts_at"], fields["ends_at"])
@@ -167,7 +168,7 @@ def activity_create(*, user, **fields) -> Activity:
 
 
 @transaction.atomic
-def activity_update(*, activity: Activity, user, reason: str = "", **fields) -> Activity:
+def activity_update(*, activity: Activity, user: User, reason: str = "", **fields: Any) -> Activity:
     """Update fields; moving a confirmed activity records it as *reprogramada*."""
     access.check(user, "agenda.change_activity")
     _check_area(user, activity.area)
@@ -191,7 +192,7 @@ def activity_update(*, activity: Activity, user, reason: str = "", **fields) -> 
     return activity
 
 
-def _record_change(old: Activity, new: Activity, user, reason: str) -> ActivityChange:
+def _record_change(old: Activity, new: Activity, user: User | None, reason: str) -> ActivityChange:
     moved = (old.starts_at, old.ends_at) != (new.starts_at, new.ends_at)
     return ActivityChange.objects.create(
         activity=new,
@@ -205,7 +206,7 @@ def _record_change(old: Activity, new: Activity, user, reason: str) -> ActivityC
 
 
 @transaction.atomic
-def change_status(activity: Activity, status: str, user, reason: str = "") -> Activity:
+def change_status(activity: Activity, status: str, user: User, reason: str = "") -> Activity:
     if status not in ActivityStatus.values:
         raise ValidationError({"status": "Estado desconocido."})
     old = Activity.objects.get(pk=activity.pk)
@@ -222,7 +223,7 @@ def change_status(activity: Activity, status: str, user, reason: str = "") -> Ac
     return activity
 
 
-def audit_import(area: Area, user, summary: dict) -> None:
+def audit_import(area: Area, user: User | None, summary: dict) -> None:
     log_action(area, "agenda.ics_imported", user=user, data=summary)
 
 
@@ -238,7 +239,7 @@ def _validate_campaign(campaign: Campaign) -> None:
 
 
 @transaction.atomic
-def campaign_create(*, user, **fields) -> Campaign:
+def campaign_create(*, user: User, **fields: Any) -> Campaign:
     access.check(user, "agenda.add_campaign")
     campaign = Campaign(**{k: v for k, v in fields.items() if k in CAMPAIGN_FIELDS})
     _validate_campaign(campaign)
@@ -248,7 +249,7 @@ def campaign_create(*, user, **fields) -> Campaign:
 
 
 @transaction.atomic
-def campaign_update(*, campaign: Campaign, user, **fields) -> Campaign:
+def campaign_update(*, campaign: Campaign, user: User, **fields: Any) -> Campaign:
     access.check(user, "agenda.change_campaign")
     changed = {k: v for k, v in fields.items() if k in CAMPAIGN_FIELDS}
     for name, value in changed.items():
@@ -265,7 +266,7 @@ def campaign_update(*, campaign: Campaign, user, **fields) -> Campaign:
 def default_kinds(activity: Activity) -> list[str]:
     """What the tier suggests: A full coverage, B photo and writing, C nothing."""
     if activity.tier == Tier.A:
-        kinds = [CoverageKind.FOTOGRAFIA, CoverageKind.VIDEO, CoverageKind.REDACCION]
+        kinds: list[str] = [CoverageKind.FOTOGRAFIA, CoverageKind.VIDEO, CoverageKind.REDACCION]
         if activity.is_cabildo:
             kinds.append(CoverageKind.TRANSMISION)
         return kinds
@@ -275,7 +276,9 @@ def default_kinds(activity: Activity) -> list[str]:
 
 
 @transaction.atomic
-def coverage_request(*, activity: Activity, user, kinds: list[str] | None = None) -> list:
+def coverage_request(
+    *, activity: Activity, user: User, kinds: list[str] | None = None
+) -> list[CoverageAssignment]:
     """An Enlace (or Coordinación) asks for coverage: planned assignments, no person yet."""
     access.check(user, "agenda.request_coverage")
     _check_area(user, activity.area)
@@ -298,7 +301,9 @@ def travel_margin() -> timedelta:
     return timedelta(minutes=settings.PREGON_COVERAGE_TRAVEL_MARGIN_MINUTES)
 
 
-def conflicts_for(assignee, activity: Activity, exclude_pk: int | None = None) -> list:
+def conflicts_for(
+    assignee: User | None, activity: Activity, exclude_pk: int | None = None
+) -> list[CoverageAssignment]:
     """Assignments of `assignee` whose activity overlaps this one, margin included."""
     if assignee is None:
         return []
@@ -321,8 +326,14 @@ def conflicts_for(assignee, activity: Activity, exclude_pk: int | None = None) -
 
 @transaction.atomic
 def coverage_assign(
-    *, activity: Activity, kind: str, assignee, user, notes: str = "", assignment=None
-) -> tuple[CoverageAssignment, list]:
+    *,
+    activity: Activity,
+    kind: str,
+    assignee: User | None,
+    user: User,
+    notes: str = "",
+    assignment: CoverageAssignment | None = None,
+) -> tuple[CoverageAssignment, list[CoverageAssignment]]:
     """Create or update an assignment; returns it with the overlaps to warn about."""
     access.check(user, "agenda.change_coverageassignment")
     if kind not in CoverageKind.values:
@@ -355,7 +366,7 @@ def _open_slot(activity: Activity, kind: str) -> CoverageAssignment | None:
 
 
 def coverage_mark_covered(
-    *, assignment: CoverageAssignment, user, notes: str = ""
+    *, assignment: CoverageAssignment, user: User, notes: str = ""
 ) -> CoverageAssignment:
     """Only the assignee or someone who manages coverage may close it."""
     access.check(user, "agenda.mark_covered")
@@ -370,7 +381,7 @@ def coverage_mark_covered(
     return assignment
 
 
-def coverage_cancel(*, assignment: CoverageAssignment, user) -> CoverageAssignment:
+def coverage_cancel(*, assignment: CoverageAssignment, user: User) -> CoverageAssignment:
     access.check(user, "agenda.change_coverageassignment")
     assignment.status = CoverageStatus.CANCELADA
     assignment.save(update_fields=["status", "updated_at"])

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from pregon.accounts import access
 from pregon.analytics import definitions as d
-from pregon.analytics import engagement, selectors
+from pregon.analytics import engagement, selectors, tasks
 from pregon.analytics.demographics import Breakdown, audience_kinds, catalog_for
 from pregon.analytics.models import AccountMetric, PostMetric, Purpose, PurposeRule, WebLogImport
 from pregon.analytics.services import (
@@ -339,6 +339,7 @@ def import_weblog(request: HttpRequest, file: File[UploadedFile]):
         imp = stage_weblog(uploaded=file, user=request.auth)
     except UploadError as exc:
         raise ValidationError({"file": exc.messages}) from exc
+    tasks.enqueue_weblog_import(imp)
     imp.refresh_from_db()
     return Status(202, imp)
 

@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from django.apps import AppConfig
 
+from pregon.core import versions
+
 METRICS_SCOPE = "analytics"
 
 
@@ -45,8 +47,7 @@ class AnalyticsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from pregon.core import versions
-        from pregon.core.periodic import register
+        from pregon.core.periodic import register  # noqa: PLC0415 - loads models: registry first
 
         # The dashboards' figures are cached under this scope (see views.py).
         versions.watch(

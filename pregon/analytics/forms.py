@@ -1,6 +1,7 @@
 from django import forms
 
 from pregon.analytics.models import Purpose
+from pregon.publishing.models import ChannelAccount
 
 
 class PurposeRuleForm(forms.Form):
@@ -31,8 +32,6 @@ class MetricsUploadForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs) -> None:
-        from pregon.publishing.models import ChannelAccount
-
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = ChannelAccount.objects.order_by("name")
 

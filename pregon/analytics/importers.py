@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from pregon.analytics.models import MetricSource
 from pregon.publishing.channels.network import CsvLayout
 from pregon.publishing.channels.registry import networks
 from pregon.publishing.models import ChannelAccount
@@ -275,23 +274,3 @@ class MetricsImportReport:
     created: int
     updated: int
     unchanged: int
-
-
-def import_metrics_file(path: str, account_name: str | None = None) -> MetricsImportReport:
-    with open(path, "rb") as handle:
-        return import_metrics_data(handle.read(), str(path), account_name)
-
-
-def import_metrics_data(
-    data: bytes, filename: str, account_name: str | None = None
-) -> MetricsImportReport:
-    from pregon.analytics.services import post_metrics_save
-
-    parsed = parse_metrics_file(data, filename=filename)
-    account = resolve_account(parsed, account_name)
-    now = timezone.now()
-    rows = ({**row, "snapshot_at": now} for row in parsed.rows())
-    created, updated, same = post_metrics_save(account=account, rows=rows, source=MetricSource.CSV)
-    return MetricsImportReport(
-        filename, parsed.layout.label, account.name, parsed.count, created, updated, same
-    )

@@ -1,11 +1,13 @@
 """Reads for the dashboards and reports: figures per account, per post and per page."""
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 
 from pregon.analytics import definitions as d
 from pregon.analytics.models import (
@@ -63,7 +65,7 @@ def followers_series(accounts: list[ChannelAccount], start: date, end: date) -> 
     return [(r["date"], r["total"]) for r in rows]
 
 
-def posts_in(accounts: list[ChannelAccount], start: date, end: date):
+def posts_in(accounts: list[ChannelAccount], start: date, end: date) -> QuerySet[PostMetric]:
     return PostMetric.objects.filter(
         account__in=accounts, published_at__date__range=(start, end)
     ).select_related("account")
@@ -105,6 +107,8 @@ def best_times(accounts: list[ChannelAccount], start: date, end: date) -> dict:
     zone = ZoneInfo(settings.TIME_ZONE)
     by_day, by_hour = defaultdict(list), defaultdict(list)
     for post in posts_in(accounts, start, end).exclude(published_at=None):
+        if post.published_at is None:  # excluded above; says so to the type checker
+            continue
         local = post.published_at.astimezone(zone)
         by_day[local.weekday()].append(post.interactions)
         by_hour[local.hour].append(post.interactions)
@@ -135,7 +139,7 @@ def visits_by_purpose(start: date, end: date) -> list[tuple[str, int]]:
     return [(label, rows.get(value, 0)) for value, label in Purpose.choices]
 
 
-def top_pages(start: date, end: date, limit: int = 15) -> list[dict]:
+def top_pages(start: date, end: date, limit: int = 15) -> list[Mapping[str, Any]]:
     return list(
         PageVisitDay.objects.filter(date__range=(start, end))
         .values("path", "purpose")

@@ -7,22 +7,32 @@ import secrets
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from hashlib import blake2b
 from itertools import islice
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
-from pregon.analytics.importers import MetricsFileError, MetricsImportReport, import_metrics_data
+from pregon.accounts.models import User
+from pregon.analytics.importers import (
+    MetricsFileError,
+    MetricsImportReport,
+    parse_metrics_file,
+    resolve_account,
+)
 from pregon.analytics.models import (
     AccountMetric,
     DailySalt,
     DailyVisitor,
     ImportState,
+    MetricSource,
     PageVisitDay,
     PostMetric,
     Purpose,
@@ -41,6 +51,7 @@ from pregon.analytics.weblog import (
 )
 from pregon.core.audit import log_action
 from pregon.core.uploads import max_bytes, too_large_message
+from pregon.publishing.models import ChannelAccount
 
 CHUNK_LINES = 100_000  # lines stored per transaction
 PARALLEL_MIN_BYTES = 8_000_000  # smaller logs are parsed in this process
@@ -67,7 +78,7 @@ class VisitorHasher:
         by_day: dict[date, list[tuple[str, str]]] = {}
         for day, client, agent in visitors:
             by_day.setdefault(day, []).append((client, agent))
-        hashed = set()
+        hashed: set[tuple[date, str]] = set()
         for day, people in by_day.items():
             salt = self._salts.get(day) or self._load(day)
             hashed.update(
@@ -110,7 +121,9 @@ class PurposeClassifier:
         return found
 
 
-def purpose_rule_save(*, prefix: str, purpose: str, user=None) -> tuple[PurposeRule, int]:
+def purpose_rule_save(
+    *, prefix: str, purpose: str, user: User | None = None
+) -> tuple[PurposeRule, int]:
     """Create or change the rule for a prefix and reclassify the pages already counted;
     returns the rule and how many (day, page) rows changed purpose."""
     prefix = prefix.strip()
@@ -132,7 +145,7 @@ def purpose_rule_save(*, prefix: str, purpose: str, user=None) -> tuple[PurposeR
     return rule, changed
 
 
-def purpose_rule_delete(*, rule: PurposeRule, user=None) -> int:
+def purpose_rule_delete(*, rule: PurposeRule, user: User | None = None) -> int:
     with transaction.atomic():
         log_action(None, "analytics.rule_deleted", user=user, data={"prefix": rule.prefix})
         rule.delete()
@@ -223,11 +236,31 @@ class UploadError(Exception):
         self.messages = messages
 
 
-def import_metrics_upload(*, uploaded, account_name: str | None, user) -> MetricsImportReport:
+def import_metrics_file(path: str, account_name: str | None = None) -> MetricsImportReport:
+    with open(path, "rb") as handle:
+        return import_metrics_data(handle.read(), str(path), account_name)
+
+
+def import_metrics_data(
+    data: bytes, filename: str, account_name: str | None = None
+) -> MetricsImportReport:
+    parsed = parse_metrics_file(data, filename=filename)
+    account = resolve_account(parsed, account_name)
+    now = timezone.now()
+    rows = ({**row, "snapshot_at": now} for row in parsed.rows())
+    created, updated, same = post_metrics_save(account=account, rows=rows, source=MetricSource.CSV)
+    return MetricsImportReport(
+        filename, parsed.layout.label, account.name, parsed.count, created, updated, same
+    )
+
+
+def import_metrics_upload(
+    *, uploaded: UploadedFile, account_name: str | None, user: User
+) -> MetricsImportReport:
     """A metrics export sent from the dashboard or the API: validated whole (a bad file
     changes nothing), then stored in short batches."""
     name = os.path.basename(uploaded.name or "archivo")
-    if uploaded.size > max_bytes("csv"):
+    if (uploaded.size or 0) > max_bytes("csv"):
         raise UploadError([too_large_message("csv", name)])
     try:
         report = import_metrics_data(uploaded.read(), name, account_name or None)
@@ -237,14 +270,13 @@ def import_metrics_upload(*, uploaded, account_name: str | None, user) -> Metric
     return report
 
 
-def stage_weblog(*, uploaded, user) -> WebLogImport:
+def stage_weblog(*, uploaded: UploadedFile, user: User) -> WebLogImport:
     """Keep an uploaded access log for the worker, after checking by content that it is
     one (plain or gzip, lines in Common or Combined format). A log imported before (same
-    first bytes) reuses its record, so only new lines are counted."""
-    from pregon.analytics.tasks import import_weblog_task
-
+    first bytes) reuses its record, so only new lines are counted. The caller queues the
+    import (`tasks.enqueue_weblog_import`): tasks call services, never the reverse."""
     name = os.path.basename(uploaded.name or "bitacora.log")[:300]
-    if uploaded.size > max_bytes("bitacora"):
+    if (uploaded.size or 0) > max_bytes("bitacora"):
         raise UploadError([too_large_message("bitacora", name)])
     head = _probe_weblog(uploaded, name)
     imp = WebLogImport.objects.filter(fingerprint=head).first() or WebLogImport(
@@ -257,14 +289,13 @@ def stage_weblog(*, uploaded, user) -> WebLogImport:
     uploaded.seek(0)
     imp.staged.save("bitacora", uploaded, save=False)
     imp.state, imp.uploaded_by, imp.error = ImportState.PENDING, user, ""
-    imp.size, imp.position = uploaded.size, 0
+    imp.size, imp.position = uploaded.size or 0, 0
     imp.save()
     log_action(imp, "analytics.weblog_uploaded", user=user, data={"archivo": name})
-    transaction.on_commit(lambda: import_weblog_task.enqueue(imp.pk))
     return imp
 
 
-def _probe_weblog(uploaded, name: str) -> str:
+def _probe_weblog(uploaded: UploadedFile, name: str) -> str:
     """The fingerprint of the upload, or UploadError saying which line is wrong."""
     uploaded.seek(0)
     start = uploaded.read(65536)
@@ -319,7 +350,13 @@ def run_staged_weblog(pk: int) -> WebLogImport:
     return imp
 
 
-def _flush(imp: WebLogImport, block: Block, hasher, classify, report: WebLogReport) -> None:
+def _flush(
+    imp: WebLogImport,
+    block: Block,
+    hasher: VisitorHasher,
+    classify: PurposeClassifier,
+    report: WebLogReport,
+) -> None:
     for number in block.malformed[: MAX_EXAMPLES - len(report.malformed_examples)]:
         report.malformed_examples.append(f"línea {number}: formato no reconocido")
     visitors = hasher.many(block.visitors)
@@ -341,7 +378,7 @@ def _flush(imp: WebLogImport, block: Block, hasher, classify, report: WebLogRepo
     report.malformed += tally["malformed"]
 
 
-def add_page_visits(pages: Counter, classify) -> None:
+def add_page_visits(pages: Counter, classify: Callable[[str], str]) -> None:
     """Add visits per (day, page) with one upsert statement per batch of rows."""
     table = PageVisitDay._meta.db_table
     sql = (
@@ -378,7 +415,9 @@ def record_beacon(*, day: date, path: str, client: str, agent: str) -> None:
 # ---- social metrics -----------------------------------------------------------------------
 
 
-def account_metric_save(*, account, day: date, values: dict, source: str) -> AccountMetric:
+def account_metric_save(
+    *, account: ChannelAccount, day: date, values: dict, source: str
+) -> AccountMetric:
     """Merge one day's figures: a source that lacks a figure keeps the stored one."""
     row, _ = AccountMetric.objects.get_or_create(
         account=account, date=day, defaults={"source": source}
@@ -403,7 +442,9 @@ def batched(items: Iterable, size: int) -> Iterator[tuple]:
         yield batch
 
 
-def post_metrics_save(*, account, rows: Iterable[dict], source: str) -> tuple[int, int, int]:
+def post_metrics_save(
+    *, account: ChannelAccount, rows: Iterable[dict], source: str
+) -> tuple[int, int, int]:
     """Upsert post snapshots by (account, remote_id); returns (created, updated, same).
     Written in batches, each in its own short transaction: callers validate first."""
     totals = [0, 0, 0]
@@ -420,7 +461,9 @@ METRIC_COLUMNS = ("delivery_id", "permalink", "text", "post_type", "published_at
 
 
 @transaction.atomic
-def _save_metrics_batch(account, rows: tuple[dict, ...], source: str) -> tuple[int, int, int]:
+def _save_metrics_batch(
+    account: ChannelAccount, rows: tuple[dict, ...], source: str
+) -> tuple[int, int, int]:
     """One batch in one short transaction. Plain executemany: at 190,000 rows the
     ORM's bulk_create and bulk_update cost several times the parsing."""
     ids = [row["remote_id"] for row in rows]
@@ -469,7 +512,7 @@ def _db_values(values: tuple) -> tuple:
 
 
 @lru_cache(maxsize=65536)
-def _db_moment(value, vendor: str):
+def _db_moment(value: datetime, vendor: str) -> Any:
     """Exports repeat the same minutes (and one snapshot time): adapted once each."""
     field = PostMetric._meta.get_field("published_at")
     return field.get_db_prep_save(value, connection)

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
-from pregon.analytics import charts, selectors
+from pregon.analytics import charts, selectors, tasks
 from pregon.analytics import definitions as d
 from pregon.analytics.apps import METRICS_SCOPE as SCOPE
 from pregon.analytics.forms import MetricsUploadForm, PurposeRuleForm, WebLogUploadForm
@@ -208,6 +208,7 @@ def uploads(request: HttpRequest) -> HttpResponse:
             except UploadError as exc:
                 errors = exc.messages
             else:
+                tasks.enqueue_weblog_import(imp)
                 messages.success(
                     request, f"Bitácora «{imp.name}» recibida; se importa en segundo plano."
                 )

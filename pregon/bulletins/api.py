@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from pregon.accounts import access
 from pregon.accounts.models import Area
 from pregon.agenda.models import Activity
-from pregon.bulletins import directory, distribution, selectors, services
+from pregon.bulletins import directory, distribution, selectors, services, tasks
 from pregon.bulletins.models import Bulletin, Distribution, MediaContact, MediaList
 from pregon.bulletins.pdf import PAPER_SIZES, bulletin_pdf
 from pregon.core.api_types import Day, Id, Page
@@ -252,6 +252,7 @@ def distribute_bulletin(request: HttpRequest, pk: Id, payload: DistributionIn):
     sent = distribution.distribution_create(
         bulletin=_bulletin(request, pk), lists=lists, user=request.auth
     )
+    tasks.enqueue_send(sent.pk)
     return Status(201, sent)
 
 

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 EDIT = [
     "bulletins.view_bulletin",
@@ -51,12 +52,12 @@ class BulletinsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
-
-        from pregon.core import periodic, public_cache
+        # These modules load models, which exist only once the app registry is ready.
+        from pregon.bulletins.live import activity_saved  # noqa: PLC0415 - see above
+        from pregon.core import periodic, public_cache  # noqa: PLC0415 - see above
 
         post_save.connect(
-            _activity_saved, sender="agenda.Activity", dispatch_uid="bulletins.follow_activity"
+            activity_saved, sender="agenda.Activity", dispatch_uid="bulletins.follow_activity"
         )
         # What the press room, its feeds and sitemap show (the brand and the blackout too).
         public_cache.watch(
@@ -80,12 +81,3 @@ class BulletinsConfig(AppConfig):
             timedelta(minutes=5),
             "pregon.bulletins.tasks.prepare_transmissions",
         )
-
-
-def _activity_saved(sender, instance, created, raw=False, **kwargs) -> None:
-    """A session moved, cancelled or given a new stream link: its announcements follow."""
-    if created or raw:
-        return
-    from pregon.bulletins.live import follow_activity
-
-    follow_activity(instance)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import Count, F
 from django.template.loader import render_to_string
@@ -22,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pregon.accounts import access
+from pregon.accounts.models import User
 from pregon.bulletins.models import (
     Bulletin,
     BulletinStatus,
@@ -76,7 +78,7 @@ def unsubscribe(contact: MediaContact) -> MediaContact:
 
 
 @transaction.atomic
-def distribution_create(*, bulletin: Bulletin, lists: list[MediaList], user) -> Distribution:
+def distribution_create(*, bulletin: Bulletin, lists: list[MediaList], user: User) -> Distribution:
     """One row per reachable contact of the lists; someone who already received this
     bulletin (or may have) in an earlier send is left out."""
     access.check(user, "bulletins.distribute_bulletin")
@@ -103,17 +105,10 @@ def distribution_create(*, bulletin: Bulletin, lists: list[MediaList], user) -> 
         user=user,
         data={"distribution": distribution.pk, "lists": [m.name for m in lists]},
     )
-    _enqueue(distribution.pk)
     return distribution
 
 
-def _enqueue(distribution_id: int) -> None:
-    from pregon.bulletins.tasks import send_distribution
-
-    transaction.on_commit(lambda: send_distribution.enqueue(distribution_id))
-
-
-def recipient_resend(*, recipient: DistributionRecipient, user) -> DistributionRecipient:
+def recipient_resend(*, recipient: DistributionRecipient, user: User) -> DistributionRecipient:
     """A person checked that an uncertain or failed message did not arrive."""
     access.check(user, "bulletins.distribute_bulletin")
     changed = DistributionRecipient.objects.filter(
@@ -128,12 +123,13 @@ def recipient_resend(*, recipient: DistributionRecipient, user) -> DistributionR
         user=user,
         data={"email": recipient.email},
     )
-    _enqueue(recipient.distribution_id)
     recipient.refresh_from_db()
     return recipient
 
 
-def recipient_mark_delivered(*, recipient: DistributionRecipient, user) -> DistributionRecipient:
+def recipient_mark_delivered(
+    *, recipient: DistributionRecipient, user: User
+) -> DistributionRecipient:
     """A person confirmed with the outlet that an uncertain message did arrive."""
     access.check(user, "bulletins.approve_bulletin")
     changed = DistributionRecipient.objects.filter(pk=recipient.pk, status=R.INCIERTO).update(
@@ -255,7 +251,9 @@ def send_pending(distribution_id: int, worker_id: str | None = None) -> dict:
     return counts
 
 
-def _send_one(recipient_id: int, worker_id: str, message: Message, connection) -> str | None:
+def _send_one(
+    recipient_id: int, worker_id: str, message: Message, connection: BaseEmailBackend
+) -> str | None:
     if not claim(recipient_id, worker_id):
         return None  # another worker has it, or it is settled
     recipient = DistributionRecipient.objects.select_related("contact").get(pk=recipient_id)
@@ -279,25 +277,18 @@ def _finish(distribution: Distribution) -> None:
         )
 
 
-def resume_unfinished() -> list[int]:
-    """Periodic: a send interrupted by a restart goes on (stale claims become uncertain)."""
-    resumed = []
-    for distribution_id in Distribution.objects.filter(finished_at__isnull=True).values_list(
-        "pk", flat=True
-    ):
+def settle_unfinished() -> list[int]:
+    """A send interrupted by a restart: stale claims become uncertain. Returns the
+    unfinished distributions, for the periodic task to send on."""
+    unfinished = list(
+        Distribution.objects.filter(finished_at__isnull=True).values_list("pk", flat=True)
+    )
+    for distribution_id in unfinished:
         settle_stale(distribution_id)
-        resumed.append(distribution_id)
-        send_pending_task_enqueue(distribution_id)
-    return resumed
+    return unfinished
 
 
-def send_pending_task_enqueue(distribution_id: int) -> None:
-    from pregon.bulletins.tasks import send_distribution
-
-    send_distribution.enqueue(distribution_id)
-
-
-def may_see_recipients(user) -> bool:
+def may_see_recipients(user: User) -> bool:
     """Who a bulletin went to is press-directory data: the same permission as the
     directory itself (/media-contacts), not merely reading bulletins."""
     return access.can(user, "bulletins.view_mediacontact")

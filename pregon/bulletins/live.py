@@ -1,14 +1,18 @@
 """Live transmissions of council sessions, public hearings and work meetings: the
 announcements (24 h and 1 h before), the "en vivo" post, and the recording after."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from pregon.accounts import access
+from pregon.accounts.models import User
 from pregon.agenda.models import CABILDO_TYPES, Activity, ActivityStatus, ActivityType
+from pregon.archive.models import Asset
 from pregon.bulletins.models import LiveTransmission
 from pregon.core.audit import log_action
 from pregon.publishing import services as publishing
@@ -50,14 +54,14 @@ def _accounts() -> list[ChannelAccount]:
 
 
 @transaction.atomic
-def transmission_prepare(*, activity: Activity, user) -> LiveTransmission:
+def transmission_prepare(*, activity: Activity, user: User) -> LiveTransmission:
     """Create the announcements still ahead, sent to review with their dates: when
     Coordinación approves them in publishing, they are scheduled."""
     access.check(user, "bulletins.add_livetransmission")
     return _prepare(activity=activity, user=user)
 
 
-def _prepare(*, activity: Activity, user, automatic: bool = False) -> LiveTransmission:
+def _prepare(*, activity: Activity, user: User, automatic: bool = False) -> LiveTransmission:
     if activity.type not in LIVE_TYPES:
         raise ValidationError(
             "Solo se transmiten sesiones de cabildo, audiencias públicas y reuniones de trabajo."
@@ -84,7 +88,7 @@ def _prepare(*, activity: Activity, user, automatic: bool = False) -> LiveTransm
     return transmission
 
 
-def prepare_due(now=None, horizon: timedelta = timedelta(days=14)) -> list[int]:
+def prepare_due(now: datetime | None = None, horizon: timedelta = timedelta(days=14)) -> list[int]:
     """Periodic: streamed sessions ahead get their announcements without anyone asking
     (a new activity, or a stream URL added later). They still go to review: nothing is
     published until Coordinación approves it in publishing."""
@@ -107,7 +111,7 @@ def prepare_due(now=None, horizon: timedelta = timedelta(days=14)) -> list[int]:
     return prepared
 
 
-def _missing_steps(activity: Activity, now) -> list[str]:
+def _missing_steps(activity: Activity, now: datetime) -> list[str]:
     transmission = getattr(activity, "transmission", None)
     return [
         field
@@ -117,11 +121,9 @@ def _missing_steps(activity: Activity, now) -> list[str]:
     ]
 
 
-def _author(activity: Activity):
+def _author(activity: Activity) -> User | None:
     """Who signs an automatic announcement: whoever registered the activity if they
     may prepare transmissions, else the first active member of a role that may."""
-    from pregon.accounts.models import User
-
     creator = activity.created_by
     if (
         creator is not None
@@ -140,7 +142,16 @@ def _author(activity: Activity):
     )
 
 
-def follow_activity(activity: Activity, now=None) -> list[str]:
+def activity_saved(
+    sender: type[Activity], instance: Activity, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    """post_save of an activity: a session moved, cancelled or given a new stream
+    link: its announcements follow."""
+    if not (created or raw):
+        follow_activity(instance)
+
+
+def follow_activity(activity: Activity, now: datetime | None = None) -> list[str]:
     """Announcements follow their session. A new start time (or stream link) rewrites
     the ones not yet out — text, link and date — and sends them back to review; a
     cancelled session, a removed link or a moment already past cancels them. The
@@ -196,7 +207,7 @@ def follow_activity(activity: Activity, now=None) -> list[str]:
     return touched
 
 
-def recordings_missing(now=None, days: int = 30):
+def recordings_missing(now: datetime | None = None, days: int = 30) -> QuerySet[LiveTransmission]:
     """Transmissions whose session ended (within `days`) and still have no recording."""
     now = now or timezone.now()
     return (
@@ -211,7 +222,13 @@ def recordings_missing(now=None, days: int = 30):
     )
 
 
-def _announcement(activity, user, when, wording: str, accounts) -> Publication:
+def _announcement(
+    activity: Activity,
+    user: User,
+    when: datetime,
+    wording: str,
+    accounts: list[ChannelAccount],
+) -> Publication:
     text = _text(activity, wording)
     publication = publishing.publication_create(
         author=user,
@@ -229,7 +246,12 @@ def _announcement(activity, user, when, wording: str, accounts) -> Publication:
 
 @transaction.atomic
 def transmission_attach_recording(
-    *, transmission: LiveTransmission, user, session_name: str, asset=None, url: str = ""
+    *,
+    transmission: LiveTransmission,
+    user: User,
+    session_name: str,
+    asset: Asset | None = None,
+    url: str = "",
 ) -> LiveTransmission:
     access.check(user, "bulletins.change_livetransmission")
     if timezone.now() < transmission.activity.ends_at:

@@ -5,6 +5,8 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from pregon.accounts import access
+from pregon.accounts.models import User
 from pregon.agenda.models import Activity
 from pregon.bulletins.live import LIVE_TYPES
 from pregon.bulletins.models import Bulletin, LiveTransmission, MediaContact
@@ -80,9 +82,7 @@ def recordings(limit: int = 12) -> QuerySet[LiveTransmission]:
     )
 
 
-def bulletins_for(user) -> QuerySet[Bulletin]:
-    from pregon.accounts import access
-
+def bulletins_for(user: User) -> QuerySet[Bulletin]:
     return access.scope_to_area(user, Bulletin.objects.select_related("area", "author"))
 
 

@@ -1,6 +1,8 @@
 """Writes of the bulletin workflow: borrador → en revisión → aprobado (numbered).
 Every transition is audited; a non-exempt bulletin cannot be approved during a veda."""
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pregon.accounts import access
+from pregon.accounts.models import User
+from pregon.archive.models import Asset
 from pregon.bulletins.models import (
     Bulletin,
     BulletinCounter,
@@ -90,7 +94,7 @@ def _validate(bulletin: Bulletin) -> None:
 
 
 @transaction.atomic
-def bulletin_create(*, author, **fields) -> Bulletin:
+def bulletin_create(*, author: User, **fields: Any) -> Bulletin:
     access.check(author, "bulletins.add_bulletin")
     bulletin = Bulletin(author=author, last_edited_by=author, **_only_fields(fields))
     _validate(bulletin)
@@ -100,7 +104,7 @@ def bulletin_create(*, author, **fields) -> Bulletin:
 
 
 @transaction.atomic
-def bulletin_update(*, bulletin: Bulletin, user, **fields) -> Bulletin:
+def bulletin_update(*, bulletin: Bulletin, user: User, **fields: Any) -> Bulletin:
     access.check(user, "bulletins.change_bulletin")
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     _require_status(bulletin, S.BORRADOR, S.EN_REVISION, action="editar")
@@ -114,7 +118,7 @@ def bulletin_update(*, bulletin: Bulletin, user, **fields) -> Bulletin:
 
 
 @transaction.atomic
-def bulletin_delete(*, bulletin: Bulletin, user) -> None:
+def bulletin_delete(*, bulletin: Bulletin, user: User) -> None:
     access.check(user, "bulletins.delete_bulletin")
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     _require_status(bulletin, S.BORRADOR, S.EN_REVISION, action="eliminar")
@@ -123,7 +127,9 @@ def bulletin_delete(*, bulletin: Bulletin, user) -> None:
 
 
 @transaction.atomic
-def photo_add(*, bulletin: Bulletin, asset, user, caption: str = "", credit: str = ""):
+def photo_add(
+    *, bulletin: Bulletin, asset: Asset, user: User, caption: str = "", credit: str = ""
+) -> BulletinPhoto:
     access.check(user, "bulletins.change_bulletin")
     _require_status(bulletin, S.BORRADOR, S.EN_REVISION, action="editar")
     if asset.kind not in ("foto", "diseno"):
@@ -143,7 +149,7 @@ def photo_add(*, bulletin: Bulletin, asset, user, caption: str = "", credit: str
 
 
 @transaction.atomic
-def photo_remove(*, photo: BulletinPhoto, user) -> None:
+def photo_remove(*, photo: BulletinPhoto, user: User) -> None:
     access.check(user, "bulletins.change_bulletin")
     _require_status(photo.bulletin, S.BORRADOR, S.EN_REVISION, action="editar")
     log_action(photo.bulletin, "bulletins.photo_removed", user=user, data={"asset": photo.asset_id})
@@ -151,13 +157,13 @@ def photo_remove(*, photo: BulletinPhoto, user) -> None:
     photo.delete()
 
 
-def _content_changed(bulletin: Bulletin, user) -> None:
+def _content_changed(bulletin: Bulletin, user: User) -> None:
     """Remember who last changed the text or photos: they cannot approve this version."""
     bulletin.last_edited_by = user
     Bulletin.objects.filter(pk=bulletin.pk).update(last_edited_by=user)
 
 
-def approval_refusal(bulletin: Bulletin, user) -> str:
+def approval_refusal(bulletin: Bulletin, user: User) -> str:
     """Why `user` may not approve this version ("" when they may)."""
     return access.approval_refusal(
         user, kind="boletin", author_id=bulletin.author_id, editor_id=bulletin.last_edited_by_id
@@ -168,7 +174,7 @@ def approval_refusal(bulletin: Bulletin, user) -> str:
 
 
 @transaction.atomic
-def bulletin_submit(*, bulletin: Bulletin, user) -> Bulletin:
+def bulletin_submit(*, bulletin: Bulletin, user: User) -> Bulletin:
     access.check(user, "bulletins.change_bulletin")
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     _require_status(bulletin, S.BORRADOR, action="enviar a revisión")
@@ -180,7 +186,7 @@ def bulletin_submit(*, bulletin: Bulletin, user) -> Bulletin:
 
 
 @transaction.atomic
-def bulletin_return(*, bulletin: Bulletin, user, reason: str = "") -> Bulletin:
+def bulletin_return(*, bulletin: Bulletin, user: User, reason: str = "") -> Bulletin:
     """Coordinación sends it back to the author."""
     access.check(user, "bulletins.approve_bulletin")
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
@@ -191,7 +197,7 @@ def bulletin_return(*, bulletin: Bulletin, user, reason: str = "") -> Bulletin:
     return bulletin
 
 
-def bulletin_approve(*, bulletin: Bulletin, user) -> Bulletin:
+def bulletin_approve(*, bulletin: Bulletin, user: User) -> Bulletin:
     """Coordinación approves and the bulletin takes the next number of its year and
     kind. A veda block is recorded (outside the transaction, so the record stays)."""
     access.check(user, "bulletins.approve_bulletin")
@@ -200,7 +206,7 @@ def bulletin_approve(*, bulletin: Bulletin, user) -> Bulletin:
 
 
 @transaction.atomic
-def _approve_numbered(bulletin: Bulletin, user) -> Bulletin:
+def _approve_numbered(bulletin: Bulletin, user: User) -> Bulletin:
     """The number is taken in this transaction: a rollback gives it back, so there
     are no gaps; the counter row lock (and the unique constraint) prevent duplicates."""
     bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
@@ -218,7 +224,7 @@ def _approve_numbered(bulletin: Bulletin, user) -> Bulletin:
     return bulletin
 
 
-def _check_blackout(bulletin: Bulletin, user) -> None:
+def _check_blackout(bulletin: Bulletin, user: User) -> None:
     now = timezone.now()
     verdict = check_blackout(bulletin.category, now)
     record_verdict(
@@ -230,7 +236,7 @@ def _check_blackout(bulletin: Bulletin, user) -> None:
         item_date=now,
     )
     if not verdict.allowed:
-        raise ValidationError(verdict.messages)
+        raise ValidationError(list(verdict.messages))
 
 
 def next_number(year: int, kind: str) -> int:
@@ -244,7 +250,7 @@ def next_number(year: int, kind: str) -> int:
 # --- one step to the portal and the networks --------------------------------------
 
 
-def bulletin_publish(*, bulletin: Bulletin, user) -> tuple[Publication, list[str]]:
+def bulletin_publish(*, bulletin: Bulletin, user: User) -> tuple[Publication, list[str]]:
     """Create the portal publication and the social variants of an approved bulletin
     and take them through publishing's own workflow. Returns the publication and the
     problems that kept it from being approved (it then waits in review)."""
@@ -252,7 +258,7 @@ def bulletin_publish(*, bulletin: Bulletin, user) -> tuple[Publication, list[str
     _require_status(bulletin, S.APROBADO, action="publicar")
     with transaction.atomic():
         bulletin = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
-        if bulletin.publication_id:
+        if bulletin.publication is not None:
             return bulletin.publication, []
         accounts = _publication_accounts()
         if not accounts:
@@ -276,7 +282,7 @@ def bulletin_publish(*, bulletin: Bulletin, user) -> tuple[Publication, list[str
     return publication, problems
 
 
-def _try_approve(publication: Publication, user) -> list[str]:
+def _try_approve(publication: Publication, user: User) -> list[str]:
     if not access.can(user, "publishing.approve_publication"):
         return ["La publicación quedó en revisión: la aprueba Coordinación."]
     try:

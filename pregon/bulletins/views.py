@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from pregon.accounts import access
 from pregon.agenda.models import Activity
 from pregon.archive.models import Asset
-from pregon.bulletins import directory, distribution, live, selectors, services
+from pregon.bulletins import directory, distribution, live, selectors, services, tasks
 from pregon.bulletins.forms import (
     BulletinForm,
     DistributionForm,
@@ -221,6 +221,7 @@ def distribute(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, _errors(exc))
         else:
+            tasks.enqueue_send(sent.pk)
             messages.success(
                 request, "Envío en curso: el proceso de fondo manda un correo a cada contacto."
             )
@@ -256,6 +257,7 @@ def recipient_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse
     try:
         if action == "reenviar":
             distribution.recipient_resend(recipient=recipient, user=request.user)
+            tasks.enqueue_send(recipient.distribution_id)
             messages.success(request, f"Se reenviará a {recipient.email}.")
         elif action == "entregado":
             distribution.recipient_mark_delivered(recipient=recipient, user=request.user)

@@ -4,6 +4,7 @@ communication expenses behind the transparency exports."""
 
 from datetime import date, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -245,8 +246,6 @@ class ComplianceEvent(models.Model):
     @property
     def module_name(self) -> str:
         """The Spanish name of the module the item belongs to."""
-        from django.apps import apps
-
         try:
             return str(apps.get_app_config(self.app_label).verbose_name)
         except LookupError:

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from pregon.compliance.models import PublicServant
+from pregon.compliance.periods import blackout_active
 from pregon.compliance.verdict import Match, Verdict, block, flag
 from pregon.core.spanish import fold
 
@@ -48,8 +49,6 @@ def check_personal_promotion(
 ) -> Verdict:
     """Institutional channels naming a public servant: flagged for review, blocked
     during a veda. Personal accounts (e.g. the mayor's own page) are not checked."""
-    from pregon.compliance.rules import blackout_active
-
     if not institutional:
         return Verdict()
     matches = tuple(find_public_servant_mentions(text))

@@ -9,28 +9,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.utils import timezone
-
 from pregon.compliance.models import (
     ComplianceSettings,
     ElectoralPeriod,
     ExemptCategory,
     GovernmentReport,
 )
+from pregon.compliance.periods import blackout_active, local_day
+from pregon.compliance.promotion import check_personal_promotion
 from pregon.compliance.text import category_label, category_slug
 from pregon.compliance.verdict import Verdict, block, combine, ok
 from pregon.core.spanish import spanish_date, spanish_range
 
 MIN_CONTRAST = 4.5
-
-
-def local_day(when: datetime | date) -> date:
-    """The calendar day in Mexico City; naive datetimes are taken as local time."""
-    if isinstance(when, datetime):
-        if timezone.is_naive(when):
-            return when.date()
-        return timezone.localtime(when).date()
-    return when
 
 
 @dataclass
@@ -118,12 +109,6 @@ def held_items(items: Iterable[tuple[object, str, datetime]]) -> list[HeldItem]:
         if verdict.blocked:
             held.append(HeldItem(item_id, category, scheduled_at, verdict))
     return held
-
-
-def blackout_active(now: datetime | date | None = None) -> ElectoralPeriod | None:
-    """The veda in force at `now` (the one ending last if several), or None."""
-    day = local_day(now or timezone.now())
-    return ElectoralPeriod.objects.on(day).order_by("-end").first()
 
 
 def exempt_categories() -> set[str]:
@@ -219,8 +204,6 @@ def check_publication(
     institutional: bool = True,
 ) -> Verdict:
     """The blackout and personal-promotion rules together (what the API exposes)."""
-    from pregon.compliance.promotion import check_personal_promotion
-
     return combine(
         check_blackout(category, when), check_personal_promotion(text, institutional, when)
     )

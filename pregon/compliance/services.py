@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import models, transaction
 
+from pregon.accounts.models import User
 from pregon.compliance.models import ComplianceEvent, EventKind
 from pregon.compliance.verdict import BLOCK, OK, Verdict
 from pregon.core.audit import log_action
@@ -17,7 +18,7 @@ def record_event(
     object_label: str,
     rule: str,
     message: str,
-    user=None,
+    user: User | None = None,
     item_date: datetime | None = None,
 ) -> ComplianceEvent:
     """Log what a rule did (blocked/flagged/exempted/overridden) and mirror it
@@ -47,7 +48,7 @@ def record_verdict(
     app_label: str,
     object_id: object,
     object_label: str,
-    user=None,
+    user: User | None = None,
     item_date: datetime | None = None,
     overridden: bool = False,
 ) -> list[ComplianceEvent]:
@@ -84,7 +85,7 @@ def _event_kind(rule: str, level: str, overridden: bool) -> str | None:
     return EventKind.BLOCKED if level == BLOCK else EventKind.FLAGGED
 
 
-def save_rule(obj: models.Model, *, user, created: bool) -> models.Model:
+def save_rule(obj: models.Model, *, user: User, created: bool) -> models.Model:
     """Save a rule record edited by Coordinación and audit the change."""
     obj.save()
     verb = "created" if created else "changed"
@@ -92,6 +93,6 @@ def save_rule(obj: models.Model, *, user, created: bool) -> models.Model:
     return obj
 
 
-def delete_rule(obj: models.Model, *, user) -> None:
+def delete_rule(obj: models.Model, *, user: User) -> None:
     log_action(obj, f"compliance.{obj._meta.model_name}_deleted", user=user)
     obj.delete()

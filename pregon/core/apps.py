@@ -2,13 +2,16 @@ from datetime import timedelta
 
 from django.apps import AppConfig
 
+from pregon.core import checks, panels  # noqa: F401 - checks registers the deploy checks
+
 
 class CoreConfig(AppConfig):
     name = "pregon.core"
     verbose_name = "Núcleo"
 
     def ready(self) -> None:
-        from pregon.core import checks, panels, periodic  # noqa: F401 (checks registers itself)
+        # periodic loads models, which exist only once the app registry is ready.
+        from pregon.core import periodic  # noqa: PLC0415 - see above
 
         panels.watch_home()
 

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db import DatabaseError, connection
@@ -385,8 +386,6 @@ def _verify_piece(directory: Path, relative: str, expected: dict) -> None:
 
 def installation_is_empty() -> tuple[bool, str]:
     """Restore only where nothing would be lost: no people and no stored files."""
-    from django.contrib.auth import get_user_model
-
     try:
         people = get_user_model()._base_manager.count()
     except DatabaseError:  # no tables yet: a brand-new database

@@ -19,8 +19,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 
-import pregon
+from pregon.core.images import ImageRejected, is_svg, sanitize_svg
+
+PREGON_PACKAGE = Path(__file__).resolve().parent.parent  # the shipped code, fonts and CSS
 
 logger = logging.getLogger(__name__)
 DATA_IMAGE = re.compile(r"^data:image/(png|jpeg|gif|webp|svg\+xml)[;,]", re.IGNORECASE)
@@ -34,7 +37,7 @@ class FetchRefused(ValueError):
 
 
 def _roots() -> list[Path]:
-    folders = [Path(pregon.__file__).parent, Path(settings.STATIC_ROOT)]
+    folders = [PREGON_PACKAGE, Path(settings.STATIC_ROOT)]
     folders += [Path(d) for d in settings.STATICFILES_DIRS]
     return [f.resolve() for f in folders]
 
@@ -48,8 +51,6 @@ def _shipped_file(path: Path) -> Path:
 
 
 def _static_file(url_path: str) -> Path:
-    from django.contrib.staticfiles import finders
-
     name = unquote(url_path)[len("/" + settings.STATIC_URL.lstrip("/")) :]
     found = finders.find(name) or (Path(settings.STATIC_ROOT) / name)
     return _shipped_file(Path(found))
@@ -68,7 +69,7 @@ def _local_path(url: str) -> Path:
 def _fetcher():
     """WeasyPrint's fetcher class narrowed to Pregón's files (built on first use:
     WeasyPrint is a heavy import)."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
+    from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: PLC0415 - heavy, see above
 
     class PregonFetcher(URLFetcher):
         def fetch(self, url: str, headers=None) -> URLFetcherResponse:
@@ -87,7 +88,7 @@ def html_document(html: str, base_url: str | None = None):
     """WeasyPrint's HTML object with Pregón's fetcher (for callers that lay out first)."""
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
-    from weasyprint import HTML  # heavy: imported only when a PDF is asked for
+    from weasyprint import HTML  # noqa: PLC0415 - heavy: loaded only when a PDF is asked for
 
     return HTML(string=html, base_url=base_url, url_fetcher=_fetcher())
 
@@ -98,8 +99,6 @@ def html_to_pdf(html: str, base_url: str | None = None) -> bytes:
 
 def data_uri(data: bytes | None, mime: str = "image/png") -> str:
     """An image embedded in the page (SVG recognised by content)."""
-    from pregon.core.images import ImageRejected, is_svg, sanitize_svg
-
     if not data:
         return ""
     if is_svg(data):  # also artwork stored before uploads were sanitised

@@ -18,8 +18,8 @@ class DesignConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: models load only after the app registry is ready.
-        from pregon.design.selectors import drawn_pieces
-        from pregon.publishing.verdict import register_design_source
+        from pregon.design.selectors import drawn_pieces  # noqa: PLC0415 - models load after ready
+        from pregon.publishing.verdict import register_design_source  # noqa: PLC0415 - idem
 
         # The words a design draws count for «may this go out?» (publishing's verdict).
         register_design_source(drawn_pieces)

@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from pregon.accounts.models import User
 from pregon.design.models import BrandKit, RenderedPiece, drawn_texts
 from pregon.publishing.models import EDITABLE_STATUSES
 from pregon.publishing.selectors import publications_for
@@ -17,7 +18,7 @@ def pieces_recent(limit: int | None = 30) -> QuerySet[RenderedPiece]:
     return RenderedPiece.objects.select_related("kit", "campaign", "activity")[:limit]
 
 
-def attachable_publications(user) -> QuerySet:
+def attachable_publications(user: User) -> QuerySet:
     """Publications this person sees that still accept images, newest first."""
     return publications_for(user).filter(status__in=EDITABLE_STATUSES).order_by("-pk")
 

@@ -10,15 +10,22 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
+from pregon.accounts.models import User
+from pregon.agenda.models import Activity, Campaign
+from pregon.archive.models import Asset
 from pregon.archive.services import IngestError, asset_ingest
+from pregon.compliance.rules import check_publication
+from pregon.compliance.services import record_verdict
+from pregon.compliance.verdict import Verdict
 from pregon.core import images
 from pregon.core.audit import log_action
 from pregon.core.uploads import max_bytes, too_large_message
 from pregon.design.models import BrandKit, DesignPhoto, RenderedPiece, drawn_texts
 from pregon.design.render import SIZES, Rendered, parse_size, render_piece
 from pregon.design.render.brand import DEFAULT_LOGO_SVG, Brand
-from pregon.publishing.models import EDITABLE_STATUSES
+from pregon.publishing.models import EDITABLE_STATUSES, Publication, PublicationMedia
 from pregon.publishing.services import media_add
 
 logger = logging.getLogger(__name__)
@@ -66,7 +73,11 @@ def _artwork(upload: UploadedFile | None, field: str) -> ContentFile | None:
 
 
 def brandkit_create(
-    *, user, values: dict, logo: UploadedFile | None = None, coat: UploadedFile | None = None
+    *,
+    user: User | None,
+    values: dict,
+    logo: UploadedFile | None = None,
+    coat: UploadedFile | None = None,
 ) -> BrandKit:
     """Save the brand as a new version and make it the active one (the previous stay).
     The artwork is checked (and an SVG rendered once) before the write transaction."""
@@ -77,7 +88,7 @@ def brandkit_create(
 
 @transaction.atomic
 def _brandkit_save(
-    *, user, values: dict, new_logo: ContentFile | None, new_coat: ContentFile | None
+    *, user: User | None, values: dict, new_logo: ContentFile | None, new_coat: ContentFile | None
 ) -> BrandKit:
     previous = BrandKit.objects.select_for_update().filter(is_active=True).first()
     if new_logo is None and previous is None:
@@ -102,7 +113,7 @@ def _brandkit_save(
 
 
 @transaction.atomic
-def brandkit_activate(*, kit: BrandKit, user) -> BrandKit:
+def brandkit_activate(*, kit: BrandKit, user: User) -> BrandKit:
     BrandKit.objects.select_for_update().filter(is_active=True).update(is_active=False)
     kit.is_active = True
     kit.save(update_fields=["is_active"])
@@ -110,7 +121,7 @@ def brandkit_activate(*, kit: BrandKit, user) -> BrandKit:
     return kit
 
 
-def brandkit_default(user=None) -> BrandKit:
+def brandkit_default(user: User | None = None) -> BrandKit:
     """The active kit; on a fresh install, the Chapultepec defaults as version 1."""
     kit = BrandKit.objects.active()
     if kit:
@@ -129,7 +140,7 @@ def brandkit_default(user=None) -> BrandKit:
     return brandkit_create(user=user, values=values)
 
 
-def photo_upload(*, upload: UploadedFile, user) -> DesignPhoto:
+def photo_upload(*, upload: UploadedFile, user: User) -> DesignPhoto:
     """Keep a photo for campaign pieces; checked by content (JPEG, PNG or WebP), pixel
     count and complete data, like every image path."""
     if upload.size and upload.size > max_bytes("foto"):
@@ -141,7 +152,7 @@ def photo_upload(*, upload: UploadedFile, user) -> DesignPhoto:
         raise DesignError(f"Foto «{upload.name}»: no es una imagen legible.") from exc
     except images.ImageRejected as exc:
         raise DesignError(f"Foto «{upload.name}»: {exc}") from exc
-    photo = DesignPhoto(original_name=upload.name[:300], created_by=user)
+    photo = DesignPhoto(original_name=(upload.name or "")[:300], created_by=user)
     photo.image.save(f"{uuid.uuid4().hex}.{kind.lower()}", ContentFile(data), save=False)
     photo.save()
     return photo
@@ -165,10 +176,10 @@ def piece_create(
     template: str,
     data: dict,
     size: str,
-    user,
+    user: User,
     photo: DesignPhoto | None = None,
-    campaign=None,
-    activity=None,
+    campaign: Campaign | None = None,
+    activity: Activity | None = None,
     batch: str = "",
 ) -> RenderedPiece:
     """Render and keep one piece (and file it in the archive when the archive is there)."""
@@ -195,17 +206,18 @@ def piece_create(
     return piece
 
 
-def piece_archive(*, piece: RenderedPiece, user) -> RenderedPiece:
+def piece_archive(*, piece: RenderedPiece, user: User) -> RenderedPiece:
     """File the piece in the archive (kind "diseno"), linked to its campaign or activity.
 
     An archive refusal must not lose the designer's work: the piece stays, unlinked,
     and the reason is logged. An identical PNG already archived is linked, not copied.
     """
     piece.image.open("rb")
+    asset: Asset | None
     try:
         asset = asset_ingest(
             file_path_or_uploaded_file=piece.image,
-            original_name=piece.image.name.rsplit("/")[-1],
+            original_name=_file_name(piece),
             user=user,
             activity=piece.activity,
             campaign=piece.campaign,
@@ -226,11 +238,15 @@ def piece_archive(*, piece: RenderedPiece, user) -> RenderedPiece:
     return piece
 
 
+def _file_name(piece: RenderedPiece) -> str:
+    return (piece.image.name or "").rsplit("/")[-1]
+
+
 def piece_alt_text(piece: RenderedPiece) -> str:
     return " — ".join(drawn_texts(piece.data))[:1000]
 
 
-def piece_attach(*, piece: RenderedPiece, publication, user):
+def piece_attach(*, piece: RenderedPiece, publication: Publication, user: User) -> PublicationMedia:
     """Attach the piece's PNG to a publication as one of its images (one click)."""
     if publication.status not in EDITABLE_STATUSES:
         raise DesignError(
@@ -238,7 +254,7 @@ def piece_attach(*, piece: RenderedPiece, publication, user):
             " y ya no admite imágenes."
         )
     with piece.image.open("rb") as fh:
-        upload = SimpleUploadedFile(piece.image.name.rsplit("/")[-1], fh.read(), "image/png")
+        upload = SimpleUploadedFile(_file_name(piece), fh.read(), "image/png")
     try:
         media = media_add(
             publication=publication, upload=upload, alt_text=piece_alt_text(piece), user=user
@@ -249,15 +265,10 @@ def piece_attach(*, piece: RenderedPiece, publication, user):
     return media
 
 
-def flyer_verdict(*, template: str, data: dict, category: str, user):
+def flyer_verdict(*, template: str, data: dict, category: str, user: User) -> Verdict:
     """A printed flyer is public material handed out in person: the veda and the
     personal-promotion rules apply as to a publication, at the moment it is
     printed. Every block, flag and exemption is recorded."""
-    from django.utils import timezone
-
-    from pregon.compliance.rules import check_publication
-    from pregon.compliance.services import record_verdict
-
     now = timezone.now()
     verdict = check_publication(category, now, "\n".join(drawn_texts(data)), institutional=True)
     title = data.get("titulo") or data.get("cifra") or data.get("cita") or template
@@ -276,10 +287,10 @@ def pieces_export(
     *,
     template: str,
     data: dict,
-    user,
+    user: User,
     photo: DesignPhoto | None = None,
-    campaign=None,
-    activity=None,
+    campaign: Campaign | None = None,
+    activity: Activity | None = None,
 ) -> tuple[list[RenderedPiece], bytes]:
     """Render every network size, keep each piece and return them with a zip of the PNGs."""
     batch = uuid.uuid4().hex

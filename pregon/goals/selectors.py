@@ -7,9 +7,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.utils import timezone
 
+from pregon.agenda.models import ActivityQuerySet
 from pregon.analytics.models import AccountMetric
 from pregon.core.spanish import format_number, spanish_date
 from pregon.goals import engine, periods, sources
@@ -171,7 +171,7 @@ def coverage_total(rows: list[dict]) -> dict:
     }
 
 
-def unpublished_acciones(period: Period, area: str = "") -> QuerySet:
+def unpublished_acciones(period: Period, area: str = "") -> ActivityQuerySet:
     start, end = period.bounds()
     rows = sources.activities(start, end, {"area": area} if area else {})
     return rows.unpublished().select_related("area").order_by("starts_at")

@@ -16,11 +16,13 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import F, QuerySet, Sum
 
-from pregon.agenda.models import Activity
+from pregon.agenda.models import Activity, ActivityQuerySet
 from pregon.analytics.models import AccountMetric, PageVisitDay, PostMetric
 from pregon.goals.models import Source
 from pregon.publishing import cadence
 from pregon.publishing.models import DeliveryStatus, Publication
+from pregon.surveys.models import Survey
+from pregon.surveys.selectors import survey_results
 
 SourceFunction = Callable[[datetime, datetime, dict], Decimal | None]
 FILTER_KEYS = ("channel", "area", "campaign", "purpose")
@@ -47,7 +49,7 @@ def publications(start: datetime, end: datetime, filters: dict) -> QuerySet:
     return rows
 
 
-def activities(start: datetime, end: datetime, filters: dict) -> QuerySet:
+def activities(start: datetime, end: datetime, filters: dict) -> ActivityQuerySet:
     """Public acciones registered in the period (they count by their start)."""
     rows = Activity.objects.public().filter(starts_at__gte=start, starts_at__lt=end)
     if filters.get("area"):
@@ -129,9 +131,6 @@ def portal_visits(start: datetime, end: datetime, filters: dict) -> Decimal:
 
 def survey_score(start: datetime, end: datetime, filters: dict) -> Decimal | None:
     """CSAT (% of 4–5 answers) pooled over every survey answered in the period."""
-    from pregon.surveys.models import Survey
-    from pregon.surveys.selectors import survey_results
-
     first, last = local_dates(start, end)
     count = n = 0
     for survey in Survey.objects.filter(opens_on__lte=last, closes_on__gte=first):

@@ -13,8 +13,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from pregon.accounts import access
+from pregon.agenda.models import Activity, Campaign
 from pregon.core.api_types import Day, Id, Moment, Page
-from pregon.publishing import cadence, selectors, services, themes
+from pregon.publishing import cadence, selectors, services, tasks, themes
 from pregon.publishing.forms import MarkPublishedForm
 from pregon.publishing.models import CadencePeriod, ChannelAccount, ChannelKind, Publication, Theme
 
@@ -226,8 +227,6 @@ def _variants(items: list[VariantIn] | None) -> dict | None:
 
 def _fields(data: dict) -> dict:
     """API ids → model instances the services take."""
-    from pregon.agenda.models import Activity, Campaign
-
     for name, model in (("activity", Activity), ("campaign", Campaign), ("theme", Theme)):
         if data.get(name) is not None:
             found = model.objects.filter(pk=data[name]).first()
@@ -368,7 +367,8 @@ def resolve_delivery(request: HttpRequest, pk: Id, payload: ResolveIn):
 def recheck_delivery(request: HttpRequest, pk: Id):
     """Ask the network again (in the background) whether an uncertain one is there."""
     access.check(request.auth, "publishing.settle_delivery")
-    services.delivery_recheck(delivery=_delivery(request, pk), user=request.auth)
+    delivery = services.delivery_recheck(delivery=_delivery(request, pk), user=request.auth)
+    tasks.enqueue_settle(delivery)
     return Status(202, _delivery(request, pk))
 
 

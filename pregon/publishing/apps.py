@@ -60,8 +60,8 @@ class PublishingConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from pregon.compliance import holds
-        from pregon.core import periodic
+        from pregon.compliance import holds  # noqa: PLC0415 - models load after ready
+        from pregon.core import periodic  # noqa: PLC0415 - idem
 
         holds.register("publishing", "pregon.publishing.compliance.held_for_compliance_page")
 

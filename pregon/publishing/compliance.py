@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from pregon.compliance.rules import held_items
@@ -102,8 +103,6 @@ def upcoming_held(deliveries) -> list:
 
 def held_for_compliance_page() -> list[dict]:
     """The compliance page's list: held now, and pending ones a veda will hold."""
-    from django.urls import reverse
-
     held = Delivery.objects.filter(status=DeliveryStatus.RETENIDA).select_related(
         "account", "variant__publication"
     )

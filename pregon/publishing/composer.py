@@ -14,6 +14,8 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
+from pregon.archive.models import Asset
+from pregon.archive.selectors import visible_area_ids
 from pregon.publishing import previews, selectors, services, verdict
 from pregon.publishing.channels.limits import MediaInfo
 from pregon.publishing.models import ChannelAccount, Publication, PublicationMedia
@@ -159,9 +161,6 @@ def _saved_media(publication: Publication | None, tokens: list[str]) -> dict[str
 
 
 def _archive_assets(user, tokens: list[str]) -> dict[str, MediaItem]:
-    from pregon.archive.models import Asset
-    from pregon.archive.selectors import visible_area_ids
-
     assets = Asset.objects.filter(pk__in=_ids(tokens, "a"), kind__in=["foto", "diseno", "video"])
     areas = visible_area_ids(user)
     if areas is not None:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from django.db import transaction
 
 from pregon.core.audit import log_action
+from pregon.publishing.channels import get_channel
 from pregon.publishing.channels.base import AccountConfig, Channel
 from pregon.publishing.models import ChannelAccount
 
@@ -27,8 +28,6 @@ def account_config(account: ChannelAccount) -> AccountConfig:
 
 def channel_for(account: ChannelAccount) -> Channel:
     """The connector for an account (the registry lives in channels/__init__.py)."""
-    from pregon.publishing.channels import get_channel
-
     return get_channel(account_config(account))
 
 

@@ -30,6 +30,7 @@ from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.utils import timezone
 
+from pregon.archive.services import IngestError
 from pregon.core.audit import log_action
 from pregon.publishing import (
     attempts,
@@ -332,8 +333,6 @@ def _public_path(item) -> Path:
     """The archive's public derivative (no GPS/EXIF) or a pre-archive upload. An asset
     that may not be published (minors without consent, restricted rights) is a
     permanent refusal: nothing is sent, the delivery fails with the archive's reason."""
-    from pregon.archive.services import IngestError
-
     try:
         return media_public_path(item)
     except IngestError as exc:

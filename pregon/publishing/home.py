@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from pregon.accounts import access
 from pregon.publishing import cadence, selectors
-from pregon.publishing.models import PublicationStatus
+from pregon.publishing.models import ChannelState, PublicationStatus
+from pregon.publishing.token_health import needing_people
 
 # Writes to these change what the panels show (core.views caches them per person).
 HOME_WATCH = (
@@ -52,8 +53,6 @@ def _themes_behind() -> dict:
 
 
 def _account_problem(account) -> str:
-    from pregon.publishing.models import ChannelState
-
     if account.state == ChannelState.RECONNECT:
         return "Requiere reconexión: sus envíos esperan"
     if account.missing_permissions:
@@ -62,8 +61,6 @@ def _account_problem(account) -> str:
 
 
 def _accounts() -> dict:
-    from pregon.publishing.token_health import needing_people
-
     items = [
         {"text": a.name, "url": reverse("publishing:accounts"), "meta": _account_problem(a)}
         for a in needing_people()[:8]

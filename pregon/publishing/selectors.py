@@ -7,6 +7,9 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from pregon.accounts import access
+from pregon.archive import search
+from pregon.archive.models import Asset
+from pregon.publishing import compliance
 from pregon.publishing.models import (
     ChannelAccount,
     ChannelState,
@@ -132,8 +135,6 @@ def needing_attention() -> QuerySet:
 
 def held_deliveries(user) -> list[dict]:
     """Held by a veda now, and pending ones a veda will hold when their time comes."""
-    from pregon.publishing import compliance
-
     visible = Delivery.objects.filter(variant__publication__in=publications_for(user))
     visible = visible.select_related("account", "variant__publication")
     rows = [
@@ -151,12 +152,8 @@ def archive_images(activity_id: int | None, q: str = "", limit: int = 24) -> lis
     archive's own engine) or, without words, the ones of the publication's activity
     (else the newest). Minors without consent and videos without subtitles are listed
     too: approval says why they cannot go."""
-    from pregon.archive.models import Asset
-
     images = Asset.objects.filter(kind__in=["foto", "diseno", "video"]).exclude(preview="")
     if q.strip():
-        from pregon.archive import search
-
         hits = search.run(q, filters={}, limit=limit * 2, facets=False).hits
         ids = [h.object_id for h in hits if h.object_type == "asset"]
         found = images.in_bulk(ids)

@@ -1,13 +1,14 @@
 """Background jobs. Domain state lives in Delivery rows; these only move it forward and
 are safe to run twice (the claim is a conditional UPDATE)."""
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
 from pregon.core.audit import log_action
-from pregon.publishing import connectors, engine, services
+from pregon.publishing import connectors, engine, services, token_health
 from pregon.publishing.channels.base import ChannelError
-from pregon.publishing.models import ChannelAccount
+from pregon.publishing.models import ChannelAccount, Delivery
 
 
 @task()
@@ -23,11 +24,14 @@ def settle_delivery(delivery_id: int) -> str:
     return engine.settle(delivery_id, engine.new_worker_id())
 
 
+def enqueue_settle(delivery: Delivery) -> None:
+    """Queue a new look at an uncertain delivery once the request's writes commit."""
+    transaction.on_commit(lambda: settle_delivery.enqueue(delivery.pk))
+
+
 @task()
 def check_tokens() -> dict:
     """Daily: every account's token health (expiry, permissions, revocation)."""
-    from pregon.publishing import token_health
-
     return token_health.check_all()
 
 

@@ -13,6 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
+from pregon.agenda.models import Activity
+from pregon.archive.models import Asset
+from pregon.archive.selectors import visible_area_ids
+from pregon.archive.services import IngestError
 from pregon.core import redirects
 from pregon.core.pagination import paginate
 from pregon.publishing import compliance, composer, media_links, selectors, services, tasks
@@ -187,8 +191,6 @@ def compose_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _activity_for(raw: str):
-    from pregon.agenda.models import Activity
-
     return Activity.objects.filter(pk=raw).first() if raw.isdigit() else None
 
 
@@ -216,9 +218,6 @@ def compose_archive(request: HttpRequest) -> HttpResponse:
 @access.require("publishing.add_publication")
 def compose_pick(request: HttpRequest) -> HttpResponse:
     """htmx: one archive item added to the composer's media list."""
-    from pregon.archive.models import Asset
-    from pregon.archive.selectors import visible_area_ids
-
     assets = Asset.objects.all()
     areas = visible_area_ids(request.user)
     if areas is not None:
@@ -422,8 +421,6 @@ def _sent_name(media: PublicationMedia) -> str:
 def _public_file(media: PublicationMedia):
     """The file a network (or a person posting by hand) gets: the archive's public
     derivative; a 404 if the archive forbids public use (minors, rights)."""
-    from pregon.archive.services import IngestError
-
     try:
         return services.media_public_path(media).open("rb")
     except IngestError as exc:
@@ -458,6 +455,7 @@ def _run_delivery_action(request: HttpRequest, delivery: Delivery, action: str) 
         messages.success(request, "Envío cerrado como fallido.")
     elif action == "comprobar":
         services.delivery_recheck(delivery=delivery, user=request.user)
+        tasks.enqueue_settle(delivery)
         messages.success(request, "Se comprobará en la red en unos segundos.")
     else:
         raise Http404

@@ -9,6 +9,9 @@ from datetime import date, datetime
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from pregon.analytics import charts as analytics_charts
 from pregon.core.pdf import html_to_pdf
@@ -82,10 +85,6 @@ def to_pdf(figures: dict, conclusions: str = "", issued=None) -> bytes:
 
 
 def to_xlsx(figures: dict, conclusions: str = "", issued=None) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
     book = Workbook()
     summary = book.active
     summary.title = "Resumen"
@@ -115,8 +114,6 @@ def to_xlsx(figures: dict, conclusions: str = "", issued=None) -> bytes:
 
 
 def _summary_sheet(sheet, figures: dict, conclusions: str, issued) -> None:
-    from openpyxl.styles import Font
-
     plan = figures.get("plan") or {}
     sheet.append(["Evaluación", figures["period"]["label"]])
     sheet.append(["Plan", plan.get("title", "—")])

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from pregon.accounts.models import User
 from pregon.core.audit import log_action
 from pregon.goals.models import Plan
 from pregon.goals.periods import Period
@@ -10,7 +11,7 @@ from pregon.reports.models import IssuedReport
 
 
 def report_issue(
-    *, period: Period, conclusions: str, user, plan: Plan | None = None
+    *, period: Period, conclusions: str, user: User, plan: Plan | None = None
 ) -> IssuedReport:
     plan = plan or Plan.objects.filter(year=period.start.year).first()
     report = IssuedReport.objects.create(

@@ -20,7 +20,7 @@ class SurveysConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from pregon.core import public_cache
+        from pregon.core import public_cache  # noqa: PLC0415 - loads auth models: registry first
 
         # What the public answering page shows.
         public_cache.watch("surveys.Survey", "surveys.Question")

@@ -11,6 +11,7 @@ from datetime import date
 import segno
 from openpyxl import Workbook
 
+from pregon.core.pdf import html_to_pdf
 from pregon.surveys.models import Answer, InvitationCode, Survey
 from pregon.surveys.selectors import responses_between
 from pregon.surveys.services import format_code
@@ -74,6 +75,4 @@ def qr_svg(url: str, scale: int = 4) -> str:
 
 def to_pdf(html: str) -> bytes:
     """Render a self-contained HTML page (inline SVG, inline CSS) to PDF."""
-    from pregon.core.pdf import html_to_pdf
-
     return html_to_pdf(html)

@@ -3,6 +3,7 @@
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
@@ -62,7 +63,7 @@ def _scores(counts: Counter) -> list[int]:
 
 def _question_result(question: Question, tally: Tally) -> dict:
     n = tally.answered.get(question.pk, 0)
-    result = {
+    result: dict[str, Any] = {
         "id": question.pk,
         "text": question.text,
         "kind": question.kind,

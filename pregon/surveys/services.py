@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from pregon.accounts.models import User
 from pregon.core.audit import log_action
 from pregon.surveys.models import (
     AccessMode,
@@ -33,7 +34,7 @@ CODE_USED = (
 )
 CODE_INVALID = "El código de invitación no es válido para esta encuesta. Revise que esté completo."
 CODE_MISSING = "Escriba el código de invitación que recibió."
-TEXT_LIMITS = {QuestionKind.SHORT: 300, QuestionKind.LONG: 5000}
+TEXT_LIMITS: dict[str, int] = {QuestionKind.SHORT: 300, QuestionKind.LONG: 5000}
 
 
 class SubmissionError(Exception):
@@ -52,7 +53,7 @@ def ensure_unlocked(survey: Survey) -> None:
         raise ValidationError(LOCKED)
 
 
-def survey_save(*, survey: Survey, user) -> Survey:
+def survey_save(*, survey: Survey, user: User) -> Survey:
     created = survey.pk is None
     if created:
         survey.created_by = user
@@ -62,12 +63,12 @@ def survey_save(*, survey: Survey, user) -> Survey:
     return survey
 
 
-def survey_delete(*, survey: Survey, user) -> None:
+def survey_delete(*, survey: Survey, user: User) -> None:
     log_action(survey, "surveys.deleted", user=user, data={"title": survey.title})
     survey.delete()
 
 
-def question_save(*, question: Question, user) -> Question:
+def question_save(*, question: Question, user: User) -> Question:
     ensure_unlocked(question.survey)
     if question.pk is None and not question.position:
         question.position = question.survey.questions.count() + 1
@@ -77,7 +78,7 @@ def question_save(*, question: Question, user) -> Question:
     return question
 
 
-def question_delete(*, question: Question, user) -> None:
+def question_delete(*, question: Question, user: User) -> None:
     ensure_unlocked(question.survey)
     log_action(question.survey, "surveys.question_deleted", user=user, data={"text": question.text})
     question.delete()
@@ -92,7 +93,7 @@ def _free_slug(base: str) -> str:
 
 
 @transaction.atomic
-def survey_duplicate(*, survey: Survey, user) -> Survey:
+def survey_duplicate(*, survey: Survey, user: User) -> Survey:
     """A fresh, unlocked copy with the same questions and conditions; no answers, no codes."""
     questions = list(survey.questions.all())
     copy = Survey.objects.get(pk=survey.pk)
@@ -105,17 +106,17 @@ def survey_duplicate(*, survey: Survey, user) -> Survey:
     for question in questions:
         old_pk, old_parent = question.pk, question.show_if_question_id
         question.pk, question.survey = None, copy
-        question.show_if_question = mapping.get(old_parent)
+        question.show_if_question = mapping.get(old_parent) if old_parent else None
         question.save()
         mapping[old_pk] = question
     log_action(copy, "surveys.duplicated", user=user, data={"from": survey.pk})
     return copy
 
 
-def codes_generate(*, survey: Survey, count: int, user) -> list[InvitationCode]:
+def codes_generate(*, survey: Survey, count: int, user: User) -> list[InvitationCode]:
     if not 1 <= count <= 5000:
         raise ValidationError("Indique entre 1 y 5000 códigos.")
-    codes = []
+    codes: list[InvitationCode] = []
     while len(codes) < count:
         raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
         if not InvitationCode.objects.filter(code=raw).exists():

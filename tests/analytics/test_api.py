@@ -246,7 +246,7 @@ def test_weblog_upload_is_imported_by_the_worker(
     assert job["state"] == ImportState.PENDING and job["size"] == len(data)
     assert WebLogImport.objects.get().staged  # kept for the worker
     # One import task is queued for the commit (besides dropping cached figures).
-    imports = [callback for callback in queued if "stage_weblog" in callback.__qualname__]
+    imports = [callback for callback in queued if "enqueue_weblog_import" in callback.__qualname__]
     assert len(imports) == 1
     imports[0]()  # the commit enqueues the task; the test backend runs it right away
     status = client.get(f"/api/v1/analytics/imports/weblogs/{job['id']}").json()

@@ -7,8 +7,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from pregon.analytics.importers import MetricsFileError, import_metrics_file
+from pregon.analytics.importers import MetricsFileError
 from pregon.analytics.models import PostMetric
+from pregon.analytics.services import import_metrics_file
 
 FB = "facebook_posts_es.csv"
 IG = "instagram_posts_en.csv"

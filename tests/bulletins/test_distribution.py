@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from pregon.bulletins import distribution, services
+from pregon.bulletins import distribution, services, tasks
 from pregon.bulletins.models import DistributionRecipient, MediaContact
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
@@ -18,7 +18,9 @@ def send(django_capture_on_commit_callbacks):
 
     def run(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return distribution.distribution_create(**kwargs)
+            sent = distribution.distribution_create(**kwargs)
+            tasks.enqueue_send(sent.pk)
+        return sent
 
     return run
 
@@ -130,6 +132,7 @@ def test_worker_restart_mid_send_never_writes_twice(
     local = press_list("Medios locales", 6)
     bulletin = approved_bulletin()
     sent = distribution.distribution_create(bulletin=bulletin, lists=[local], user=mariana)
+    tasks.enqueue_send(sent.pk)  # autocommit: queued at once
     assert smtp.recipients() == []  # queued: nothing is sent inside the request
 
     real_mark = distribution.mark
@@ -168,7 +171,7 @@ def test_worker_restart_mid_send_never_writes_twice(
     from pregon.core.models import PeriodicJob
 
     PeriodicJob.objects.update(next_run_at=PeriodicJob.objects.get().last_run_at)
-    distribution.send_pending_task_enqueue(sent.pk)
+    tasks.send_distribution.enqueue(sent.pk)
     call_command("worker", "--burst", "--interval", "0")
     assert len(smtp.recipients()) == 6
 
@@ -181,6 +184,7 @@ def test_a_person_may_resend_an_uncertain_message(
     DistributionRecipient.objects.filter(pk=first.pk).update(status="incierto")
     with django_capture_on_commit_callbacks(execute=True):
         distribution.recipient_resend(recipient=first, user=mariana)
+        tasks.enqueue_send(first.distribution_id)
     assert smtp.recipients().count(first.email) == 2  # only because a person decided
     first.refresh_from_db()
     assert first.status == "enviado" and first.attempts == 2

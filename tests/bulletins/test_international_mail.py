@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 import pytest
 from django.test import Client
 
-from pregon.bulletins import distribution
+from pregon.bulletins import distribution, tasks
 from pregon.bulletins.models import DistributionRecipient, MediaContact, MediaList
 
 WIDE = "josé.pérez@periódico.mx"
@@ -17,7 +17,9 @@ WIDE_SENT = "josé.pérez@xn--peridico-y3a.mx"
 def send(django_capture_on_commit_callbacks):
     def run(**kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return distribution.distribution_create(**kwargs)
+            sent = distribution.distribution_create(**kwargs)
+            tasks.enqueue_send(sent.pk)
+        return sent
 
     return run
 

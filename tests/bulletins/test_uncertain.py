@@ -4,7 +4,7 @@ decides to resend (through the SMTP server) or to mark them delivered; both audi
 import pytest
 from django.test import Client
 
-from pregon.bulletins import distribution
+from pregon.bulletins import distribution, tasks
 from pregon.bulletins.models import DistributionRecipient
 from pregon.core.models import AuditEntry
 
@@ -18,6 +18,7 @@ def interrupted(smtp, approved_bulletin, press_list, mariana, django_capture_on_
         sent = distribution.distribution_create(
             bulletin=approved_bulletin(), lists=[press_list("Medios locales", 3)], user=mariana
         )
+        tasks.enqueue_send(sent.pk)
     first, second = sent.recipients.order_by("pk")[:2]
     DistributionRecipient.objects.filter(pk__in=[first.pk, second.pk]).update(
         status="incierto", error="El proceso de envío se interrumpió."

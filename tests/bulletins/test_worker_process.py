@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from pregon.bulletins import distribution
+from pregon.bulletins import distribution, tasks
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
 RECIPIENTS = 8
@@ -104,6 +104,7 @@ def test_real_worker_killed_mid_send_and_restarted_sends_exactly_once(
     sent = distribution.distribution_create(
         bulletin=approved_bulletin(), lists=[local], user=mariana
     )
+    tasks.enqueue_send(sent.pk)  # autocommit: queued at once
     assert smtp.recipients() == []  # only queued
     shared = SharedDatabase(tmp_path)
     shared.export()

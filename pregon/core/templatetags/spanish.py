@@ -2,6 +2,7 @@
 pregon.core.spanish (loaded as a builtin, no {% load %} needed)."""
 
 from django import template
+from django.utils import timezone
 
 from pregon.core.spanish import format_date, format_number
 
@@ -23,6 +24,4 @@ def numero(value, places=None) -> str:
 @register.simple_tag
 def hoy(pattern: str = r"l j \d\e F \d\e Y") -> str:
     """Today's date, like {% now %} but in pregon.core.spanish's words."""
-    from django.utils import timezone
-
     return format_date(timezone.localtime(), pattern)

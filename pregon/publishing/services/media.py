@@ -10,8 +10,9 @@ from django.db import transaction
 from PIL import Image
 
 from pregon.archive.media import sniffing
+from pregon.archive.models import Asset
 from pregon.archive.public import asset_public_captions, asset_public_derivative, asset_public_video
-from pregon.archive.services import IngestError
+from pregon.archive.services import IngestError, asset_ingest
 from pregon.core import images
 from pregon.core.audit import log_action
 from pregon.core.uploads import max_bytes, too_large_message
@@ -75,8 +76,6 @@ def publication_compose(
 def _media_set(*, publication: Publication, media: list[ComposedMedia], user) -> dict[str, int]:
     """Attach new archive assets, keep and reorder the others, drop what was removed.
     Returns token -> PublicationMedia id."""
-    from pregon.archive.models import Asset
-
     kept = {m.pk: m for m in publication.media.all()}
     by_token: dict[str, int] = {}
     for position, item in enumerate(media):
@@ -148,8 +147,6 @@ def _ingest(publication: Publication, upload: UploadedFile, mime_type: str, user
 def _archive_ingest(upload: UploadedFile, name: str, user, activity, area):
     """Into the archive with its checks by content; an exact duplicate is the
     archived asset itself."""
-    from pregon.archive.services import asset_ingest
-
     try:
         return asset_ingest(
             file_path_or_uploaded_file=upload,

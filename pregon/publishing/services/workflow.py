@@ -376,14 +376,13 @@ def delivery_require_action(delivery: Delivery, action: str) -> None:
 @transaction.atomic
 def delivery_recheck(*, delivery: Delivery, user) -> Delivery:
     """Ask the network again whether an uncertain delivery is there (in the worker:
-    no network calls in a request). Only an uncertain outcome can be checked."""
-    from pregon.publishing import tasks
-
+    no network calls in a request). Only an uncertain outcome can be checked; the
+    caller queues the check (`tasks.enqueue_settle`): tasks call services, never the
+    reverse."""
     access.check(user, "publishing.settle_delivery")
     delivery.refresh_from_db()
     delivery_require_action(delivery, DeliveryAction.RECHECK)
     log_action(delivery, "publishing.delivery_recheck_requested", user=user)
-    transaction.on_commit(lambda: tasks.settle_delivery.enqueue(delivery.pk))
     return delivery
 
 

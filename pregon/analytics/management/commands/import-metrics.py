@@ -5,7 +5,8 @@ from dataclasses import asdict
 
 from django.core.management.base import BaseCommand, CommandError
 
-from pregon.analytics.importers import MetricsFileError, import_metrics_file
+from pregon.analytics.importers import MetricsFileError
+from pregon.analytics.services import import_metrics_file
 
 
 class Command(BaseCommand):

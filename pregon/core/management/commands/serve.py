@@ -6,10 +6,10 @@ import secrets
 import sys
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from pregon.accounts.models import User
 from pregon.core.serving import (
     Bind,
     StartError,
@@ -18,6 +18,9 @@ from pregon.core.serving import (
     ensure_port_free,
     parse_bind,
 )
+
+# The user model through Django (AUTH_USER_MODEL): core sits below accounts.
+User = get_user_model()
 
 
 class Command(BaseCommand):
