@@ -32,4 +32,5 @@ def drawn_pieces(asset_ids: list[int]) -> list[DrawnPiece]:
     return [
         DrawnPiece(piece.asset_id, tuple(drawn_texts(piece.data)), piece.contrast_ratio)
         for piece in latest
+        if piece.asset_id is not None  # the filter above: every piece has an image
     ]

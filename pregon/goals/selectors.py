@@ -77,7 +77,7 @@ def indicator_status(indicator: Indicator, as_of: date) -> IndicatorStatus:
     return status
 
 
-SCOPE_WORDS = {
+SCOPE_WORDS: dict[str, str] = {
     BaselineScope.INSTITUTIONAL: "las cuentas del Ayuntamiento",
     BaselineScope.ALL: "todas las cuentas",
     BaselineScope.ACCOUNT: "la cuenta",

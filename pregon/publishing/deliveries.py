@@ -18,6 +18,7 @@ Two kinds of «no»:
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -165,9 +166,12 @@ def transition(
     return moved
 
 
-def by_person(delivery: Delivery, name: str, *, user: object, **kwargs: object) -> None:
-    """A person's move: a lost race is refused with the table's message."""
-    if not transition(delivery, name, user=user, **kwargs):
+def by_person(
+    delivery: Delivery, name: str, *, user: object, data: dict | None = None, **fields: Any
+) -> None:
+    """A person's move: a lost race is refused with the table's message. `data` goes
+    to the audit log, `fields` (any column's value) are written with the status."""
+    if not transition(delivery, name, user=user, data=data, **fields):
         raise IllegalTransition(delivery.status, name)
 
 

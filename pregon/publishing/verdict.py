@@ -115,7 +115,8 @@ def network_problems_of(facts: Facts) -> list[str]:
 
 def _compliance(facts: Facts, when: datetime) -> list[Verdict]:
     archived = [item for item in facts.items if item.asset_id is not None]
-    pieces = drawn_pieces(list(dict.fromkeys(item.asset_id for item in archived)))
+    asset_ids = [item.asset_id for item in archived if item.asset_id is not None]
+    pieces = drawn_pieces(list(dict.fromkeys(asset_ids)))
     # Pictured people count as named; words drawn on a design count as written.
     pictured = [person for item in archived for person in item.people]
     drawn = [text for piece in pieces for text in piece.texts]
