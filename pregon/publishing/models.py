@@ -217,6 +217,10 @@ class Publication(models.Model):
 
     objects = PublicationQuerySet.as_manager()
 
+    # Not columns: only the calendar's entries carry them (selectors.calendar_days).
+    accounts: list["ChannelAccount"]
+    thumbnail: "PublicationMedia | None"
+
     class Meta:
         ordering = ["-scheduled_at", "-created_at"]
         verbose_name = "publicación"

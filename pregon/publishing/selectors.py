@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from pregon.accounts import access
+from pregon.accounts.models import User
 from pregon.archive import search
 from pregon.archive.models import Asset
 from pregon.publishing import compliance
@@ -23,13 +24,13 @@ from pregon.publishing.models import (
 )
 
 
-def publications_for(user) -> QuerySet:
+def publications_for(user: User) -> QuerySet[Publication]:
     """What this person may see: an Enlace only their area's publications."""
     qs = Publication.objects.select_related("author", "approved_by", "activity", "area", "theme")
     return access.scope_to_area(user, qs)
 
 
-def media_for(user, ids: list[int]) -> QuerySet:
+def media_for(user: User, ids: list[int]) -> QuerySet[PublicationMedia]:
     """Attached media by id, only from publications this person may see."""
     return PublicationMedia.objects.filter(pk__in=ids, publication__in=publications_for(user))
 
@@ -38,12 +39,12 @@ LIST_FIELDS = ("title", "status", "scheduled_at", "category", "author__username"
                "author__first_name", "author__last_name")  # fmt: skip
 
 
-def publication_rows(user) -> QuerySet:
+def publication_rows(user: User) -> QuerySet[Publication]:
     """The list page's columns only: a page of 50 builds 100 objects, not 250."""
     return publications_for(user).select_related(None).select_related("author").only(*LIST_FIELDS)
 
 
-def publication_detail(user, pk: int) -> Publication:
+def publication_detail(user: User, pk: int) -> Publication:
     attempts = Prefetch("attempt_log", queryset=DeliveryAttempt.objects.order_by("started_at"))
     deliveries = Delivery.objects.select_related("account").prefetch_related(attempts)
     return (
@@ -58,7 +59,7 @@ def publication_detail(user, pk: int) -> Publication:
     )
 
 
-def active_accounts() -> QuerySet:
+def active_accounts() -> QuerySet[ChannelAccount]:
     return ChannelAccount.objects.exclude(state=ChannelState.DISABLED)
 
 
@@ -79,7 +80,7 @@ def calendar_range(view: str, anchor: date) -> tuple[date, date]:
     return first, last
 
 
-def calendar_days(user, view: str, anchor: date) -> list[dict]:
+def calendar_days(user: User, view: str, anchor: date) -> list[dict]:
     first, last = calendar_range(view, anchor)
     start, _ = local_day_bounds(first)
     _, end = local_day_bounds(last)
@@ -106,7 +107,7 @@ def calendar_days(user, view: str, anchor: date) -> list[dict]:
     return days
 
 
-def today_queue(user) -> QuerySet:
+def today_queue(user: User) -> QuerySet[Delivery]:
     start, end = local_day_bounds(timezone.localdate())
     return (
         Delivery.objects.filter(scheduled_at__gte=start, scheduled_at__lt=end)
@@ -117,7 +118,7 @@ def today_queue(user) -> QuerySet:
     )
 
 
-def deliveries_for(user, status: str = "") -> QuerySet:
+def deliveries_for(user: User, status: str = "") -> QuerySet[Delivery]:
     qs = (
         Delivery.objects.filter(variant__publication__in=publications_for(user))
         .select_related("account", "variant__publication")
@@ -127,13 +128,13 @@ def deliveries_for(user, status: str = "") -> QuerySet:
     return qs.filter(status=status) if status else qs
 
 
-def needing_attention() -> QuerySet:
+def needing_attention() -> QuerySet[Delivery]:
     return Delivery.objects.filter(
         status__in=[DeliveryStatus.INCIERTA, DeliveryStatus.FALLIDA]
     ).select_related("account", "variant__publication")
 
 
-def held_deliveries(user) -> list[dict]:
+def held_deliveries(user: User) -> list[dict]:
     """Held by a veda now, and pending ones a veda will hold when their time comes."""
     visible = Delivery.objects.filter(variant__publication__in=publications_for(user))
     visible = visible.select_related("account", "variant__publication")
@@ -147,7 +148,7 @@ def held_deliveries(user) -> list[dict]:
     return rows
 
 
-def archive_images(activity_id: int | None, q: str = "", limit: int = 24) -> list:
+def archive_images(activity_id: int | None, q: str = "", limit: int = 24) -> list[Asset]:
     """Images and videos the editor can pick from the archive: a search (the
     archive's own engine) or, without words, the ones of the publication's activity
     (else the newest). Minors without consent and videos without subtitles are listed

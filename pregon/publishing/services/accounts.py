@@ -5,11 +5,14 @@ import json
 
 from django.core.exceptions import ValidationError
 
+from pregon.accounts.models import User
 from pregon.core.audit import log_action
 from pregon.publishing.models import ChannelAccount, ChannelState, Delivery, DeliveryStatus
 
 
-def account_save(*, account: ChannelAccount, user, credentials: str | None = None):
+def account_save(
+    *, account: ChannelAccount, user: User, credentials: str | None = None
+) -> ChannelAccount:
     """Save an account; `credentials` (JSON text) replaces the stored ones only when
     given, so an empty field in the form keeps them."""
     if credentials:
@@ -49,7 +52,7 @@ def _stored_state(account: ChannelAccount) -> str | None:
     return ChannelAccount.objects.filter(pk=account.pk).values_list("state", flat=True).first()
 
 
-def _reconnected(account: ChannelAccount, user) -> None:
+def _reconnected(account: ChannelAccount, user: User) -> None:
     """The deliveries that waited for the account are pending and due again: the next
     worker round sends each one once (the claim guarantees it)."""
     waiting = Delivery.objects.filter(account=account, status=DeliveryStatus.PENDIENTE)
