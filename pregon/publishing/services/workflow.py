@@ -3,12 +3,14 @@ publicada / fallida / cancelada. Every transition is audited. The delivery engin
 (sending) lives in engine.py."""
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from pregon.accounts import access
+from pregon.accounts.models import User
 from pregon.core.audit import log_action
 from pregon.publishing import cadence, compliance, deliveries, notify, publications
 from pregon.publishing.models import (
@@ -30,7 +32,7 @@ S = PublicationStatus
 
 
 @transaction.atomic
-def publication_create(*, author, variants: dict | None = None, **fields) -> Publication:
+def publication_create(*, author: User, variants: dict | None = None, **fields: Any) -> Publication:
     publication = Publication(author=author, last_edited_by=author, **_only_fields(fields))
     _default_theme(publication)
     publication.full_clean()
@@ -55,7 +57,9 @@ def _only_fields(fields: dict) -> dict:
 
 
 @transaction.atomic
-def publication_update(*, publication: Publication, user, variants: dict | None = None, **fields):
+def publication_update(
+    *, publication: Publication, user: User, variants: dict | None = None, **fields: Any
+) -> Publication:
     """Edit; an approved or scheduled publication goes back to review (and a scheduled
     one loses its pending deliveries)."""
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
@@ -75,7 +79,7 @@ def publication_update(*, publication: Publication, user, variants: dict | None 
     return publication
 
 
-def _back_to_review_if_approved(publication: Publication, user) -> None:
+def _back_to_review_if_approved(publication: Publication, user: User) -> None:
     if not publications.allows(publication, "back_to_review"):
         return
     cancelled = deliveries.cancel_open(publication)
@@ -90,7 +94,7 @@ def _back_to_review_if_approved(publication: Publication, user) -> None:
     )
 
 
-def variants_set(*, publication: Publication, variants: dict, user) -> list[Variant]:
+def variants_set(*, publication: Publication, variants: dict, user: User) -> list[Variant]:
     """`variants`: {account_id: {"text": str, "media": [media ids], "alt_texts": {...}}}.
     Accounts not listed lose their variant."""
     keep = []
@@ -117,7 +121,7 @@ def variants_set(*, publication: Publication, variants: dict, user) -> list[Vari
 
 
 @transaction.atomic
-def publication_submit(*, publication: Publication, user) -> Publication:
+def publication_submit(*, publication: Publication, user: User) -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     publications.require(publication, "submit")
     if not publication.variants.exists():
@@ -127,7 +131,7 @@ def publication_submit(*, publication: Publication, user) -> Publication:
     return publications.move(publication, "submit", user=user, fields=("submitted_at", "missed_at"))
 
 
-def approval_refusal(publication: Publication, user) -> str:
+def approval_refusal(publication: Publication, user: User) -> str:
     """Why `user` may not approve this version ("" when they may)."""
     return access.approval_refusal(
         user,
@@ -171,7 +175,7 @@ def _current_variants(publication: Publication) -> dict:
     }
 
 
-def _content_changed(publication: Publication, user) -> None:
+def _content_changed(publication: Publication, user: User | None) -> None:
     """Remember who last changed what goes out: they cannot approve this version."""
     if user is None or publication.last_edited_by_id == user.pk:
         return
@@ -179,7 +183,7 @@ def _content_changed(publication: Publication, user) -> None:
     Publication.objects.filter(pk=publication.pk).update(last_edited_by=user)
 
 
-def publication_approve(*, publication: Publication, user) -> Publication:
+def publication_approve(*, publication: Publication, user: User) -> Publication:
     """Coordinación approves; per-network rules and the compliance rules (veda,
     personal promotion, alt text, minors) are enforced here. If a date is set and
     still ahead, approving also schedules."""
@@ -192,7 +196,7 @@ def publication_approve(*, publication: Publication, user) -> Publication:
 
 
 @transaction.atomic
-def _approve(*, publication: Publication, user) -> Publication:
+def _approve(*, publication: Publication, user: User) -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     publications.require(publication, "approve")
     refusal = approval_refusal(publication, user)
@@ -209,7 +213,7 @@ def _approve(*, publication: Publication, user) -> Publication:
     return publication
 
 
-def publication_schedule(*, publication: Publication, user, when: datetime) -> Publication:
+def publication_schedule(*, publication: Publication, user: User, when: datetime) -> Publication:
     """Create one pending delivery per variant at `when` (or move them if scheduled),
     unless a compliance rule forbids going out at `when`."""
     access.check(user, "publishing.schedule_publication")
@@ -222,7 +226,7 @@ def publication_schedule(*, publication: Publication, user, when: datetime) -> P
 
 
 @transaction.atomic
-def _schedule(*, publication: Publication, user, when: datetime) -> Publication:
+def _schedule(*, publication: Publication, user: User, when: datetime) -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     publications.require(publication, "schedule")
     if publication.status == S.PROGRAMADA:
@@ -236,7 +240,7 @@ def _schedule(*, publication: Publication, user, when: datetime) -> Publication:
     return publication
 
 
-def publication_move(*, publication: Publication, user, when: datetime) -> Publication:
+def publication_move(*, publication: Publication, user: User, when: datetime) -> Publication:
     """Calendar drag: a scheduled publication moves with its pending deliveries
     (checked against the compliance rules at the new date); one not yet scheduled
     just changes its intended date."""
@@ -247,7 +251,7 @@ def publication_move(*, publication: Publication, user, when: datetime) -> Publi
 
 
 @transaction.atomic
-def _move(*, publication: Publication, user, when: datetime) -> Publication:
+def _move(*, publication: Publication, user: User, when: datetime) -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     publications.require(publication, "move_date")
     previous = publication.scheduled_at
@@ -263,7 +267,7 @@ def _move(*, publication: Publication, user, when: datetime) -> Publication:
     return publication
 
 
-def _reschedule(publication: Publication, user, when: datetime) -> Publication:
+def _reschedule(publication: Publication, user: User, when: datetime) -> Publication:
     previous = publication.scheduled_at
     publication.scheduled_at = when
     publication.save(update_fields=["scheduled_at", "updated_at"])
@@ -279,7 +283,7 @@ def _reschedule(publication: Publication, user, when: datetime) -> Publication:
 
 
 @transaction.atomic
-def publication_cancel(*, publication: Publication, user, reason: str = "") -> Publication:
+def publication_cancel(*, publication: Publication, user: User, reason: str = "") -> Publication:
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     publications.require(publication, "cancel")
     cancelled = deliveries.cancel_open(publication)
@@ -288,7 +292,7 @@ def publication_cancel(*, publication: Publication, user, reason: str = "") -> P
 
 
 @transaction.atomic
-def publication_delete(*, publication: Publication, user) -> None:
+def publication_delete(*, publication: Publication, user: User) -> None:
     """Delete a publication that never went out. Pending deliveries are cancelled
     first with a conditional update: one a worker already took blocks the delete."""
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
@@ -331,7 +335,9 @@ def publications_missed(now: datetime | None = None) -> list[Publication]:
 
 
 @transaction.atomic
-def delivery_mark_published(*, delivery: Delivery, user, url: str, remote_id: str = "") -> Delivery:
+def delivery_mark_published(
+    *, delivery: Delivery, user: User, url: str, remote_id: str = ""
+) -> Delivery:
     """A person says it is on the network (manual channel, or an uncertain outcome
     they checked). Only a delivery nobody is sending right now can be marked."""
     access.check(user, "publishing.settle_delivery")
@@ -350,7 +356,7 @@ def delivery_mark_published(*, delivery: Delivery, user, url: str, remote_id: st
 
 
 @transaction.atomic
-def delivery_retry(*, delivery: Delivery, user) -> Delivery:
+def delivery_retry(*, delivery: Delivery, user: User) -> Delivery:
     """A person decided an uncertain or failed delivery is NOT on the network: send it
     again now. This is the only way an uncertain delivery is ever sent again."""
     access.check(user, "publishing.settle_delivery")
@@ -374,7 +380,7 @@ def delivery_require_action(delivery: Delivery, action: str) -> None:
 
 
 @transaction.atomic
-def delivery_recheck(*, delivery: Delivery, user) -> Delivery:
+def delivery_recheck(*, delivery: Delivery, user: User) -> Delivery:
     """Ask the network again whether an uncertain delivery is there (in the worker:
     no network calls in a request). Only an uncertain outcome can be checked; the
     caller queues the check (`tasks.enqueue_settle`): tasks call services, never the
@@ -387,7 +393,7 @@ def delivery_recheck(*, delivery: Delivery, user) -> Delivery:
 
 
 @transaction.atomic
-def delivery_give_up(*, delivery: Delivery, user) -> Delivery:
+def delivery_give_up(*, delivery: Delivery, user: User) -> Delivery:
     access.check(user, "publishing.settle_delivery")
     deliveries.by_person(delivery, "give_up", user=user, settled_by=user)
     delivery.refresh_from_db()
