@@ -9,6 +9,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from PIL import Image
 
+from pregon.accounts.models import Area, User
+from pregon.agenda.models import Activity
 from pregon.archive.media import sniffing
 from pregon.archive.models import Asset
 from pregon.archive.public import asset_public_captions, asset_public_derivative, asset_public_video
@@ -46,7 +48,7 @@ class ComposedMedia:
 def publication_compose(
     *,
     publication: Publication | None,
-    user,
+    user: User,
     fields: dict,
     media: list[ComposedMedia],
     variants: dict,
@@ -73,7 +75,9 @@ def publication_compose(
     return publication
 
 
-def _media_set(*, publication: Publication, media: list[ComposedMedia], user) -> dict[str, int]:
+def _media_set(
+    *, publication: Publication, media: list[ComposedMedia], user: User
+) -> dict[str, int]:
     """Attach new archive assets, keep and reorder the others, drop what was removed.
     Returns token -> PublicationMedia id."""
     kept = {m.pk: m for m in publication.media.all()}
@@ -99,7 +103,7 @@ def _media_set(*, publication: Publication, media: list[ComposedMedia], user) ->
 
 
 def media_add(
-    *, publication: Publication, upload: UploadedFile, alt_text: str = "", user=None
+    *, publication: Publication, upload: UploadedFile, alt_text: str = "", user: User | None = None
 ) -> PublicationMedia:
     """Validate by content (not by name or declared type), take the image into the
     archive (an exact duplicate reuses the archived asset) and attach it. The upload
@@ -131,7 +135,9 @@ def media_add(
     return media
 
 
-def _ingest(publication: Publication, upload: UploadedFile, mime_type: str, user):
+def _ingest(
+    publication: Publication, upload: UploadedFile, mime_type: str, user: User | None
+) -> Asset:
     # The archive refuses a name whose extension contradicts the content; the
     # content decides, so the name follows it.
     stem = Path(upload.name or "imagen").stem[:200] or "imagen"
@@ -144,7 +150,13 @@ def _ingest(publication: Publication, upload: UploadedFile, mime_type: str, user
     )
 
 
-def _archive_ingest(upload: UploadedFile, name: str, user, activity, area):
+def _archive_ingest(
+    upload: UploadedFile,
+    name: str,
+    user: User | None,
+    activity: Activity | None,
+    area: Area | None,
+) -> Asset:
     """Into the archive with its checks by content; an exact duplicate is the
     archived asset itself."""
     try:
@@ -161,7 +173,13 @@ def _archive_ingest(upload: UploadedFile, name: str, user, activity, area):
         return exc.existing
 
 
-def composer_upload(*, upload: UploadedFile, user, activity=None, area=None):
+def composer_upload(
+    *,
+    upload: UploadedFile,
+    user: User,
+    activity: Activity | None = None,
+    area: Area | None = None,
+) -> Asset:
     """A photo or video dropped in the composer goes into the archive (its checks by
     content, size and pixel count); the composer then refers to the asset until the
     publication is saved. Anything that cannot go to a network is refused first."""
@@ -186,7 +204,7 @@ def composer_upload(*, upload: UploadedFile, user, activity=None, area=None):
 
 
 def media_attach_asset(
-    *, publication: Publication, asset, alt_text: str = "", user=None
+    *, publication: Publication, asset: Asset, alt_text: str = "", user: User | None = None
 ) -> PublicationMedia:
     """Attach an archive image or video. What goes out is the asset's public
     derivative (JPEG, no GPS; for a video, an MP4 copy without metadata); the minors,
@@ -211,7 +229,7 @@ def media_attach_asset(
     return media
 
 
-def media_shape(asset) -> dict:
+def media_shape(asset: Asset) -> dict:
     """What a publication would send of an archive asset (type, size in pixels and
     bytes, duration): the fields of PublicationMedia. Raises ValidationError for an
     asset that cannot go to a network (audio, documents, no derivative)."""
@@ -222,7 +240,7 @@ def media_shape(asset) -> dict:
     raise ValidationError(f"«{asset}» no es una imagen del archivo que pueda publicarse.")
 
 
-def _image_shape(asset) -> dict:
+def _image_shape(asset: Asset) -> dict:
     """What goes out: the public JPEG derivative's size, or the archive's figures when
     it may not go out now (approval will say why, by rule)."""
     try:
@@ -240,21 +258,23 @@ def media_public_path(media: PublicationMedia) -> Path:
     GPS/EXIF; for a video, an MP4 without metadata); raises archive IngestError for
     minors without consent or restricted rights. Rows from before the archive send
     their own file."""
-    if not media.asset_id:
+    asset = media.asset  # no query when there is none
+    if asset is None:
         return Path(media.file.path)
     if media.is_video:
-        return asset_public_video(media.asset)
-    return asset_public_derivative(media.asset)
+        return asset_public_video(asset)
+    return asset_public_derivative(asset)
 
 
 def media_public_captions(media: PublicationMedia) -> tuple[Path, Path] | None:
     """(WebVTT, SubRip) subtitles of a video, or None."""
-    if not (media.is_video and media.asset_id):
+    asset = media.asset if media.is_video else None
+    if asset is None:
         return None
-    return asset_public_captions(media.asset)
+    return asset_public_captions(asset)
 
 
-def _video_shape(asset) -> dict:
+def _video_shape(asset: Asset) -> dict:
     if not (asset.width and asset.duration):
         raise ValidationError(f"«{asset}» no es un video que pueda publicarse (sin imagen).")
     return {
