@@ -2,12 +2,13 @@
 of metric exports and access logs (the same validation as the dashboard)."""
 
 from datetime import date, datetime, timedelta
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -448,12 +449,16 @@ def _engagement_account(entry: dict) -> dict:
     }
 
 
+# The windows the page offers: 90, 180 or 365 days (checked in the view).
+WindowDays = Annotated[int, Field(ge=90, le=365, description="Días: 90, 180 o 365.")]
+
+
 @router.get(
     "/analytics/engagement",
     response=EngagementOut,
     summary="Tasa de interacción por día y hora, formato y categoría",
 )
-def engagement_by_time(request: HttpRequest, days: int = 365, account: int | None = None):
+def engagement_by_time(request: HttpRequest, days: WindowDays = 365, account: Id | None = None):
     """Pregón's own delivered posts of the last `days` (90, 180 or 365) days: mean
     engagement (%) with its 95 % interval per weekday × hour (local time) of each
     account, and per format and category; `trusted` is false with fewer than five posts
@@ -497,7 +502,8 @@ class AccountAudienceOut(Schema):
     response=list[AccountAudienceOut],
     summary="Quién escucha: edad, género y ciudad del público",
 )
-def audience(request: HttpRequest, account: int | None = None):
+@paginate(Page)
+def audience(request: HttpRequest, account: Id | None = None):
     """The latest breakdown of each metric the network offers, per Facebook page and
     Instagram account; `available` is false (and `note` says why) when the API no
     longer offers it."""

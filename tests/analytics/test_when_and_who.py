@@ -331,7 +331,7 @@ def test_api_audience_says_when_a_metric_is_not_offered(db, mariana, api_client)
         counts={}, unavailable="(#100) The value must be a valid insights metric", source="api",
     )  # fmt: skip
     body = api_client(mariana).get("/api/v1/analytics/audience").json()
-    parts = {(b["metric"], b["breakdown"]): b for b in body[0]["breakdowns"]}
+    parts = {(b["metric"], b["breakdown"]): b for b in body["items"][0]["breakdowns"]}
     assert parts[("page_follows_city", "city")]["available"] is False
     assert "valid insights metric" in parts[("page_follows_city", "city")]["note"]
     assert parts[("page_fans_gender_age", "age")]["available"] is False

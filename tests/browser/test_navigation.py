@@ -26,7 +26,7 @@ def test_coordinacion_sees_five_groups_with_their_pages(page, login, mariana):
     # The other group closes on the «toggle» event, which the browser fires a moment
     # after the click: wait for it rather than reading at once.
     expect(nav.locator(".nav-group details[open] a")).to_have_text(
-        ["Publicaciones", "Calendario", "Boletines", "Transmisiones", "Diseño"]
+        ["Publicaciones", "Calendario", "Boletines", "Transmisiones", "Diseño", "Temas permanentes"]
     )
     nav.get_by_role("link", name="Calendario").click()
     page.wait_for_url("**/publicaciones/calendario/**")
