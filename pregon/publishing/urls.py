@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from pregon.publishing import views, views_cadence, views_connect
+from pregon.publishing import connect, views, views_cadence, views_connect
 
 app_name = "publishing"
 urlpatterns = [
@@ -23,13 +23,6 @@ urlpatterns = [
     path("canales/", views.account_list, name="accounts"),
     path("canales/configuracion/", views_connect.setup, name="connect_setup"),
     path("canales/configuracion/comprobar/", views_connect.check_public, name="connect_check"),
-    path("canales/conectar/meta/", views_connect.meta_start, name="connect_meta"),
-    path("canales/conectar/meta/volver/", views_connect.meta_back, name="connect_meta_back"),
-    path("canales/conectar/meta/agregar/", views_connect.meta_add, name="connect_meta_add"),
-    path("canales/conectar/x/", views_connect.x_start, name="connect_x"),
-    path("canales/conectar/x/volver/", views_connect.x_back, name="connect_x_back"),
-    path("canales/conectar/portal/", views_connect.portal_start, name="connect_portal"),
-    path("canales/conectar/portal/volver/", views_connect.portal_back, name="connect_portal_back"),
     path("canales/nuevo/", views.account_edit, name="account_create"),
     path("canales/<int:pk>/", views.account_edit, name="account_edit"),
     path("canales/<int:pk>/probar/", views.account_test, name="account_test"),
@@ -43,4 +36,8 @@ urlpatterns = [
     path("<int:pk>/mover/", views.publication_move, name="move"),
     path("<int:pk>/eliminar/", views.publication_delete, name="delete"),
     path("<int:pk>/<str:action>/", views.publication_action, name="action"),
+]
+# Each network's «Conectar» flow brings its own pages (channels/<net>/connect.py).
+urlpatterns += [
+    path("canales/conectar/", include(module.urlpatterns)) for module in connect.flow_modules()
 ]

@@ -22,17 +22,6 @@ CHANNELS = ROOT / "pregon" / "publishing" / "channels"
 
 # (file, kind): why it may name that network.
 ALLOWED = {
-    # The «Conectar» flows (OAuth with Meta, X, WordPress) are still one module for the
-    # three providers; X's flow was being reworked on another branch when the packages
-    # were made. Next step: each provider's flow into its package.
-    ("pregon/publishing/connect.py", "facebook_page"): "Meta's OAuth flow",
-    ("pregon/publishing/connect.py", "instagram"): "Meta's OAuth flow",
-    ("pregon/publishing/connect.py", "x"): "X's OAuth flow",
-    ("pregon/publishing/connect.py", "wordpress"): "WordPress's authorisation flow",
-    ("pregon/publishing/views_connect.py", "instagram"): "Meta's OAuth flow (form field)",
-    ("pregon/publishing/views_connect.py", "x"): "X's OAuth flow (callback name)",
-    ("templates/publishing/connect_meta_choose.html", "instagram"): "Meta's OAuth flow",
-    ("templates/publishing/connect_setup.html", "x"): "X's OAuth flow (setup notes)",
     # Same word, another meaning.
     ("pregon/agenda/models.py", "manual"): "an activity typed in by hand, not imported",
     ("pregon/publishing/engine.py", "manual"): "the engine's outcome «left for a person»",

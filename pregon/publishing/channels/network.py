@@ -94,6 +94,9 @@ class Network:
     # "short" (a headline; the link goes with it), "post" (a summary and the link).
     shape: str = "post"
     connect_url: str = ""  # the URL name of its «Conectar» flow (none: a form is enough)
+    # The module of that flow (set-up status, views and their `urlpatterns`), imported
+    # only when the set-up page or the URLs need it: it uses the publishing services.
+    connect_module: str = ""
     # Meta's permissions a token must hold: the daily token check asks Meta's debug_token.
     meta_permissions: tuple[str, ...] = ()
     demo_accounts: tuple[DemoAccount, ...] = ()

@@ -18,6 +18,7 @@ NETWORK = Network(
     csv_layouts=(analytics.EXPORT,),
     audience=analytics.AUDIENCE,
     connect_url="publishing:connect_meta",
+    connect_module="pregon.publishing.channels.facebook.connect",
     meta_permissions=("pages_manage_posts", "pages_read_engagement"),
     demo_accounts=(
         DemoAccount(

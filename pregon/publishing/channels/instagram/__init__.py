@@ -19,6 +19,7 @@ NETWORK = Network(
     csv_layouts=(analytics.EXPORT,),
     audience=analytics.AUDIENCE,
     connect_url="publishing:connect_meta",
+    connect_module="pregon.publishing.channels.facebook.connect",
     meta_permissions=("instagram_basic", "instagram_content_publish"),
     needs_public_url=True,
     needs_media=True,

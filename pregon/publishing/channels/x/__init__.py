@@ -17,6 +17,7 @@ NETWORK = Network(
     csv_layouts=(analytics.EXPORT, analytics.OLD_EXPORT),
     shape="short",
     connect_url="publishing:connect_x",
+    connect_module="pregon.publishing.channels.x.connect",
     text_with_link=link_appended,
     demo_accounts=(DemoAccount("X · @Lauramaliagm", "@Lauramaliagm"),),
 )
