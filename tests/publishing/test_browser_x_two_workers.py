@@ -136,6 +136,9 @@ def _env(var_dir: Path, database: Database, x: XLoginFake, tasks: str) -> dict:
         PREGON_X_API_URL=x.url,
         PREGON_X_OAUTH_URL=f"{x.url}/i/oauth2/authorize",
         PREGON_TASKS_BACKEND=tasks,
+        # Two senders per process: with the default eight, one process's senders can
+        # take a whole round before the other's wake up, and «both sent» is luck.
+        PREGON_DELIVERY_CONCURRENCY="2",
     )
     env.pop("REDIS_URL", None)
     if tasks == "rq":
