@@ -150,7 +150,7 @@ def read_tags(probe: Probe, path: Path) -> None:
     except metadata.MetadataError:  # broken metadata must not cost us a good photo
         probe.warnings.append("Metadatos ilegibles; se ignoran.")
         return
-    for tag in dataclasses.fields(tags):  # every PhotoTags field is a Probe field
+    for tag in dataclasses.fields(tags):  # a Probe is a PhotoTags with more fields
         setattr(probe, tag.name, getattr(tags, tag.name))
     if not probe.credit:  # the person who took it, when nobody wrote a credit line
         probe.credit = probe.creator
