@@ -20,6 +20,7 @@ from django.conf import settings
 
 from pregon.analytics.models import MetricSource, PostMetric
 from pregon.analytics.services import account_metric_save
+from pregon.publishing import connectors
 from pregon.publishing.channels.base import AccountConfig, ChannelError
 from pregon.publishing.channels.graph import GraphChannel
 from pregon.publishing.channels.registry import networks
@@ -101,6 +102,8 @@ def credentials(account: ChannelAccount) -> dict:
 
 def fetch_account_insights(account: ChannelAccount, day: date) -> FetchReport:
     report = FetchReport(account.name, day)
+    if account.network and account.network.figures:
+        return _fetch_figures(account, day, report)
     token = credentials(account).get("access_token", "")
     if not token or not account.external_id:
         report.errors["*"] = "la cuenta no tiene id externo o token de acceso"
@@ -155,7 +158,34 @@ def _post_reach(account: ChannelAccount, day: date, graph: Insights, metric: str
     return updated
 
 
+# What a network's daily_figures() may set on a PostMetric row.
+POST_FIELDS = ("views", "reach", "reactions", "comments", "shares", "saves", "clicks")
+
+
+def _fetch_figures(account: ChannelAccount, day: date, report: FetchReport) -> FetchReport:
+    """Networks with a statistics API of their own: their connector reads the day."""
+    channel, _calls = connectors.connect(account)
+    recent = PostMetric.objects.filter(
+        account=account, published_at__date__gte=day - timedelta(days=POST_DAYS)
+    )
+    try:
+        figures = channel.daily_figures(day, list(recent.values_list("remote_id", flat=True)))
+    except ChannelError as exc:
+        report.errors["*"] = exc.message
+        report.retry_after = exc.retry_after if exc.rate_limited else None
+        return report
+    report.stored.update(figures.account)
+    report.errors.update(figures.errors)
+    for remote_id, values in figures.posts.items():
+        known = {name: value for name, value in values.items() if name in POST_FIELDS}
+        if known:
+            report.posts += recent.filter(remote_id=remote_id).update(**known)
+    if report.stored:
+        account_metric_save(account=account, day=day, values=report.stored, source=MetricSource.API)
+    return report
+
+
 def fetch_all(day: date) -> list[FetchReport]:
-    kinds = [network.kind for network in networks().values() if network.insights]
+    kinds = [network.kind for network in networks().values() if network.insights or network.figures]
     accounts = ChannelAccount.objects.filter(kind__in=kinds).exclude(state="desactivada")
     return [fetch_account_insights(account, day) for account in accounts]

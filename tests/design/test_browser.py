@@ -27,6 +27,9 @@ def test_designer_fills_campaign_previews_exports_and_attaches(
     login(diseno)
     page.goto("/diseno/")
     page.get_by_role("link", name="Usar plantilla Campaña").click()
+    # htmx wires the upload form on DOMContentLoaded: a file chosen before that sends
+    # nothing (on a loaded machine the click's navigation commits well before).
+    page.wait_for_load_state("load")
     page.get_by_label("Fotografía (JPEG, PNG o WebP)").set_input_files(str(photo))
     page.get_by_text("Foto lista: plaza.jpg").wait_for()
     page.get_by_label("Título").fill("Vacunación antirrábica gratuita")

@@ -8,8 +8,12 @@ permanent, transient or rate-limited, and whether the outcome is unknown.
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pregon.publishing.channels.live import Broadcast, LiveRequest, Recording
 
 
 class ChannelError(Exception):
@@ -113,6 +117,19 @@ class AccountConfig:
 
 
 @dataclass
+class DailyFigures:
+    """One account's day as the network's own statistics API tells it (networks whose
+    insights are not Meta's Graph insights: `Network.figures`). Keys are the field
+    names of analytics' AccountMetric (followers, follows_gained, follows_lost, reach,
+    views, engagements) and PostMetric (views, reach, reactions, comments, shares,
+    saves, clicks); a figure the network does not give is simply absent."""
+
+    account: dict[str, int] = field(default_factory=dict)
+    posts: dict[str, dict[str, int]] = field(default_factory=dict)  # remote id -> figures
+    errors: dict[str, str] = field(default_factory=dict)  # figure -> why it is missing
+
+
+@dataclass
 class HttpAttempt:
     """One HTTP call to a network, for the delivery's attempt log (no secrets inside)."""
 
@@ -160,6 +177,32 @@ class Channel:
         Pregón put on the post is absent). Raise ChannelError(uncertain=True) if it
         cannot tell: a page that failed, or more pages than MAX_PAGES."""
         raise ChannelError("Este canal no permite comprobar publicaciones.", uncertain=True)
+
+    def daily_figures(self, day: date, remote_ids: list[str]) -> DailyFigures:
+        """The account's figures for `day` and those of its posts in `remote_ids`
+        (the last four weeks' deliveries), for networks with `Network.figures`."""
+        raise ChannelError("Esta red no ofrece estadísticas por API.", permanent=True)
+
+    # Live broadcasts (networks with `Network.live`; the values are in live.py).
+    def live_schedule(self, request: "LiveRequest") -> "Broadcast":
+        """Create a scheduled broadcast; the answer carries the ingest URL and key."""
+        raise ChannelError("Esta red no programa transmisiones.", permanent=True)
+
+    def live_update(self, broadcast: "Broadcast", request: "LiveRequest") -> "Broadcast":
+        """Move or retitle a scheduled broadcast (the activity changed)."""
+        raise ChannelError("Esta red no programa transmisiones.", permanent=True)
+
+    def live_cancel(self, broadcast: "Broadcast") -> None:
+        """Delete a broadcast that has not started (the activity was cancelled)."""
+        raise ChannelError("Esta red no programa transmisiones.", permanent=True)
+
+    def live_status(self, broadcast: "Broadcast") -> "Broadcast":
+        """The broadcast as the network has it now (state read back)."""
+        raise ChannelError("Esta red no programa transmisiones.", permanent=True)
+
+    def live_recording(self, broadcast: "Broadcast") -> "Recording | None":
+        """What the network kept once the broadcast ended; None while not ready."""
+        raise ChannelError("Esta red no programa transmisiones.", permanent=True)
 
     def test_connection(self) -> str:
         """A human description of the connected account, or ChannelError."""

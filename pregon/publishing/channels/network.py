@@ -103,6 +103,11 @@ class Network:
     insights: InsightsSpec | None = None  # daily figures analytics reads from the API
     csv_layouts: tuple[CsvLayout, ...] = ()  # post exports analytics imports
     audience: tuple[AudienceSpec, ...] = ()  # who follows: breakdowns analytics stores
+    # The connector's daily_figures() gives the day's numbers (networks whose statistics
+    # API is not Meta's insights, which `insights` describes).
+    figures: bool = False
+    # The connector schedules live broadcasts (live_schedule() and the rest, live.py).
+    live: bool = False
 
     @property
     def needs_person(self) -> bool:
