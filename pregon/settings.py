@@ -55,6 +55,7 @@ PREGON_NEIGHBOURS = [
 ]
 PREGON_GRAPH_API_URL = env("PREGON_GRAPH_API_URL", "https://graph.facebook.com/v23.0")
 PREGON_X_API_URL = env("PREGON_X_API_URL", "https://api.x.com")
+PREGON_TELEGRAM_API_URL = env("PREGON_TELEGRAM_API_URL", "https://api.telegram.org")
 # «Conectar»: each network's app credentials and authorisation screens (tests point
 # the screens at local fakes).
 PREGON_META_APP_ID = env("PREGON_META_APP_ID")
