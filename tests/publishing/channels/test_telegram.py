@@ -100,6 +100,21 @@ def test_a_cut_upload_is_refused_by_telegram(tg, account, photo, tmp_path):
     assert tg.posted(tg.chat_id) == []
 
 
+def test_a_png_from_before_the_archive_goes_too(tg, account, photo, tmp_path):
+    from PIL import Image
+
+    png = tmp_path / "aviso.png"
+    Image.new("RGB", (800, 600), (10, 20, 30)).save(png, "PNG")
+    _channel(account).publish(
+        OutgoingPost(TEXT, media=[replace(photo, path=png, mime_type="image/png")])
+    )
+    assert tg.posted(tg.chat_id)[0]["photo"][0]["file_size"] == png.stat().st_size
+    cut = tmp_path / "cortada.png"
+    cut.write_bytes(png.read_bytes()[:-12])
+    with pytest.raises(ChannelError):
+        _channel(account).publish(OutgoingPost(TEXT, media=[replace(photo, path=cut)]))
+
+
 def test_the_fake_counts_and_parses_as_telegram_does(tg):
     from tests.publishing.fakes.telegram import parse_html
 

@@ -17,7 +17,7 @@ enough rights»); parse_mode=HTML parsed as Telegram does (only its tags, entiti
 &lt; &gt; &amp; &quot; and numeric ones, tags closed in order; anything else → 400
 «can't parse entities»); lengths counted on the visible text in UTF-16 units (text
 4,096, caption 1,024 → 400 «message is too long» / «message caption is too long»);
-multipart uploads complete (a JPEG with its end marker, an MP4 whose boxes add up to
+multipart uploads complete (a JPEG or PNG with its end marker, an MP4 whose boxes add up to
 its size; photo ≤ 10 MB, other files ≤ 50 MB); albums of 2–10 attach:// items.
 """
 
@@ -83,6 +83,13 @@ def parse_html(markup: str) -> str:
     if stack:
         raise ValueError(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
     return "".join(visible)
+
+
+def complete_png(data: bytes) -> bool:
+    """PNG's signature first and its IEND chunk (with that chunk's fixed CRC) last."""
+    return data[:8] == b"\x89PNG\r\n\x1a\n" and data[-12:] == bytes.fromhex(
+        "0000000049454e44ae426082"
+    )
 
 
 def complete_mp4(data: bytes) -> bool:
@@ -279,7 +286,7 @@ class TelegramFake(FakeServer):
         if kind == "photo":
             if len(data) > 10 * MB:
                 return None, error(400, "Bad Request: PHOTO_SAVE_FILE_INVALID")
-            if not complete_jpeg(data):
+            if not (complete_jpeg(data) or complete_png(data)):
                 return None, error(400, "Bad Request: IMAGE_PROCESS_FAILED")
             photo = {"file_id": f"photo-{self.next_id()}", "file_size": len(data)}
             return {"photo": [photo]}, None
