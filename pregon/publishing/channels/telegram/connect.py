@@ -114,7 +114,7 @@ TEMPLATE = f"networks/{KIND}/connect.html"
 @sensitive_post_parameters("token")
 @access.require(PERMISSION)
 def start(request: HttpRequest) -> HttpResponse:
-    form = TelegramConnectForm(request.POST or None)
+    form = TelegramConnectForm(request.POST if request.method == "POST" else None)
     if request.method != "POST" or not form.is_valid():
         status = 422 if request.method == "POST" else 200
         return render(request, TEMPLATE, {"form": form}, status=status)

@@ -65,7 +65,7 @@ HINTS = {
     "can't parse entities": "Telegram no entendió el formato del texto; revise los signos "
     "< > & del texto y vuelva a enviarlo.",
     "photo_invalid_dimensions": "La foto es demasiado grande o alargada para Telegram; use otra.",
-    "wrong file": "Telegram no aceptó la foto o el video; revise el archivo en el acervo.",
+    "wrong file": "Telegram no aceptó la foto o el video; revíselo en el Archivo.",
 }
 UNCERTAIN = (
     "Telegram no respondió a tiempo después de recibir el mensaje: no se sabe si se "
@@ -291,7 +291,7 @@ class TelegramChannel(Channel):
         name = f"@{chat['username']}" if chat.get("username") else chat.get("title", "")
         problem = rights_problem(member, name)
         if problem:
-            raise ChannelError(_lost(problem), reconnect=True)
+            raise ChannelError(f"Telegram: {problem}", reconnect=True)
         return f"Telegram: el bot @{bot.get('username', '')} publica en «{chat.get('title', '')}»"
 
     def daily_figures(self, day: date, remote_ids: list[str]) -> DailyFigures:
