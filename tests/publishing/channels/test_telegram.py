@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
+from PIL import Image
 
 from pregon.publishing.channels import get_channel
 from pregon.publishing.channels.base import AccountConfig, ChannelError, OutgoingPost
@@ -14,7 +15,7 @@ from pregon.publishing.channels.preview import Sketch
 from pregon.publishing.channels.telegram import limits, preview
 from pregon.publishing.channels.telegram import text as tg_text
 from pregon.publishing.rules import validate_variant
-from tests.publishing.fakes.telegram import TelegramFake
+from tests.publishing.fakes.telegram import TelegramFake, parse_html
 
 TOKEN = "7012345678:AAHfakeTOKENforPREGONtestsOnly_0123456"
 LINK = "https://chapultepec.gob.mx/salud?tema=feria&dia=sabado"
@@ -101,8 +102,6 @@ def test_a_cut_upload_is_refused_by_telegram(tg, account, photo, tmp_path):
 
 
 def test_a_png_from_before_the_archive_goes_too(tg, account, photo, tmp_path):
-    from PIL import Image
-
     png = tmp_path / "aviso.png"
     Image.new("RGB", (800, 600), (10, 20, 30)).save(png, "PNG")
     _channel(account).publish(
@@ -116,8 +115,6 @@ def test_a_png_from_before_the_archive_goes_too(tg, account, photo, tmp_path):
 
 
 def test_the_fake_counts_and_parses_as_telegram_does(tg):
-    from tests.publishing.fakes.telegram import parse_html
-
     assert parse_html('<b>a</b> &amp; <a href="https://x.mx/?a=1&amp;b=2">x</a>') == "a & x"
     for broken in ("a < b", "<b>sin cerrar", "a & b", "<marquee>x</marquee>", "<b><i>x</b></i>"):
         with pytest.raises(ValueError):
