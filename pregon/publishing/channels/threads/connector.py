@@ -170,7 +170,9 @@ class ThreadsChannel(GraphChannel):
                 raise ChannelError(NO_PUBLIC_URL.format(number=number), permanent=True)
 
     def _check_quota(self) -> None:
-        answer = self.call("GET", self._user("threads_publishing_limit"), fields="quota_usage,config")
+        answer = self.call(
+            "GET", self._user("threads_publishing_limit"), fields="quota_usage,config"
+        )
         for usage in answer.get("data", []):
             total = (usage.get("config") or {}).get("quota_total")
             if total is not None and usage.get("quota_usage", 0) >= total:
@@ -247,8 +249,8 @@ class ThreadsChannel(GraphChannel):
             "limit": str(PAGE_SIZE),
         }
         expected = self._text(post)
-        for _ in range(MAX_PAGES):
-            answer = self.call("GET", self._user("threads"), **params)
+        for number in range(1, MAX_PAGES + 1):
+            answer = self._page(number, params)
             for item in answer.get("data", []):
                 if _timestamp(item) >= since and _same_text(item.get("text", ""), expected):
                     return PostResult(item["id"], item.get("permalink", ""))
@@ -257,6 +259,17 @@ class ThreadsChannel(GraphChannel):
                 return None  # the whole window was read
             params["after"] = after
         raise window_not_read(self.network)
+
+    def _page(self, number: int, params: dict) -> dict:
+        try:
+            return self.call("GET", self._user("threads"), **params)
+        except ChannelError as exc:
+            raise ChannelError(
+                f"Threads: no se pudo leer la página {number} de las publicaciones desde el "
+                f"intento, así que no se sabe si la nuestra está ({exc.message})",
+                uncertain=True,
+                status=exc.status,
+            ) from exc
 
     # Figures ------------------------------------------------------------------------
     def daily_figures(self, day: date, remote_ids: list[str]) -> DailyFigures:
