@@ -313,3 +313,17 @@ def test_daily_figures_of_the_account_and_its_posts(threads, account):
 
 def test_connection_names_the_account(account):
     assert channel(account).test_connection() == "Threads @chapultepec.gob (9001)"
+
+
+def test_preview_marks_what_passes_500_and_cards_the_link_of_a_text_post():
+    from pregon.publishing.channels.preview import Sketch
+    from pregon.publishing.channels.threads import preview
+
+    shown = preview.build(Sketch("threads", "a" * 470, LINK))
+    assert shown.text == "a" * 470 + " " + LINK[:29] and shown.overflow == LINK[29:]
+    assert shown.counter == f"{470 + 1 + len(LINK)} de 500 caracteres"
+    assert shown.link_domain == "CHAPULTEPEC.GOB.MX"
+    with_photos = preview.build(Sketch("threads", TEXT, LINK, media_count=5, has_media=True))
+    assert with_photos.link_domain == "" and (with_photos.grid, with_photos.grid_more) == (2, 3)
+    emoji = preview.build(Sketch("threads", "a" * 498 + "👍"))
+    assert emoji.text == "a" * 498 and emoji.overflow == "👍"  # never half an emoji
