@@ -327,3 +327,24 @@ def test_preview_marks_what_passes_500_and_cards_the_link_of_a_text_post():
     assert with_photos.link_domain == "" and (with_photos.grid, with_photos.grid_more) == (2, 3)
     emoji = preview.build(Sketch("threads", "a" * 498 + "👍"))
     assert emoji.text == "a" * 498 and emoji.overflow == "👍"  # never half an emoji
+
+
+def test_a_carousel_of_20_fits_what_the_engine_keeps(threads, account, jpeg, links, monkeypatch):
+    from pregon.publishing.channels.threads import connector as module
+
+    monkeypatch.setattr(module, "ITEM_WAIT", 0)
+    threads._counter = 17_900_000_000_000_000  # real ids have 17 or 18 digits
+    threads.container_polls = 1
+    items = [media(jpeg, links, str(1 + n % 3)) for n in range(20)]
+    post = OutgoingPost(TEXT, media=items)
+    connector = channel(account)
+    with pytest.raises(NotReady) as wait:
+        connector.publish(post)
+    assert len(wait.value.token) <= module.TOKEN_ROOM and not wait.value.token.startswith("~")
+    result = connector.resume(post, wait.value.token)
+    carousel = creates(threads)[-1]
+    assert (
+        carousel.form["media_type"] == "CAROUSEL"
+        and len(carousel.form["children"].split(",")) == 20
+    )
+    assert list(threads.posts) == [result.remote_id]

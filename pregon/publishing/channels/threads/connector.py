@@ -50,6 +50,11 @@ REFRESH_BEFORE = timedelta(days=30)  # tokens last 60 days and may be refreshed 
 # What resume() gets: the container to publish, or "~" and the carousel items Threads
 # was still processing ("~1801,1802,1803").
 ITEMS = "~"
+# The engine keeps this much of it (Delivery.network_ref). Twenty 18-digit item ids do
+# not fit: such a carousel's items are waited for here, briefly, instead.
+TOKEN_ROOM = 200
+ITEM_LOOKS = 15  # looks at a long carousel's items, ITEM_WAIT seconds apart
+ITEM_WAIT = 2.0
 NO_PUBLIC_URL = (
     "Threads descarga las imágenes y los videos desde una dirección pública y el archivo "
     "{number} no tiene una. Configure PREGON_PUBLIC_URL con la dirección pública de Pregón."
@@ -188,7 +193,19 @@ class ThreadsChannel(GraphChannel):
         if len(post.media) <= 1:
             return self._create(self._fields(post))
         items = [self._create(self._media_fields(item, carousel=True)) for item in post.media]
-        return ITEMS + ",".join(items)
+        token = ITEMS + ",".join(items)
+        if len(token) <= TOKEN_ROOM:
+            return token
+        waiting = list(items)
+        for _ in range(ITEM_LOOKS):
+            waiting = [item for item in waiting if self._status(item) != "FINISHED"]
+            if not waiting:
+                return self._create(self._fields(post, items))
+            time.sleep(ITEM_WAIT)
+        raise ChannelError(
+            f"Threads sigue procesando las {len(items)} imágenes o videos del carrusel; "
+            f"{words.AUTOMATIC}"
+        )
 
     def _fields(self, post: OutgoingPost, children: list[str] | None = None) -> dict:
         fields = {"text": self._text(post)}
