@@ -235,6 +235,18 @@ def test_connect_with_threads_then_publish(client, mariana, jorge, threads, publ
     assert _delivery(publication).remote_id in threads.posts
 
 
+def test_an_unticked_publishing_permission_is_named_and_adds_nothing(client, mariana, threads):
+    client.force_login(mariana)
+    threads.login_as("9002", "gobiernochapultepec")
+    threads.declined_scopes = {"threads_content_publish"}  # unticked in Threads' window
+    start = client.get("/publicaciones/canales/conectar/threads/")
+    page = back_to_pregon(client, consent(start["Location"]))
+    assert page.status_code == 302
+    shown = client.get(page["Location"]).content.decode()
+    assert "falta threads_content_publish (publicar)" in shown
+    assert not ChannelAccount.objects.filter(kind="threads").exists()
+
+
 def test_a_forged_state_or_a_cancelled_consent_adds_nothing(client, mariana, threads):
     client.force_login(mariana)
     start = client.get("/publicaciones/canales/conectar/threads/")

@@ -163,6 +163,8 @@ class ThreadsFake(FakeServer):
                 400, 190, "Error validating access token: Session has expired.", subcode=463
             )
         parts = [p for p in request.path.split("/") if p]
+        if parts == ["debug_token"] and request.method == "GET":
+            return self._debug(params)
         if parts and parts[0] == "me":
             parts[0] = grant["user"]
         return self._api(request.method, parts, params, grant)
@@ -446,6 +448,21 @@ class ThreadsFake(FakeServer):
         return Answer(
             200, {"access_token": token, "token_type": "bearer", "expires_in": LONG_LIVED}
         )
+
+    def _debug(self, p: dict) -> Answer:
+        """GET /debug_token: what a token may do (its owner inspecting it)."""
+        grant = self.tokens.get(p.get("input_token", ""))
+        if grant is None:
+            return threads_error(400, 190, "Invalid input_token")
+        data = {
+            "type": "USER",
+            "is_valid": grant["expires"] > self.now(),
+            "expires_at": int(grant["expires"] - self.offset),
+            "issued_at": int(grant["issued"] - self.offset),
+            "scopes": sorted(grant.get("scopes") or ()),
+            "user_id": grant["user"],
+        }
+        return Answer(200, {"data": data})
 
     def _issue(self, user: str, seconds: int, *, long: bool, scopes) -> str:
         token = f"th-{secrets.token_hex(8)}"

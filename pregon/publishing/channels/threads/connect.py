@@ -111,6 +111,7 @@ def callback(session, params: dict, back: str, user) -> ChannelAccount:
         f"{host}/v1.0/me",
         params={"fields": "id,username", "access_token": long["access_token"]},
     )
+    _check_scopes(host, long["access_token"])
     credentials = {
         "access_token": long["access_token"],
         "expires_at": int(time.time()) + int(long.get("expires_in") or LONG_LIVED_SECONDS),
@@ -119,6 +120,28 @@ def callback(session, params: dict, back: str, user) -> ChannelAccount:
     return save_account(
         user, KIND, str(me["id"]), f"Threads @{username}", f"@{username}", credentials
     )
+
+
+def _check_scopes(host: str, token: str) -> None:
+    """Refuse a connection without the permissions Pregón needs (the person may untick
+    them in the window). Threads' debug_token may refuse to inspect a token of someone
+    who is not a tester of the app: then nothing can be said and the connection goes on."""
+    try:
+        answer = httpx.get(
+            f"{host}/v1.0/debug_token",
+            params={"access_token": token, "input_token": token},
+            timeout=TIMEOUT,
+        )
+        granted = set(answer.json()["data"]["scopes"])
+    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        return
+    missing = [scope for scope in SCOPES if scope not in granted]
+    if missing:
+        needed = "; ".join(f"{scope} ({SCOPES[scope]})" for scope in missing)
+        raise ConnectError(
+            f"En Threads no se concedieron todos los permisos: falta {needed}. Vuelva a "
+            "pulsar «Conectar con Threads» y déjelos marcados."
+        )
 
 
 # --- pages ------------------------------------------------------------------------------
