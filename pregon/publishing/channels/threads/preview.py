@@ -2,6 +2,8 @@
 Threads characters marked), one image, or a carousel of up to 20 shown as the first
 few side by side; a text-only post previews its first link as a card."""
 
+import unicodedata
+
 from pregon.publishing.channels.network import link_appended
 from pregon.publishing.channels.preview import Preview, Sketch, link_parts
 from pregon.publishing.channels.threads.limits import MAX_CHARS, length, links, within
@@ -10,7 +12,7 @@ SHOWN = 2  # carousel items drawn side by side before «+N»
 
 
 def build(s: Sketch) -> Preview:
-    text = link_appended(s.text, s.link)
+    text = unicodedata.normalize("NFC", link_appended(s.text, s.link))  # as within() counts
     end = within(text)
     preview = Preview(s.kind, text=text[:end], overflow=text[end:])
     preview.grid = min(s.media_count, SHOWN)
