@@ -64,6 +64,12 @@ PREGON_META_OAUTH_URL = env("PREGON_META_OAUTH_URL", "https://www.facebook.com/v
 PREGON_X_CLIENT_ID = env("PREGON_X_CLIENT_ID")
 PREGON_X_CLIENT_SECRET = env("PREGON_X_CLIENT_SECRET")
 PREGON_X_OAUTH_URL = env("PREGON_X_OAUTH_URL", "https://x.com/i/oauth2/authorize")
+# Threads: its own app (the «Threads app ID» of a Meta app with the Threads use case),
+# its authorisation window and its API host (token endpoints at the root, calls under /v1.0).
+PREGON_THREADS_APP_ID = env("PREGON_THREADS_APP_ID")
+PREGON_THREADS_APP_SECRET = env("PREGON_THREADS_APP_SECRET")
+PREGON_THREADS_OAUTH_URL = env("PREGON_THREADS_OAUTH_URL", "https://threads.net/oauth/authorize")
+PREGON_THREADS_API_URL = env("PREGON_THREADS_API_URL", "https://graph.threads.net")
 # Seconds gunicorn lets one request run (a large import answered in the request).
 PREGON_WEB_TIMEOUT = envint("PREGON_WEB_TIMEOUT", "120")
 PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a token ends

@@ -16,6 +16,7 @@ NETWORK_PACKAGES = (
     "pregon.publishing.channels.facebook",
     "pregon.publishing.channels.instagram",
     "pregon.publishing.channels.x",
+    "pregon.publishing.channels.threads",
     "pregon.publishing.channels.wordpress",
     "pregon.publishing.channels.telegram",
     "pregon.publishing.channels.manual",
