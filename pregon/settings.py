@@ -63,6 +63,19 @@ PREGON_META_OAUTH_URL = env("PREGON_META_OAUTH_URL", "https://www.facebook.com/v
 PREGON_X_CLIENT_ID = env("PREGON_X_CLIENT_ID")
 PREGON_X_CLIENT_SECRET = env("PREGON_X_CLIENT_SECRET")
 PREGON_X_OAUTH_URL = env("PREGON_X_OAUTH_URL", "https://x.com/i/oauth2/authorize")
+# YouTube: Google's OAuth client, its screens and token endpoint, the Data and Analytics
+# APIs (tests point them at a local fake), and the privacy of uploaded videos.
+PREGON_YOUTUBE_CLIENT_ID = env("PREGON_YOUTUBE_CLIENT_ID")
+PREGON_YOUTUBE_CLIENT_SECRET = env("PREGON_YOUTUBE_CLIENT_SECRET")
+PREGON_YOUTUBE_OAUTH_URL = env(
+    "PREGON_YOUTUBE_OAUTH_URL", "https://accounts.google.com/o/oauth2/v2/auth"
+)
+PREGON_YOUTUBE_TOKEN_URL = env("PREGON_YOUTUBE_TOKEN_URL", "https://oauth2.googleapis.com/token")
+PREGON_YOUTUBE_API_URL = env("PREGON_YOUTUBE_API_URL", "https://www.googleapis.com")
+PREGON_YOUTUBE_ANALYTICS_URL = env(
+    "PREGON_YOUTUBE_ANALYTICS_URL", "https://youtubeanalytics.googleapis.com"
+)
+PREGON_YOUTUBE_PRIVACY = env("PREGON_YOUTUBE_PRIVACY", "public")  # public | unlisted | private
 # Seconds gunicorn lets one request run (a large import answered in the request).
 PREGON_WEB_TIMEOUT = envint("PREGON_WEB_TIMEOUT", "120")
 PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a token ends

@@ -398,7 +398,7 @@ class Delivery(models.Model):
     remote_id = models.CharField("id remoto", max_length=200, blank=True, db_index=True)
     network_ref = models.CharField(
         "en proceso en la red",
-        max_length=200,
+        max_length=1000,
         blank=True,
         help_text="Lo que la red aún procesa (p. ej. un contenedor de Instagram), aún no público.",
     )
@@ -525,7 +525,7 @@ class ThemeTarget(models.Model):
     theme = models.ForeignKey(
         Theme, on_delete=models.CASCADE, related_name="targets", verbose_name="tema"
     )
-    channel = models.CharField("red", max_length=20, choices=ChannelKind.choices)
+    channel = models.CharField("red", max_length=20, choices=registry.kind_choices)
     count = models.PositiveSmallIntegerField("publicaciones")
     period = models.CharField(
         "periodo", max_length=6, choices=CadencePeriod.choices, default=CadencePeriod.WEEK

@@ -16,6 +16,7 @@ NETWORK_PACKAGES = (
     "pregon.publishing.channels.facebook",
     "pregon.publishing.channels.instagram",
     "pregon.publishing.channels.x",
+    "pregon.publishing.channels.youtube",
     "pregon.publishing.channels.wordpress",
     "pregon.publishing.channels.manual",
 )
