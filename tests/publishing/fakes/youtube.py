@@ -306,6 +306,14 @@ class YouTubeFake(FakeServer):
         return Answer(200, "", {"Location": location})
 
     def _chunk(self, request: Recorded, session: dict) -> Answer:
+        answer = self._store_chunk(request, session)
+        lose = self.lose_answer_to_chunk
+        if lose and answer.status in (200, 201, 308) and len(session["chunks"]) == lose:
+            self.lose_answer_to_chunk = 0
+            return LOST
+        return answer
+
+    def _store_chunk(self, request: Recorded, session: dict) -> Answer:
         header = request.headers.get("content-range", "")
         received = len(session["data"])
         if session["video"]:
@@ -330,9 +338,6 @@ class YouTubeFake(FakeServer):
             return google_error(400, "badContent", "Chunks must be multiples of 256 KiB.")
         session["data"] += request.body
         session["chunks"].append((first, last))
-        if len(session["chunks"]) == self.lose_answer_to_chunk:
-            self.lose_answer_to_chunk = 0
-            return LOST
         if not final:
             return self._incomplete(len(session["data"]))
         data = bytes(session["data"])
