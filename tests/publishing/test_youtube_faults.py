@@ -300,6 +300,8 @@ def test_revoked_access_waits_for_reconnection(yt, scheduled, account):
     assert engine.publish_due()["espera_reconexion"] == 1
     account.refresh_from_db()
     assert account.state == "reconexion" and yt.sessions == {}
+    delivery.refresh_from_db()
+    assert delivery.status == D.PENDIENTE and "Vuelva a conectarla" in delivery.last_error
 
 
 def test_daily_figures_through_analytics(yt, account):
