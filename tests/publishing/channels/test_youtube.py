@@ -343,3 +343,12 @@ def test_limits():
 def test_network_declares_what_it_is():
     assert NETWORK.needs_media and NETWORK.figures and NETWORK.live
     assert NETWORK.text_with_link("Texto", LINK) == f"Texto {LINK}"
+
+
+def test_preview_shows_the_title_and_folds_the_description_after_three_lines():
+    from pregon.publishing.channels.preview import Sketch
+
+    text = "Uno.\nDos.\nTres.\nCuatro."
+    preview = NETWORK.preview(Sketch("youtube", text, LINK, "", (1920, 1080), 1, True))
+    assert preview.title == "Uno." and preview.folded and preview.text == "Uno.\nDos.\nTres"
+    assert preview.counter == f"{len((text + ' ' + LINK).encode()):,} de 5,000 bytes de descripción"

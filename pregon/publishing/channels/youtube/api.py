@@ -12,6 +12,7 @@ Pacific time) makes the delivery wait until then; 5xx are transient.
 
 import contextlib
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -96,7 +97,7 @@ class YouTubeApi(Channel):
         body = json_or_empty(response)
         why = reasons(body)
         detail = f"{what}: {', '.join(why) or response.status_code} {message_of(body, response)}"
-        common = {"status": response.status_code, "response_text": response.text}
+        common: dict[str, Any] = {"status": response.status_code, "response_text": response.text}
         if response.status_code == 401 or set(why) & RECONNECT:
             return ChannelError(words.reconnect(NAME, detail), reconnect=True, **common)
         if set(why) & DAILY_QUOTA:

@@ -27,6 +27,7 @@ import re
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 from django.conf import settings
@@ -266,17 +267,20 @@ class YouTubeChannel(LiveBroadcasts, Figures):
         stays in the attempt log and does not undo it; a transient error is retried."""
         video, image = self._media(post)
         captions = video.captions_srt or video.captions_vtt
-        for step, args in ((self._captions, captions), (self._thumbnail, image)):
-            if args is None:
-                continue
+        steps = []
+        if captions is not None:
+            steps.append(lambda: self._captions(video_id, captions))
+        if image is not None:
+            steps.append(lambda: self._thumbnail(video_id, image))
+        for step in steps:
             try:
-                step(video_id, args)
+                step()
             except ChannelError as exc:
                 if not exc.permanent or exc.reconnect:
                     raise
                 log.warning("YouTube %s: %s", video_id, exc.message)
 
-    def _captions(self, video_id: str, path) -> None:
+    def _captions(self, video_id: str, path: Path) -> None:
         params = {"part": "snippet", "videoId": video_id}
         tracks = self._get("/youtube/v3/captions", "Subtítulos", **params).get("items") or []
         if any(

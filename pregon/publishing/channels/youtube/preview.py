@@ -12,7 +12,9 @@ FOLD_LINES = 3
 def build(s: Sketch) -> Preview:
     description = link_appended(s.text, s.link)
     lines = description.strip().splitlines()
-    preview = Preview(s.kind, text="\n".join(lines[:FOLD_LINES]), folded=len(lines) > FOLD_LINES)
+    folded = len(lines) > FOLD_LINES
+    shown = "\n".join(lines[:FOLD_LINES])
+    preview = Preview(s.kind, text=shown.rstrip(" ,.;:") if folded else shown, folded=folded)
     preview.title = title_of(s.title, s.text)
     preview.ratio = 16 / 9
     size = len(description.encode("utf-8"))
