@@ -225,6 +225,35 @@ def test_killed_after_the_last_byte_is_found_among_newer_videos(yt, scheduled, m
     assert delivery.attempt_log.filter(outcome="encontrada").exists()
     ours = [v for v in yt.uploaded("UC1") if v["bytes"]]
     assert len(ours) == 1 and yt.videos[delivery.remote_id] is ours[0]
+    assert len(ours[0]["captions"]) == 1  # added once, by the dead sender
+
+
+def test_killed_before_the_subtitles_the_check_adds_them(yt, scheduled, monkeypatch):
+    """The sender dies the moment YouTube answers the last chunk: the check finds the
+    video and adds the Spanish subtitles it never got before calling it published."""
+    delivery = scheduled()
+    engine.publish_due()
+    real = connectors._on_attempt
+
+    def dies_at_the_video(attempt):
+        real(attempt)
+        if attempt.method == "PUT" and attempt.status in (200, 201):
+            raise WorkerKilled
+
+    monkeypatch.setattr(connectors, "_on_attempt", dies_at_the_video)
+    connectors._channels.clear()
+    _due_now(delivery)
+    with pytest.raises(WorkerKilled):
+        engine.publish_due()
+    monkeypatch.setattr(connectors, "_on_attempt", real)
+    [video] = yt.uploaded("UC1")
+    assert video["captions"] == []
+    _stale(delivery)
+    connectors._channels.clear()
+    engine.publish_due()
+    delivery.refresh_from_db()
+    assert delivery.status == D.PUBLICADA, delivery.last_error
+    assert yt.uploaded("UC1") == [video] and len(video["captions"]) == 1
 
 
 def test_server_error_on_a_chunk_is_retried_in_the_same_session(yt, scheduled, monkeypatch):

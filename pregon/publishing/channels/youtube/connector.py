@@ -336,11 +336,27 @@ class YouTubeChannel(LiveBroadcasts, Figures):
             recent = [item for item in items if _added(item) >= since]
             found = self._ours([_video_of(item) for item in recent], post)
             if found:
+                self._complete(post, found.remote_id)
                 return found
             if len(recent) < len(items) or not page.get("nextPageToken"):
                 return None  # the whole window was read
             params["pageToken"] = page["nextPageToken"]
         raise window_not_read(NAME)
+
+    def _complete(self, post: OutgoingPost, video_id: str) -> None:
+        """Our video is there, but its sender may have died before the subtitles and
+        the thumbnail: add what is missing (the subtitles only once) before calling it
+        published; if that fails now, the outcome stays uncertain and is checked again."""
+        if not post.media:
+            return
+        try:
+            self._extras(post, video_id)
+        except ChannelError as exc:
+            raise ChannelError(
+                f"{NAME}: el video {video_id} está en el canal, pero no se pudieron agregar "
+                f"sus subtítulos o su miniatura todavía ({exc.message}).",
+                uncertain=True,
+            ) from exc
 
     def _ours(self, video_ids: list[str], post: OutgoingPost) -> PostResult | None:
         if not video_ids:
