@@ -369,3 +369,19 @@ def test_daily_figures_through_analytics(yt, account):
         query.query["filters"] == f"video=={first},{second}"
         or query.query["filters"] == f"video=={second},{first}"
     )
+
+
+def test_daily_token_check_refreshes_or_asks_for_reconnection(yt, account):
+    from pregon.publishing import token_health
+
+    yt.expire_access_token("at-1")
+    health = token_health.check(account)
+    assert health.ok and "Gobierno de Chapultepec" in health.message
+    stored = json.loads(ChannelAccount.objects.get(pk=account.pk).credentials)
+    assert stored["refresh_token"] in yt.refresh_tokens
+    yt.expire_access_token(stored["access_token"])
+    yt.revoke_refresh_token(stored["refresh_token"])
+    connectors._channels.clear()
+    account.refresh_from_db()
+    health = token_health.check(account)
+    assert health.revoked and "Vuelva a conectarla" in health.message

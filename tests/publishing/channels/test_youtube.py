@@ -267,6 +267,13 @@ def test_live_schedule_binds_a_stream_and_gives_obs_its_address(yt, channel):
     assert all(stream["key"] not in call.response_text for call in calls)  # a secret
 
 
+def test_a_stream_youtube_refuses_leaves_no_half_made_broadcast(yt, channel):
+    yt.fail(400, {"error": {"code": 400, "message": "bad", "errors": []}}, path="liveStreams")
+    with pytest.raises(ChannelError) as refused:
+        channel.live_schedule(_request())
+    assert refused.value.permanent and yt.broadcasts == {} and yt.streams == {}
+
+
 def test_live_moves_goes_live_ends_and_keeps_its_recording(yt, channel):
     broadcast = channel.live_schedule(_request())
     later = _request(minutes=180)

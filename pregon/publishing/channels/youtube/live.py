@@ -79,8 +79,16 @@ class LiveBroadcasts(YouTubeApi):
         broadcast = self._checked(
             self._call("POST", BROADCASTS, params=params, json=body), "Transmisión"
         )
+        try:
+            return self._with_stream(broadcast, body["snippet"]["title"])
+        except ChannelError:
+            # No half-made event left on the channel: the caller may simply try again.
+            self._call("DELETE", BROADCASTS, params={"id": broadcast["id"]})
+            raise
+
+    def _with_stream(self, broadcast: dict, title: str) -> Broadcast:
         stream_body = {
-            "snippet": {"title": f"Pregón · {body['snippet']['title']}"[:128]},
+            "snippet": {"title": f"Pregón · {title}"[:128]},
             "cdn": {"ingestionType": "rtmp", "resolution": "variable", "frameRate": "variable"},
             "contentDetails": {"isReusable": False},
         }
