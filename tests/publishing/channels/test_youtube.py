@@ -345,6 +345,7 @@ def test_limits():
     assert len(thumb) == 2 and "JPEG o PNG" in thumb[0] and "2 MiB" in thumb[1]
     words = " ".join(["palabra"] * 20)  # 159 characters
     assert limits.title_of("", words) == " ".join(["palabra"] * 12)
+    assert limits.title_of(words, "Texto") == " ".join(["palabra"] * 12)
 
 
 def test_network_declares_what_it_is():

@@ -27,7 +27,7 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 # Reasons Google gives with a 403 or 400 that mean «wait», not «refused».
 DAILY_QUOTA = {"quotaExceeded", "dailyLimitExceeded", "uploadLimitExceeded"}
 SHORT_LIMITS = {"rateLimitExceeded", "userRateLimitExceeded", "concurrentLimitExceeded"}
-RECONNECT = {"insufficientPermissions", "authError", "forbidden:insufficientPermissions"}
+RECONNECT = {"insufficientPermissions", "authError"}  # a permission missing: connect again
 SHORT_WAIT = 60.0
 
 

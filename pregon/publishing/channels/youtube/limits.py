@@ -15,12 +15,13 @@ FORBIDDEN = ("<", ">")
 
 
 def title_of(title: str | None, text: str) -> str:
-    """The video's title: the publication's title, else the text's first line (cut to
-    100 characters at a word), without the angle brackets YouTube refuses."""
+    """The video's title: the publication's title, else the text's first line, cut to
+    100 characters at a word, without the angle brackets YouTube refuses."""
     chosen = (title or "").strip()
     if not chosen:
-        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-        chosen = cut(first, MAX_TITLE) if len(first) > MAX_TITLE else first
+        chosen = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if len(chosen) > MAX_TITLE:  # approval does not see the title: never send a refusal
+        chosen = cut(chosen, MAX_TITLE)
     return chosen.replace("<", "‹").replace(">", "›")
 
 
