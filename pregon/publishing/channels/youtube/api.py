@@ -104,8 +104,8 @@ class YouTubeApi(Channel):
             return ChannelError(
                 words.rate_limited(
                     NAME,
-                    f"{detail}. La cuota diaria se renueva a medianoche "
-                    "hora del Pacífico (2:00 en el centro de México)",
+                    f"{detail}. La cuota diaria del proyecto de Google se renueva a "
+                    "medianoche hora del Pacífico",
                 ),
                 rate_limited=True,
                 retry_after=until_pacific_midnight(),
