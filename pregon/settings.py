@@ -70,6 +70,19 @@ PREGON_THREADS_APP_ID = env("PREGON_THREADS_APP_ID")
 PREGON_THREADS_APP_SECRET = env("PREGON_THREADS_APP_SECRET")
 PREGON_THREADS_OAUTH_URL = env("PREGON_THREADS_OAUTH_URL", "https://threads.net/oauth/authorize")
 PREGON_THREADS_API_URL = env("PREGON_THREADS_API_URL", "https://graph.threads.net")
+# YouTube: Google's OAuth client, its screens and token endpoint, the Data and Analytics
+# APIs (tests point them at a local fake), and the privacy of uploaded videos.
+PREGON_YOUTUBE_CLIENT_ID = env("PREGON_YOUTUBE_CLIENT_ID")
+PREGON_YOUTUBE_CLIENT_SECRET = env("PREGON_YOUTUBE_CLIENT_SECRET")
+PREGON_YOUTUBE_OAUTH_URL = env(
+    "PREGON_YOUTUBE_OAUTH_URL", "https://accounts.google.com/o/oauth2/v2/auth"
+)
+PREGON_YOUTUBE_TOKEN_URL = env("PREGON_YOUTUBE_TOKEN_URL", "https://oauth2.googleapis.com/token")
+PREGON_YOUTUBE_API_URL = env("PREGON_YOUTUBE_API_URL", "https://www.googleapis.com")
+PREGON_YOUTUBE_ANALYTICS_URL = env(
+    "PREGON_YOUTUBE_ANALYTICS_URL", "https://youtubeanalytics.googleapis.com"
+)
+PREGON_YOUTUBE_PRIVACY = env("PREGON_YOUTUBE_PRIVACY", "public")  # public | unlisted | private
 # Seconds gunicorn lets one request run (a large import answered in the request).
 PREGON_WEB_TIMEOUT = envint("PREGON_WEB_TIMEOUT", "120")
 PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a token ends

@@ -292,7 +292,7 @@ def _park(delivery: Delivery, worker: str, wait: NotReady) -> str:
         "park",
         worker=worker,
         scheduled_at=at,
-        network_ref=wait.token[:200],
+        network_ref=wait.token,  # whole: a cut token cannot be resumed (a session URI)
         attempts=F("attempts") - 1,
         last_error="",
     )

@@ -398,7 +398,7 @@ class Delivery(models.Model):
     remote_id = models.CharField("id remoto", max_length=200, blank=True, db_index=True)
     network_ref = models.CharField(
         "en proceso en la red",
-        max_length=200,
+        max_length=1000,
         blank=True,
         help_text="Lo que la red aún procesa (p. ej. un contenedor de Instagram), aún no público.",
     )

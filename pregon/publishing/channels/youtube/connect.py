@@ -1,0 +1,173 @@
+"""«Conectar con YouTube»: Google's OAuth 2.0 (authorization code with PKCE and
+state, access_type=offline and prompt=consent so Google hands a refresh token), the
+code changed for tokens at Google's token endpoint, and channels.list?mine=true to
+know which channel the person chose on Google's screen. Tokens are stored encrypted
+with the account; the connector refreshes them (api.py)."""
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+import httpx
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path
+
+from pregon.accounts import access
+from pregon.publishing.connect import (
+    TIMEOUT,
+    ConnectError,
+    NetworkSetup,
+    begin,
+    finish,
+    redirect_uri,
+    save_account,
+)
+from pregon.publishing.models import ChannelAccount
+from pregon.publishing.views_connect import PERMISSION, callback_url, failed, not_ready
+
+KEY = "youtube"
+KIND = "youtube"
+GOOGLE = "https://www.googleapis.com/auth/"
+SCOPES = {
+    f"{GOOGLE}youtube.force-ssl": "subir videos con sus subtítulos y miniatura, programar "
+    "transmisiones en vivo y comprobar lo publicado (Google exige este permiso para los "
+    "subtítulos y las transmisiones; incluye el de subir videos)",
+    f"{GOOGLE}youtube.readonly": "leer el canal y sus estadísticas (YouTube Analytics lo pide)",
+    f"{GOOGLE}yt-analytics.readonly": "leer las cifras diarias del canal y de cada video",
+}
+
+
+def setup(base_url: str) -> NetworkSetup:
+    missing = []
+    if not settings.PREGON_YOUTUBE_CLIENT_ID:
+        missing.append("el ID de cliente OAuth de Google")
+    if not settings.PREGON_YOUTUBE_CLIENT_SECRET:
+        missing.append("el secreto de ese cliente")
+    return NetworkSetup(
+        KEY,
+        "YouTube",
+        not missing,
+        missing,
+        redirect_uri(base_url, KEY),
+        f"networks/{KIND}/connect_setup.html",
+        {scope.removeprefix(GOOGLE): why for scope, why in SCOPES.items()},
+    )
+
+
+def authorize_url(session, callback: str) -> str:
+    state, challenge = begin(session, KEY)
+    query = {
+        "response_type": "code",
+        "client_id": settings.PREGON_YOUTUBE_CLIENT_ID,
+        "redirect_uri": callback,
+        "scope": " ".join(SCOPES),
+        "access_type": "offline",
+        "prompt": "consent",
+        "include_granted_scopes": "false",
+        "state": state,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    }
+    return f"{settings.PREGON_YOUTUBE_OAUTH_URL}?{urlencode(query)}"
+
+
+def _tokens(code: str, verifier: str, callback: str) -> dict:
+    form = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": callback,
+        "code_verifier": verifier,
+        "client_id": settings.PREGON_YOUTUBE_CLIENT_ID,
+        "client_secret": settings.PREGON_YOUTUBE_CLIENT_SECRET,
+    }
+    try:
+        answer = httpx.post(settings.PREGON_YOUTUBE_TOKEN_URL, data=form, timeout=TIMEOUT)
+        body = answer.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise ConnectError("Google no respondió. Intente de nuevo en unos minutos.") from exc
+    if answer.status_code != 200 or "access_token" not in body:
+        raise ConnectError(
+            "Google rechazó la conexión "
+            f"({body.get('error_description') or body.get('error') or answer.status_code}). "
+            "Vuelva a pulsar «Conectar con YouTube»."
+        )
+    return body
+
+
+def callback(session, params: dict, callback_uri: str, user) -> ChannelAccount:
+    flow = finish(session, KEY, params.get("state", ""))
+    if params.get("error"):
+        raise ConnectError("No se conectó: en Google se canceló la autorización.")
+    tokens = _tokens(params.get("code", ""), flow["verifier"], callback_uri)
+    granted = set(tokens.get("scope", "").split())
+    missing = [scope.removeprefix(GOOGLE) for scope in SCOPES if scope not in granted]
+    if missing:
+        raise ConnectError(
+            "Google no concedió todos los permisos necesarios "
+            f"({', '.join(missing)}): vuelva a conectar y marque todas las casillas."
+        )
+    if not tokens.get("refresh_token"):
+        raise ConnectError(
+            "Google no entregó el permiso para seguir publicando sin volver a conectar. "
+            "Quite el acceso de Pregón en su cuenta de Google (Seguridad › Apps de terceros) "
+            "y vuelva a conectar."
+        )
+    channel = _channel(tokens["access_token"])
+    title = channel["snippet"].get("title", "")
+    handle = channel["snippet"].get("customUrl", "") or title
+    expires = datetime.now(UTC) + timedelta(seconds=int(tokens.get("expires_in", 3599)))
+    credentials = {
+        "access_token": tokens["access_token"],
+        "refresh_token": tokens["refresh_token"],
+        "expires_at": expires.isoformat(),
+        "client_id": settings.PREGON_YOUTUBE_CLIENT_ID,
+    }
+    return save_account(user, KIND, channel["id"], f"YouTube · {title}", handle, credentials)
+
+
+def _channel(access_token: str) -> dict:
+    try:
+        answer = httpx.get(
+            f"{settings.PREGON_YOUTUBE_API_URL}/youtube/v3/channels",
+            params={"part": "snippet,contentDetails", "mine": "true"},
+            headers={"Authorization": f"Bearer {access_token}"},
+            timeout=TIMEOUT,
+        )
+        items = answer.raise_for_status().json().get("items") or []
+    except (httpx.HTTPError, ValueError) as exc:
+        raise ConnectError("YouTube no dijo qué canal se conectó. Intente de nuevo.") from exc
+    if not items:
+        raise ConnectError(
+            "La cuenta de Google elegida no tiene canal de YouTube. Elija en Google la cuenta "
+            "o la cuenta de marca del canal del municipio, o cree el canal en YouTube primero."
+        )
+    return items[0]
+
+
+# --- pages ------------------------------------------------------------------------------
+
+
+@access.require(PERMISSION)
+def start(request: HttpRequest) -> HttpResponse:
+    status = setup("")
+    return not_ready(request, status) or redirect(
+        authorize_url(request.session, callback_url(request, KEY))
+    )
+
+
+@access.require(PERMISSION)
+def back(request: HttpRequest) -> HttpResponse:
+    try:
+        account = callback(request.session, request.GET, callback_url(request, KEY), request.user)
+    except ConnectError as exc:
+        return failed(request, exc)
+    messages.success(request, f"Conectado: {account.name}.")
+    return redirect("publishing:accounts")
+
+
+urlpatterns = [
+    path(f"{KEY}/", start, name="connect_youtube"),
+    path(f"{KEY}/volver/", back, name="connect_youtube_back"),
+]
