@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,7 @@ from pregon.archive.services import IngestError
 from pregon.core import redirects
 from pregon.core.pagination import paginate
 from pregon.publishing import compliance, composer, media_links, selectors, services, tasks
+from pregon.publishing.channels import registry
 from pregon.publishing.forms import (
     ChannelAccountForm,
     MarkPublishedForm,
@@ -464,7 +466,8 @@ def _run_delivery_action(request: HttpRequest, delivery: Delivery, action: str) 
 @access.require("publishing.view_channelaccount")
 def account_list(request: HttpRequest) -> HttpResponse:
     accounts = ChannelAccount.objects.all()
-    return render(request, "publishing/accounts.html", {"accounts": accounts})
+    connect = [(reverse(url), words) for url, words in registry.connect_buttons()]
+    return render(request, "publishing/accounts.html", {"accounts": accounts, "connect": connect})
 
 
 @access.require("publishing.change_channelaccount")

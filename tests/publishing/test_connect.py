@@ -79,6 +79,27 @@ def test_setup_page_lists_what_is_missing_and_the_redirect_uris(client, mariana,
     assert "PREGON_" not in started.content.decode()
 
 
+def test_canales_offers_one_button_per_connect_flow(client, mariana, jorge):
+    """Every network with a «Conectar» flow has its button (Facebook and Instagram share
+    Meta's), each leading to a page that answers; Redacción sees none."""
+    client.force_login(mariana)
+    page = client.get("/publicaciones/canales/").content.decode()
+    for words in (
+        "Conectar con Facebook",
+        "Conectar con X",
+        "Conectar con Threads",
+        "Conectar con YouTube",
+        "Conectar el portal",
+        "Conectar un canal de Telegram",
+    ):
+        assert page.count(f">{words}</a>") == 1, words
+    assert "Conectar con Instagram" not in page
+    for href in re.findall(r'class="button primary" href="([^"]+)"', page):
+        assert client.get(href).status_code in (200, 302), href
+    client.force_login(jorge)
+    assert "Conectar con" not in client.get("/publicaciones/canales/").content.decode()
+
+
 def test_only_coordinacion_may_connect(client, jorge, meta):
     client.force_login(jorge)
     assert client.get("/publicaciones/canales/conectar/meta/").status_code == 403

@@ -94,6 +94,9 @@ class Network:
     # "short" (a headline; the link goes with it), "post" (a summary and the link).
     shape: str = "post"
     connect_url: str = ""  # the URL name of its «Conectar» flow (none: a form is enough)
+    # The button's words on the Canales page (default «Conectar con <name>»); networks
+    # that share a flow (Facebook and Instagram) show one button, the first one's.
+    connect_label: str = ""
     # The module of that flow (set-up status, views and their `urlpatterns`), imported
     # only when the set-up page or the URLs need it: it uses the publishing services.
     connect_module: str = ""

@@ -52,3 +52,12 @@ def kinds(*, needs_person: bool | None = None, needs_media: bool | None = None) 
         if needs_person in (None, network.needs_person)
         and needs_media in (None, network.needs_media)
     ]
+
+
+def connect_buttons() -> list[tuple[str, str]]:
+    """(URL name, words) of each «Conectar» flow, once per flow, in the registry's order."""
+    buttons: dict[str, str] = {}
+    for network in networks().values():
+        if network.connect_url and network.connect_url not in buttons:
+            buttons[network.connect_url] = network.connect_label or f"Conectar con {network.name}"
+    return list(buttons.items())

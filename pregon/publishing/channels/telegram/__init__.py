@@ -19,6 +19,7 @@ NETWORK = Network(
     text_with_link=with_link,
     shape="post",
     connect_url="publishing:connect_telegram",
+    connect_label="Conectar un canal de Telegram",
     connect_module="pregon.publishing.channels.telegram.connect",
     figures=True,
     demo_accounts=(DemoAccount("Telegram · @gobchapultepec", "@gobchapultepec"),),

@@ -16,6 +16,7 @@ NETWORK = Network(
     preview=preview.build,
     shape="article",
     connect_url="publishing:connect_portal",
+    connect_label="Conectar el portal",
     connect_module="pregon.publishing.channels.wordpress.connect",
     demo_accounts=(
         DemoAccount(
