@@ -63,6 +63,11 @@ PREGON_META_OAUTH_URL = env("PREGON_META_OAUTH_URL", "https://www.facebook.com/v
 PREGON_X_CLIENT_ID = env("PREGON_X_CLIENT_ID")
 PREGON_X_CLIENT_SECRET = env("PREGON_X_CLIENT_SECRET")
 PREGON_X_OAUTH_URL = env("PREGON_X_OAUTH_URL", "https://x.com/i/oauth2/authorize")
+# TikTok: Content Posting and Display APIs, Login Kit v2 (client key and secret of the app).
+PREGON_TIKTOK_API_URL = env("PREGON_TIKTOK_API_URL", "https://open.tiktokapis.com")
+PREGON_TIKTOK_CLIENT_KEY = env("PREGON_TIKTOK_CLIENT_KEY")
+PREGON_TIKTOK_CLIENT_SECRET = env("PREGON_TIKTOK_CLIENT_SECRET")
+PREGON_TIKTOK_OAUTH_URL = env("PREGON_TIKTOK_OAUTH_URL", "https://www.tiktok.com/v2/auth/authorize/")
 # Seconds gunicorn lets one request run (a large import answered in the request).
 PREGON_WEB_TIMEOUT = envint("PREGON_WEB_TIMEOUT", "120")
 PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a token ends

@@ -17,6 +17,7 @@ NETWORK_PACKAGES = (
     "pregon.publishing.channels.instagram",
     "pregon.publishing.channels.x",
     "pregon.publishing.channels.wordpress",
+    "pregon.publishing.channels.tiktok",
     "pregon.publishing.channels.manual",
 )
 
