@@ -271,6 +271,7 @@ class TikTokFake(FakeServer):
     def _list(self, request: Recorded, open_id: str) -> Answer:
         if not request.query.get("fields"):
             return tt_error(400, "invalid_params", "fields is required")
+        self._finish_uploaded()  # TikTok goes on processing whether or not anyone polls
         body = request.json
         count = body.get("max_count", 10)
         if not isinstance(count, int) or not 1 <= count <= 20:
@@ -456,6 +457,11 @@ class TikTokFake(FakeServer):
         if job["status"] == "PUBLISH_COMPLETE":
             data["publicaly_available_post_id"] = [int(job["video_id"])]
         return ok(data)
+
+    def _finish_uploaded(self) -> None:
+        for job in self.publishes.values():
+            job["polls"] = 0
+            self._advance(job)
 
     def _advance(self, job: dict) -> None:
         if job["status"] not in ("PROCESSING_UPLOAD", "PROCESSING_DOWNLOAD"):

@@ -10,16 +10,20 @@ and Pregón must say so on every such delivery instead of calling it published."
 import hashlib
 import json
 import time
+from collections.abc import Mapping
+from typing import cast
 from urllib.parse import urlencode
 
 import httpx
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
 from pregon.accounts import access
+from pregon.accounts.models import User
 from pregon.publishing.connect import (
     TIMEOUT,
     ConnectError,
@@ -62,7 +66,7 @@ def setup(base_url: str) -> NetworkSetup:
     )
 
 
-def authorize_url(session, callback: str, inbox_only: bool) -> str:
+def authorize_url(session: SessionBase, callback: str, inbox_only: bool) -> str:
     state, _ = begin(session, KEY, inbox_only=inbox_only)
     verifier = session[f"connect:{KEY}"]["verifier"]
     query = {
@@ -96,7 +100,9 @@ def _post_token(form: dict) -> dict:
     return body
 
 
-def callback(session, params: dict, callback_to: str, user) -> ChannelAccount:
+def callback(
+    session: SessionBase, params: Mapping[str, str], callback_to: str, user: User
+) -> ChannelAccount:
     flow = finish(session, KEY, params.get("state", ""))
     if params.get("error"):
         raise ConnectError("No se conectó: en TikTok se canceló la autorización.")
@@ -168,7 +174,9 @@ def start(request: HttpRequest) -> HttpResponse:
 @access.require(PERMISSION)
 def back(request: HttpRequest) -> HttpResponse:
     try:
-        account = callback(request.session, request.GET, callback_url(request, KEY), request.user)
+        account = callback(
+            request.session, request.GET, callback_url(request, KEY), cast(User, request.user)
+        )
     except ConnectError as exc:
         return failed(request, exc)
     note = ""

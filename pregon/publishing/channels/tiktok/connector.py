@@ -24,6 +24,7 @@ one is stored before anything uses it.
 import contextlib
 import time
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import httpx
 from django.conf import settings
@@ -187,7 +188,9 @@ class TikTokChannel(Channel):
             return self._in_inbox(post, token, started)
         raise NotReady(token, self.poll_interval)
 
-    def _complete(self, answer: dict, token: str, mode: str, publish_id: str, started: float):
+    def _complete(
+        self, answer: dict, token: str, mode: str, publish_id: str, started: float
+    ) -> PostResult:
         ids = [str(i) for i in answer.get("publicaly_available_post_id") or []]
         if ids:
             return PostResult(ids[0], self._post_url(ids[0], photo=mode == PHOTO))
@@ -271,7 +274,7 @@ class TikTokChannel(Channel):
         )
         if answer is None:  # not audited for direct posting: to the creator's inbox
             mode = INBOX
-            answer = self._init("/v2/post/publish/inbox/video/init/", {"source_info": source})
+            answer = self._init("/v2/post/publish/inbox/video/init/", {"source_info": source}) or {}
         self._upload(media, answer["upload_url"], chunk, count, final_is_post=mode == DIRECT)
         return f"{mode}:{answer['publish_id']}:{int(started)}"
 
@@ -292,7 +295,9 @@ class TikTokChannel(Channel):
             return None
         return self._checked(response, "Carga")
 
-    def _upload(self, media: OutgoingMedia, url: str, chunk: int, count: int, final_is_post: bool):
+    def _upload(
+        self, media: OutgoingMedia, url: str, chunk: int, count: int, final_is_post: bool
+    ) -> None:
         size = media.path.stat().st_size
         with open(media.path, "rb") as handle:
             for index in range(count):
@@ -355,10 +360,10 @@ class TikTokChannel(Channel):
                 self.on_credentials_changed(dict(new))
 
     # Calls, errors and tokens ---------------------------------------------------
-    def _call_json(self, method: str, path: str, what: str, **kwargs) -> dict:
+    def _call_json(self, method: str, path: str, what: str, **kwargs: object) -> dict:
         return self._checked(self._call(method, path, **kwargs), what)
 
-    def _call(self, method: str, path: str, **kwargs) -> httpx.Response:
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = self._auth()
         response = self.http.request(method, path, headers=headers, **kwargs)
         if response.status_code == 401 and self.account.credentials.get("refresh_token"):
@@ -436,7 +441,7 @@ class TikTokChannel(Channel):
             )
             for video in answer.get("videos") or []:
                 if video.get("create_time", 0) < floor:
-                    return self._absent(since)
+                    return self._absent(since)  # older than the attempt: all was read
                 if _ours(video, post):
                     return PostResult(str(video["id"]), video.get("share_url", ""))
             if not answer.get("has_more"):
@@ -444,7 +449,8 @@ class TikTokChannel(Channel):
             body["cursor"] = answer.get("cursor")
         raise window_not_read(NAME)
 
-    def _absent(self, since: datetime) -> None:
+    def _absent(self, since: datetime) -> PostResult | None:
+        """None («certainly not there»), unless the attempt is too recent to tell."""
         if datetime.now(UTC) - since < SHOW_UP:
             raise ChannelError(
                 "TikTok: todavía no aparece en la cuenta, pero TikTok tarda unos minutos en "
