@@ -525,7 +525,7 @@ class ThemeTarget(models.Model):
     theme = models.ForeignKey(
         Theme, on_delete=models.CASCADE, related_name="targets", verbose_name="tema"
     )
-    channel = models.CharField("red", max_length=20, choices=ChannelKind.choices)
+    channel = models.CharField("red", max_length=20, choices=registry.kind_choices)
     count = models.PositiveSmallIntegerField("publicaciones")
     period = models.CharField(
         "periodo", max_length=6, choices=CadencePeriod.choices, default=CadencePeriod.WEEK
