@@ -67,7 +67,9 @@ PREGON_X_OAUTH_URL = env("PREGON_X_OAUTH_URL", "https://x.com/i/oauth2/authorize
 PREGON_TIKTOK_API_URL = env("PREGON_TIKTOK_API_URL", "https://open.tiktokapis.com")
 PREGON_TIKTOK_CLIENT_KEY = env("PREGON_TIKTOK_CLIENT_KEY")
 PREGON_TIKTOK_CLIENT_SECRET = env("PREGON_TIKTOK_CLIENT_SECRET")
-PREGON_TIKTOK_OAUTH_URL = env("PREGON_TIKTOK_OAUTH_URL", "https://www.tiktok.com/v2/auth/authorize/")
+PREGON_TIKTOK_OAUTH_URL = env(
+    "PREGON_TIKTOK_OAUTH_URL", "https://www.tiktok.com/v2/auth/authorize/"
+)
 # Seconds gunicorn lets one request run (a large import answered in the request).
 PREGON_WEB_TIMEOUT = envint("PREGON_WEB_TIMEOUT", "120")
 PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a token ends
