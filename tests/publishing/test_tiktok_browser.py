@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 
 from pregon.publishing.models import ChannelAccount
+from tests.publishing import test_tiktok_faults as faults
 from tests.publishing.conftest import jpeg_bytes
 from tests.publishing.test_browser_composer import drop
 
 pytestmark = pytest.mark.browser
+# The fake TikTok and a publication due on it, shared with the fault tests.
+tiktok, schedule = faults.tiktok, faults.schedule
 TEXT = "Jornada de vacunación en la plaza principal este sábado. #Chapultepec\nTrae tu cartilla."
 SIZES = {"1366x900": (1366, 900), "390x844": (390, 844)}
 
@@ -58,3 +61,17 @@ def test_connect_tiktok_asks_for_the_mode_first(page, login, mariana, settings):
     assert page.get_by_label("Directo en el perfil", exact=False).is_checked()
     page.get_by_label("En la bandeja de la cuenta", exact=False).check()
     shoot(page, "tiktok-connect")
+
+
+def test_an_inbox_delivery_says_a_person_must_publish_it(page, login, mariana, tiktok, schedule):
+    from pregon.publishing import engine
+
+    tiktok.audited = False
+    schedule("video")
+    assert engine.publish_due()["en_proceso"] == 1
+    login(mariana)
+    page.goto("/publicaciones/envios/")
+    row = page.locator("tr, li, article").filter(has_text="TikTok @gobchapultepec").last
+    row.get_by_text("el video quedó en la bandeja de la cuenta", exact=False).wait_for()
+    assert "Pendiente" in row.inner_text() or "pendiente" in row.inner_text()
+    shoot(page, "tiktok-inbox-delivery")
