@@ -398,3 +398,16 @@ def test_limits():
     assert limits.check(_draft(emoji, clip)) == [
         "TikTok: el texto mide 2202 caracteres; el máximo es 2200 (los emoji cuentan 2)."
     ]
+
+
+def test_a_lost_status_answer_is_retried_not_uncertain(ttfake, account, video):
+    ttfake.processing_polls = 1
+    channel = channel_for(account, defer=True)
+    post = OutgoingPost(TEXT, media=[video])
+    with pytest.raises(NotReady) as waiting:
+        channel.publish(post)
+    ttfake.swallow(path="/status/fetch/")
+    with pytest.raises(ChannelError) as caught:
+        channel.resume(post, waiting.value.token)
+    assert not caught.value.uncertain and not caught.value.permanent
+    assert channel.resume(post, waiting.value.token).remote_id == ttfake.videos[0]["id"]

@@ -24,15 +24,10 @@ one is stored before anything uses it.
 import contextlib
 import time
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
-
-import httpx
-from django.conf import settings
 
 from pregon.publishing.channels import words
 from pregon.publishing.channels.base import (
     MAX_PAGES,
-    Channel,
     ChannelError,
     DailyFigures,
     NotReady,
@@ -41,9 +36,8 @@ from pregon.publishing.channels.base import (
     PostResult,
     window_not_read,
 )
-from pregon.publishing.channels.http import HttpClient, json_or_empty
+from pregon.publishing.channels.tiktok.api import NAME, SPAM, TikTokApi, error_code
 
-NAME = "TikTok"
 MIB = 1024 * 1024
 # TikTok's chunk rules (Media Transfer Guide): chunks of 5–64 MB, the last one may
 # carry the trailing bytes (up to 128 MB), a file under 5 MB goes whole, 1–1000 chunks.
@@ -71,11 +65,6 @@ INBOX_MESSAGE = (
 PHOTO_INBOX_MESSAGE = INBOX_MESSAGE.replace("el video quedó", "las fotos quedaron").replace(
     "; pegue el texto de la publicación", ""
 )
-SPAM = (
-    "TikTok frenó la publicación por su control de spam ({code}): la cuenta publicó "
-    "demasiado o TikTok la restringió. Revise la cuenta en la app y vuelva a programarla "
-    "más tarde."
-)
 FAIL_REASONS = {
     "file_format_check_failed": "TikTok no acepta el formato del archivo.",
     "duration_check_failed": "el video dura más de lo que la cuenta permite.",
@@ -90,11 +79,6 @@ FAIL_REASONS = {
     "spam_risk_user_banned_from_posting": "TikTok no deja publicar a esta cuenta.",
     "internal": "falla interna de TikTok.",
 }
-
-
-def utf16_len(text: str) -> int:
-    """TikTok counts text in UTF-16 units («runes» in its docs)."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def utf16_cut(text: str, limit: int) -> str:
@@ -128,19 +112,10 @@ def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-class TikTokChannel(Channel):
+class TikTokChannel(TikTokApi):
     kind = "tiktok"
     poll_interval = 5.0  # seconds between status looks while TikTok processes
     poll_attempts = 120
-
-    @property
-    def http(self) -> HttpClient:
-        if not hasattr(self, "_http"):
-            base = self.account.base_url or settings.PREGON_TIKTOK_API_URL
-            self._http = HttpClient(
-                base, on_attempt=lambda a: self.on_attempt and self.on_attempt(a)
-            )
-        return self._http
 
     @property
     def inbox_only(self) -> bool:
@@ -177,8 +152,7 @@ class TikTokChannel(Channel):
         mode, publish_id, started = _parse(token)
         if not publish_id:
             return self.publish(post)
-        body = {"publish_id": publish_id}
-        answer = self._call_json("POST", "/v2/post/publish/status/fetch/", "Estado", json=body)
+        answer = self._status(publish_id)
         status = answer.get("status", "")
         if status == "FAILED":
             raise self._failed(answer.get("fail_reason", ""))
@@ -187,6 +161,16 @@ class TikTokChannel(Channel):
         if status == "SEND_TO_USER_INBOX":
             return self._in_inbox(post, token, started)
         raise NotReady(token, self.poll_interval)
+
+    def _status(self, publish_id: str) -> dict:
+        """status/fetch only reads: a lost answer changes nothing and is retried."""
+        body = {"publish_id": publish_id}
+        try:
+            return self._call_json("POST", "/v2/post/publish/status/fetch/", "Estado", json=body)
+        except ChannelError as exc:
+            if exc.uncertain:
+                raise ChannelError(words.transient(NAME, "sin respuesta al consultar")) from exc
+            raise
 
     def _complete(
         self, answer: dict, token: str, mode: str, publish_id: str, started: float
@@ -290,7 +274,7 @@ class TikTokChannel(Channel):
             if exc.uncertain:
                 raise ChannelError(words.nothing_sent(NAME, exc, "al preparar la carga")) from exc
             raise
-        if _error_code(response) == "unaudited_client_can_only_post_to_private_accounts":
+        if error_code(response) == "unaudited_client_can_only_post_to_private_accounts":
             self._remember_inbox_only()
             return None
         return self._checked(response, "Carga")
@@ -340,7 +324,7 @@ class TikTokChannel(Channel):
             direct = {**body, "post_mode": "DIRECT_POST", "post_info": info}
             # TikTok downloads and publishes on this call: a lost answer is uncertain.
             response = self._call("POST", "/v2/post/publish/content/init/", json=direct)
-            if _error_code(response) != "unaudited_client_can_only_post_to_private_accounts":
+            if error_code(response) != "unaudited_client_can_only_post_to_private_accounts":
                 answer = self._checked(response, "Fotos")
                 return f"{PHOTO}:{answer['publish_id']}:{int(started)}"
             self._remember_inbox_only()
@@ -358,74 +342,6 @@ class TikTokChannel(Channel):
             self.account.credentials = new
             if self.on_credentials_changed:
                 self.on_credentials_changed(dict(new))
-
-    # Calls, errors and tokens ---------------------------------------------------
-    def _call_json(self, method: str, path: str, what: str, **kwargs: object) -> dict:
-        return self._checked(self._call(method, path, **kwargs), what)
-
-    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        headers = self._auth()
-        response = self.http.request(method, path, headers=headers, **kwargs)
-        if response.status_code == 401 and self.account.credentials.get("refresh_token"):
-            self._refresh_once(headers)  # a 401 changed nothing: repeating is safe
-            response = self.http.request(method, path, headers=self._auth(), **kwargs)
-        return response
-
-    def _refresh_once(self, refused: dict) -> None:
-        """One refresh at a time per account: whoever holds the lock refreshes and
-        stores the pair; the others find a newer token stored and use it."""
-        guard = self.credentials_guard or contextlib.nullcontext
-        with guard() as stored:
-            if stored:
-                self.account.credentials = {**self.account.credentials, **stored}
-            if stored and stored.get("access_token") and self._auth() != refused:
-                return
-            self._refresh()
-
-    def _auth(self) -> dict:
-        token = self.account.credentials.get("access_token", "")
-        if not token:
-            raise ChannelError("TikTok: la cuenta no tiene token de acceso.", reconnect=True)
-        return {"Authorization": f"Bearer {token}"}
-
-    def _refresh(self) -> None:
-        form = {
-            "client_key": settings.PREGON_TIKTOK_CLIENT_KEY,
-            "client_secret": settings.PREGON_TIKTOK_CLIENT_SECRET,
-            "grant_type": "refresh_token",
-            "refresh_token": self.account.credentials["refresh_token"],
-        }
-        try:
-            response = self.http.request("POST", "/v2/oauth/token/", data=form, secret=True)
-        except ChannelError as exc:
-            raise ChannelError(words.nothing_sent(NAME, exc, "al renovar el token")) from exc
-        body = json_or_empty(response)
-        if response.status_code != 200 or "access_token" not in body:
-            detail = f"renovación del token: {body.get('error_description') or body.get('error')}"
-            raise ChannelError(
-                words.reconnect(NAME, detail), reconnect=True, status=response.status_code
-            )
-        self._store_tokens(body)
-
-    def _store_tokens(self, answer: dict) -> None:
-        now = datetime.now(UTC)
-        new = {**self.account.credentials, "access_token": answer["access_token"]}
-        if answer.get("refresh_token"):
-            new["refresh_token"] = answer["refresh_token"]  # rotated: the old one is dead
-        if answer.get("expires_in"):
-            new["expires_at"] = (now + timedelta(seconds=int(answer["expires_in"]))).isoformat()
-        if answer.get("refresh_expires_in"):
-            seconds = int(answer["refresh_expires_in"])
-            new["refresh_expires_at"] = (now + timedelta(seconds=seconds)).isoformat()
-        self.account.credentials = new
-        if self.on_credentials_changed:
-            self.on_credentials_changed(dict(new))
-
-    def _checked(self, response: httpx.Response, what: str) -> dict:
-        code = _error_code(response)
-        if response.status_code < 400 and code in ("", "ok"):
-            return json_or_empty(response).get("data") or {}
-        raise _error(response, code, what)
 
     # Settling, figures and checks ------------------------------------------------
     def find_existing(self, post: OutgoingPost, since: datetime) -> PostResult | None:
@@ -521,40 +437,3 @@ def _ours(video: dict, post: OutgoingPost) -> bool:
     return any(
         _same_text(video.get(field) or "", post.text) for field in ("title", "video_description")
     )
-
-
-def _error_code(response: httpx.Response) -> str:
-    return str((json_or_empty(response).get("error") or {}).get("code") or "")
-
-
-def _retry_after(response: httpx.Response) -> float:
-    """TikTok's limits count requests per minute; it may say how long in Retry-After."""
-    try:
-        return max(float(response.headers.get("retry-after", "")), 1.0)
-    except ValueError:
-        return 60.0
-
-
-def _error(response: httpx.Response, code: str, what: str) -> ChannelError:
-    """TikTok's error codes as permanent, reconnect, rate-limited or transient."""
-    body = json_or_empty(response).get("error") or {}
-    detail = f"{what}: {code} {body.get('message') or response.reason_phrase}".strip()
-    common: dict = {"status": response.status_code, "response_text": response.text}
-    if code == "rate_limit_exceeded" or response.status_code == 429:
-        message = words.rate_limited(NAME, detail)
-        return ChannelError(
-            message, rate_limited=True, retry_after=_retry_after(response), **common
-        )
-    if response.status_code == 401 or code in ("access_token_invalid", "scope_not_authorized"):
-        return ChannelError(words.reconnect(NAME, detail), reconnect=True, **common)
-    if code.startswith("spam_risk"):
-        return ChannelError(f"{SPAM.format(code=code)} ({detail})", permanent=True, **common)
-    if code == "url_ownership_unverified":
-        hint = (
-            "El dominio de PREGON_PUBLIC_URL no está verificado en la app de TikTok "
-            "(«URL properties»); verifíquelo y vuelva a enviarla."
-        )
-        return ChannelError(words.refused(NAME, detail, hint), permanent=True, **common)
-    if response.status_code >= 500:
-        return ChannelError(words.transient(NAME, detail), **common)
-    return ChannelError(words.refused(NAME, detail), permanent=True, **common)
