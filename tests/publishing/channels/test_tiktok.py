@@ -411,3 +411,12 @@ def test_a_lost_status_answer_is_retried_not_uncertain(ttfake, account, video):
         channel.resume(post, waiting.value.token)
     assert not caught.value.uncertain and not caught.value.permanent
     assert channel.resume(post, waiting.value.token).remote_id == ttfake.videos[0]["id"]
+
+
+def test_a_photo_post_not_listed_is_left_to_a_person(ttfake, account, jpeg):
+    ttfake.add_videos("open-1", 3)
+    post = OutgoingPost("Fotos nunca enviadas", media=[OutgoingMedia(jpeg, "image/jpeg", "x")])
+    long_ago = datetime.now(UTC) - timedelta(hours=2)
+    with pytest.raises(ChannelError) as caught:
+        channel_for(account).find_existing(post, long_ago)
+    assert caught.value.uncertain and "márquela publicada" in caught.value.message

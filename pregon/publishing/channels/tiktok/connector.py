@@ -357,16 +357,25 @@ class TikTokChannel(TikTokApi):
             )
             for video in answer.get("videos") or []:
                 if video.get("create_time", 0) < floor:
-                    return self._absent(since)  # older than the attempt: all was read
+                    return self._absent(post, since)  # older than the attempt: all was read
                 if _ours(video, post):
                     return PostResult(str(video["id"]), video.get("share_url", ""))
             if not answer.get("has_more"):
-                return self._absent(since)
+                return self._absent(post, since)
             body["cursor"] = answer.get("cursor")
         raise window_not_read(NAME)
 
-    def _absent(self, since: datetime) -> PostResult | None:
-        """None («certainly not there»), unless the attempt is too recent to tell."""
+    def _absent(self, post: OutgoingPost, since: datetime) -> PostResult | None:
+        """None («certainly not there»), unless the attempt is too recent to tell or it
+        was a photo post: video/list is documented for videos, and a photo post it does
+        not list must not be sent twice."""
+        if post.media and not post.media[0].is_video:
+            raise ChannelError(
+                "TikTok: la publicación de fotos no aparece entre los videos de la cuenta, "
+                "y TikTok no garantiza listarlas. Revise la cuenta en la app y decida: "
+                "márquela publicada con su dirección o vuelva a enviarla.",
+                uncertain=True,
+            )
         if datetime.now(UTC) - since < SHOW_UP:
             raise ChannelError(
                 "TikTok: todavía no aparece en la cuenta, pero TikTok tarda unos minutos en "
