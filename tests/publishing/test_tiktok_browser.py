@@ -61,6 +61,10 @@ def test_connect_tiktok_asks_for_the_mode_first(page, login, mariana, settings):
     assert page.get_by_label("Directo en el perfil", exact=False).is_checked()
     page.get_by_label("En la bandeja de la cuenta", exact=False).check()
     shoot(page, "tiktok-connect")
+    page.goto("/publicaciones/canales/configuracion/")
+    page.get_by_text("URL properties", exact=False).scroll_into_view_if_needed()
+    assert "video.upload" in page.content()  # its scopes, behind «Permisos que pide Pregón»
+    shoot(page, "tiktok-setup")
 
 
 def test_an_inbox_delivery_says_a_person_must_publish_it(page, login, mariana, tiktok, schedule):
