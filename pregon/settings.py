@@ -83,6 +83,13 @@ PREGON_YOUTUBE_ANALYTICS_URL = env(
     "PREGON_YOUTUBE_ANALYTICS_URL", "https://youtubeanalytics.googleapis.com"
 )
 PREGON_YOUTUBE_PRIVACY = env("PREGON_YOUTUBE_PRIVACY", "public")  # public | unlisted | private
+# TikTok: Content Posting and Display APIs, Login Kit v2 (client key and secret of the app).
+PREGON_TIKTOK_API_URL = env("PREGON_TIKTOK_API_URL", "https://open.tiktokapis.com")
+PREGON_TIKTOK_CLIENT_KEY = env("PREGON_TIKTOK_CLIENT_KEY")
+PREGON_TIKTOK_CLIENT_SECRET = env("PREGON_TIKTOK_CLIENT_SECRET")
+PREGON_TIKTOK_OAUTH_URL = env(
+    "PREGON_TIKTOK_OAUTH_URL", "https://www.tiktok.com/v2/auth/authorize/"
+)
 # Seconds gunicorn lets one request run (a large import answered in the request).
 PREGON_WEB_TIMEOUT = envint("PREGON_WEB_TIMEOUT", "120")
 PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a token ends

@@ -294,7 +294,7 @@ def _park(delivery: Delivery, worker: str, wait: NotReady) -> str:
         scheduled_at=at,
         network_ref=wait.token,  # whole: a cut token cannot be resumed (a session URI)
         attempts=F("attempts") - 1,
-        last_error="",
+        last_error=wait.message,
     )
     return "en_proceso"
 

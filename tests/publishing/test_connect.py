@@ -89,6 +89,7 @@ def test_canales_offers_one_button_per_connect_flow(client, mariana, jorge):
         "Conectar con X",
         "Conectar con Threads",
         "Conectar con YouTube",
+        "Conectar con TikTok",
         "Conectar el portal",
         "Conectar un canal de Telegram",
     ):

@@ -68,12 +68,14 @@ def window_not_read(network: str) -> "ChannelError":
 class NotReady(Exception):
     """The network is still processing what we sent (an Instagram container, a
     video): nothing is public yet. Call `Channel.resume(post, token)` after
-    `retry_after` seconds instead of keeping a thread asleep."""
+    `retry_after` seconds instead of keeping a thread asleep. `message`, if any, is
+    what people read meanwhile (a TikTok draft waiting for someone to publish it)."""
 
-    def __init__(self, token: str, retry_after: float) -> None:
+    def __init__(self, token: str, retry_after: float, message: str = "") -> None:
         super().__init__(token)
         self.token = token
         self.retry_after = retry_after
+        self.message = message
 
 
 @dataclass

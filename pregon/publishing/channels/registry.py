@@ -20,6 +20,7 @@ NETWORK_PACKAGES = (
     "pregon.publishing.channels.youtube",
     "pregon.publishing.channels.wordpress",
     "pregon.publishing.channels.telegram",
+    "pregon.publishing.channels.tiktok",
     "pregon.publishing.channels.manual",
 )
 

@@ -16,8 +16,8 @@ def test_every_kind_has_its_connector(kind):
 
 def test_unknown_kind_is_refused():
     with pytest.raises(ChannelError) as caught:
-        get_channel(AccountConfig("tiktok"))
-    assert caught.value.permanent and "tiktok" in caught.value.message
+        get_channel(AccountConfig("myspace"))
+    assert caught.value.permanent and "myspace" in caught.value.message
 
 
 def test_manual_channel_never_publishes_by_itself():
