@@ -35,6 +35,8 @@ from pregon.publishing.models import ChannelAccount, ChannelState
 
 CLAIM_SECONDS = 600  # a worker that died mid-call: another one takes over after this
 OPEN_STATES = (BroadcastState.PENDIENTE, BroadcastState.PROGRAMADA, BroadcastState.EN_VIVO)
+# A broadcast in these may be asked for again on the same account (a new one replaces it).
+RETRYABLE = (BroadcastState.CANCELADA, BroadcastState.FALLIDA)
 FROM_NETWORK = {
     LiveState.SCHEDULED: BroadcastState.PROGRAMADA,
     LiveState.LIVE: BroadcastState.EN_VIVO,
@@ -76,7 +78,7 @@ def broadcast_schedule(
     session_number: int | None = None,
 ) -> list[ScheduledBroadcast]:
     """Ask for a broadcast of `activity` on each account; the worker creates them
-    (`run_pending`). An account that already has one still on is left as it is."""
+    (`run_pending`). An account that already has one (on, or ended) is left as it is."""
     access.check(user, SCHEDULE)
     _check_schedulable(activity, accounts, session_type)
     made = []
@@ -84,8 +86,8 @@ def broadcast_schedule(
         broadcast, created = ScheduledBroadcast.objects.select_for_update().get_or_create(
             activity=activity, account=account, defaults=_fresh(activity, user)
         )
-        if not created and broadcast.state in OPEN_STATES:
-            continue
+        if not created and broadcast.state not in RETRYABLE:
+            continue  # on the network already (or done: its recording stays)
         if not created:  # cancelled or refused before: ask again
             for name, value in _fresh(activity, user).items():
                 setattr(broadcast, name, value)
@@ -366,17 +368,20 @@ def refresh_request(*, activity: Activity, user: User) -> list[int]:
 
 def due_for_refresh(now: datetime | None = None) -> dict[str, list[int]]:
     """The periodic job's work: actions still pending (a network that was down),
-    broadcasts around their session (from an hour before to twelve after) to read
-    back, and ended ones (up to 30 days) still without their recording."""
+    scheduled broadcasts around their session (from an hour before to twelve after)
+    and every live one to read back, and ended ones (up to 30 days) still without
+    their recording."""
     now = now or timezone.now()
     pending = ScheduledBroadcast.objects.exclude(pending=BroadcastAction.NINGUNA).filter(
         Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - timedelta(seconds=CLAIM_SECONDS))
     )
-    around = ScheduledBroadcast.objects.filter(
-        pending=BroadcastAction.NINGUNA,
-        state__in=(BroadcastState.PROGRAMADA, BroadcastState.EN_VIVO),
+    near = Q(
+        state=BroadcastState.PROGRAMADA,
         activity__starts_at__lte=now + timedelta(hours=1),
         activity__ends_at__gte=now - timedelta(hours=12),
+    )
+    around = ScheduledBroadcast.objects.filter(
+        near | Q(state=BroadcastState.EN_VIVO), pending=BroadcastAction.NINGUNA
     )
     unrecorded = ScheduledBroadcast.objects.filter(
         state=BroadcastState.TERMINADA,

@@ -440,3 +440,15 @@ class ScheduledBroadcast(models.Model):
         else:
             label = "Sesión"
         return f"{label} núm. {self.session_number}" if self.session_number else label
+
+    @property
+    def duration_label(self) -> str:
+        """«2 h 05 min», «12 min 30 s» or «45 s»."""
+        if self.duration_seconds is None:
+            return ""
+        total = round(self.duration_seconds)
+        hours, rest = divmod(total, 3600)
+        minutes, seconds = divmod(rest, 60)
+        if hours:
+            return f"{hours} h {minutes:02d} min"
+        return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"

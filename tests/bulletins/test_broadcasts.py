@@ -204,7 +204,7 @@ def _end(graph, broadcast, tmp_path, seconds=2):
 
 
 def test_the_recording_is_downloaded_into_the_archive_and_searchable(
-    scheduled, graph, session, tmp_path
+    scheduled, graph, session, page, mariana, tmp_path
 ):
     LiveTransmission.objects.create(activity=session)
     clip = _end(graph, scheduled, tmp_path)
@@ -230,6 +230,9 @@ def test_the_recording_is_downloaded_into_the_archive_and_searchable(
     assert broadcast_recording.record(scheduled.pk)  # a rerun downloads nothing more
     assert len([r for r in graph.requests if r.path.startswith("/cdn/")]) == 1
     assert Asset.objects.count() == 1
+    assert not broadcasts.broadcast_schedule(activity=session, accounts=[page], user=mariana)
+    scheduled.refresh_from_db()
+    assert scheduled.recording_asset == asset  # asking again never wipes a recording
 
 
 def test_a_recording_past_the_video_limit_is_refused(scheduled, graph, tmp_path, settings):

@@ -34,7 +34,7 @@ def broadcasts_panel(context: template.Context, activity) -> dict:
         and activity.starts_at > timezone.now()
     )
     accounts = broadcasts.live_accounts() if may_schedule else []
-    taken = {row.account_id for row in rows if row.state in broadcasts.OPEN_STATES}
+    taken = {row.account_id for row in rows if row.state not in broadcasts.RETRYABLE}
     form = BroadcastForm(
         accounts=[a for a in accounts if a.pk not in taken],
         initial={"session_type": broadcasts.default_session_type(activity)},
