@@ -321,3 +321,31 @@ def test_the_panel_is_absent_where_nothing_is_streamed(area_factory, mariana, cl
     client.force_login(mariana)
     html = client.get(reverse("agenda:detail", args=[gira.pk])).content.decode()
     assert 'id="transmision"' not in html
+
+
+def test_facebook_takes_sessions_up_to_seven_days_ahead(session, page, graph, mariana):
+    Activity.objects.filter(pk=session.pk).update(
+        starts_at=timezone.now() + timedelta(days=9), ends_at=timezone.now() + timedelta(days=9.1)
+    )
+    session.refresh_from_db()
+    broadcast = broadcasts.broadcast_schedule(activity=session, accounts=[page], user=mariana)[0]
+    assert broadcasts.run_pending(broadcast.pk) == "fallida"
+    broadcast.refresh_from_db()
+    assert "seven days" in broadcast.error and broadcast.error.startswith("Facebook")
+    assert not graph.live_videos
+
+
+def test_a_session_moved_while_live_keeps_the_broadcast_and_says_why(
+    scheduled, graph, session, mariana, django_capture_on_commit_callbacks
+):
+    graph.go_live(scheduled.remote_id)
+    broadcasts.refresh(scheduled.pk)
+    later = session.starts_at + timedelta(hours=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        agenda.activity_update(
+            activity=session, user=mariana, starts_at=later, ends_at=later + timedelta(hours=3)
+        )
+    scheduled.refresh_from_db()
+    assert scheduled.state == "en_vivo"  # a live broadcast is not moved nor cut
+    assert scheduled.pending == "" and scheduled.error == ""
+    assert not graph.requests_to("POST", f"/{scheduled.remote_id}")
