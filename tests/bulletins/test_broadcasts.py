@@ -349,3 +349,44 @@ def test_a_session_moved_while_live_keeps_the_broadcast_and_says_why(
     assert scheduled.state == "en_vivo"  # a live broadcast is not moved nor cut
     assert scheduled.pending == "" and scheduled.error == ""
     assert not graph.requests_to("POST", f"/{scheduled.remote_id}")
+
+
+def test_the_panel_costs_the_same_queries_for_one_or_many_broadcasts(session, client, mariana):
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n: int) -> None:
+        account = ChannelAccount.objects.create(
+            name=f"Facebook · Página {n}", kind=ChannelKind.FACEBOOK_PAGE, external_id=str(n)
+        )
+        ScheduledBroadcast.objects.create(
+            activity=session,
+            account=account,
+            title=session.title,
+            planned_start=session.starts_at,
+            state="programada",
+            pending="",
+            remote_id=str(n),
+            ingest_url="rtmps://live-api-s.facebook.com:443/rtmp/",
+            stream_key=f"FB-{n}-clave",
+        )
+
+    client.force_login(mariana)
+    url = reverse("agenda:detail", args=[session.pk])
+    add(1)
+    with CaptureQueriesContext(db) as one:
+        assert client.get(url).status_code == 200
+    for n in range(2, 6):
+        add(n)
+    with CaptureQueriesContext(db) as five:
+        html = client.get(url).content.decode()
+    assert html.count("Copiar clave") == 5
+    assert len(five) == len(one), [q["sql"] for q in five.captured_queries[len(one) :]]
+
+
+def test_the_transmissions_page_lists_sessions_with_broadcasts(scheduled, session, client, jorge):
+    client.force_login(jorge)
+    html = client.get(reverse("bulletins:transmissions")).content.decode()
+    assert session.title in html and "Facebook · Ayuntamiento: " in html
+    assert "Programada" in html and f"/agenda/actividad/{session.pk}/#transmision" in html
+    assert scheduled.stream_key not in html
