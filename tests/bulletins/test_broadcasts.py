@@ -390,3 +390,16 @@ def test_the_transmissions_page_lists_sessions_with_broadcasts(scheduled, sessio
     assert session.title in html and "Facebook · Ayuntamiento: " in html
     assert "Programada" in html and f"/agenda/actividad/{session.pk}/#transmision" in html
     assert scheduled.stream_key not in html
+
+
+def test_a_download_cut_short_is_not_archived_and_is_retried(scheduled, graph, tmp_path):
+    clip = _end(graph, scheduled, tmp_path)
+    graph.processing_polls = 0
+    graph.cut_downloads = 1000
+    broadcasts.refresh(scheduled.pk)
+    assert broadcast_recording.record(scheduled.pk) == ""
+    scheduled.refresh_from_db()
+    assert "se intentará de nuevo" in scheduled.error and not Asset.objects.exists()
+    assert tasks.follow_broadcasts.call()["record"] == [scheduled.pk]
+    scheduled.refresh_from_db()
+    assert scheduled.recording_asset.size == len(clip) and scheduled.error == ""

@@ -25,6 +25,7 @@
     graph.interrupt(live_id)                   # the ingest stopped mid-way: still LIVE
     graph.end_live(live_id, mp4_bytes)         # ended: PROCESSING, then VOD with its video
     graph.expire(live_id)                      # never started: SCHEDULED_EXPIRED
+    graph.cut_downloads = 1000                 # the next recording download stops there
     graph.stop()
 
 Errors follow the documented shape {"error": {"message", "type", "code",
@@ -110,6 +111,7 @@ class GraphFake(FakeServer):
         self.live_videos: dict[str, dict] = {}
         self.processing_polls = 1  # reads of an ended live video still PROCESSING
         self.cdn_files: dict[str, bytes] = {}  # video id -> the recording's bytes
+        self.cut_downloads = 0  # > 0: the next CDN answers stop after that many bytes
 
     # Set-up and knobs ------------------------------------------------------
     def add_page(self, page_id: str, name: str, token: str) -> None:
@@ -635,4 +637,22 @@ class GraphFake(FakeServer):
         video_id = request.path.rsplit("/", 1)[-1].removesuffix(".mp4")
         if request.method != "GET" or video_id not in self.cdn_files:
             return Answer(404, b"Not Found")
-        return Answer(200, self.cdn_files[video_id], {"Content-Type": "video/mp4"})
+        answer = Answer(200, self.cdn_files[video_id], {"Content-Type": "video/mp4"})
+        if self.cut_downloads:
+            answer.cut, self.cut_downloads = self.cut_downloads, 0  # type: ignore[attr-defined]
+        return answer
+
+    def _write(self, handler, answer: Answer) -> None:
+        """A download cut short: the whole Content-Length promised, part of it sent,
+        the connection closed (a CDN hiccup)."""
+        cut = getattr(answer, "cut", 0)
+        if not cut:
+            super()._write(handler, answer)
+            return
+        handler.send_response(answer.status)
+        handler.send_header("Content-Type", "video/mp4")
+        handler.send_header("Content-Length", str(len(answer.body)))
+        handler.end_headers()
+        handler.wfile.write(answer.body[:cut])
+        handler.wfile.flush()
+        handler.close_connection = True
