@@ -188,7 +188,8 @@ def follow_activity(activity: Activity) -> list[int]:
 
 def _follow(broadcast: ScheduledBroadcast, activity: Activity, cancelled: bool) -> str:
     if cancelled:
-        if not broadcast.remote_id and broadcast.pending == BroadcastAction.PROGRAMAR:
+        unsent = not broadcast.remote_id and broadcast.claimed_at is None
+        if unsent and broadcast.pending == BroadcastAction.PROGRAMAR:
             broadcast.state, broadcast.pending = BroadcastState.CANCELADA, BroadcastAction.NINGUNA
             broadcast.save(update_fields=["state", "pending"])
             return ""  # never reached the network: nothing to tell it
@@ -266,7 +267,8 @@ def _call(channel: Channel, broadcast: ScheduledBroadcast, action: str) -> Broad
         return channel.live_schedule(live_request(broadcast))
     if action == BroadcastAction.ACTUALIZAR:
         return channel.live_update(as_broadcast(broadcast), live_request(broadcast))
-    channel.live_cancel(as_broadcast(broadcast))
+    if broadcast.remote_id:  # never created there (its creation failed): nothing to delete
+        channel.live_cancel(as_broadcast(broadcast))
     return None
 
 

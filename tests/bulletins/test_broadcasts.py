@@ -403,3 +403,16 @@ def test_a_download_cut_short_is_not_archived_and_is_retried(scheduled, graph, t
     assert tasks.follow_broadcasts.call()["record"] == [scheduled.pk]
     scheduled.refresh_from_db()
     assert scheduled.recording_asset.size == len(clip) and scheduled.error == ""
+
+
+def test_cancelled_before_the_network_answered(
+    session, page, graph, mariana, django_capture_on_commit_callbacks
+):
+    graph.server_error(times=1)  # the creation fails: still to be created
+    broadcast = broadcasts.broadcast_schedule(activity=session, accounts=[page], user=mariana)[0]
+    broadcasts.run_pending(broadcast.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        agenda.change_status(session, "cancelada", mariana, "Sin quórum")
+    broadcast.refresh_from_db()
+    assert (broadcast.state, broadcast.pending) == ("cancelada", "")
+    assert not graph.live_videos and not graph.requests_to("DELETE", "/")
