@@ -29,7 +29,7 @@ def graph(settings):
     from pregon.publishing import connectors
 
     connectors._channels.clear()
-    settings.PREGON_CHANNEL_TIMEOUT = 3
+    settings.PREGON_CHANNEL_TIMEOUT = 10
     with GraphFake() as fake:
         fake.add_page("111", "H. Ayuntamiento de Chapultepec", token="page-token")
         fake.processing_polls = 0
