@@ -16,8 +16,21 @@ EDIT = [
     "bulletins.view_livetransmission",
     "bulletins.add_livetransmission",
     "bulletins.change_livetransmission",
+    "bulletins.view_scheduledbroadcast",
+    "bulletins.add_scheduledbroadcast",
+    "bulletins.change_scheduledbroadcast",
 ]
-READ = ["bulletins.view_bulletin", "bulletins.view_livetransmission"]
+READ = [
+    "bulletins.view_bulletin",
+    "bulletins.view_livetransmission",
+    "bulletins.view_scheduledbroadcast",
+]
+# Who runs the stream (OBS in the session hall) sees the ingest address and key.
+STREAM = [
+    "bulletins.add_scheduledbroadcast",
+    "bulletins.change_scheduledbroadcast",
+    "bulletins.run_broadcast",
+]
 
 
 class BulletinsConfig(AppConfig):
@@ -42,10 +55,10 @@ class BulletinsConfig(AppConfig):
         ),
     )
     role_permissions = {
-        "coordinacion": [*EDIT, "bulletins.approve_bulletin"],
+        "coordinacion": [*EDIT, *STREAM, "bulletins.approve_bulletin"],
         "redaccion": EDIT,
         "diseno": READ,
-        "fotografia": READ,
+        "fotografia": [*READ, *STREAM],
         "enlace": READ,
         "presidencia": READ,
         "consulta": [*READ, "bulletins.view_mediacontact"],
@@ -53,11 +66,17 @@ class BulletinsConfig(AppConfig):
 
     def ready(self) -> None:
         # These modules load models, which exist only once the app registry is ready.
+        from pregon.bulletins import tasks  # noqa: PLC0415 - see above
         from pregon.bulletins.live import activity_saved  # noqa: PLC0415 - see above
         from pregon.core import periodic, public_cache  # noqa: PLC0415 - see above
 
         post_save.connect(
             activity_saved, sender="agenda.Activity", dispatch_uid="bulletins.follow_activity"
+        )
+        post_save.connect(
+            tasks.activity_saved,
+            sender="agenda.Activity",
+            dispatch_uid="bulletins.broadcasts_follow_activity",
         )
         # What the press room, its feeds and sitemap show (the brand and the blackout too).
         public_cache.watch(
@@ -80,4 +99,9 @@ class BulletinsConfig(AppConfig):
             "bulletins.prepare_transmissions",
             timedelta(minutes=5),
             "pregon.bulletins.tasks.prepare_transmissions",
+        )
+        periodic.register(
+            "bulletins.follow_broadcasts",
+            timedelta(minutes=5),
+            "pregon.bulletins.tasks.follow_broadcasts",
         )

@@ -5,9 +5,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from pregon.agenda.models import Activity
-from pregon.bulletins.models import Bulletin, MediaContact, MediaList
+from pregon.bulletins.models import Bulletin, MediaContact, MediaList, SessionType
 from pregon.core.mail import clean_address
 from pregon.core.spanish import format_date
+from pregon.publishing.models import ChannelAccount
 
 RICH_HELP = "Párrafos, negritas, cursivas, listas y enlaces; lo demás se elimina al guardar."
 
@@ -114,3 +115,26 @@ class MediaListForm(forms.ModelForm):
     class Meta:
         model = MediaList
         fields = ["name", "description"]
+
+
+class BroadcastForm(forms.Form):
+    """«Programar transmisión»: where (accounts of networks that schedule live video)
+    and the acta's data of the session."""
+
+    accounts = forms.ModelMultipleChoiceField(
+        label="Transmitir en",
+        queryset=ChannelAccount.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Elija al menos una cuenta donde transmitir."},
+    )
+    session_type = forms.ChoiceField(
+        label="Tipo de sesión", choices=[("", "—"), *SessionType.choices], required=False
+    )
+    session_number = forms.IntegerField(
+        label="Número de sesión", min_value=1, max_value=100000, required=False
+    )
+
+    def __init__(self, *args, accounts: list[ChannelAccount], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["accounts"]
+        field.queryset = ChannelAccount.objects.filter(pk__in=[a.pk for a in accounts])

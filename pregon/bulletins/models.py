@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from pregon.core.crypto import EncryptedTextField
 from pregon.publishing.models import Category
 
 
@@ -322,3 +323,132 @@ class LiveTransmission(models.Model):
 
     def __str__(self) -> str:
         return self.session_name or str(self.activity)
+
+
+class SessionType(models.TextChoices):
+    """The kind of session an acta records (Ley Orgánica Municipal del Estado de México)."""
+
+    ORDINARIA = "ordinaria", "Ordinaria"
+    EXTRAORDINARIA = "extraordinaria", "Extraordinaria"
+    SOLEMNE = "solemne", "Solemne"
+    AUDIENCIA = "audiencia_publica", "Audiencia pública"
+
+
+class BroadcastState(models.TextChoices):
+    """The states of channels/live.py's LiveState, plus Pregón's own before and after
+    the network: waiting for the worker, and refused by the network."""
+
+    PENDIENTE = "pendiente", "Por crear en la red"
+    PROGRAMADA = "programada", "Programada"
+    EN_VIVO = "en_vivo", "En vivo"
+    TERMINADA = "terminada", "Terminada"
+    CANCELADA = "cancelada", "Cancelada"
+    FALLIDA = "fallida", "No se pudo programar"
+
+
+class BroadcastAction(models.TextChoices):
+    """What the worker still has to tell the network (one at a time, safe to rerun)."""
+
+    NINGUNA = "", "Nada"
+    PROGRAMAR = "programar", "Programar"
+    ACTUALIZAR = "actualizar", "Cambiar la hora"
+    CANCELAR = "cancelar", "Cancelar"
+
+
+class ScheduledBroadcast(models.Model):
+    """A live broadcast a network scheduled for a session, on one channel account.
+    The stream key is a secret: encrypted at rest, shown only to who runs the stream."""
+
+    activity = models.ForeignKey(
+        "agenda.Activity",
+        on_delete=models.CASCADE,
+        related_name="broadcasts",
+        verbose_name="actividad",
+    )
+    account = models.ForeignKey(
+        "publishing.ChannelAccount",
+        on_delete=models.PROTECT,
+        related_name="broadcasts",
+        verbose_name="cuenta",
+    )
+    session_type = models.CharField(
+        "tipo de sesión", max_length=20, choices=SessionType.choices, blank=True
+    )
+    session_number = models.PositiveIntegerField("número de sesión", null=True, blank=True)
+    title = models.CharField("título", max_length=254)
+    planned_start = models.DateTimeField("inicio programado en la red")
+    state = models.CharField(
+        "estado",
+        max_length=12,
+        choices=BroadcastState.choices,
+        default=BroadcastState.PENDIENTE,
+        db_index=True,
+    )
+    pending = models.CharField(
+        "pendiente en la red",
+        max_length=12,
+        choices=BroadcastAction.choices,
+        default=BroadcastAction.PROGRAMAR,
+        blank=True,
+    )
+    remote_id = models.CharField("id en la red", max_length=200, blank=True)
+    watch_url = models.URLField("enlace para ver", max_length=500, blank=True)
+    ingest_url = models.CharField("servidor de ingesta", max_length=500, blank=True)
+    stream_key = EncryptedTextField("clave de transmisión", blank=True)
+    extra = models.JSONField("datos de la red", default=dict, blank=True)
+    # A worker talking to the network about it (a stale claim is taken over).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField("estado leído el", null=True, blank=True)
+    error = models.TextField("último error", blank=True)
+    recording_asset = models.ForeignKey(
+        "archive.Asset",
+        verbose_name="grabación (archivo)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recording_url = models.URLField("grabación (enlace)", max_length=500, blank=True)
+    duration_seconds = models.FloatField("duración (s)", null=True, blank=True)
+    recorded_at = models.DateTimeField("grabación guardada el", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["activity__starts_at", "pk"]
+        verbose_name = "transmisión programada"
+        verbose_name_plural = "transmisiones programadas"
+        permissions = [("run_broadcast", "Puede ver la clave y operar la transmisión")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "account"], name="bulletins_one_broadcast_per_account"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.account}"
+
+    @property
+    def session_label(self) -> str:
+        """«Sesión ordinaria núm. 45», as the acta names it."""
+        if self.session_type == SessionType.AUDIENCIA:
+            label = "Audiencia pública"
+        elif self.session_type:
+            label = f"Sesión {self.get_session_type_display().lower()}"
+        else:
+            label = "Sesión"
+        return f"{label} núm. {self.session_number}" if self.session_number else label
+
+    @property
+    def duration_label(self) -> str:
+        """«2 h 05 min», «12 min 30 s» or «45 s»."""
+        if self.duration_seconds is None:
+            return ""
+        total = round(self.duration_seconds)
+        hours, rest = divmod(total, 3600)
+        minutes, seconds = divmod(rest, 60)
+        if hours:
+            return f"{hours} h {minutes:02d} min"
+        return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"

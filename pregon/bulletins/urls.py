@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pregon.bulletins import directory_views, feeds, public, views
+from pregon.bulletins import broadcast_views, directory_views, feeds, public, views
 from pregon.core.public_cache import public_page
 
 app_name = "bulletins"
@@ -43,6 +43,16 @@ urlpatterns = [
         "transmisiones/<int:pk>/grabacion/",
         views.transmission_recording,
         name="transmission_recording",
+    ),
+    path(
+        "transmisiones/actividad/<int:activity_pk>/programar/",
+        broadcast_views.broadcast_schedule,
+        name="broadcast_schedule",
+    ),
+    path(
+        "transmisiones/actividad/<int:activity_pk>/estado/",
+        broadcast_views.broadcast_refresh,
+        name="broadcast_refresh",
     ),
     # Public (no login)
     path("sala-de-prensa/", public.press_list, name="press_list"),

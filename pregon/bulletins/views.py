@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,6 +31,7 @@ from pregon.bulletins.models import (
     DistributionRecipient,
     LiveTransmission,
     MediaList,
+    ScheduledBroadcast,
 )
 from pregon.bulletins.pdf import PAPER_SIZES, bulletin_pdf, public_photo_path
 from pregon.bulletins.text import dateline
@@ -310,8 +311,12 @@ def transmissions(request: HttpRequest) -> HttpResponse:
     candidates = (
         Activity.objects.active()
         .filter(type__in=live.LIVE_TYPES, ends_at__gte=now - timedelta(days=30))
-        .exclude(stream_url="")
+        .filter(~Q(stream_url="") | Q(broadcasts__isnull=False))
+        .distinct()
         .select_related("transmission")
+        .prefetch_related(
+            Prefetch("broadcasts", ScheduledBroadcast.objects.select_related("account"))
+        )
         .order_by("starts_at")[:100]
     )
     context = {"activities": candidates, "now": now, "recording_form": RecordingForm()}

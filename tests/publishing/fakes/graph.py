@@ -20,6 +20,12 @@
     graph.demographics[("178", "follower_demographics", "city")] = {"Toluca, México": 40}
     graph.page_insights[("111", "page_follows_city")] = {"Toluca, México": 120}
     graph.retired_metrics.add("page_follows_city")   # answers (#100) invalid metric
+    graph.live_videos                          # scheduled live videos (see «Live videos»)
+    graph.go_live(live_id)                     # the encoder connected: LIVE
+    graph.interrupt(live_id)                   # the ingest stopped mid-way: still LIVE
+    graph.end_live(live_id, mp4_bytes)         # ended: PROCESSING, then VOD with its video
+    graph.expire(live_id)                      # never started: SCHEDULED_EXPIRED
+    graph.cut_downloads = 1000                 # the next recording download stops there
     graph.stop()
 
 Errors follow the documented shape {"error": {"message", "type", "code",
@@ -102,6 +108,10 @@ class GraphFake(FakeServer):
         self.demographics: dict[tuple[str, str, str], dict] = {}
         self.page_insights: dict[tuple[str, str], object] = {}
         self.retired_metrics: set[str] = set(RETIRED_PAGE_METRICS)
+        self.live_videos: dict[str, dict] = {}
+        self.processing_polls = 1  # reads of an ended live video still PROCESSING
+        self.cdn_files: dict[str, bytes] = {}  # video id -> the recording's bytes
+        self.cut_downloads = 0  # > 0: the next CDN answers stop after that many bytes
 
     # Set-up and knobs ------------------------------------------------------
     def add_page(self, page_id: str, name: str, token: str) -> None:
@@ -137,6 +147,8 @@ class GraphFake(FakeServer):
 
     # Routing -----------------------------------------------------------------
     def route(self, request: Recorded) -> Answer:
+        if request.path.startswith("/cdn/"):
+            return self._cdn(request)  # a video's `source`: a CDN address, no token
         params = {**request.query, **request.form}
         owner = self.tokens.get(params.get("access_token", ""))
         if owner is None:
@@ -150,6 +162,8 @@ class GraphFake(FakeServer):
         return handler(parts, params, request)
 
     def _handler(self, method: str, parts: list[str]):
+        if len(parts) == 1 and method in ("POST", "DELETE"):
+            return self._update_live_video if method == "POST" else self._delete_live_video
         if len(parts) == 1:
             return self._get_node if method == "GET" else None
         edges = {
@@ -163,11 +177,14 @@ class GraphFake(FakeServer):
             ("POST", "media_publish"): self._publish_container,
             ("GET", "content_publishing_limit"): self._publishing_limit,
             ("GET", "insights"): self._insights,
+            ("POST", "live_videos"): self._create_live_video,
         }
         return edges.get((method, parts[1])) if len(parts) == 2 else None
 
     def _get_node(self, parts, params, request) -> Answer:
         node_id = parts[0]
+        if node_id in self.live_videos:
+            return self._live_video_node(node_id, params)
         for table in (self.pages, self.instagram_users, self.posts, self.media, self.videos):
             if node_id in table:
                 return Answer(200, {"id": node_id, **table[node_id]})
@@ -485,3 +502,157 @@ class GraphFake(FakeServer):
             "next": f"{base}&since={now + 86400}&until={now + 2 * 86400}",
         }
         return Answer(200, {"data": [item], "paging": paging})
+
+    # Live videos ----------------------------------------------------------------
+    # POST /{page-id}/live_videos (status=SCHEDULED_UNPUBLISHED needs planned_start_time,
+    # unix seconds, in the future and at most seven days ahead), GET /{id} with `fields`
+    # (only those are answered; video{id} nested), POST /{id} to move a scheduled one,
+    # DELETE /{id} (then the id answers error 100). The state only moves when the test
+    # says what the encoder did: go_live, interrupt (Meta keeps it LIVE, waiting for the
+    # encoder to come back), end_live (PROCESSING for `processing_polls` reads, then VOD
+    # with its video, whose `source` this fake serves under /cdn/), expire.
+    LIVE_STATUSES = {"SCHEDULED_UNPUBLISHED", "UNPUBLISHED", "LIVE_NOW"}
+    SCHEDULED = {"SCHEDULED_UNPUBLISHED", "SCHEDULED_LIVE"}
+    MAX_AHEAD = timedelta(days=7)
+
+    def _create_live_video(self, parts, params, request) -> Answer:
+        page_id = parts[0]
+        if page_id not in self.pages or self.tokens.get(params.get("access_token")) != page_id:
+            return graph_error(400, 100, "(#100) A Page access token is required", subcode=33)
+        status = params.get("status", "UNPUBLISHED")
+        if status not in self.LIVE_STATUSES:
+            return graph_error(400, 100, f"(#100) Invalid status: {status}")
+        if len(params.get("title", "")) > 254:
+            return graph_error(400, 100, "(#100) The title is too long")
+        planned = None
+        if status == "SCHEDULED_UNPUBLISHED":
+            planned, problem = self._planned(params)
+            if problem:
+                return problem
+        live_id = self.next_id()
+        key = f"FB-{live_id}-0-Ab{live_id}SecretKey"
+        self.live_videos[live_id] = {
+            "page": page_id,
+            "status": "LIVE" if status == "LIVE_NOW" else status,
+            "title": params.get("title", ""),
+            "description": params.get("description", ""),
+            "planned_start_time": planned,
+            "secure_stream_url": f"rtmps://live-api-s.facebook.com:443/rtmp/{key}",
+            "permalink_url": f"/{page_id}/videos/{live_id}/",
+            "video": "",
+            "ingest": False,
+            "reads_after_end": 0,
+        }
+        stream = self.live_videos[live_id]["secure_stream_url"]
+        return Answer(200, {"id": live_id, "secure_stream_url": stream, "stream_url": stream})
+
+    def _planned(self, params: dict) -> tuple[int | None, Answer | None]:
+        raw = params.get("planned_start_time", "")
+        if not raw.isdigit():
+            return None, graph_error(400, 100, "(#100) planned_start_time must be a unix time")
+        moment = datetime.fromtimestamp(int(raw), UTC)
+        now = datetime.now(UTC)
+        if not now < moment <= now + self.MAX_AHEAD:
+            return None, graph_error(
+                400, 100, "(#100) planned_start_time must be in the next seven days"
+            )
+        return int(raw), None
+
+    def _live_video_node(self, live_id: str, params: dict) -> Answer:
+        live = self.live_videos[live_id]
+        if live["status"] == "PROCESSING":
+            live["reads_after_end"] += 1
+            if live["reads_after_end"] > self.processing_polls:
+                live["status"] = "VOD"
+        wanted = [f for f in params.get("fields", "id").split(",") if f]
+        node: dict = {"id": live_id}
+        for name in wanted:
+            if name == "video{id}":
+                if live["video"]:
+                    node["video"] = {"id": live["video"]}
+            elif name in live and live[name] not in (None, ""):
+                node[name] = live[name]
+        return Answer(200, node)
+
+    def _update_live_video(self, parts, params, request) -> Answer:
+        live = self.live_videos.get(parts[0])
+        if live is None or self.tokens.get(params.get("access_token")) != live["page"]:
+            return graph_error(400, 100, "Object does not exist or cannot be loaded", subcode=33)
+        if "planned_start_time" in params:
+            if live["status"] not in self.SCHEDULED:
+                return graph_error(
+                    400, 100, "(#100) Only a scheduled live video can change its start time"
+                )
+            planned, problem = self._planned(params)
+            if problem:
+                return problem
+            live["planned_start_time"] = planned
+        for name in ("title", "description"):
+            if name in params:
+                live[name] = params[name]
+        return Answer(200, {"success": True})
+
+    def _delete_live_video(self, parts, params, request) -> Answer:
+        live = self.live_videos.get(parts[0])
+        if live is None or self.tokens.get(params.get("access_token")) != live["page"]:
+            return graph_error(400, 100, "Object does not exist or cannot be loaded", subcode=33)
+        del self.live_videos[parts[0]]
+        return Answer(200, {"success": True})
+
+    def go_live(self, live_id: str) -> None:
+        live = self.live_videos[live_id]
+        assert live["status"] in self.SCHEDULED | {"UNPUBLISHED", "LIVE"}, live["status"]
+        live["status"], live["ingest"] = "LIVE", True
+
+    def interrupt(self, live_id: str) -> None:
+        """The encoder dropped: Meta keeps the broadcast LIVE, waiting for it."""
+        assert self.live_videos[live_id]["status"] == "LIVE"
+        self.live_videos[live_id]["ingest"] = False
+
+    def expire(self, live_id: str) -> None:
+        """Nobody ever streamed to it: Meta expires the schedule."""
+        assert self.live_videos[live_id]["status"] in self.SCHEDULED
+        self.live_videos[live_id]["status"] = "SCHEDULED_EXPIRED"
+
+    def end_live(self, live_id: str, recording: bytes, seconds: float = 2.0) -> str:
+        """The broadcast ended; its recording becomes a page video (after PROCESSING)."""
+        live = self.live_videos[live_id]
+        assert live["status"] == "LIVE", live["status"]
+        video_id = self.next_id()
+        self.videos[video_id] = {
+            "description": live["description"],
+            "title": live["title"],
+            "bytes": len(recording),
+            "post": "",
+            "captions": [],
+            "permalink_url": f"/{live['page']}/videos/{video_id}/",
+            "source": f"{self.url.removesuffix(self.prefix)}/cdn/{video_id}.mp4",
+            "length": seconds,
+        }
+        self.cdn_files[video_id] = recording
+        live.update(status="PROCESSING", video=video_id, ingest=False, reads_after_end=0)
+        return video_id
+
+    def _cdn(self, request: Recorded) -> Answer:
+        video_id = request.path.rsplit("/", 1)[-1].removesuffix(".mp4")
+        if request.method != "GET" or video_id not in self.cdn_files:
+            return Answer(404, b"Not Found")
+        answer = Answer(200, self.cdn_files[video_id], {"Content-Type": "video/mp4"})
+        if self.cut_downloads:
+            answer.cut, self.cut_downloads = self.cut_downloads, 0  # type: ignore[attr-defined]
+        return answer
+
+    def _write(self, handler, answer: Answer) -> None:
+        """A download cut short: the whole Content-Length promised, part of it sent,
+        the connection closed (a CDN hiccup)."""
+        cut = getattr(answer, "cut", 0)
+        if not cut:
+            super()._write(handler, answer)
+            return
+        handler.send_response(answer.status)
+        handler.send_header("Content-Type", "video/mp4")
+        handler.send_header("Content-Length", str(len(answer.body)))
+        handler.end_headers()
+        handler.wfile.write(answer.body[:cut])
+        handler.wfile.flush()
+        handler.close_connection = True

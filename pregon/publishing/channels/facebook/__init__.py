@@ -20,6 +20,7 @@ NETWORK = Network(
     connect_url="publishing:connect_meta",
     connect_module="pregon.publishing.channels.facebook.connect",
     meta_permissions=("pages_manage_posts", "pages_read_engagement"),
+    live=True,  # live.py: scheduled live videos
     demo_accounts=(
         DemoAccount(
             "Facebook · H. Ayuntamiento de Chapultepec 2022-2024",

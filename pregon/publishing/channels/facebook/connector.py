@@ -23,6 +23,7 @@ from pregon.publishing.channels.base import (
     PostResult,
     window_not_read,
 )
+from pregon.publishing.channels.facebook.live import FacebookLive
 from pregon.publishing.channels.graph import DUPLICATE_CODE, GraphChannel, next_cursor
 
 DUPLICATE_WINDOW = timedelta(days=1)
@@ -32,7 +33,7 @@ def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-class FacebookPageChannel(GraphChannel):
+class FacebookPageChannel(FacebookLive, GraphChannel):
     kind = "facebook_page"
     network = "Facebook"
 
