@@ -43,7 +43,8 @@ def broadcast_schedule(request: HttpRequest, activity_pk: int) -> HttpResponse:
     if made:
         messages.success(
             request,
-            f"Transmisión solicitada en {len(made)} cuenta(s); la red la crea en segundo "
+            f"Transmisión solicitada en {len(made)} {'cuenta' if len(made) == 1 else 'cuentas'}; "
+            "la red la crea en segundo "
             "plano. Pulse «Actualizar estado» si aún no aparece la clave.",
         )
     else:

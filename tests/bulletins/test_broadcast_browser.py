@@ -122,3 +122,78 @@ def test_schedule_go_live_end_and_archive(page, login, session, graph, mariana, 
     page.goto("/archivo/?q=sesión+ordinaria+45")
     results = page.locator("#resultados")
     assert results.get_by_text("Sesión ordinaria núm. 45").first.is_visible()
+
+
+@pytest.fixture
+def youtube(settings):
+    from tests.publishing.fakes.youtube import YouTubeFake
+
+    with YouTubeFake() as fake:
+        fake.add_channel(
+            "UC1", "Gobierno de Chapultepec", access_token="at-1", refresh_token="rt-1"
+        )
+        settings.PREGON_YOUTUBE_TOKEN_URL = f"{fake.url}/token"
+        settings.PREGON_YOUTUBE_CLIENT_ID = fake.client_id
+        settings.PREGON_YOUTUBE_CLIENT_SECRET = fake.client_secret
+        ChannelAccount.objects.create(
+            name="YouTube · Chapultepec",
+            kind="youtube",
+            external_id="UC1",
+            base_url=fake.url,
+            credentials=json.dumps(
+                {"access_token": "at-1", "refresh_token": "rt-1", "client_id": fake.client_id}
+            ),
+        )
+        yield fake
+
+
+def test_schedule_on_facebook_and_youtube_at_once(
+    page, login, session, graph, youtube, mariana, tmp_path
+):
+    """One click schedules the session on both networks; each shows its own ingest data
+    for OBS; when both end, Facebook's recording is in the archive and YouTube's watch
+    link and duration are kept (YouTube keeps the video itself)."""
+    page.set_viewport_size(DESK)
+    login(mariana)
+    page.goto(f"/agenda/actividad/{session.pk}/")
+    section = page.locator("#transmision")
+    section.get_by_label("Facebook · Ayuntamiento").check()
+    section.get_by_label("YouTube · Chapultepec").check()
+    section.get_by_label("Número de sesión").fill("46")
+    section.get_by_role("button", name="Programar transmisión").click()
+    page.wait_for_url(f"**/agenda/actividad/{session.pk}/#transmision")
+    assert "Transmisión solicitada en 2 cuentas" in page.locator(".messages").inner_text()
+
+    facebook = ScheduledBroadcast.objects.get(account__external_id="111")
+    on_youtube = ScheduledBroadcast.objects.get(account__external_id="UC1")
+    assert youtube.broadcasts[on_youtube.remote_id]["life"] == "ready"  # bound to its stream
+    assert youtube.broadcasts[on_youtube.remote_id]["stream"]  # a stream is bound to it
+    for broadcast in (facebook, on_youtube):
+        card = section.get_by_test_id(f"broadcast-{broadcast.pk}")
+        assert card.get_by_text("Programada", exact=True).is_visible()
+        ingest = card.get_by_label("Servidor (URL de ingesta)").input_value()
+        assert ingest.startswith("rtmps://")
+        assert card.get_by_label("Clave de transmisión").input_value() == broadcast.stream_key
+    yt_card = section.get_by_test_id(f"broadcast-{on_youtube.pk}")
+    watch = f"https://www.youtube.com/watch?v={on_youtube.remote_id}"
+    assert yt_card.get_by_role("link", name=watch).is_visible()
+
+    graph.go_live(facebook.remote_id)
+    youtube.go_live(on_youtube.remote_id)
+    section.get_by_role("button", name="Actualizar estado").click()
+    page.wait_for_url(f"**/agenda/actividad/{session.pk}/#transmision")
+    assert section.get_by_text("En vivo", exact=True).count() == 2
+
+    clip = make_clip(tmp_path / "sesion.mp4", seconds=2).read_bytes()
+    graph.end_live(facebook.remote_id, clip, seconds=2.0)
+    youtube.finish(on_youtube.remote_id, "PT2H5M")
+    tasks.follow_broadcasts.call()
+    page.reload()
+    assert section.get_by_text("Terminada", exact=True).count() == 2
+    assert (
+        section.get_by_test_id(f"broadcast-{facebook.pk}")
+        .get_by_role("link", name="Sesión ordinaria núm. 46 · Cabildo")
+        .is_visible()
+    )
+    yt_text = section.get_by_test_id(f"broadcast-{on_youtube.pk}").inner_text()
+    assert f"Grabación: {watch}" in yt_text and "2 h 05 min" in yt_text
