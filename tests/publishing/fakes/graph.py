@@ -504,8 +504,9 @@ class GraphFake(FakeServer):
         return Answer(200, {"data": [item], "paging": paging})
 
     # Live videos ----------------------------------------------------------------
-    # POST /{page-id}/live_videos (status=SCHEDULED_UNPUBLISHED needs planned_start_time,
-    # unix seconds, in the future and at most seven days ahead), GET /{id} with `fields`
+    # POST /{page-id}/live_videos (status=SCHEDULED_UNPUBLISHED needs event_params, the
+    # start in unix seconds, in the future and at most seven days ahead; the node keeps it
+    # as planned_start_time, which POST /{id} changes), GET /{id} with `fields`
     # (only those are answered; video{id} nested), POST /{id} to move a scheduled one,
     # DELETE /{id} (then the id answers error 100). The state only moves when the test
     # says what the encoder did: go_live, interrupt (Meta keeps it LIVE, waiting for the
@@ -526,7 +527,7 @@ class GraphFake(FakeServer):
             return graph_error(400, 100, "(#100) The title is too long")
         planned = None
         if status == "SCHEDULED_UNPUBLISHED":
-            planned, problem = self._planned(params)
+            planned, problem = self._planned(params, "event_params")
             if problem:
                 return problem
         live_id = self.next_id()
@@ -546,16 +547,16 @@ class GraphFake(FakeServer):
         stream = self.live_videos[live_id]["secure_stream_url"]
         return Answer(200, {"id": live_id, "secure_stream_url": stream, "stream_url": stream})
 
-    def _planned(self, params: dict) -> tuple[int | None, Answer | None]:
-        raw = params.get("planned_start_time", "")
+    def _planned(
+        self, params: dict, name: str = "planned_start_time"
+    ) -> tuple[int | None, Answer | None]:
+        raw = params.get(name, "")
         if not raw.isdigit():
-            return None, graph_error(400, 100, "(#100) planned_start_time must be a unix time")
+            return None, graph_error(400, 100, f"(#100) {name} must be a unix time")
         moment = datetime.fromtimestamp(int(raw), UTC)
         now = datetime.now(UTC)
         if not now < moment <= now + self.MAX_AHEAD:
-            return None, graph_error(
-                400, 100, "(#100) planned_start_time must be in the next seven days"
-            )
+            return None, graph_error(400, 100, f"(#100) {name} must be in the next seven days")
         return int(raw), None
 
     def _live_video_node(self, live_id: str, params: dict) -> Answer:

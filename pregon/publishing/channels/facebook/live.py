@@ -1,7 +1,8 @@
 """Facebook Pages' live videos (Graph API LiveVideo), for sessions Pregón schedules.
 
 Schedule: POST /{page-id}/live_videos with status=SCHEDULED_UNPUBLISHED,
-planned_start_time (unix seconds; Meta takes up to seven days ahead), title and
+event_params (the start, unix seconds, as Meta's scheduling guide names it; up to seven
+days ahead; the LiveVideo node reads it back as planned_start_time), title and
 description; the answer carries the id and secure_stream_url, the RTMPS address with
 the stream key as its last segment (OBS wants them apart: server and key). Read back:
 GET /{live-video-id}?fields=status,permalink_url,secure_stream_url,video{id}. Move:
@@ -105,13 +106,12 @@ class FacebookLive:
         )
 
     def _live_fields(self, request: LiveRequest, *, status: bool = True) -> dict[str, Any]:
-        fields: dict[str, Any] = {
-            "planned_start_time": str(int(request.planned_start.timestamp())),
-            "title": request.title[:254],
-            "description": request.description,
-        }
-        if status:
-            fields["status"] = "SCHEDULED_UNPUBLISHED"
+        start = str(int(request.planned_start.timestamp()))
+        fields: dict[str, Any] = {"title": request.title[:254], "description": request.description}
+        if status:  # creating: the scheduling guide's event_params
+            fields.update(status="SCHEDULED_UNPUBLISHED", event_params=start)
+        else:  # moving: the node's own field
+            fields["planned_start_time"] = start
         return fields
 
     @staticmethod
