@@ -55,7 +55,6 @@ PREGON_NEIGHBOURS = [
 ]
 PREGON_GRAPH_API_URL = env("PREGON_GRAPH_API_URL", "https://graph.facebook.com/v23.0")
 PREGON_X_API_URL = env("PREGON_X_API_URL", "https://api.x.com")
-PREGON_TELEGRAM_API_URL = env("PREGON_TELEGRAM_API_URL", "https://api.telegram.org")
 # «Conectar»: each network's app credentials and authorisation screens (tests point
 # the screens at local fakes).
 PREGON_META_APP_ID = env("PREGON_META_APP_ID")
@@ -64,32 +63,6 @@ PREGON_META_OAUTH_URL = env("PREGON_META_OAUTH_URL", "https://www.facebook.com/v
 PREGON_X_CLIENT_ID = env("PREGON_X_CLIENT_ID")
 PREGON_X_CLIENT_SECRET = env("PREGON_X_CLIENT_SECRET")
 PREGON_X_OAUTH_URL = env("PREGON_X_OAUTH_URL", "https://x.com/i/oauth2/authorize")
-# Threads: its own app (the «Threads app ID» of a Meta app with the Threads use case),
-# its authorisation window and its API host (token endpoints at the root, calls under /v1.0).
-PREGON_THREADS_APP_ID = env("PREGON_THREADS_APP_ID")
-PREGON_THREADS_APP_SECRET = env("PREGON_THREADS_APP_SECRET")
-PREGON_THREADS_OAUTH_URL = env("PREGON_THREADS_OAUTH_URL", "https://threads.net/oauth/authorize")
-PREGON_THREADS_API_URL = env("PREGON_THREADS_API_URL", "https://graph.threads.net")
-# YouTube: Google's OAuth client, its screens and token endpoint, the Data and Analytics
-# APIs (tests point them at a local fake), and the privacy of uploaded videos.
-PREGON_YOUTUBE_CLIENT_ID = env("PREGON_YOUTUBE_CLIENT_ID")
-PREGON_YOUTUBE_CLIENT_SECRET = env("PREGON_YOUTUBE_CLIENT_SECRET")
-PREGON_YOUTUBE_OAUTH_URL = env(
-    "PREGON_YOUTUBE_OAUTH_URL", "https://accounts.google.com/o/oauth2/v2/auth"
-)
-PREGON_YOUTUBE_TOKEN_URL = env("PREGON_YOUTUBE_TOKEN_URL", "https://oauth2.googleapis.com/token")
-PREGON_YOUTUBE_API_URL = env("PREGON_YOUTUBE_API_URL", "https://www.googleapis.com")
-PREGON_YOUTUBE_ANALYTICS_URL = env(
-    "PREGON_YOUTUBE_ANALYTICS_URL", "https://youtubeanalytics.googleapis.com"
-)
-PREGON_YOUTUBE_PRIVACY = env("PREGON_YOUTUBE_PRIVACY", "public")  # public | unlisted | private
-# TikTok: Content Posting and Display APIs, Login Kit v2 (client key and secret of the app).
-PREGON_TIKTOK_API_URL = env("PREGON_TIKTOK_API_URL", "https://open.tiktokapis.com")
-PREGON_TIKTOK_CLIENT_KEY = env("PREGON_TIKTOK_CLIENT_KEY")
-PREGON_TIKTOK_CLIENT_SECRET = env("PREGON_TIKTOK_CLIENT_SECRET")
-PREGON_TIKTOK_OAUTH_URL = env(
-    "PREGON_TIKTOK_OAUTH_URL", "https://www.tiktok.com/v2/auth/authorize/"
-)
 # Seconds gunicorn lets one request run (a large import answered in the request).
 PREGON_WEB_TIMEOUT = envint("PREGON_WEB_TIMEOUT", "120")
 PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a token ends

@@ -33,7 +33,6 @@ from typing import Any, BinaryIO
 
 import av
 import httpx
-from django.conf import settings
 from django.utils import timezone
 
 from pregon.publishing.channels import words
@@ -47,6 +46,7 @@ from pregon.publishing.channels.base import (
     PostResult,
 )
 from pregon.publishing.channels.http import HttpClient, json_or_empty
+from pregon.publishing.channels.telegram.conf import conf
 from pregon.publishing.channels.telegram.text import to_html, with_link
 
 NETWORK = "Telegram"
@@ -140,7 +140,7 @@ class TelegramChannel(Channel):
     @property
     def http(self) -> HttpClient:
         if not hasattr(self, "_http"):
-            base = self.account.base_url or settings.PREGON_TELEGRAM_API_URL
+            base = self.account.base_url or conf.PREGON_TELEGRAM_API_URL
             self._http = HttpClient(base, on_attempt=self._recorded)
         return self._http
 

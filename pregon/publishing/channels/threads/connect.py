@@ -8,13 +8,13 @@ import time
 from urllib.parse import urlencode
 
 import httpx
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 
 from pregon.accounts import access
+from pregon.publishing.channels.threads.conf import conf
 from pregon.publishing.connect import (
     TIMEOUT,
     ConnectError,
@@ -40,9 +40,9 @@ LONG_LIVED_SECONDS = 5_184_000  # 60 days, when Threads does not say
 
 def setup(base_url: str) -> NetworkSetup:
     missing = []
-    if not settings.PREGON_THREADS_APP_ID:
+    if not conf.PREGON_THREADS_APP_ID:
         missing.append("el identificador de la app de Threads")
-    if not settings.PREGON_THREADS_APP_SECRET:
+    if not conf.PREGON_THREADS_APP_SECRET:
         missing.append("la clave secreta de la app de Threads")
     return NetworkSetup(
         KEY,
@@ -58,13 +58,13 @@ def setup(base_url: str) -> NetworkSetup:
 def authorize_url(session, callback: str) -> str:
     state, _challenge = begin(session, KEY)
     query = {
-        "client_id": settings.PREGON_THREADS_APP_ID,
+        "client_id": conf.PREGON_THREADS_APP_ID,
         "redirect_uri": callback,
         "scope": ",".join(SCOPES),
         "response_type": "code",
         "state": state,
     }
-    return f"{settings.PREGON_THREADS_OAUTH_URL}?{urlencode(query)}"
+    return f"{conf.PREGON_THREADS_OAUTH_URL}?{urlencode(query)}"
 
 
 def _answer(method: str, url: str, **kwargs) -> dict:
@@ -85,13 +85,13 @@ def callback(session, params: dict, back: str, user) -> ChannelAccount:
     finish(session, KEY, params.get("state", ""))
     if params.get("error"):
         raise ConnectError("No se conectó: en Threads se canceló la autorización.")
-    host = settings.PREGON_THREADS_API_URL.rstrip("/")
+    host = conf.PREGON_THREADS_API_URL.rstrip("/")
     short = _answer(
         "POST",
         f"{host}/oauth/access_token",
         data={
-            "client_id": settings.PREGON_THREADS_APP_ID,
-            "client_secret": settings.PREGON_THREADS_APP_SECRET,
+            "client_id": conf.PREGON_THREADS_APP_ID,
+            "client_secret": conf.PREGON_THREADS_APP_SECRET,
             "grant_type": "authorization_code",
             "redirect_uri": back,
             "code": params.get("code", ""),
@@ -102,7 +102,7 @@ def callback(session, params: dict, back: str, user) -> ChannelAccount:
         f"{host}/access_token",
         params={
             "grant_type": "th_exchange_token",
-            "client_secret": settings.PREGON_THREADS_APP_SECRET,
+            "client_secret": conf.PREGON_THREADS_APP_SECRET,
             "access_token": short["access_token"],
         },
     )

@@ -42,6 +42,7 @@ from pregon.publishing.channels.base import (
 from pregon.publishing.channels.graph import GraphChannel, graph_error
 from pregon.publishing.channels.http import HttpClient, json_or_empty
 from pregon.publishing.channels.network import link_appended
+from pregon.publishing.channels.threads.conf import conf
 
 API_VERSION = "/v1.0"
 NAME = "Threads"
@@ -111,7 +112,7 @@ class ThreadsChannel(GraphChannel):
 
     @property
     def host(self) -> str:
-        return (self.account.base_url or settings.PREGON_THREADS_API_URL).rstrip("/")
+        return (self.account.base_url or conf.PREGON_THREADS_API_URL).rstrip("/")
 
     @property
     def http(self) -> HttpClient:

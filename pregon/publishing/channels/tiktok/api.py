@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from django.conf import settings
 
 from pregon.publishing.channels import words
 from pregon.publishing.channels.base import Channel, ChannelError
 from pregon.publishing.channels.http import HttpClient, json_or_empty
+from pregon.publishing.channels.tiktok.conf import conf
 
 NAME = "TikTok"
 SPAM = (
@@ -27,7 +27,7 @@ class TikTokApi(Channel):
     @property
     def http(self) -> HttpClient:
         if not hasattr(self, "_http"):
-            base = self.account.base_url or settings.PREGON_TIKTOK_API_URL
+            base = self.account.base_url or conf.PREGON_TIKTOK_API_URL
             self._http = HttpClient(
                 base, on_attempt=lambda a: self.on_attempt and self.on_attempt(a)
             )
@@ -64,8 +64,8 @@ class TikTokApi(Channel):
 
     def _refresh(self) -> None:
         form = {
-            "client_key": settings.PREGON_TIKTOK_CLIENT_KEY,
-            "client_secret": settings.PREGON_TIKTOK_CLIENT_SECRET,
+            "client_key": conf.PREGON_TIKTOK_CLIENT_KEY,
+            "client_secret": conf.PREGON_TIKTOK_CLIENT_SECRET,
             "grant_type": "refresh_token",
             "refresh_token": self.account.credentials["refresh_token"],
         }

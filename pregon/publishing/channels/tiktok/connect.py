@@ -15,7 +15,6 @@ from typing import cast
 from urllib.parse import urlencode
 
 import httpx
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
@@ -24,6 +23,7 @@ from django.urls import path
 
 from pregon.accounts import access
 from pregon.accounts.models import User
+from pregon.publishing.channels.tiktok.conf import conf
 from pregon.publishing.connect import (
     TIMEOUT,
     ConnectError,
@@ -51,9 +51,9 @@ MODES = {"directo": False, "bandeja": True}  # mode -> inbox_only
 
 def setup(base_url: str) -> NetworkSetup:
     missing = []
-    if not settings.PREGON_TIKTOK_CLIENT_KEY:
+    if not conf.PREGON_TIKTOK_CLIENT_KEY:
         missing.append("la clave de cliente (Client key) de la app de TikTok")
-    if not settings.PREGON_TIKTOK_CLIENT_SECRET:
+    if not conf.PREGON_TIKTOK_CLIENT_SECRET:
         missing.append("el secreto de cliente (Client secret) de la app de TikTok")
     return NetworkSetup(
         KEY,
@@ -70,7 +70,7 @@ def authorize_url(session: SessionBase, callback: str, inbox_only: bool) -> str:
     state, _ = begin(session, KEY, inbox_only=inbox_only)
     verifier = session[f"connect:{KEY}"]["verifier"]
     query = {
-        "client_key": settings.PREGON_TIKTOK_CLIENT_KEY,
+        "client_key": conf.PREGON_TIKTOK_CLIENT_KEY,
         "response_type": "code",
         "scope": ",".join(SCOPES),  # TikTok separates scopes with commas
         "redirect_uri": callback,
@@ -78,18 +78,18 @@ def authorize_url(session: SessionBase, callback: str, inbox_only: bool) -> str:
         "code_challenge": hashlib.sha256(verifier.encode()).hexdigest(),
         "code_challenge_method": "S256",
     }
-    return f"{settings.PREGON_TIKTOK_OAUTH_URL}?{urlencode(query)}"
+    return f"{conf.PREGON_TIKTOK_OAUTH_URL}?{urlencode(query)}"
 
 
 def _post_token(form: dict) -> dict:
     form = {
         **form,
-        "client_key": settings.PREGON_TIKTOK_CLIENT_KEY,
-        "client_secret": settings.PREGON_TIKTOK_CLIENT_SECRET,
+        "client_key": conf.PREGON_TIKTOK_CLIENT_KEY,
+        "client_secret": conf.PREGON_TIKTOK_CLIENT_SECRET,
     }
     try:
         answer = httpx.post(
-            f"{settings.PREGON_TIKTOK_API_URL}/v2/oauth/token/", data=form, timeout=TIMEOUT
+            f"{conf.PREGON_TIKTOK_API_URL}/v2/oauth/token/", data=form, timeout=TIMEOUT
         )
         body = answer.json()
     except (httpx.HTTPError, ValueError) as exc:
@@ -142,7 +142,7 @@ def _me(access_token: str) -> dict:
     fields = "open_id,display_name,username,follower_count"
     try:
         answer = httpx.get(
-            f"{settings.PREGON_TIKTOK_API_URL}/v2/user/info/",
+            f"{conf.PREGON_TIKTOK_API_URL}/v2/user/info/",
             params={"fields": fields},
             timeout=TIMEOUT,
             headers={"Authorization": f"Bearer {access_token}"},

@@ -16,11 +16,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from django.conf import settings
 
 from pregon.publishing.channels import words
 from pregon.publishing.channels.base import Channel, ChannelError
 from pregon.publishing.channels.http import HttpClient, generic_error, json_or_empty
+from pregon.publishing.channels.youtube.conf import conf
 
 NAME = "YouTube"
 PACIFIC = ZoneInfo("America/Los_Angeles")
@@ -64,11 +64,11 @@ class YouTubeApi(Channel):
 
     @property
     def http(self) -> HttpClient:
-        return self._client("_http", self.account.base_url or settings.PREGON_YOUTUBE_API_URL)
+        return self._client("_http", self.account.base_url or conf.PREGON_YOUTUBE_API_URL)
 
     @property
     def analytics_http(self) -> HttpClient:
-        return self._client("_analytics_http", settings.PREGON_YOUTUBE_ANALYTICS_URL)
+        return self._client("_analytics_http", conf.PREGON_YOUTUBE_ANALYTICS_URL)
 
     # Calls -----------------------------------------------------------------------
     def _call(
@@ -160,13 +160,12 @@ class YouTubeApi(Channel):
         form = {
             "grant_type": "refresh_token",
             "refresh_token": credentials.get("refresh_token", ""),
-            "client_id": credentials.get("client_id") or settings.PREGON_YOUTUBE_CLIENT_ID,
-            "client_secret": credentials.get("client_secret")
-            or settings.PREGON_YOUTUBE_CLIENT_SECRET,
+            "client_id": credentials.get("client_id") or conf.PREGON_YOUTUBE_CLIENT_ID,
+            "client_secret": credentials.get("client_secret") or conf.PREGON_YOUTUBE_CLIENT_SECRET,
         }
         try:
             response = self.http.request(
-                "POST", settings.PREGON_YOUTUBE_TOKEN_URL, data=form, secret=True
+                "POST", conf.PREGON_YOUTUBE_TOKEN_URL, data=form, secret=True
             )
         except ChannelError as exc:
             # Nothing was sent yet: a lost token answer is not an uncertain post.

@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import httpx
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import path
 
 from pregon.accounts import access
+from pregon.publishing.channels.youtube.conf import conf
 from pregon.publishing.connect import (
     TIMEOUT,
     ConnectError,
@@ -41,9 +41,9 @@ SCOPES = {
 
 def setup(base_url: str) -> NetworkSetup:
     missing = []
-    if not settings.PREGON_YOUTUBE_CLIENT_ID:
+    if not conf.PREGON_YOUTUBE_CLIENT_ID:
         missing.append("el ID de cliente OAuth de Google")
-    if not settings.PREGON_YOUTUBE_CLIENT_SECRET:
+    if not conf.PREGON_YOUTUBE_CLIENT_SECRET:
         missing.append("el secreto de ese cliente")
     return NetworkSetup(
         KEY,
@@ -60,7 +60,7 @@ def authorize_url(session, callback: str) -> str:
     state, challenge = begin(session, KEY)
     query = {
         "response_type": "code",
-        "client_id": settings.PREGON_YOUTUBE_CLIENT_ID,
+        "client_id": conf.PREGON_YOUTUBE_CLIENT_ID,
         "redirect_uri": callback,
         "scope": " ".join(SCOPES),
         "access_type": "offline",
@@ -70,7 +70,7 @@ def authorize_url(session, callback: str) -> str:
         "code_challenge": challenge,
         "code_challenge_method": "S256",
     }
-    return f"{settings.PREGON_YOUTUBE_OAUTH_URL}?{urlencode(query)}"
+    return f"{conf.PREGON_YOUTUBE_OAUTH_URL}?{urlencode(query)}"
 
 
 def _tokens(code: str, verifier: str, callback: str) -> dict:
@@ -79,11 +79,11 @@ def _tokens(code: str, verifier: str, callback: str) -> dict:
         "code": code,
         "redirect_uri": callback,
         "code_verifier": verifier,
-        "client_id": settings.PREGON_YOUTUBE_CLIENT_ID,
-        "client_secret": settings.PREGON_YOUTUBE_CLIENT_SECRET,
+        "client_id": conf.PREGON_YOUTUBE_CLIENT_ID,
+        "client_secret": conf.PREGON_YOUTUBE_CLIENT_SECRET,
     }
     try:
-        answer = httpx.post(settings.PREGON_YOUTUBE_TOKEN_URL, data=form, timeout=TIMEOUT)
+        answer = httpx.post(conf.PREGON_YOUTUBE_TOKEN_URL, data=form, timeout=TIMEOUT)
         body = answer.json()
     except (httpx.HTTPError, ValueError) as exc:
         raise ConnectError("Google no respondió. Intente de nuevo en unos minutos.") from exc
@@ -122,7 +122,7 @@ def callback(session, params: dict, callback_uri: str, user) -> ChannelAccount:
         "access_token": tokens["access_token"],
         "refresh_token": tokens["refresh_token"],
         "expires_at": expires.isoformat(),
-        "client_id": settings.PREGON_YOUTUBE_CLIENT_ID,
+        "client_id": conf.PREGON_YOUTUBE_CLIENT_ID,
     }
     return save_account(user, KIND, channel["id"], f"YouTube · {title}", handle, credentials)
 
@@ -130,7 +130,7 @@ def callback(session, params: dict, callback_uri: str, user) -> ChannelAccount:
 def _channel(access_token: str) -> dict:
     try:
         answer = httpx.get(
-            f"{settings.PREGON_YOUTUBE_API_URL}/youtube/v3/channels",
+            f"{conf.PREGON_YOUTUBE_API_URL}/youtube/v3/channels",
             params={"part": "snippet,contentDetails", "mine": "true"},
             headers={"Authorization": f"Bearer {access_token}"},
             timeout=TIMEOUT,

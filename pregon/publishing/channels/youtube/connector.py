@@ -30,7 +30,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from django.conf import settings
 
 from pregon.core.crypto import decrypt, encrypt
 from pregon.publishing.channels import words
@@ -47,6 +46,7 @@ from pregon.publishing.channels.network import link_appended
 from pregon.publishing.channels.youtube import limits
 from pregon.publishing.channels.youtube.analytics import Figures
 from pregon.publishing.channels.youtube.api import NAME
+from pregon.publishing.channels.youtube.conf import conf
 from pregon.publishing.channels.youtube.live import LiveBroadcasts
 
 log = logging.getLogger(__name__)
@@ -153,7 +153,7 @@ class YouTubeChannel(LiveBroadcasts, Figures):
 
     def metadata(self, post: OutgoingPost) -> dict:
         description = link_appended(post.text, post.link).replace("<", "‹").replace(">", "›")
-        privacy = self.account.credentials.get("privacy") or settings.PREGON_YOUTUBE_PRIVACY
+        privacy = self.account.credentials.get("privacy") or conf.PREGON_YOUTUBE_PRIVACY
         return {
             "snippet": {
                 "title": limits.title_of(post.title, post.text),
