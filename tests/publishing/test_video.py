@@ -55,16 +55,17 @@ def test_video_needs_subtitles_then_reaches_every_network_without_gps(
         variants={networks.accounts[k].pk: {"text": "", "media": [media.pk]} for k in keys},
         user=jorge,
     )
-    services.publication_submit(publication=publication, user=jorge)
+    # Subtitles are accessibility: refused already at submit, on every channel.
     with pytest.raises(ValidationError) as refused:
-        services.publication_approve(publication=publication, user=mariana)
-    assert "El video «cabildo.mov» no tiene subtítulos ni motivo registrado" in " ".join(
-        refused.value.messages
+        services.publication_submit(publication=publication, user=jorge)
+    assert "Fake instagram — videos: El video «cabildo.mov» no tiene subtítulos" in (
+        " ".join(refused.value.messages)
     )
 
     asset_set_captions(
         asset=archived_clip, upload=SimpleUploadedFile("cabildo.srt", SRT), user=jorge
     )
+    services.publication_submit(publication=publication, user=jorge)
     services.publication_approve(publication=publication, user=mariana)
     services.publication_schedule(
         publication=publication, user=mariana, when=timezone.now() - timedelta(seconds=1)
