@@ -112,7 +112,8 @@ def baseline_note(indicator: Indicator) -> str:
 
 
 def plan_status(plan: Plan, as_of: date) -> list[IndicatorStatus]:
-    return [indicator_status(i, as_of) for i in plan.indicators.all()]
+    with sources.one_reading():  # indicators sharing a reading (T1's board) read it once
+        return [indicator_status(i, as_of) for i in plan.indicators.all()]
 
 
 def quarterly_indicator(plan: Plan) -> Indicator | None:
@@ -178,5 +179,6 @@ def unpublished_acciones(period: Period, area: str = "") -> ActivityQuerySet:
 
 
 def cadence_board(as_of: date) -> cadence.CadenceBoard:
-    """The permanent themes' cadence on `as_of` (the dashboard's section)."""
-    return cadence.board(as_of)
+    """The permanent themes' cadence on `as_of` (the dashboard's section): inside the
+    page's `sources.one_reading()`, the same board T1's sources read."""
+    return sources.cadence_board(as_of)
