@@ -55,7 +55,9 @@ class AccountMetricsOut(Schema):
     account: MeasuredAccountOut
     start: date
     end: date
-    baseline_followers: int
+    baseline_followers: int | None = Field(
+        description="La primera cifra de seguidores de la cuenta en el periodo (su propia base)."
+    )
     growth_rate: float | None
     definitions: dict[str, str]
     days: list[DayMetricOut]
@@ -212,18 +214,20 @@ def account_metrics(
     request: HttpRequest, account_id: Id, start: Day | None = None, end: Day | None = None
 ):
     """One row per day (followers, reach, views, interactions...) between `start` and
-    `end` (default: the last 30 days), with the growth over the 6,900-follower baseline."""
+    `end` (default: the last 30 days), with the account's growth over its own first
+    figure of the period (the plan's one baseline covers a sum of accounts: see Metas)."""
     access.check(request.auth, "analytics.view_accountmetric")
     account = get_object_or_404(ChannelAccount, pk=account_id)
     start, end = _range(start, end)
     days = list(AccountMetric.objects.filter(account=account, date__range=(start, end)))
     last = next((m.followers for m in reversed(days) if m.followers is not None), None)
+    first = next((m.followers for m in days if m.followers is not None), None)
     return {
         "account": _account_out(account),
         "start": start,
         "end": end,
-        "baseline_followers": d.BASELINE_FOLLOWERS,
-        "growth_rate": d.growth_rate(last, d.BASELINE_FOLLOWERS) if last else None,
+        "baseline_followers": first,
+        "growth_rate": d.growth_rate(last, first) if first and last is not None else None,
         "definitions": {key: item.text for key, item in d.DEFINITIONS.items()},
         "days": days,
     }

@@ -3,7 +3,6 @@ on the dashboards and in reports."""
 
 from dataclasses import dataclass
 
-BASELINE_FOLLOWERS = 6900  # plan: followers in January 2023
 LIKES_BAND = (50, 200)  # plan: typical likes per post
 MIN_POSTS = 5  # a group of fewer posts is shown, marked as too few to trust
 
@@ -38,9 +37,11 @@ DEFINITIONS = {
         Definition(
             "growth",
             "Crecimiento de seguidores",
-            f"(Seguidores al final del periodo − línea base) ÷ línea base × 100. Línea base del "
-            f"plan: {BASELINE_FOLLOWERS:,} seguidores en enero de 2023, por cuenta (con varias "
-            f"cuentas se suman sus líneas base).",
+            "(Seguidores al final del periodo − seguidores al inicio) ÷ seguidores al inicio "
+            "× 100: cada cuenta frente a su propia primera cifra del periodo (con varias "
+            "cuentas, se suman las de las cuentas con cifras). La línea base del plan es una "
+            "sola cifra que Coordinación fija en Metas, con su fecha y las cuentas que cubre, "
+            "y se compara con la suma de esas cuentas.",
         ),
         Definition(
             "avg_interactions",
@@ -100,7 +101,7 @@ def engagement_rate_by_followers(avg_interactions: float, followers: int) -> flo
     return percent(avg_interactions, followers)
 
 
-def growth_rate(current: int, baseline: int = BASELINE_FOLLOWERS) -> float | None:
+def growth_rate(current: int, baseline: int) -> float | None:
     return percent(current - baseline, baseline)
 
 

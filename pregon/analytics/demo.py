@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
-from pregon.analytics.definitions import BASELINE_FOLLOWERS
 from pregon.analytics.demographics import catalog_for
 from pregon.analytics.models import (
     AccountMetric,
@@ -31,6 +30,7 @@ from pregon.publishing.channels.registry import networks
 from pregon.publishing.models import ChannelAccount, Delivery, DeliveryStatus
 
 YEAR = demo_clock.plan_year()
+START_FOLLOWERS = 6900  # each demo account on 1 January (the plan speaks of 6,900 in all)
 RULES = [
     ("/programas/", Purpose.PROGRAMS),
     ("/tramites/", Purpose.PROCEDURES),
@@ -90,7 +90,7 @@ def load(stdout: TextIO) -> None:
 
 def _account_year(account: ChannelAccount, rng: random.Random, index: int) -> None:
     AccountMetric.objects.filter(account=account, source=MetricSource.DEMO).delete()
-    followers = BASELINE_FOLLOWERS
+    followers = START_FOLLOWERS
     rows = []
     daily_growth = (14, 9, 7, 5)[index % 4]
     for day in days_of(YEAR):

@@ -1,8 +1,9 @@
-"""Home panel for Coordinación and Consulta: the audience at a glance — followers
-against the 6,900 baseline, last week's interactions per post against the 50–200
-band, and yesterday's portal visits."""
+"""Home panel for Coordinación and Consulta: the audience at a glance — each account's
+followers against its own first figure of the year, the plan's one baseline against
+the sum of the accounts it covers, last week's interactions per post against the
+50–200 band, and yesterday's portal visits."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -10,8 +11,8 @@ from django.utils import timezone
 
 from pregon.accounts import access
 from pregon.accounts.roles import Role
+from pregon.analytics import baseline, selectors
 from pregon.analytics import definitions as d
-from pregon.analytics import selectors
 
 HOME_ROLES = (Role.COORDINACION, Role.CONSULTA)
 
@@ -28,19 +29,48 @@ def _n(value: float | int) -> str:
     return f"{value:,.0f}"
 
 
-def audience_items(today) -> list[dict]:
-    dashboard, portal = reverse("analytics:dashboard"), reverse("analytics:portal")
+def _followers_items(today, dashboard: str) -> list[dict]:
+    accounts = selectors.measured_accounts()
+    known = selectors.followers_since(accounts, date(today.year, 1, 1), today)
     items = []
-    for account, followers, day in selectors.latest_followers(selectors.measured_accounts(), today):
-        growth = d.growth_rate(followers, d.BASELINE_FOLLOWERS)
+    for account in sorted(accounts, key=lambda a: a.name):
+        figures = known.get(account.pk)
+        if figures is None:
+            continue
+        first = figures.last if figures.first is None else figures.first
+        followers, day = figures.last, figures.last_date
+        growth = d.growth_rate(followers, first)
+        change = "" if growth is None else f" ({growth:+.1f} %)"
         items.append(
             {
                 "text": f"{account.name}: {_n(followers)} seguidores",
                 "url": f"{dashboard}?cuenta={account.pk}&anio={day.year}",
-                "meta": f"{followers - d.BASELINE_FOLLOWERS:+,} frente a la línea base de "
-                f"{_n(d.BASELINE_FOLLOWERS)} ({growth:+.1f} %) · al {day:%d/%m/%Y}",
+                "meta": f"{followers - first:+,} desde su primera cifra del año "
+                f"({_n(first)}){change} · al {day:%d/%m/%Y}",
             }
         )
+    plan = baseline.plan_baseline()
+    if plan:
+        items.append(_plan_item(selectors.plan_progress(plan, today, known), dashboard))
+    return items
+
+
+def _plan_item(progress: dict, dashboard: str) -> dict:
+    since = f" al {progress['since']:%d/%m/%Y}" if progress["since"] else ""
+    if progress["followers"] is None:
+        now = "ninguna tiene cifras aún"
+    else:
+        now = f"hoy suman {_n(progress['followers'])} ({progress['growth']:+.1f} %)"
+    return {
+        "text": f"Línea base del plan: {_n(progress['baseline'])} seguidores{since}",
+        "url": f"{dashboard}#seguidores",
+        "meta": f"en {progress['scope']}: {now}",
+    }
+
+
+def audience_items(today) -> list[dict]:
+    dashboard, portal = reverse("analytics:dashboard"), reverse("analytics:portal")
+    items = _followers_items(today, dashboard)
     monday = today - timedelta(days=today.weekday() + 7)
     week = selectors.week_posts(monday, monday + timedelta(days=6))
     low, high = d.LIKES_BAND

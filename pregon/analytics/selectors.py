@@ -2,14 +2,16 @@
 
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from pregon.analytics import definitions as d
+from pregon.analytics.baseline import PlanBaseline
 from pregon.analytics.models import (
     AccountMetric,
     AudienceBreakdown,
@@ -47,9 +49,10 @@ def social_accounts(kinds: tuple[str, ...] | None = None) -> list[ChannelAccount
 
 
 def measured_accounts() -> list[ChannelAccount]:
-    ids = set(AccountMetric.objects.values_list("account", flat=True))
-    ids |= set(PostMetric.objects.values_list("account", flat=True))
-    return list(ChannelAccount.objects.filter(pk__in=ids))
+    """Accounts with daily figures or post figures (one query)."""
+    daily = AccountMetric.objects.values("account")
+    posts = PostMetric.objects.values("account")
+    return list(ChannelAccount.objects.filter(Q(pk__in=daily) | Q(pk__in=posts)))
 
 
 def followers_series(accounts: list[ChannelAccount], start: date, end: date) -> list[tuple]:
@@ -78,12 +81,8 @@ def post_summary(accounts: list[ChannelAccount], start: date, end: date) -> dict
     reach_interactions = sum(p.interactions for p in posts if p.reach)
     series = followers_series(accounts, start, end)
     followers = series[-1][1] if series else None
-    with_followers = {
-        m.account_id
-        for m in AccountMetric.objects.filter(
-            account__in=accounts, date__range=(start, end), followers__isnull=False
-        ).only("account_id")
-    }
+    own = first_and_last_followers(accounts, start, end)
+    first, last = sum(f for f, _ in own.values()), sum(la for _, la in own.values())
     avg = d.average_interactions(total, len(posts))
     low, high = d.LIKES_BAND
     return {
@@ -96,9 +95,83 @@ def post_summary(accounts: list[ChannelAccount], start: date, end: date) -> dict
             d.engagement_rate_by_followers(avg, followers) if avg and followers else None
         ),
         "followers": followers,
-        "growth": d.growth_rate(followers, d.BASELINE_FOLLOWERS * len(with_followers))
-        if followers
-        else None,
+        # Each account against its own first figure of the period, summed: never a
+        # plan-wide baseline per account (that one is `plan_progress`).
+        "growth": d.growth_rate(last, first) if first else None,
+    }
+
+
+def _figures_on(pairs: set[tuple[int, date]]) -> dict[tuple[int, date], int]:
+    """The followers figure of each (account, day) pair, in one query."""
+    if not pairs:
+        return {}
+    wanted = Q()
+    for account_id, day in pairs:
+        wanted |= Q(account_id=account_id, date=day)
+    rows = AccountMetric.objects.filter(wanted, followers__isnull=False)
+    return {
+        (r.account_id, r.date): r.followers
+        for r in rows.only("account_id", "date", "followers")
+        if r.followers is not None
+    }
+
+
+@dataclass(frozen=True)
+class Followers:
+    """An account's followers: its first figure since a day (None: none since), its
+    latest figure up to another day and that figure's date."""
+
+    first: int | None
+    last: int
+    last_date: date
+
+
+def followers_since(accounts: list[ChannelAccount], start: date, day: date) -> dict[int, Followers]:
+    """Per account id, its first figure from `start` and its latest up to `day` (two
+    queries, whatever the number of accounts)."""
+    bounds = list(
+        AccountMetric.objects.filter(account__in=accounts, date__lte=day, followers__isnull=False)
+        .values("account_id")
+        .annotate(first=Min("date", filter=Q(date__gte=start)), last=Max("date"))
+    )
+    pairs = {(b["account_id"], b["last"]) for b in bounds}
+    pairs |= {(b["account_id"], b["first"]) for b in bounds if b["first"]}
+    figures = _figures_on(pairs)
+    return {
+        b["account_id"]: Followers(
+            figures.get((b["account_id"], b["first"])) if b["first"] else None,
+            figures[(b["account_id"], b["last"])],
+            b["last"],
+        )
+        for b in bounds
+        if (b["account_id"], b["last"]) in figures
+    }
+
+
+def first_and_last_followers(
+    accounts: list[ChannelAccount], start: date, end: date
+) -> dict[int, tuple[int, int]]:
+    """Each account's first and last followers figure between two days."""
+    found = followers_since(accounts, start, end)
+    return {a: (f.first, f.last) for a, f in found.items() if f.first is not None}
+
+
+def plan_progress(plan: PlanBaseline, day: date, known: dict[int, Followers] | None = None) -> dict:
+    """The plan's one baseline against the sum of the accounts it covers, each at its
+    latest figure up to `day` (what the goals' followers indicator reads). `known`:
+    figures already read for these accounts up to `day`."""
+    if known is None:
+        covered = list(ChannelAccount.objects.filter(pk__in=plan.account_ids))
+        known = followers_since(covered, day, day)
+    figures = [f.last for account_id, f in known.items() if account_id in plan.account_ids]
+    total = sum(figures)
+    return {
+        "baseline": plan.followers,
+        "since": plan.since,
+        "scope": plan.scope,
+        "accounts": len(figures),
+        "followers": total if figures else None,
+        "growth": plan.growth(total) if figures else None,
     }
 
 

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
-from pregon.analytics import charts, selectors, tasks
+from pregon.analytics import baseline, charts, selectors, tasks
 from pregon.analytics import definitions as d
 from pregon.analytics.apps import METRICS_SCOPE as SCOPE
 from pregon.analytics.forms import MetricsUploadForm, PurposeRuleForm, WebLogUploadForm
@@ -52,15 +52,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     everyone = selectors.measured_accounts()
     chosen = [a for a in everyone if str(a.pk) == request.GET.get("cuenta")]
     accounts = chosen or everyone
+    # The plan's one baseline goes with the sum of the accounts it covers, not with
+    # one account on its own (that one is compared with its own first figure).
+    plan = None if chosen else baseline.plan_baseline()
     context = {
         "year": year,
         "years": range(year - 3, year + 2),
         "accounts": everyone,
         "chosen": chosen[0] if chosen else None,
         "definitions": d.DEFINITIONS,
-        "baseline": d.BASELINE_FOLLOWERS,
         "band": d.LIKES_BAND,
-        **_social_figures(accounts, start, end),
+        "plan": selectors.plan_progress(plan, end) if plan else None,
+        **_social_figures(accounts, start, end, plan),
     }
     return render(request, "analytics/dashboard.html", context)
 
@@ -70,21 +73,45 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 FIGURES_SECONDS = 600
 
 
-def _social_figures(accounts: list, start: date, end: date) -> dict:
+def _social_figures(
+    accounts: list, start: date, end: date, plan: baseline.PlanBaseline | None
+) -> dict:
     def compute() -> dict:
         return {
             "summary": selectors.post_summary(accounts, start, end),
             "top_posts": list(selectors.top_posts(accounts, start, end)),
-            "charts": _social_charts(accounts, start, end),
+            "charts": _social_charts(accounts, start, end, plan),
         }
 
     name = f"analytics-social:{start}:{end}:{','.join(str(a.pk) for a in accounts)}"
+    if plan:
+        name += f":plan:{plan.key}"
     return versions.cached(name, (SCOPE,), FIGURES_SECONDS, compute)
 
 
-def _social_charts(accounts: list, start: date, end: date) -> dict:
+def _followers_chart(
+    accounts: list, start: date, end: date, plan: baseline.PlanBaseline | None
+) -> str:
+    """One line per account; the plan's baseline only beside the sum it is measured
+    against (the accounts it covers), never beside a single account."""
     series = {a.name: selectors.followers_series([a], start, end) for a in accounts}
     series = {name: values for name, values in series.items() if values}
+    if plan is None:
+        return charts.line_chart(series, title="Seguidores por día")
+    covered = [a for a in accounts if a.pk in plan.account_ids]
+    series[f"Suma de {plan.scope}"] = selectors.followers_series(covered, start, end)
+    since = f" ({plan.since:%d/%m/%Y})" if plan.since else ""
+    return charts.line_chart(
+        series,
+        title="Seguidores por día",
+        baseline=plan.followers,
+        baseline_label=f"Línea base del plan{since}",
+    )
+
+
+def _social_charts(
+    accounts: list, start: date, end: date, plan: baseline.PlanBaseline | None
+) -> dict:
     monthly_posts: dict[date, list[int]] = {}
     for post in selectors.posts_in(accounts, start, end).exclude(published_at=None):
         monthly_posts.setdefault(post.published_at.date().replace(day=1), []).append(post.reactions)
@@ -93,12 +120,7 @@ def _social_charts(accounts: list, start: date, end: date) -> dict:
     ]
     times = selectors.best_times(accounts, start, end)
     svg = {
-        "followers": charts.line_chart(
-            series,
-            title="Seguidores por día",
-            baseline=d.BASELINE_FOLLOWERS,
-            baseline_label="Línea base ene 2023",
-        ),
+        "followers": _followers_chart(accounts, start, end, plan),
         "per_post": charts.bar_chart(
             per_post,
             title="«Me gusta» promedio por publicación, por mes",

@@ -17,3 +17,10 @@ class GoalsConfig(AppConfig):
     nav: tuple = (("medir", 3, "Metas", "goals:dashboard", "goals.view_plan"),)
     # Coordinación sets the plan; Consulta and Presidencia read it; Enlaces do not.
     role_permissions = {"coordinacion": READ + EDIT, "consulta": READ, "presidencia": READ}
+
+    def ready(self) -> None:
+        from pregon.analytics import baseline  # noqa: PLC0415 - apps loaded: registry first
+        from pregon.goals import selectors  # noqa: PLC0415 - imports models
+
+        # Analytics shows the plan's one followers baseline; goals keeps it.
+        baseline.register(selectors.followers_baseline)

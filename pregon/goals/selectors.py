@@ -7,9 +7,11 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from pregon.agenda.models import ActivityQuerySet
+from pregon.analytics.baseline import PlanBaseline
 from pregon.analytics.models import AccountMetric
 from pregon.core.spanish import format_number, spanish_date
 from pregon.goals import engine, periods, sources
@@ -84,8 +86,7 @@ SCOPE_WORDS: dict[str, str] = {
 }
 
 
-def baseline_accounts(indicator: Indicator) -> list[str]:
-    """Names of the measured accounts a followers baseline covers."""
+def _covered(indicator: Indicator) -> QuerySet[ChannelAccount]:
     measured = ChannelAccount.objects.filter(
         pk__in=AccountMetric.objects.filter(followers__isnull=False).values("account")
     )
@@ -93,7 +94,36 @@ def baseline_accounts(indicator: Indicator) -> list[str]:
         measured = measured.filter(is_institutional=True)
     elif indicator.baseline_scope == BaselineScope.ACCOUNT:
         measured = measured.filter(pk=indicator.baseline_account_id or 0)
-    return list(measured.order_by("name").values_list("name", flat=True))
+    return measured
+
+
+def baseline_accounts(indicator: Indicator) -> list[str]:
+    """Names of the measured accounts a followers baseline covers."""
+    return list(_covered(indicator).order_by("name").values_list("name", flat=True))
+
+
+def followers_baseline() -> PlanBaseline | None:
+    """The current plan's followers baseline as analytics shows it (registered in
+    GoalsConfig.ready): one figure, its date and the accounts it covers, summed."""
+    plan = current_plan()
+    indicator = (
+        plan.indicators.filter(numerator=Source.FOLLOWERS, baseline__isnull=False)
+        .order_by("code")
+        .first()
+        if plan
+        else None
+    )
+    if indicator is None or indicator.baseline is None:
+        return None
+    scope = SCOPE_WORDS.get(indicator.baseline_scope, SCOPE_WORDS[BaselineScope.ALL])
+    if indicator.baseline_scope == BaselineScope.ACCOUNT and indicator.baseline_account:
+        scope = f"la cuenta {indicator.baseline_account}"
+    return PlanBaseline(
+        followers=int(indicator.baseline),
+        since=indicator.baseline_date,
+        scope=scope,
+        account_ids=frozenset(_covered(indicator).values_list("pk", flat=True)),
+    )
 
 
 def baseline_note(indicator: Indicator) -> str:
@@ -112,7 +142,8 @@ def baseline_note(indicator: Indicator) -> str:
 
 
 def plan_status(plan: Plan, as_of: date) -> list[IndicatorStatus]:
-    return [indicator_status(i, as_of) for i in plan.indicators.all()]
+    with sources.one_reading():  # indicators sharing a reading (T1's board) read it once
+        return [indicator_status(i, as_of) for i in plan.indicators.all()]
 
 
 def quarterly_indicator(plan: Plan) -> Indicator | None:
@@ -178,5 +209,6 @@ def unpublished_acciones(period: Period, area: str = "") -> ActivityQuerySet:
 
 
 def cadence_board(as_of: date) -> cadence.CadenceBoard:
-    """The permanent themes' cadence on `as_of` (the dashboard's section)."""
-    return cadence.board(as_of)
+    """The permanent themes' cadence on `as_of` (the dashboard's section): inside the
+    page's `sources.one_reading()`, the same board T1's sources read."""
+    return sources.cadence_board(as_of)

@@ -6,7 +6,9 @@ JSON (keys: channel, area, campaign, purpose). None means "sin datos" (the sourc
 is not available), which is different from zero. Reads go through the owning
 apps' QuerySet methods and selectors, so "published" is decided in one place."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -101,14 +103,45 @@ def followers(start: datetime, end: datetime, filters: dict) -> Decimal | None:
     return Decimal(sum(latest.values())) if latest else None
 
 
+# What several sources (and the page around them) read alike, kept for one reading.
+_reading: ContextVar[dict | None] = ContextVar("goals_reading", default=None)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Within it, what several sources read alike (the cadence board of a day: T1's
+    numerator, its denominator and the dashboard's section) is built once: one page,
+    one round of indicators. Nested, the outermost holds; outside, nothing is kept, so
+    a later reading sees later writes."""
+    if _reading.get() is not None:
+        yield
+        return
+    token = _reading.set({})
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
+def cadence_board(day: date) -> cadence.CadenceBoard:
+    """The permanent themes' board on `day`, once per reading (see `one_reading`)."""
+    kept = _reading.get()
+    if kept is None:
+        return cadence.board(day)
+    key = ("cadence_board", day)
+    if key not in kept:
+        kept[key] = cadence.board(day)
+    return kept[key]
+
+
 def cadence_met(start: datetime, end: datetime, filters: dict) -> Decimal:
     """Theme × network targets met on the period's last day (publishing.cadence), in
     their own week or month; targets paused by a veda do not count."""
-    return Decimal(cadence.board(local_dates(start, end)[1]).met())
+    return Decimal(cadence_board(local_dates(start, end)[1]).met())
 
 
 def cadence_targets(start: datetime, end: datetime, filters: dict) -> Decimal:
-    return Decimal(len(cadence.board(local_dates(start, end)[1]).measured()))
+    return Decimal(len(cadence_board(local_dates(start, end)[1]).measured()))
 
 
 def interactions(start: datetime, end: datetime, filters: dict) -> Decimal:

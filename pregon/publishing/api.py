@@ -127,6 +127,20 @@ class PublicationOut(Schema):
         return list(obj.variants.select_related("account").prefetch_related("media"))
 
 
+class SubmitProblemOut(Schema):
+    channel: str = Field(description="La cuenta de canal, como se llama en Pregón.")
+    field: str = Field(description="El campo que hay que corregir (texto, imágenes…).")
+    message: str
+    rule: str = Field(description="«red» para las reglas de la red; si no, la regla.")
+
+
+class SubmitRefusalOut(Schema):
+    """Why a publication cannot go to review: every problem, with its channel and field."""
+
+    detail: str
+    problems: list[SubmitProblemOut]
+
+
 class ScheduleIn(Schema):
     when: Moment
 
@@ -289,10 +303,18 @@ def delete_publication(request: HttpRequest, pk: Id):
     return Status(204, None)
 
 
-@router.post("/publications/{pk}/submit", response=PublicationOut)
+@router.post(
+    "/publications/{pk}/submit",
+    response={200: PublicationOut, 422: SubmitRefusalOut},
+    summary="Enviar a revisión (422 con los problemas por canal y campo)",
+)
 def submit_publication(request: HttpRequest, pk: Id):
     access.check(request.auth, "publishing.change_publication")
-    services.publication_submit(publication=_publication(request, pk), user=request.auth)
+    try:
+        services.publication_submit(publication=_publication(request, pk), user=request.auth)
+    except services.SubmitRefused as refused:
+        detail = " ".join(refused.messages)
+        return Status(422, {"detail": detail, "problems": refused.problems})
     return _publication(request, pk)
 
 

@@ -15,7 +15,7 @@ Design contributes the pieces it drew through `register_design_source` (called f
 design's AppConfig.ready): publishing never imports design.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -95,14 +95,17 @@ class Facts:
 
 def check(facts: Facts, when: datetime, *, compliance: bool = True) -> Verdict:
     """The verdict; `compliance=False` asks only the network's rules (what the composer
-    shows on every keystroke, without the database lookups compliance needs)."""
-    verdicts = [block(message, NETWORK) for message in network_problems_of(facts)]
+    shows on every keystroke, without the database lookups compliance needs). Asked
+    together, a missing alt text is said once, by compliance's rule (which covers the
+    manual channels too), not again by the network's list."""
+    problems = network_problems_of(facts, alt_text=not compliance)
+    verdicts = [block(message, NETWORK) for message in problems]
     if compliance:
         verdicts += _compliance(facts, when)
     return combine(*verdicts)
 
 
-def network_problems_of(facts: Facts) -> list[str]:
+def network_problems_of(facts: Facts, *, alt_text: bool = True) -> list[str]:
     problems = []
     network = networks().get(facts.kind)
     if network and network.needs_public_url and not settings.PREGON_PUBLIC_URL:
@@ -110,7 +113,9 @@ def network_problems_of(facts: Facts) -> list[str]:
     if not facts.text.strip():
         problems.append("El texto está vacío.")
     media = [item.info for item in facts.items]
-    return problems + rules.validate_variant(facts.kind, facts.text, media, link=facts.link)
+    return problems + rules.validate_variant(
+        facts.kind, facts.text, media, link=facts.link, require_alt_text=alt_text
+    )
 
 
 def _compliance(facts: Facts, when: datetime) -> list[Verdict]:
@@ -188,6 +193,74 @@ def facts_of(variant: Variant) -> Facts:
 def check_variant(variant: Variant, when: datetime, *, compliance: bool = True) -> Verdict:
     """«May this variant go out at `when`?»"""
     return check(facts_of(variant), when, compliance=compliance)
+
+
+# --- at submit ------------------------------------------------------------------------
+
+# What a submission to review is refused by: what the text and the media break whatever
+# the date. Veda, personal promotion and the report window depend on when it goes out,
+# which Coordinación settles at approval (and schedule and delivery ask again).
+AT_SUBMIT = frozenset(
+    {NETWORK, "texto_alternativo", "subtitulos", "contraste", "menores", "derechos"}
+)
+
+# Where a person fixes it, by rule: the composer's field.
+FIELDS = {
+    "texto_alternativo": "texto alternativo de las imágenes",
+    "subtitulos": "videos",
+    "contraste": "diseño de la imagen",
+    "menores": "imágenes",
+    "derechos": "imágenes y videos",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One refusal a person can act on: the channel, the field to fix and what is wrong."""
+
+    channel: str
+    field: str
+    message: str
+    rule: str
+
+    def __str__(self) -> str:
+        return f"{self.channel} — {self.field}: {self.message}"
+
+
+def check_submit(variant: Variant, when: datetime) -> Verdict:
+    """The part of the verdict a submission to review must pass (AT_SUBMIT)."""
+    return _only(check_variant(variant, when), lambda rule: rule in AT_SUBMIT)
+
+
+def submit_problems(variants: Iterable[Variant], when: datetime) -> list[Problem]:
+    """What stops these variants from going to review, each with its channel and field."""
+    return [
+        Problem(variant.account.name, field_of(rule, message), message, rule)
+        for variant in variants
+        for rule, level, message in check_submit(variant, when).entries()
+        if level == BLOCK
+    ]
+
+
+def field_of(rule: str, message: str) -> str:
+    """The composer's field a message is about. The networks' own messages name what
+    they measure (el texto, la imagen 2, el título), so their words tell the field."""
+    if rule != NETWORK:
+        return FIELDS.get(rule, "publicación")
+    lowered = message.lower()
+    if "pregon_public_url" in lowered:
+        return "configuración de la instalación (PREGON_PUBLIC_URL)"
+    if "título" in lowered:
+        return "título"
+    if "texto alternativo" in lowered:
+        return FIELDS["texto_alternativo"]
+    about_text = any(word in lowered for word in ("texto", "mensaje", "hashtag", "enlace"))
+    about_media = any(
+        word in lowered for word in ("imagen", "imágenes", "video", "foto", "carrusel")
+    )
+    if about_text and about_media:
+        return "texto e imágenes"
+    return "imágenes y videos" if about_media else "texto"
 
 
 # --- reading a verdict ----------------------------------------------------------------

@@ -100,9 +100,10 @@ def test_account_metrics_for_a_date_range(api_client, pedro, figures):
         f"/api/v1/analytics/accounts/{fb.pk}/metrics", {"start": "2023-03-01", "end": "2023-03-31"}
     ).json()
     assert [d["date"] for d in body["days"]] == ["2023-03-01", "2023-03-02"]
-    assert body["baseline_followers"] == 6900
-    assert body["growth_rate"] == pytest.approx((7100 - 6900) / 6900 * 100, abs=0.1)
-    assert "línea base" in body["definitions"]["growth"]
+    # The account against its own first figure of the range, never the plan's 6,900.
+    assert body["baseline_followers"] == 7000
+    assert body["growth_rate"] == pytest.approx((7100 - 7000) / 7000 * 100, abs=0.01)
+    assert "su propia primera cifra" in body["definitions"]["growth"]
     wrong = client.get(
         f"/api/v1/analytics/accounts/{fb.pk}/metrics", {"start": "2023-04-01", "end": "2023-03-01"}
     )

@@ -22,7 +22,7 @@ def test_dashboards_show_the_demo_year(demo_year, page, login, menu, mariana):
     page.wait_for_url("**/audiencias/")
     assert page.get_by_role("heading", name="Audiencias: redes sociales").is_visible()
     assert page.locator("svg.chart").count() == 4
-    assert page.get_by_text("Línea base ene 2023: 6,900").is_visible()
+    assert page.get_by_role("heading", name="Seguidores", exact=True).is_visible()
     page.get_by_label("Cuenta", exact=True).select_option(label="Instagram · @lauraamaliag")
     page.get_by_role("button", name="Ver").click()
     page.wait_for_url("**cuenta=*")

@@ -1,4 +1,5 @@
-"""The home panel: followers against the baseline, last week's posts against the band,
+"""The home panel: each account's followers against its own first figure of the year,
+the plan's one baseline against the sum it covers, last week's posts against the band,
 yesterday's portal visits — for Coordinación and Consulta only."""
 
 from datetime import UTC, datetime, timedelta
@@ -51,7 +52,8 @@ def test_coordinacion_sees_the_audience_panel(client, mariana, accounts):
     page = client.get("/").content.decode()
     assert "Audiencias" in page
     assert "Facebook · Ayuntamiento: 7,250 seguidores" in page
-    assert "+350 frente a la línea base de 6,900 (+5.1 %)" in page
+    assert "+5 desde su primera cifra del año (7,245) (+0.1 %)" in page
+    assert "6,900" not in page  # no plan baseline set: nothing compared with it
     assert "Semana pasada: 103 interacciones promedio por publicación (3 publicaciones)" in page
     assert "2 con «me gusta» dentro del rango 50–200 del plan" in page
     assert "Portal ayer: 1,234 visitas, 57 visitantes únicos" in page

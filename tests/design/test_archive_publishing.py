@@ -78,7 +78,7 @@ def test_consulta_cannot_attach(client, pedro, diseno, draft) -> None:
 
 def test_low_contrast_piece_blocks_approval_until_redesigned(db, diseno, jorge, mariana) -> None:
     """A pale grey text on white is below WCAG AA: the piece is stored with its ratio
-    and the publication that carries it cannot be approved."""
+    and the publication that carries it cannot go to review nor be approved."""
     from django.core.exceptions import ValidationError
 
     from pregon.publishing.models import ChannelAccount
@@ -98,14 +98,15 @@ def test_low_contrast_piece_blocks_approval_until_redesigned(db, diseno, jorge, 
         variants={account.pk: {"text": ""}},
     )
     _carry(piece, publication, account, diseno, jorge)
-    publishing.publication_submit(publication=publication, user=jorge)
+    # Contrast is accessibility: refused already at submit, with the field to fix.
     with pytest.raises(ValidationError) as refused:
-        publishing.publication_approve(publication=publication, user=mariana)
-    assert f"Contraste insuficiente: {piece.contrast_ratio:.2f}:1" in " ".join(
-        refused.value.messages
+        publishing.publication_submit(publication=publication, user=jorge)
+    assert (
+        f"Ayuntamiento — diseño de la imagen: Contraste insuficiente: {piece.contrast_ratio:.2f}:1"
+        in " ".join(refused.value.messages)
     )
     publication.refresh_from_db()
-    assert publication.status == PublicationStatus.EN_REVISION
+    assert publication.status == PublicationStatus.BORRADOR
 
     # The designer fixes the kit, renders again and swaps the image: approved.
     kit.color_text = "#1a1a1a"
@@ -113,8 +114,6 @@ def test_low_contrast_piece_blocks_approval_until_redesigned(db, diseno, jorge, 
     kit.save()
     better = services.piece_create(template="aviso", data=SHORT, size="1080x1350", user=diseno)
     assert better.contrast_ratio >= 4.5
-    publication.status = PublicationStatus.BORRADOR
-    publication.save()
     _carry(better, publication, account, diseno, jorge)
     publishing.publication_submit(publication=publication, user=jorge)
     publishing.publication_approve(publication=publication, user=mariana)

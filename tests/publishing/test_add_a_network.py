@@ -173,14 +173,31 @@ def test_the_composer_checks_it_live_and_draws_its_preview(client, jorge, accoun
     assert "Paloma · Palacio" in page and "Paloma mensajera" in page
 
 
-def test_approval_refuses_what_its_rules_refuse(account, jorge, mariana):
+LONG = "Sesión ordinaria de cabildo: orden del día y transmisión en vivo"
+
+
+def test_submit_refuses_what_its_rules_refuse(account, jorge):
     publication = services.publication_create(
-        author=jorge,
-        title="Cabildo",
-        text="Sesión ordinaria de cabildo: orden del día y transmisión en vivo",
-        variants={account.pk: {"text": ""}},
+        author=jorge, title="Cabildo", text=LONG, variants={account.pk: {"text": ""}}
+    )
+    with pytest.raises(services.SubmitRefused) as refused:
+        services.publication_submit(publication=publication, user=jorge)
+    assert refused.value.messages == [
+        "No se puede enviar a revisión.",
+        "Paloma · Palacio — texto: Paloma: el mensaje mide 64 caracteres; una paloma lleva 60.",
+    ]
+    publication.refresh_from_db()
+    assert publication.status == "borrador"
+
+
+def test_approval_refuses_what_its_rules_refuse(account, jorge, mariana):
+    """Submitted within its limits, lengthened during review: approval asks again."""
+    publication = services.publication_create(
+        author=jorge, title="Cabildo", text="Cabildo hoy", variants={account.pk: {"text": ""}}
     )
     publication = services.publication_submit(publication=publication, user=jorge)
+    publication = services.publication_update(publication=publication, user=jorge, text=LONG)
+    assert publication.status == "en_revision"
     with pytest.raises(ValidationError) as refused:
         services.publication_approve(publication=publication, user=mariana)
     assert "Paloma · Palacio: Paloma: el mensaje mide 64 caracteres" in str(refused.value)

@@ -1,7 +1,7 @@
 """In a real browser: Redacción picks an archive video for a Facebook post (the
-picker warns it has no subtitles); Coordinación's approval is refused saying why;
-subtitles are added in the archive (a broken file first, refused with its line);
-then the approval goes through."""
+picker warns it has no subtitles); sending it to review is refused saying why and
+where, so Redacción saves the draft; subtitles are added in the archive (a broken file
+first, refused with its line); then it goes to review and Coordinación approves."""
 
 import re
 
@@ -38,17 +38,17 @@ def test_subtitles_in_the_archive_then_the_video_in_a_post(
     page.locator("#media-status").filter(has_text="Agregado: «sesion.mov»").wait_for()
     # Added to the ticked channel by default: its preview shows the video.
     page.locator(f"#check-{accounts['facebook'].pk} .pv img[alt^='Video:']").wait_for()
+    # It cannot go to review yet: the refusal names the channel and the field.
     page.get_by_role("button", name="Enviar a revisión").click()
+    page.locator(".messages").filter(
+        has_text="Facebook · Ayuntamiento — videos: El video «sesion.mov» no tiene subtítulos"
+    ).wait_for()
+    page.get_by_role("button", name="Guardar borrador").click()
     page.wait_for_url(re.compile(rf"/publicaciones/{publication.pk}/$"))
-    page.get_by_test_id("status").filter(has_text="En revisión").wait_for()
+    page.get_by_test_id("status").filter(has_text="Borrador").wait_for()
     assert publication.variants.get().media.get().is_video
     page.get_by_role("button", name="Salir").click()
-
-    # Coordinación cannot approve it yet.
     login(mariana)
-    page.goto(f"/publicaciones/{publication.pk}/")
-    page.get_by_role("button", name="Aprobar").click()
-    page.locator(".messages").filter(has_text="no tiene subtítulos").wait_for()
 
     # Subtitles in the archive: a broken file is refused with its line, then a good one.
     page.goto(f"/archivo/{clip.pk}/")
@@ -63,6 +63,15 @@ def test_subtitles_in_the_archive_then_the_video_in_a_post(
     page.get_by_role("button", name="Subir subtítulos").click()
     page.get_by_text("Tiene subtítulos en español.").wait_for()
 
+    page.get_by_role("button", name="Salir").click()
+
+    # Now it goes to review, and Coordinación approves it.
+    login(jorge)
+    page.goto(f"/publicaciones/{publication.pk}/")
+    page.get_by_role("button", name="Enviar a revisión").click()
+    page.get_by_test_id("status").filter(has_text="En revisión").wait_for()
+    page.get_by_role("button", name="Salir").click()
+    login(mariana)
     page.goto(f"/publicaciones/{publication.pk}/")
     page.get_by_role("button", name="Aprobar").click()
     page.get_by_test_id("status").filter(has_text="Aprobada").wait_for()

@@ -213,8 +213,30 @@ def test_personal_accounts_are_not_checked(mayor, accounts, jorge, mariana):
     assert not events("flagged", "promocion_personal").exists()
 
 
-def test_image_without_alt_text_cannot_be_approved(in_review, mariana):
-    publication = in_review("cultura", None, image=(jpeg(), ""))
+def test_image_without_alt_text_cannot_be_submitted(in_review, jorge):
+    with pytest.raises(services.SubmitRefused) as refused:
+        in_review("cultura", None, image=(jpeg(), ""))
+    assert refused.value.messages == [
+        "No se puede enviar a revisión.",
+        "Facebook · Ayuntamiento — texto alternativo de las imágenes: "
+        "Falta texto alternativo en la imagen 1.",
+    ]
+    (problem,) = refused.value.problems
+    assert (problem.channel, problem.rule) == ("Facebook · Ayuntamiento", "texto_alternativo")
+
+
+def test_image_without_alt_text_cannot_be_approved(in_review, jorge, mariana):
+    """Submitted with its description; the description erased during review (the
+    composer's save) is refused at approval, and the refusal recorded."""
+    publication = in_review("cultura", None, image=(jpeg(), "Concierto en el kiosco"))
+    media = publication.media.get()
+    services.publication_compose(
+        publication=publication,
+        user=jorge,
+        fields={},
+        media=[services.ComposedMedia("m", alt_text="", media_id=media.pk)],
+        variants={publication.variants.get().account_id: {"text": "", "media": ["m"]}},
+    )
     with pytest.raises(ValidationError, match="Falta texto alternativo en la imagen 1"):
         services.publication_approve(publication=publication, user=mariana)
     assert events("blocked", "texto_alternativo").get().object_id == str(publication.pk)

@@ -2,6 +2,8 @@
 videos dropped or picked from the archive, per-network previews, and one save that
 can also send to review."""
 
+import html
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -161,8 +163,9 @@ def test_a_file_that_is_not_a_photo_changes_nothing(client, jorge):
 
 
 def test_write_fb_ig_x_with_a_photo_and_send_to_review_in_one_save(
-    client, jorge, accounts, instagram, photo
+    client, jorge, accounts, instagram, photo, settings
 ):
+    settings.PREGON_PUBLIC_URL = "https://pregon.example"  # Instagram downloads from it
     client.force_login(jorge)
     fb, x = accounts["facebook"], accounts["x"]
     token = f"a{photo.pk}"
@@ -192,6 +195,35 @@ def test_write_fb_ig_x_with_a_photo_and_send_to_review_in_one_save(
     assert list(variants[fb.pk].media.all()) == [media]
     assert list(variants[instagram.pk].media.all()) == [media]
     assert list(variants[x.pk].media.all()) == [] and variants[x.pk].text.endswith("🩺")
+
+
+def test_instagram_without_a_public_address_cannot_go_to_review(
+    client, jorge, instagram, photo, settings
+):
+    """The same verdict as approval, at submit: said in Spanish with the channel and
+    the field, and the composer keeps what was written (nothing saved)."""
+    settings.PREGON_PUBLIC_URL = ""
+    client.force_login(jorge)
+    token = f"a{photo.pk}"
+    data = {
+        "title": "Feria de la salud",
+        "text": TEXT,
+        "category": "salud",
+        "media": [token],
+        f"alt_{token}": "Módulos de salud",
+        f"channel_{instagram.pk}": "1",
+        "accion": "enviar",
+    }
+    response = client.post(reverse("publishing:create"), data)
+    body = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "No se puede enviar a revisión." in body
+    assert (
+        "Instagram · Ayuntamiento — configuración de la instalación (PREGON_PUBLIC_URL): "
+        "Instagram descarga las imágenes desde una dirección pública" in body
+    )
+    assert not Publication.objects.exists()
+    assert TEXT in body  # what was written is still on the page
 
 
 def test_a_refused_submission_saves_nothing(client, jorge):
@@ -293,7 +325,9 @@ def test_the_review_page_draws_the_same_previews(client, mariana, make_publicati
     from pregon.publishing import services
 
     long_text = " ".join(["Jornada de vacunación en la clínica municipal."] * 15)
-    publication = make_publication("en_revision", channels=("facebook", "x"), text=long_text)
+    # Submitted within X's limit, lengthened during review (approval will refuse it).
+    publication = make_publication("en_revision", channels=("facebook", "x"))
+    publication = services.publication_update(publication=publication, user=mariana, text=long_text)
     media = services.media_attach_asset(publication=publication, asset=photo, user=mariana)
     publication.variants.get(account__kind="facebook_page").media.add(media)
     client.force_login(mariana)

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from pregon.publishing import attempts, connectors, engine
+from pregon.publishing.channels.x import connector as x_connector
 from pregon.publishing.models import Delivery, DeliveryStatus, PublicationStatus
 from tests.publishing.conftest import E2E_TEXT
 
@@ -165,7 +166,7 @@ def test_x_photos_are_checked_later_not_by_a_sleeping_thread(publish, networks):
     assert delivery.status == D.PENDIENTE and delivery.scheduled_at >= started + timedelta(
         seconds=2
     )
-    first, second = delivery.network_ref.split(",")
+    _, [[first], [second]] = x_connector.uploads_in(delivery.network_ref)
     assert first.startswith("~") and second.startswith("~") and x.tweets == {}
     x.finish_processing()
     Delivery.objects.filter(pk=delivery.pk).update(scheduled_at=timezone.now())

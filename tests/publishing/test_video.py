@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from pregon.publishing import engine, services
+from pregon.publishing.channels.x import connector as x_connector
 from pregon.publishing.models import Delivery
 from tests.publishing.conftest import make_clip
 
@@ -55,16 +56,17 @@ def test_video_needs_subtitles_then_reaches_every_network_without_gps(
         variants={networks.accounts[k].pk: {"text": "", "media": [media.pk]} for k in keys},
         user=jorge,
     )
-    services.publication_submit(publication=publication, user=jorge)
+    # Subtitles are accessibility: refused already at submit, on every channel.
     with pytest.raises(ValidationError) as refused:
-        services.publication_approve(publication=publication, user=mariana)
-    assert "El video «cabildo.mov» no tiene subtítulos ni motivo registrado" in " ".join(
-        refused.value.messages
+        services.publication_submit(publication=publication, user=jorge)
+    assert "Fake instagram — videos: El video «cabildo.mov» no tiene subtítulos" in (
+        " ".join(refused.value.messages)
     )
 
     asset_set_captions(
         asset=archived_clip, upload=SimpleUploadedFile("cabildo.srt", SRT), user=jorge
     )
+    services.publication_submit(publication=publication, user=jorge)
     services.publication_approve(publication=publication, user=mariana)
     services.publication_schedule(
         publication=publication, user=mariana, when=timezone.now() - timedelta(seconds=1)
@@ -119,8 +121,9 @@ def test_x_video_is_checked_later_not_by_a_sleeping_thread(networks, archived_cl
     assert counts["en_proceso"] == 1, counts
     assert (timezone.now() - started).total_seconds() < 3  # nobody waited for X
     delivery = Delivery.objects.get(variant__publication=publication)
-    video_id, subtitles_id = delivery.network_ref.replace("~", "").split("+")
-    assert delivery.status == "pendiente" and delivery.network_ref.startswith("~")
+    _, [[video_id, subtitles_id]] = x_connector.uploads_in(delivery.network_ref)
+    assert delivery.status == "pendiente" and video_id.startswith("~")
+    video_id, subtitles_id = video_id[1:], subtitles_id.removeprefix("~")
     assert delivery.scheduled_at >= started + timedelta(seconds=2)  # X said: in 3 s
     assert x.tweets == {} and len(x.uploads) == 2
 

@@ -21,6 +21,7 @@ from pregon.publishing.services.media import (
     publication_compose,
 )
 from pregon.publishing.services.workflow import (
+    SubmitRefused,
     approval_refusal,
     delivery_give_up,
     delivery_mark_published,
@@ -43,6 +44,7 @@ __all__ = [
     "ComposedMedia",
     "IMAGE_EXTENSIONS",
     "IMAGE_FORMATS",
+    "SubmitRefused",
     "WAITS_FOR_RECONNECTION",
     "account_save",
     "approval_refusal",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from pregon.accounts import access
 from pregon.accounts.models import User
 from pregon.core.audit import log_action
-from pregon.publishing import cadence, compliance, deliveries, notify, publications
+from pregon.publishing import cadence, compliance, deliveries, notify, publications, verdict
 from pregon.publishing.models import (
     PUBLICATION_FIELDS,
     ChannelAccount,
@@ -120,12 +120,27 @@ def variants_set(*, publication: Publication, variants: dict, user: User) -> lis
 # --- workflow ---------------------------------------------------------------------
 
 
+class SubmitRefused(ValidationError):
+    """A submission the verdict refuses; `problems` says for each its channel and field."""
+
+    def __init__(self, problems: list[verdict.Problem]) -> None:
+        self.problems = problems
+        super().__init__(["No se puede enviar a revisión.", *map(str, problems)], code="submit")
+
+
 @transaction.atomic
 def publication_submit(*, publication: Publication, user: User) -> Publication:
+    """To review, once the verdict's part that no date changes (AT_SUBMIT: the
+    networks' rules, alt text, subtitles, contrast, minors, usage rights) allows every
+    channel; veda, promotion and the report window are Coordinación's at approval."""
     publication = Publication.objects.select_for_update().get(pk=publication.pk)
     publications.require(publication, "submit")
-    if not publication.variants.exists():
+    variants = list(publication.variants.select_related("account", "publication"))
+    if not variants:
         raise ValidationError("Agregue al menos un canal antes de enviar a revisión.")
+    problems = verdict.submit_problems(variants, publication.scheduled_at or timezone.now())
+    if problems:
+        raise SubmitRefused(problems)
     publication.submitted_at = timezone.now()
     publication.missed_at = None
     return publications.move(publication, "submit", user=user, fields=("submitted_at", "missed_at"))

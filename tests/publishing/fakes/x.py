@@ -10,6 +10,9 @@
     x.media_seconds = 3.0                   # or: every upload is ready 3 s after finalize,
                                             # check_after_secs says how long is left
     x.finish_processing()                   # every upload is ready now
+    x.media_expires_after = 2.0             # X forgets an upload after this (86400 s by
+                                            # default, as X says); using it later is a 400
+    x.expired_uses                          # calls that used a forgotten upload id
     x.media_error = True                    # processing ends in state "failed"
     x.early_status_checks                   # STATUS calls before check_after_secs passed
     x.detect_duplicates = False             # accept the same text twice (benchmarks)
@@ -54,6 +57,8 @@ class XFake(FakeServer):
         self.early_status_checks = 0
         self.media_error = False
         self.detect_duplicates = True
+        self.media_expires_after = 86400.0  # expires_after_secs, as X documents it
+        self.expired_uses = 0
         self._next_tweet = 1_860_000_000_000_000_000
 
     # Set-up and knobs --------------------------------------------------------
@@ -138,7 +143,9 @@ class XFake(FakeServer):
             return problem(
                 400, "Invalid Request", "One or more parameters to your request was invalid."
             )
-        if any(self.uploads.get(m, {}).get("state") != "succeeded" for m in media_ids):
+        if self._forgotten(*media_ids) or any(
+            self.uploads.get(m, {}).get("state") != "succeeded" for m in media_ids
+        ):
             return problem(400, "Invalid Request", "Your media IDs are invalid.")
         if self.detect_duplicates and any(
             t["text"] == text and t["author_id"] == user_id for t in self.tweets.values()
@@ -192,8 +199,21 @@ class XFake(FakeServer):
             }
 
     # Media -------------------------------------------------------------------
+    def _forgotten(self, *media_ids: str) -> bool:
+        """X keeps an upload expires_after_secs: «any attempt to use mediaId after this
+        time period in other API calls will result in a Bad Request»."""
+        now = time.time()
+        gone = [m for m in media_ids if m in self.uploads and now >= self.uploads[m]["expires"]]
+        self.expired_uses += bool(gone)
+        return bool(gone)
+
+    def _left(self, upload: dict) -> int:
+        return max(int(upload["expires"] - time.time()), 0)
+
     def _media(self, request: Recorded) -> Answer:
         path = request.path
+        if self._forgotten(*self._ids_in(request)):
+            return problem(400, "Invalid Request", "Your media IDs are invalid.")
         if path == "/2/media/upload/initialize":
             return self._initialize(request.json)
         if path == "/2/media/metadata":
@@ -209,6 +229,15 @@ class XFake(FakeServer):
                 return self._append(upload, request)
             return self._finalize(match.group(1), upload)
         return problem(404, "Not Found Error", f"Could not find {path}.")
+
+    def _ids_in(self, request: Recorded) -> list[str]:
+        """The upload ids a media call names (path, STATUS query, metadata, subtitles)."""
+        ids = re.findall(r"/2/media/upload/(\d+)/", request.path + "/")
+        ids.append(request.query.get("media_id", ""))
+        if request.method == "POST" and request.path in ("/2/media/metadata", "/2/media/subtitles"):
+            body = request.json
+            ids += [body.get("id", ""), (body.get("subtitles") or {}).get("id", "")]
+        return [i for i in ids if i]
 
     CATEGORIES = {
         "image/jpeg": "tweet_image",
@@ -232,17 +261,19 @@ class XFake(FakeServer):
             "state": "new",
             "media_type": media_type,
             "media_category": body["media_category"],
+            "expires": time.time() + self.media_expires_after,
         }
+        left = self._left(self.uploads[media_id])
         return Answer(
             200,
-            {"data": {"id": media_id, "media_key": f"3_{media_id}", "expires_after_secs": 86400}},
+            {"data": {"id": media_id, "media_key": f"3_{media_id}", "expires_after_secs": left}},
         )
 
     def _append(self, upload: dict, request: Recorded) -> Answer:
         if "media" not in request.files or "segment_index" not in request.form:
             return problem(400, "Invalid Request", "media and segment_index are required.")
         upload["segments"][int(request.form["segment_index"])] = request.files["media"][1]
-        return Answer(200, {"data": {"expires_at": int(time.time()) + 86400}})
+        return Answer(200, {"data": {"expires_at": int(upload["expires"])}})
 
     def _finalize(self, media_id: str, upload: dict) -> Answer:
         size = sum(len(s) for s in upload["segments"].values())
@@ -268,7 +299,7 @@ class XFake(FakeServer):
             "id": media_id,
             "media_key": f"3_{media_id}",
             "size": size,
-            "expires_after_secs": 86400,
+            "expires_after_secs": self._left(upload),
         }
         if processing:
             data["processing_info"] = self._info(upload, "pending")

@@ -8,10 +8,14 @@ for it: publish() raises NotReady with the upload ids and the engine calls resum
 once that time has passed. When every upload has succeeded, alt text goes with
 /2/media/metadata, a video's Spanish subtitles (SRT, media_category subtitles,
 uploaded with it) are joined with POST /2/media/subtitles, and POST /2/tweets posts.
-User tokens expire after two hours: on 401 we refresh once (POST /2/oauth2/token with
-the refresh token, which X rotates) and hand the new pair to on_credentials_changed
-so the engine stores it before anything else can lose it. 429 carries
-x-rate-limit-reset (epoch seconds): we become rate-limited until then.
+X forgets an upload expires_after_secs after it was made (24 h, «any attempt to use
+mediaId after this time period … will result in a Bad Request»): the token keeps
+when its first upload stops being usable, and a delivery parked longer than that
+(retries, an account held for reconnection) uploads its media again, once, instead
+of reusing dead ids. User tokens expire after two hours: on 401 we refresh once
+(POST /2/oauth2/token with the refresh token, which X rotates) and hand the new pair
+to on_credentials_changed so the engine stores it before anything else can lose it.
+429 carries x-rate-limit-reset (epoch seconds): we become rate-limited until then.
 """
 
 import contextlib
@@ -41,10 +45,38 @@ from pregon.publishing.channels.network import link_appended
 CHUNK_BYTES = 1024 * 1024
 DUPLICATE = re.compile(r"duplicate", re.IGNORECASE)
 DUPLICATE_WINDOW = timedelta(days=1)
-# What resume() gets back from publish(): each media item's upload id, with "+" and its
-# subtitles' id for a video that has them, items joined by ","; "~" marks an upload X
-# was still processing at the last look ("~1860+1861,1862").
+# What resume() gets back from publish(): until when its uploads may be used (epoch
+# seconds) and ";", then each media item's upload id, with "+" and its subtitles' id for
+# a video that has them, items joined by ","; "~" marks an upload X was still processing
+# at the last look ("1733702400;~1860+1861,1862").
 PROCESSING = "~"
+USABLE = ";"
+EXPIRY_MARGIN = 300.0  # stop using an upload this long before X forgets it (at most)
+
+
+def token_of(usable_until: float, items: list[str]) -> str:
+    return f"{int(usable_until)}{USABLE}{','.join(items)}" if items else ""
+
+
+def uploads_in(token: str) -> tuple[float | None, list[list[str]]]:
+    """Until when the uploads may be used (None: not said, a token from before) and
+    each item's upload ids."""
+    usable, _, ids = token.rpartition(USABLE)
+    try:
+        until = float(usable) if usable else None
+    except ValueError:
+        until = None
+    return until, [item.split("+") for item in ids.split(",")] if ids else []
+
+
+def usable_until(expires_after_secs: object) -> float:
+    """When an upload X keeps `expires_after_secs` stops being safe to use: before it
+    expires by the margin (a tenth of its life for short-lived ones)."""
+    try:
+        life = float(str(expires_after_secs))
+    except (TypeError, ValueError):
+        life = 86400.0  # X's documented default: 24 hours
+    return time.time() + life - min(EXPIRY_MARGIN, life / 10)
 
 
 def _without_urls(text: str) -> str:
@@ -76,8 +108,9 @@ class XChannel(Channel):
 
     def publish(self, post: OutgoingPost) -> PostResult:
         uploads = [self._upload(item) for item in post.media]
-        token = ",".join(item for item, _ in uploads)
-        waits = [wait for _, wait in uploads if wait is not None]
+        until = min((usable for _, _, usable in uploads), default=0.0)
+        token = token_of(until, [item for item, _, _ in uploads])
+        waits = [wait for _, wait, _ in uploads if wait is not None]
         if not waits:
             return self.resume(post, token)
         if self.defer_waits:  # the engine looks again after X's wait; no thread sleeps
@@ -96,14 +129,18 @@ class XChannel(Channel):
 
     def resume(self, post: OutgoingPost, token: str) -> PostResult:
         """One look at the uploads X was still processing; once all are done, their
-        alt text and subtitles, then the post. NotReady while any is processing."""
-        items = [item.split("+") for item in token.split(",")] if token else []
+        alt text and subtitles, then the post. NotReady while any is processing.
+        Uploads X has forgotten by now (or may forget before the post) are made again,
+        once: publish() starts from the files and its fresh ids are not looked at here."""
+        until, items = uploads_in(token)
         if len(items) != len(post.media):  # not this post's uploads: start again
+            return self.publish(post)
+        if items and (until is None or time.time() >= until):
             return self.publish(post)
         try:
             items, wait = self._look_again(items)
             if wait is not None:
-                raise NotReady(",".join("+".join(item) for item in items), wait)
+                raise NotReady(token_of(until or 0.0, ["+".join(item) for item in items]), wait)
             media_ids = [self._describe(m, item) for m, item in zip(post.media, items, strict=True)]
         except ChannelError as exc:
             if exc.uncertain:  # uploads and their details are invisible until posted
@@ -126,9 +163,10 @@ class XChannel(Channel):
         return link_appended(post.text, post.link)
 
     # Media -------------------------------------------------------------------
-    def _upload(self, media: OutgoingMedia) -> tuple[str, float | None]:
-        """The item's part of resume()'s token (its upload, and its subtitles' one) and
-        the shortest wait X asked for if it is processing any of them."""
+    def _upload(self, media: OutgoingMedia) -> tuple[str, float | None, float]:
+        """The item's part of resume()'s token (its upload, and its subtitles' one), the
+        shortest wait X asked for if it is processing any of them, and until when both
+        may be used."""
         # Uploaded media is invisible until a post uses it: a lost answer is harmless.
         try:
             parts = [self._chunked(media.path, media.mime_type, _category(media))]
@@ -138,17 +176,20 @@ class XChannel(Channel):
             if exc.uncertain:
                 raise ChannelError(words.nothing_sent("X", exc)) from exc
             raise
-        waits = [wait for _, wait in parts if wait is not None]
-        return "+".join(upload for upload, _ in parts), min(waits, default=None)
+        waits = [wait for _, wait, _ in parts if wait is not None]
+        until = min(usable for _, _, usable in parts)
+        return "+".join(upload for upload, _, _ in parts), min(waits, default=None), until
 
-    def _chunked(self, path, mime_type: str, category: str) -> tuple[str, float | None]:
-        """The upload's id, marked PROCESSING with X's wait if it is not done yet."""
+    def _chunked(self, path, mime_type: str, category: str) -> tuple[str, float | None, float]:
+        """The upload's id, marked PROCESSING with X's wait if it is not done yet, and
+        until when it may be used (X's expires_after_secs, counted from now)."""
         media_id = self._initialize(path, mime_type, category)
         self._append(media_id, path)
         response = self._call("POST", f"/2/media/upload/{media_id}/finalize")
-        info = self._checked(response, "Carga").get("data", {}).get("processing_info")
-        wait = self._processing(info)
-        return (media_id if wait is None else PROCESSING + media_id), wait
+        data = self._checked(response, "Carga").get("data", {})
+        wait = self._processing(data.get("processing_info"))
+        until = usable_until(data.get("expires_after_secs"))
+        return (media_id if wait is None else PROCESSING + media_id), wait, until
 
     def _processing(self, info: dict | None) -> float | None:
         """None when X is done with an upload; else the seconds it asks us to wait."""
