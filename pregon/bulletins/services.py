@@ -273,10 +273,19 @@ def bulletin_publish(*, bulletin: Bulletin, user: User) -> tuple[Publication, li
             area=bulletin.area,
             variants={a.pk: {"text": _variant_text(bulletin, a.kind)} for a in accounts},
         )
-        publishing.publication_submit(publication=publication, user=user)
+        try:
+            publishing.publication_submit(publication=publication, user=user)
+        except publishing.SubmitRefused as refused:
+            # What a network refuses (a text too long for X, …) is fixed in the
+            # publication, not in the bulletin: it stays a draft with the reasons.
+            refusal = [str(problem) for problem in refused.problems]
+        else:
+            refusal = []
         bulletin.publication = publication
         bulletin.save(update_fields=["publication", "updated_at"])
         log_action(bulletin, "bulletins.published", user=user, data={"publication": publication.pk})
+    if refusal:
+        return publication, ["La publicación quedó como borrador:", *refusal]
     problems = _try_approve(publication, user)
     publication.refresh_from_db()
     return publication, problems

@@ -146,7 +146,7 @@ def _publish(request: HttpRequest, bulletin: Bulletin) -> HttpResponse:
         messages.error(request, _errors(exc))
         return redirect("bulletins:detail", bulletin.pk)
     if problems:
-        messages.warning(request, "Publicación creada, en revisión: " + " ".join(problems))
+        messages.warning(request, "Publicación creada. " + " ".join(problems))
     else:
         messages.success(request, "Publicación para portal y redes creada y aprobada.")
     return redirect("publishing:detail", publication.pk)

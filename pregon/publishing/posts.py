@@ -20,10 +20,11 @@ def build_post(delivery: Delivery) -> OutgoingPost:
     publication = variant.publication
     network = delivery.account.network
     fetched = bool(network and network.needs_public_url)  # the network downloads the media
-    if network and fetched and not settings.PREGON_PUBLIC_URL:
+    items = list(variant.media.select_related("asset"))
+    if network and fetched and items and not settings.PREGON_PUBLIC_URL:
         raise ChannelError(no_public_url(network), permanent=True)
     media = []
-    for item in variant.media.select_related("asset"):
+    for item in items:
         public = media_links.public_url(item.pk) if fetched else ""
         captions = media_public_captions(item)
         media.append(

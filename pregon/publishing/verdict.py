@@ -108,7 +108,8 @@ def check(facts: Facts, when: datetime, *, compliance: bool = True) -> Verdict:
 def network_problems_of(facts: Facts, *, alt_text: bool = True) -> list[str]:
     problems = []
     network = networks().get(facts.kind)
-    if network and network.needs_public_url and not settings.PREGON_PUBLIC_URL:
+    # The network downloads the media from our public address: a text alone needs none.
+    if network and network.needs_public_url and facts.items and not settings.PREGON_PUBLIC_URL:
         problems.append(no_public_url(network))
     if not facts.text.strip():
         problems.append("El texto está vacío.")

@@ -66,3 +66,26 @@ def test_button_on_the_page(channels, approved_bulletin, mariana, pedro):
     bulletin.refresh_from_db()
     assert response.status_code == 302 and bulletin.publication_id
     assert response["Location"] == f"/publicaciones/{bulletin.publication_id}/"
+
+
+def test_threads_text_needs_no_public_address_and_a_refused_variant_keeps_a_draft(
+    approved_bulletin, mariana, settings
+):
+    """A bulletin goes to Threads as a headline, which needs no public address. When a
+    network refuses its variant (three balazos longer than Telegram's 4,096 characters),
+    the publication stays a draft saying which channel and why, instead of the whole
+    step failing."""
+    settings.PREGON_PUBLIC_URL = ""
+    ChannelAccount.objects.create(kind="wordpress", name="Portal", base_url="https://p.example")
+    ChannelAccount.objects.create(kind="threads", name="Threads Ayuntamiento")
+    publication, problems = services.bulletin_publish(bulletin=approved_bulletin(), user=mariana)
+    assert problems == [] and publication.status == "aprobada"
+
+    ChannelAccount.objects.create(kind="telegram", name="Canal de Telegram", external_id="@chap")
+    long_points = ["Se rehabilitaron banquetas, guarniciones y alumbrado. " * 30] * 3
+    publication, problems = services.bulletin_publish(
+        bulletin=approved_bulletin("Obras en el centro", balazos=long_points), user=mariana
+    )
+    assert publication.status == "borrador" and publication.variants.count() == 3
+    assert problems[0] == "La publicación quedó como borrador:"
+    assert any("Canal de Telegram" in p and "4,096" in p for p in problems), problems
