@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from pregon.publishing import attempts, connectors, deliveries, notify, outcomes
 from pregon.publishing.channels.base import ChannelError
+from pregon.publishing.channels.registry import networks
 from pregon.publishing.models import AttemptOutcome, Delivery, DeliveryStatus
 from pregon.publishing.posts import build_post
 
@@ -99,8 +100,10 @@ def awaiting_automatic_check() -> QuerySet:
     not answer the check (down, rate-limited) may answer a little later. After
     AUTO_CHECKS failed checks a person decides."""
     failed_checks = Count("attempt_log", filter=Q(attempt_log__outcome=AttemptOutcome.UNCERTAIN))
+    unreadable = [n.kind for n in networks().values() if not n.connector.can_find_existing]
     return (
         Delivery.objects.filter(status=D.INCIERTA, settled_by__isnull=True)
+        .exclude(account__kind__in=unreadable)
         .annotate(failed_checks=failed_checks, last_check=Max("attempt_log__started_at"))
         .filter(failed_checks__lt=AUTO_CHECKS)
     )

@@ -222,9 +222,11 @@ def test_recent_claim_is_left_alone(make_publication, network):
     assert delivery.status == D.ENVIANDO and network.posts == []
 
 
-def test_instagram_without_public_url_is_refused_before_any_call(
+def test_instagram_without_media_is_refused_before_any_call(
     make_publication, network, settings, accounts
 ):
+    """A text-only delivery to a network that needs media (rows changed after approval)
+    fails before any call; Pregón's public address only matters for media it fetches."""
     from pregon.publishing.models import ChannelAccount, ChannelKind, Variant
 
     publication = make_publication()
@@ -234,7 +236,7 @@ def test_instagram_without_public_url_is_refused_before_any_call(
     Delivery.objects.filter(variant__publication=publication).update(account=ig)
     engine.publish_due()
     delivery = _delivery(publication)
-    assert delivery.status == D.FALLIDA and "PREGON_PUBLIC_URL" in delivery.last_error
+    assert delivery.status == D.FALLIDA and "necesita una imagen o un video" in delivery.last_error
     assert network.posts == []
 
 

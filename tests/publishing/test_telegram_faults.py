@@ -203,6 +203,9 @@ def test_timeout_after_telegram_accepted_stays_uncertain_for_a_person(tg, publis
     assert engine.publish_due()["incierta"] == 1
     delivery.refresh_from_db()
     assert delivery.status == D.INCIERTA and "no puede leer" in delivery.last_error
+    # No automatic check could ever answer: a person is told at once, not in minutes.
+    assert "lo comprobará" not in delivery.last_error
+    assert len(mail.outbox) == 1 and "Revise la red y decida" in mail.outbox[0].body
     for _ in range(6):  # the engine's own checks run out; nothing is resent
         _later(delivery)
         engine.publish_due()

@@ -162,6 +162,11 @@ class Channel:
         # stored right now; on_credentials_changed inside it stores before release.
         self.credentials_guard: Callable[[], AbstractContextManager[dict]] | None = None
 
+    # False for networks whose API cannot list what was posted (a Telegram bot cannot
+    # read its channel): an uncertain send goes to a person at once, without the
+    # automatic re-checks that could never answer.
+    can_find_existing = True
+
     # True when the caller (the engine) prefers NotReady to a thread sleeping in a
     # status poll; connectors that never wait ignore it.
     defer_waits = False

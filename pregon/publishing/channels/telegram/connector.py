@@ -136,6 +136,7 @@ def video_facts(path: Path) -> dict[str, int]:
 
 class TelegramChannel(Channel):
     kind = "telegram"
+    can_find_existing = False  # a bot cannot read its channel: a person decides at once
 
     @property
     def http(self) -> HttpClient:
