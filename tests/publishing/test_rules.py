@@ -117,7 +117,7 @@ def test_alt_text_is_required_for_images() -> None:
 
 def test_manual_accepts_anything_and_unknown_kinds_are_named() -> None:
     assert validate_variant("manual", "", [jpeg(alt="")]) == []
-    assert validate_variant("tiktok", "Hola", []) == ["Canal desconocido: tiktok."]
+    assert validate_variant("myspace", "Hola", []) == ["Canal desconocido: myspace."]
 
 
 def video(seconds: float = 30.0, size: int = 20 * MIB) -> MediaInfo:
