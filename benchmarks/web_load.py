@@ -91,19 +91,14 @@ def ensure_data(data_dir: Path, scale: int) -> Path:
     started = time.perf_counter()
     print(f"Construyendo datos de escala {scale} en {target} …", flush=True)
     pregon(target, "migrate", "--verbosity", "0")
-    pregon(target, "demo")
+    # `pregon demo --scale N` (pregon/core/scale.py) for the years of data on top.
+    scale_args = ["--scale", str(scale)] if scale > 1 else []
+    subprocess.run(  # noqa: S603
+        [PYTHON, "-m", "pregon", "demo", *scale_args], env=env_for(target), check=True, cwd=ROOT
+    )
     # Again, as the next `pregon serve` would: on a brand-new database the roles are
     # synced before the later apps' permissions exist.
     pregon(target, "migrate", "--verbosity", "0")
-    if scale > 1:
-        code = (
-            "import django; django.setup(); "
-            "from benchmarks.scale_data import Sizes, build; "
-            f"build(Sizes.for_scale({scale}), lambda line: print('\\r  ' + line, end='', "
-            "flush=True)); print()"
-        )
-        cmd = [PYTHON, "-c", code]
-        subprocess.run(cmd, env=env_for(target), check=True, cwd=ROOT)  # noqa: S603
     with sqlite3.connect(target / "pregon.sqlite3") as db:
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the copies take the main file only
     (target / "ready").write_text("ok")
