@@ -45,7 +45,7 @@ STAFF = ["/", "/publicaciones/", "/agenda/vista/mes/", "/archivo/?q=calles",
 PUBLIC = ["/boletines/sala-de-prensa/", "/boletines/sala-de-prensa/?q=calles",
           "{bulletin}", "/boletines/sala-de-prensa/rss/",
           "/boletines/sala-de-prensa/sitemap.xml", "/boletines/sala-de-prensa/agenda/",
-          "/encuestas/r/satisfaccion-2023/", "/agenda/publica.ics"]  # fmt: skip
+          "{survey}", "/agenda/publica.ics"]  # fmt: skip
 
 WRK_LUA = """
 done = function(summary, latency, requests)
@@ -184,6 +184,15 @@ def cpu_per_request(
 
 
 PUBLIC_RESOLVED: list[str] = []
+
+
+def survey_url(var_dir: Path) -> str:
+    """The demo's satisfaction survey (its slug carries the demo's plan year)."""
+    with sqlite3.connect(var_dir / "pregon.sqlite3") as db:
+        (slug,) = db.execute(
+            "SELECT slug FROM surveys_survey WHERE slug LIKE 'satisfaccion-%' ORDER BY id LIMIT 1"
+        ).fetchone()
+    return f"/encuestas/r/{slug}/"
 
 
 def first_bulletin_url(var_dir: Path) -> str:
@@ -379,7 +388,8 @@ def main() -> None:
 
     source = ensure_data(args.data_dir, args.scale)
     var_dir = working_copy(source)
-    PUBLIC_RESOLVED.extend(p.format(bulletin=first_bulletin_url(var_dir)) for p in PUBLIC)
+    urls = {"bulletin": first_bulletin_url(var_dir), "survey": survey_url(var_dir)}
+    PUBLIC_RESOLVED.extend(p.format(**urls) for p in PUBLIC)
     pages = [p for p in [*STAFF, *PUBLIC_RESOLVED] if args.only in p]
     print("Consultas SQL por página …", flush=True)
     queries = queries_per_page(var_dir, pages)
