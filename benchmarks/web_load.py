@@ -316,10 +316,13 @@ def settle(port: int) -> None:
     page (sync workers finish what they accepted after the clients are gone)."""
     import httpx
 
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         start = time.perf_counter()
-        httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=60)
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=60)
+        except httpx.TimeoutException:
+            continue
         if time.perf_counter() - start < 0.05:
             return
 
@@ -416,6 +419,9 @@ def main() -> None:
         children = subprocess.check_output(["pgrep", "-P", str(reference.pid)])  # noqa: S607
         ref_pids = [int(pid) for pid in children.split()]
         cpu["reference"] = cpu_per_request(ref_port, ref_pids, "/", "", args.rounds)
+        for url, ms in cpu.items():
+            cold = f", {fresh[url]:.1f} ms sin caché de página" if url in fresh else ""
+            print(f"  {url}: {ms:.1f} ms{cold}", flush=True)
         print(f"Carga: {args.clients} clientes, {args.duration} s por página …", flush=True)
         rows = run_load(args, pages, cookie, pregon_port, ref_port)
         rss = list(web_workers(server.pid).values())

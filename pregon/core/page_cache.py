@@ -10,8 +10,9 @@ request) keeps a page's HTML for `STAFF_PAGE_SECONDS` under a key made of:
 - the *data generation*: any save or delete of any model (and any change of a
   many-to-many relation, such as a person's groups) bumps it at once and again after
   commit, so the next request renders afresh. Only the worker's bookkeeping
-  (heartbeats, periodic runs) and sessions are left out. `QuerySet.update()` sends no
-  signal: the short lifetime bounds what such a write, or the clock, leaves stale.
+  (heartbeats, periodic runs, queued tasks) and sessions are left out.
+  `QuerySet.update()` sends no signal: the short lifetime bounds what such a write, or
+  the clock, leaves stale.
 
 What differs per response is put back on every answer: the CSRF token (stored as a
 placeholder, each answer gets a freshly masked token, as a rendered page would) and
@@ -38,8 +39,15 @@ SCOPE = "data"
 STAFF_PAGE_SECONDS = 30
 CSRF_PLACEHOLDER = "pregon-staff-csrf-3b9e"
 NONCE_PLACEHOLDER = "pregon-staff-nonce-3b9e"
-# Rows written on their own schedule that no staff page shows as data.
-UNWATCHED = {"sessions.session", "core.workerheartbeat", "core.periodicjob"}
+# Rows written on their own schedule that no staff page shows as data (the worker's
+# heartbeats, periodic runs and queued-task records: a task that changes data writes
+# the data too).
+UNWATCHED = {
+    "sessions.session",
+    "core.workerheartbeat",
+    "core.periodicjob",
+    "django_tasks_database.dbtaskresult",
+}
 HTMX_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request")
 View = Callable[..., HttpResponse]
 
