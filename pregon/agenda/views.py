@@ -25,6 +25,7 @@ from pregon.agenda.models import (
 from pregon.agenda.selectors import coverage_label
 from pregon.core import redirects
 from pregon.core.api_types import parse_id
+from pregon.core.page_cache import staff_page
 from pregon.core.public_cache import public_page
 
 
@@ -38,6 +39,7 @@ def _filters(request: HttpRequest) -> dict:
 
 
 @access.require("agenda.view_activity")
+@staff_page
 def calendar(request: HttpRequest, view: str = "semana") -> HttpResponse:
     period = selectors.period_for(view, selectors.parse_day(request.GET.get("fecha")))
     qs = selectors.apply_filters(selectors.visible_activities(request.user), request.GET)

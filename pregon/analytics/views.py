@@ -34,6 +34,7 @@ from pregon.analytics.services import (
 from pregon.analytics.weblog import BOT_RE
 from pregon.core import ratelimit, versions
 from pregon.core.clientip import client_address
+from pregon.core.page_cache import staff_page
 
 
 def _year(request: HttpRequest, model) -> int:
@@ -46,6 +47,7 @@ def _year(request: HttpRequest, model) -> int:
 
 
 @access.require("analytics.view_accountmetric")
+@staff_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     year = _year(request, AccountMetric)
     start, end = date(year, 1, 1), date(year, 12, 31)

@@ -19,6 +19,7 @@ from pregon.archive.forms import AssetEditForm, ClippingForm
 from pregon.archive.models import Asset, AssetKind, Clipping, IngestItem, MediaType, Tone
 from pregon.core.api_types import parse_id
 from pregon.core.audit import log_action
+from pregon.core.page_cache import staff_page
 from pregon.core.pdf import html_to_pdf
 
 
@@ -31,6 +32,7 @@ def _asset(request: HttpRequest, pk: int) -> Asset:
 
 
 @access.require("archive.view_asset")
+@staff_page
 def index(request: HttpRequest) -> HttpResponse:
     results = selectors.run_search(request.user, request.GET)
     facets = results.facets

@@ -36,6 +36,7 @@ from pregon.bulletins.models import (
 from pregon.bulletins.pdf import PAPER_SIZES, bulletin_pdf, public_photo_path
 from pregon.bulletins.text import dateline
 from pregon.core.api_types import parse_id
+from pregon.core.page_cache import staff_page
 from pregon.core.pagination import paginate
 
 
@@ -48,6 +49,7 @@ def _bulletin(request: HttpRequest, pk: int) -> Bulletin:
 
 
 @access.require("bulletins.view_bulletin")
+@staff_page
 def bulletin_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("estado", "")
     bulletins = selectors.bulletins_for(request.user)

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
-from openpyxl import Workbook
 
 from pregon.compliance.models import CommunicationExpense, CommunicationProgramme
 
@@ -253,6 +252,8 @@ def _csv_cell(value: object) -> str:
 
 
 def to_xlsx(fmt: Format, quarter: Quarter) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415 - openpyxl (~10 MB) loads for an export, not in every web worker
+
     """Row 1: the format's title; row 2: the column headers; then one row per record.
     Amounts are numbers and dates are dates, so the sheet adds and sorts."""
     book = Workbook()

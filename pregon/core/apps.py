@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.apps import AppConfig
 
-from pregon.core import checks, panels  # noqa: F401 - checks registers the deploy checks
+from pregon.core import checks, page_cache, panels  # noqa: F401 - checks registers the deploy checks
 
 
 class CoreConfig(AppConfig):
@@ -14,6 +14,7 @@ class CoreConfig(AppConfig):
         from pregon.core import periodic  # noqa: PLC0415 - see above
 
         panels.watch_home()
+        page_cache.watch_all()
 
         periodic.register(
             "core.prune_heartbeats", timedelta(hours=6), "pregon.core.tasks.prune_heartbeats"

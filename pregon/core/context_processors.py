@@ -50,6 +50,9 @@ def public_page(request: HttpRequest) -> dict:
     """A page rendered for the public cache (`core.public_cache`) is the same for
     everyone: no messages, and no CSRF token (or a placeholder filled in per visitor).
     Listed last in TEMPLATES, so these values win over the earlier processors."""
+    staff = getattr(request, "pregon_staff_page", None)
+    if staff is not None:  # a staff page kept per person (core.page_cache): token only
+        return {"csrf_token": staff}
     placeholder = getattr(request, "pregon_public_page", None)
     if placeholder is None:
         return {}

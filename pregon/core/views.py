@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 
 from pregon.core import panels
 from pregon.core.heartbeat import worker_status
+from pregon.core.page_cache import staff_page
 
 
 @never_cache
@@ -21,6 +22,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
+@staff_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"panels": panels.panels_for(request)})
 

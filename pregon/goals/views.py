@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from pregon.accounts import access
 from pregon.analytics.charts import hbar_chart
 from pregon.core.api_types import parse_id
+from pregon.core.page_cache import staff_page
 from pregon.core.pagination import paginate
 from pregon.goals import periods, selectors, services, sources
 from pregon.goals.charts import target_bars
@@ -43,6 +44,7 @@ def _period(request: HttpRequest, default: str) -> periods.Period:
 
 
 @access.require("goals.view_plan")
+@staff_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     plan = _plan(request)
     if plan is None:

@@ -119,9 +119,15 @@ def today_queue(user: User) -> QuerySet[Delivery]:
 
 
 def deliveries_for(user: User, status: str = "") -> QuerySet[Delivery]:
+    visible = publications_for(user)
+    qs = Delivery.objects.all()
+    # Someone who sees every publication gets no "IN (every publication)" filter: with
+    # it SQLite walks all publications and sorts every delivery (330 ms for 282,000);
+    # without it, the newest 50 come from the scheduled_at index.
+    if visible.query.has_filters():
+        qs = qs.filter(variant__publication__in=visible)
     qs = (
-        Delivery.objects.filter(variant__publication__in=publications_for(user))
-        .select_related("account", "variant__publication")
+        qs.select_related("account", "variant__publication")
         .prefetch_related("attempt_log")
         .order_by("-scheduled_at", "-pk")
     )

@@ -19,6 +19,7 @@ from pregon.archive.models import Asset
 from pregon.archive.selectors import visible_area_ids
 from pregon.archive.services import IngestError
 from pregon.core import redirects
+from pregon.core.page_cache import staff_page
 from pregon.core.pagination import paginate
 from pregon.publishing import compliance, composer, media_links, selectors, services, tasks
 from pregon.publishing.channels import registry
@@ -43,6 +44,7 @@ def _errors(exc: ValidationError) -> str:
 
 
 @access.require("publishing.view_publication")
+@staff_page
 def publication_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("estado", "")
     publications = selectors.publication_rows(request.user)
@@ -356,6 +358,7 @@ def today(request: HttpRequest) -> HttpResponse:
 
 
 @access.require("publishing.view_delivery")
+@staff_page
 def delivery_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("estado", "")
     page = paginate(request, selectors.deliveries_for(request.user, status))

@@ -9,9 +9,6 @@ from datetime import date, datetime
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from pregon.analytics import charts as analytics_charts
 from pregon.core.pdf import html_to_pdf
@@ -85,6 +82,10 @@ def to_pdf(figures: dict, conclusions: str = "", issued=None) -> bytes:
 
 
 def to_xlsx(figures: dict, conclusions: str = "", issued=None) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415 - openpyxl (~10 MB) loads for an export, not in every web worker
+    from openpyxl.styles import Alignment, Font  # noqa: PLC0415 - as above
+    from openpyxl.utils import get_column_letter  # noqa: PLC0415 - as above
+
     book = Workbook()
     summary = book.active
     summary.title = "Resumen"
@@ -114,6 +115,8 @@ def to_xlsx(figures: dict, conclusions: str = "", issued=None) -> bytes:
 
 
 def _summary_sheet(sheet, figures: dict, conclusions: str, issued) -> None:
+    from openpyxl.styles import Font  # noqa: PLC0415 - openpyxl loads for an export only
+
     plan = figures.get("plan") or {}
     sheet.append(["Evaluación", figures["period"]["label"]])
     sheet.append(["Plan", plan.get("title", "—")])

@@ -9,7 +9,6 @@ from collections import defaultdict
 from datetime import date
 
 import segno
-from openpyxl import Workbook
 
 from pregon.core.pdf import html_to_pdf
 from pregon.surveys.models import Answer, InvitationCode, Survey
@@ -48,6 +47,8 @@ def to_csv(rows: list[list]) -> bytes:
 
 
 def to_xlsx(rows: list[list], title: str) -> bytes:
+    from openpyxl import Workbook  # noqa: PLC0415 - openpyxl (~10 MB) loads for an export, not in every web worker
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Respuestas"

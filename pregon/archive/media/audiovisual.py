@@ -8,22 +8,23 @@ import re
 import struct
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import av
-from av.audio.frame import AudioFrame
-from av.audio.stream import AudioStream
-from av.container import InputContainer
-from av.stream import Stream
-from av.video.stream import VideoStream
 from PIL import Image
 
 from pregon.archive.media.images import image_to_derivatives
 from pregon.archive.media.probe import MediaError, Probe
 from pregon.archive.media.sniffing import Format
 
+if TYPE_CHECKING:
+    from av.container import InputContainer
+    from av.stream import Stream
+    from av.video.stream import VideoStream
+
 
 def probe_av(path: Path, fmt: Format) -> Probe:
+    import av  # noqa: PLC0415 - PyAV (~20 MB) loads for a video, not in every web worker
+
     probe = Probe()
     try:
         container = av.open(str(path))
@@ -186,6 +187,10 @@ def remux_public_video(source: Path, target: Path) -> None:
     The picture is never re-encoded; sound that MP4 cannot carry (the PCM many
     cameras record) is converted to AAC. MediaError (Spanish) if the video's codec
     does not fit in MP4."""
+    import av  # noqa: PLC0415 - PyAV (~20 MB) loads for a video, not in every web worker
+    from av.audio.frame import AudioFrame  # noqa: PLC0415 - as above
+    from av.audio.stream import AudioStream  # noqa: PLC0415 - as above
+
     try:
         with (
             av.open(str(source)) as inp,

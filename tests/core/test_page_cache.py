@@ -1,0 +1,94 @@
+"""The per-person cache of staff pages (core/page_cache.py): fresh after any write,
+never one person's page for another, a fresh CSRF token and nonce on every answer,
+and never a page with messages."""
+
+import re
+
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
+from django.middleware.csrf import _unmask_cipher_token
+from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from pregon.core.page_cache import CSRF_PLACEHOLDER, NONCE_PLACEHOLDER
+from pregon.goals.models import Plan
+from pregon.publishing.models import Publication
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
+
+
+def _get(client: Client, url: str) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    body = response.content.decode()
+    assert CSRF_PLACEHOLDER not in body and NONCE_PLACEHOLDER not in body
+    return body, len(ctx.captured_queries)
+
+
+def test_served_from_cache_until_any_write(client, person):
+    user = person("paula", "coordinacion", area="OPDU")
+    client.force_login(user)
+    first, built = _get(client, "/publicaciones/")
+    again, cached = _get(client, "/publicaciones/")
+    assert cached < built and cached <= 4  # session, person, permissions: no page queries
+    assert "Bacheo nocturno en San Mateo" not in again
+    Publication.objects.create(title="Bacheo nocturno en San Mateo", text="x", author=user)
+    after, rebuilt = _get(client, "/publicaciones/")
+    assert "Bacheo nocturno en San Mateo" in after and rebuilt == built
+
+
+def test_never_another_persons_page(person):
+    pages = {}
+    for name in ("ana", "bruno"):
+        client = Client()
+        client.force_login(person(name, "coordinacion", first_name=name.capitalize()))
+        _get(client, "/publicaciones/")
+        pages[name] = _get(client, "/publicaciones/")[0]
+    assert "Ana" in pages["ana"] and "Bruno" not in pages["ana"]
+    assert "Bruno" in pages["bruno"] and "Ana" not in pages["bruno"]
+
+
+def test_fresh_csrf_token_and_nonce_on_every_answer(person):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(person("carla", "coordinacion"))
+    answers = [client.get("/publicaciones/") for _ in range(3)]
+    tokens = [TOKEN.search(a.content.decode()).group(1) for a in answers]
+    assert len(set(tokens)) == 3  # masked afresh, as a rendered page would be
+    secret = client.cookies["csrftoken"].value
+    assert {_unmask_cipher_token(t) for t in tokens} == {secret}
+    nonces = [re.search(r"'nonce-([^']+)'", a["Content-Security-Policy"]).group(1) for a in answers]
+    assert len(set(nonces)) == 3
+    # The token of a page served from the cache works: signing out through its form.
+    response = client.post("/cuenta/salir/", {"csrfmiddlewaretoken": tokens[-1]})
+    assert response.status_code == 302
+
+
+def test_waiting_messages_are_shown_once_and_never_kept(client, person):
+    client.force_login(person("dora", "coordinacion"))
+    _get(client, "/publicaciones/")
+    _get(client, "/publicaciones/")  # kept
+    storage = CookieStorage(RequestFactory().get("/"))
+    note = "Publicación enviada a revisión (prueba)."
+    client.cookies["messages"] = storage._encode([Message(constants.SUCCESS, note)])
+    assert note in _get(client, "/publicaciones/")[0]
+    assert note not in _get(client, "/publicaciones/")[0]
+    # A message the view itself shows (a mistyped period) is not kept either.
+    Plan.objects.create(municipality="Chapultepec", year=timezone.localdate().year, title="Plan")
+    counts = []
+    for _ in range(2):
+        body, queries = _get(client, "/metas/?periodo=xyz")
+        assert "Se muestra" in body
+        counts.append(queries)
+    assert counts[1] == counts[0] > 4  # rendered again both times, not kept
+
+
+def test_htmx_fragment_is_not_the_page(client, person):
+    client.force_login(person("elena", "coordinacion"))
+    page, _ = _get(client, "/archivo/?q=calles")
+    fragment = client.get("/archivo/?q=calles", headers={"HX-Request": "true"}).content.decode()
+    assert "<html" in page and "<html" not in fragment
+    assert "<html" in _get(client, "/archivo/?q=calles")[0]
