@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from pregon.analytics import definitions as d
@@ -221,6 +221,8 @@ def best_times(accounts: list[ChannelAccount], start: date, end: date) -> dict:
     by_day: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     by_hour: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for published_at, score in rows:
+        if published_at is None:  # the range leaves none out; says so to the type checker
+            continue
         local = published_at.astimezone(zone)
         for bucket in (by_day[local.weekday()], by_hour[local.hour]):
             bucket[0] += score
@@ -251,7 +253,7 @@ def reactions_by_month(accounts: list[ChannelAccount], start: date, end: date) -
     query of two conditional aggregates per month (plain ranges, no function per row)."""
     since, until = local_days(start, end)
     months = _utc_months(since, until)
-    figures = {}
+    figures: dict[str, Aggregate] = {}
     for i, month in enumerate(months):
         following = months[i + 1] if i + 1 < len(months) else until
         in_month = Q(published_at__gte=month, published_at__lt=following)
