@@ -79,6 +79,12 @@ class PostMetric(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "remote_id"], name="analytics_post_remote")
         ]
+        # The dashboards, reports and home panel read some accounts' posts of a period;
+        # the goals read every account's posts of a period.
+        indexes = [
+            models.Index(fields=["account", "published_at"], name="analytics_post_published"),
+            models.Index(fields=["published_at"], name="analytics_post_published_at"),
+        ]
         verbose_name = "cifras de publicación"
         verbose_name_plural = "cifras de publicaciones"
 

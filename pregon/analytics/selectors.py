@@ -3,12 +3,13 @@
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
 
 from pregon.analytics import definitions as d
 from pregon.analytics.baseline import PlanBaseline
@@ -49,10 +50,11 @@ def social_accounts(kinds: tuple[str, ...] | None = None) -> list[ChannelAccount
 
 
 def measured_accounts() -> list[ChannelAccount]:
-    """Accounts with daily figures or post figures (one query)."""
-    daily = AccountMetric.objects.values("account")
-    posts = PostMetric.objects.values("account")
-    return list(ChannelAccount.objects.filter(Q(pk__in=daily) | Q(pk__in=posts)))
+    """Accounts with daily figures or post figures (one query). EXISTS per account
+    (an index probe each), not IN (every post's account), which reads the whole index."""
+    daily = AccountMetric.objects.filter(account=OuterRef("pk"))
+    posts = PostMetric.objects.filter(account=OuterRef("pk"))
+    return list(ChannelAccount.objects.filter(Exists(daily) | Exists(posts)))
 
 
 def followers_series(accounts: list[ChannelAccount], start: date, end: date) -> list[tuple]:
@@ -68,28 +70,58 @@ def followers_series(accounts: list[ChannelAccount], start: date, end: date) -> 
     return [(r["date"], r["total"]) for r in rows]
 
 
+def local_days(start: date, end: date) -> tuple[datetime, datetime]:
+    """The instants from the start of local day `start` to the start of the day after
+    `end`: what `published_at__date__range=(start, end)` means, as a range the index on
+    (account, published_at) answers (`__date` casts every row in SQLite)."""
+    zone = timezone.get_current_timezone()
+    return (
+        timezone.make_aware(datetime.combine(start, time.min), zone),
+        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), zone),
+    )
+
+
 def posts_in(accounts: list[ChannelAccount], start: date, end: date) -> QuerySet[PostMetric]:
+    since, until = local_days(start, end)
     return PostMetric.objects.filter(
-        account__in=accounts, published_at__date__range=(start, end)
+        account__in=accounts, published_at__gte=since, published_at__lt=until
     ).select_related("account")
 
 
+# PostMetric.interactions, as SQL.
+INTERACTIONS = F("reactions") + F("comments") + F("shares") + F("saves")
+
+
+def _post_figures(posts: QuerySet[PostMetric]) -> dict[str, int]:
+    """Count, interactions and the plan's band over these posts, in the database (one
+    query, whatever the number of posts)."""
+    low, high = d.LIKES_BAND
+    with_reach = Q(reach__gt=0)
+    found = posts.order_by().aggregate(
+        n_posts=Count("id"),
+        n_interactions=Sum(INTERACTIONS),
+        n_reach=Sum("reach", filter=with_reach),
+        n_reach_interactions=Sum(INTERACTIONS, filter=with_reach),
+        n_in_band=Count("id", filter=Q(reactions__gte=low, reactions__lte=high)),
+    )
+    return {key.removeprefix("n_"): value or 0 for key, value in found.items()}
+
+
 def post_summary(accounts: list[ChannelAccount], start: date, end: date) -> dict:
-    posts = list(posts_in(accounts, start, end))
-    total = sum(p.interactions for p in posts)
-    reach = sum(p.reach or 0 for p in posts if p.reach)
-    reach_interactions = sum(p.interactions for p in posts if p.reach)
+    figures = _post_figures(posts_in(accounts, start, end))
+    total = figures["interactions"]
+    reach = figures["reach"]
+    reach_interactions = figures["reach_interactions"]
     series = followers_series(accounts, start, end)
     followers = series[-1][1] if series else None
     own = first_and_last_followers(accounts, start, end)
     first, last = sum(f for f, _ in own.values()), sum(la for _, la in own.values())
-    avg = d.average_interactions(total, len(posts))
-    low, high = d.LIKES_BAND
+    avg = d.average_interactions(total, figures["posts"])
     return {
-        "posts": len(posts),
+        "posts": figures["posts"],
         "interactions": total,
         "avg_interactions": avg,
-        "in_band": sum(1 for p in posts if low <= p.reactions <= high),
+        "in_band": figures["in_band"],
         "engagement_reach": d.engagement_rate_by_reach(reach_interactions, reach),
         "engagement_followers": (
             d.engagement_rate_by_followers(avg, followers) if avg and followers else None
@@ -176,31 +208,72 @@ def plan_progress(plan: PlanBaseline, day: date, known: dict[int, Followers] | N
 
 
 def best_times(accounts: list[ChannelAccount], start: date, end: date) -> dict:
-    """Average interactions per post by weekday and by hour of publication (local time)."""
+    """Average interactions per post by weekday and by hour of publication (local
+    time). One query for the period's (published_at, interactions) pairs, nothing
+    else of each post: a database function per row (SQLite's extract) costs more."""
     zone = ZoneInfo(settings.TIME_ZONE)
-    by_day, by_hour = defaultdict(list), defaultdict(list)
-    for post in posts_in(accounts, start, end).exclude(published_at=None):
-        if post.published_at is None:  # excluded above; says so to the type checker
+    rows = (
+        posts_in(accounts, start, end)
+        .order_by()
+        .annotate(score=INTERACTIONS)
+        .values_list("published_at", "score")
+    )
+    by_day: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    by_hour: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for published_at, score in rows:
+        if published_at is None:  # the range leaves none out; says so to the type checker
             continue
-        local = post.published_at.astimezone(zone)
-        by_day[local.weekday()].append(post.interactions)
-        by_hour[local.hour].append(post.interactions)
+        local = published_at.astimezone(zone)
+        for bucket in (by_day[local.weekday()], by_hour[local.hour]):
+            bucket[0] += score
+            bucket[1] += 1
 
-    def avg(values: list[int]) -> float:
-        return round(sum(values) / len(values), 1) if values else 0.0
+    def avg(total: int, n: int) -> float:
+        return round(total / n, 1) if n else 0.0
 
     return {
-        "days": [(WEEKDAYS[i], avg(by_day[i]), len(by_day[i])) for i in range(7)],
-        "hours": [(f"{h:02d}", avg(by_hour[h]), len(by_hour[h])) for h in range(24)],
+        "days": [(WEEKDAYS[i], avg(*by_day[i]), by_day[i][1]) for i in range(7)],
+        "hours": [(f"{h:02d}", avg(*by_hour[h]), by_hour[h][1]) for h in range(24)],
     }
+
+
+def _utc_months(since: datetime, until: datetime) -> list[datetime]:
+    """The first instant (UTC) of each UTC month that [since, until) touches."""
+    month = since.astimezone(UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    found = []
+    while month < until:
+        found.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return found
+
+
+def reactions_by_month(accounts: list[ChannelAccount], start: date, end: date) -> list[tuple]:
+    """(first day of the month, average reactions per post) of the posts published
+    from `start` to `end`, by the month of each post's publication date in UTC. One
+    query of two conditional aggregates per month (plain ranges, no function per row)."""
+    since, until = local_days(start, end)
+    months = _utc_months(since, until)
+    figures: dict[str, Aggregate] = {}
+    for i, month in enumerate(months):
+        following = months[i + 1] if i + 1 < len(months) else until
+        in_month = Q(published_at__gte=month, published_at__lt=following)
+        figures[f"n_{i}"] = Count("id", filter=in_month)
+        figures[f"total_{i}"] = Sum("reactions", filter=in_month)
+    found = posts_in(accounts, start, end).order_by().aggregate(**figures) if figures else {}
+    return [
+        (month.date(), found[f"total_{i}"] / found[f"n_{i}"])
+        for i, month in enumerate(months)
+        if found[f"n_{i}"]
+    ]
 
 
 def top_posts(
     accounts: list[ChannelAccount], start: date, end: date, limit: int | None = 10
 ) -> list:
-    """Most interactions first; `limit=None` gives them all (the API pages them)."""
-    posts = list(posts_in(accounts, start, end))
-    return sorted(posts, key=lambda p: p.interactions, reverse=True)[:limit]
+    """Most interactions first (then the latest); `limit=None` gives them all (the API
+    pages them). Sorted and cut in the database."""
+    posts = posts_in(accounts, start, end).alias(score=INTERACTIONS)
+    return list(posts.order_by("-score", "-published_at")[:limit])
 
 
 def visits_by_purpose(start: date, end: date) -> list[tuple[str, int]]:
@@ -266,12 +339,11 @@ def latest_followers(accounts: list[ChannelAccount], day: date) -> list[tuple]:
 def week_posts(start: date, end: date) -> dict:
     """Posts published from `start` to `end` (local days): count, average interactions,
     how many got likes inside the plan's band."""
-    posts = list(posts_in(measured_accounts(), start, end))
-    low, high = d.LIKES_BAND
+    figures = _post_figures(posts_in(measured_accounts(), start, end))
     return {
-        "posts": len(posts),
-        "avg_interactions": d.average_interactions(sum(p.interactions for p in posts), len(posts)),
-        "in_band": sum(1 for p in posts if low <= p.reactions <= high),
+        "posts": figures["posts"],
+        "avg_interactions": d.average_interactions(figures["interactions"], figures["posts"]),
+        "in_band": figures["in_band"],
     }
 
 

@@ -114,11 +114,9 @@ def _followers_chart(
 def _social_charts(
     accounts: list, start: date, end: date, plan: baseline.PlanBaseline | None
 ) -> dict:
-    monthly_posts: dict[date, list[int]] = {}
-    for post in selectors.posts_in(accounts, start, end).exclude(published_at=None):
-        monthly_posts.setdefault(post.published_at.date().replace(day=1), []).append(post.reactions)
     per_post = [
-        (charts.MONTHS[m.month - 1], sum(v) / len(v)) for m, v in sorted(monthly_posts.items())
+        (charts.MONTHS[m.month - 1], average)
+        for m, average in selectors.reactions_by_month(accounts, start, end)
     ]
     times = selectors.best_times(accounts, start, end)
     svg = {

@@ -220,4 +220,13 @@ SOURCES: dict[str, SourceFunction] = {
 
 
 def read(source: str, start: datetime, end: datetime, filters: dict | None = None):
-    return SOURCES[source](start, end, filters or {})
+    """One source over one period. Within `one_reading`, the same source, period and
+    filters are read once (several indicators share a numerator or a denominator)."""
+    filters = filters or {}
+    kept = _reading.get()
+    if kept is None:
+        return SOURCES[source](start, end, filters)
+    key = ("read", source, start, end, repr(sorted(filters.items())))
+    if key not in kept:
+        kept[key] = SOURCES[source](start, end, filters)
+    return kept[key]
