@@ -184,9 +184,11 @@ class _World:
         self.users = list(user.objects.filter(is_active=True).values_list("pk", flat=True)[:20])
         if not self.users:
             self.users = [user.objects.create_user(username="escala", password=None).pk]  # type: ignore[attr-defined]
+        # Two of the networks the registry offers (core names none: the kind field's
+        # choices are the registry's).
+        kinds = [kind for kind, _ in account._meta.get_field("kind").choices][:2]
         self.accounts = list(account.objects.values_list("pk", flat=True)[:4]) or [
-            account.objects.create(kind=kind, name=f"Escala {kind}").pk
-            for kind in ("facebook_page", "x")
+            account.objects.create(kind=kind, name=f"Escala {kind}").pk for kind in kinds
         ]
         campaign, _ = model("agenda.Campaign").objects.get_or_create(name="Campaña de escala")
         self.campaign = campaign.pk

@@ -138,7 +138,13 @@ class SubmitRefusalOut(Schema):
     """Why a publication cannot go to review: every problem, with its channel and field."""
 
     detail: str
-    problems: list[SubmitProblemOut]
+    problems: list[SubmitProblemOut] = Field(
+        default=[], description="Lo que el veredicto rechaza, por canal y campo."
+    )
+    errors: dict[str, list[str]] | None = Field(
+        default=None,
+        description="Otros motivos (p. ej. el estado de la publicación), por campo.",
+    )
 
 
 class ScheduleIn(Schema):

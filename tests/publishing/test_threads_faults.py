@@ -299,17 +299,19 @@ def test_composer_verdict_counts_500_as_threads_does(db, settings):
     assert verdict.network_problems(found)[0].startswith("Threads: el texto mide 501 caracteres")
 
 
-def test_approval_is_refused_over_500(threads, account, jorge, mariana):
+def test_submit_refuses_over_500(threads, account, jorge):
     from django.core.exceptions import ValidationError
 
     publication = services.publication_create(
         author=jorge, title="Aviso largo", text="Aviso " * 90, category="salud"
     )
     services.variants_set(publication=publication, variants={account.pk: {"text": ""}}, user=jorge)
-    services.publication_submit(publication=publication, user=jorge)
-    with pytest.raises(ValidationError) as refused:
-        services.publication_approve(publication=publication, user=mariana)
+    with pytest.raises(services.SubmitRefused) as refused:
+        services.publication_submit(publication=publication, user=jorge)
     assert "Threads: el texto mide 540 caracteres" in " ".join(refused.value.messages)
+    assert isinstance(refused.value, ValidationError)  # forms and the API show it as such
+    publication.refresh_from_db()
+    assert publication.status == "borrador"  # never reached review
 
 
 def test_a_token_near_its_end_is_renewed_and_stored_by_the_engine_and_the_daily_check(
