@@ -141,9 +141,10 @@ class SubmitRefusalOut(Schema):
     problems: list[SubmitProblemOut] = Field(
         default=[], description="Lo que el veredicto rechaza, por canal y campo."
     )
-    errors: dict[str, list[str]] | None = Field(
+    errors: dict[str, list[str]] | list[dict[str, str]] | None = Field(
         default=None,
-        description="Otros motivos (p. ej. el estado de la publicación), por campo.",
+        description="Otros motivos, por campo: el estado de la publicación, o un dato de la "
+        "petición que no vale ({campo, problema}), como en el resto de la API.",
     )
 
 
