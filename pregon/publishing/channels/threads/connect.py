@@ -8,12 +8,7 @@ import time
 from urllib.parse import urlencode
 
 import httpx
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import path
 
-from pregon.accounts import access
 from pregon.publishing.channels.threads.conf import conf
 from pregon.publishing.connect import (
     TIMEOUT,
@@ -25,7 +20,7 @@ from pregon.publishing.connect import (
     save_account,
 )
 from pregon.publishing.models import ChannelAccount
-from pregon.publishing.views_connect import PERMISSION, callback_url, failed, not_ready
+from pregon.publishing.views_connect import oauth_urls
 
 KEY = "threads"
 KIND = "threads"
@@ -147,25 +142,4 @@ def _check_scopes(host: str, token: str) -> None:
 # --- pages ------------------------------------------------------------------------------
 
 
-@access.require(PERMISSION)
-def start(request: HttpRequest) -> HttpResponse:
-    status = setup("")
-    return not_ready(request, status) or redirect(
-        authorize_url(request.session, callback_url(request, KEY))
-    )
-
-
-@access.require(PERMISSION)
-def back(request: HttpRequest) -> HttpResponse:
-    try:
-        account = callback(request.session, request.GET, callback_url(request, KEY), request.user)
-    except ConnectError as exc:
-        return failed(request, exc)
-    messages.success(request, f"Conectada: {account.name}.")
-    return redirect("publishing:accounts")
-
-
-urlpatterns = [
-    path(f"{KEY}/", start, name="connect_threads"),
-    path(f"{KEY}/volver/", back, name="connect_threads_back"),
-]
+urlpatterns = oauth_urls(KEY, setup=setup, authorize_url=authorize_url, callback=callback)

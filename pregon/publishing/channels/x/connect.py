@@ -6,12 +6,7 @@ from urllib.parse import urlencode
 
 import httpx
 from django.conf import settings
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import path
 
-from pregon.accounts import access
 from pregon.publishing.connect import (
     TIMEOUT,
     ConnectError,
@@ -22,12 +17,7 @@ from pregon.publishing.connect import (
     save_account,
 )
 from pregon.publishing.models import ChannelAccount
-from pregon.publishing.views_connect import (
-    PERMISSION,
-    callback_url,
-    failed,
-    not_ready,
-)
+from pregon.publishing.views_connect import oauth_urls
 
 KEY = "x"
 KIND = "x"
@@ -135,25 +125,4 @@ def _x_me(access_token: str) -> dict:
 # --- pages ------------------------------------------------------------------------------
 
 
-@access.require(PERMISSION)
-def start(request: HttpRequest) -> HttpResponse:
-    status = setup("")
-    return not_ready(request, status) or redirect(
-        x_authorize_url(request.session, callback_url(request, KEY))
-    )
-
-
-@access.require(PERMISSION)
-def back(request: HttpRequest) -> HttpResponse:
-    try:
-        account = x_callback(request.session, request.GET, callback_url(request, KEY), request.user)
-    except ConnectError as exc:
-        return failed(request, exc)
-    messages.success(request, f"Conectada: {account.name}.")
-    return redirect("publishing:accounts")
-
-
-urlpatterns = [
-    path(f"{KEY}/", start, name="connect_x"),
-    path(f"{KEY}/volver/", back, name="connect_x_back"),
-]
+urlpatterns = oauth_urls(KEY, setup=setup, authorize_url=x_authorize_url, callback=x_callback)

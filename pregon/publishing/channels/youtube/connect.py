@@ -8,12 +8,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import httpx
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.urls import path
 
-from pregon.accounts import access
 from pregon.publishing.channels.youtube.conf import conf
 from pregon.publishing.connect import (
     TIMEOUT,
@@ -25,7 +20,7 @@ from pregon.publishing.connect import (
     save_account,
 )
 from pregon.publishing.models import ChannelAccount
-from pregon.publishing.views_connect import PERMISSION, callback_url, failed, not_ready
+from pregon.publishing.views_connect import oauth_urls
 
 KEY = "youtube"
 KIND = "youtube"
@@ -149,25 +144,4 @@ def _channel(access_token: str) -> dict:
 # --- pages ------------------------------------------------------------------------------
 
 
-@access.require(PERMISSION)
-def start(request: HttpRequest) -> HttpResponse:
-    status = setup("")
-    return not_ready(request, status) or redirect(
-        authorize_url(request.session, callback_url(request, KEY))
-    )
-
-
-@access.require(PERMISSION)
-def back(request: HttpRequest) -> HttpResponse:
-    try:
-        account = callback(request.session, request.GET, callback_url(request, KEY), request.user)
-    except ConnectError as exc:
-        return failed(request, exc)
-    messages.success(request, f"Conectado: {account.name}.")
-    return redirect("publishing:accounts")
-
-
-urlpatterns = [
-    path(f"{KEY}/", start, name="connect_youtube"),
-    path(f"{KEY}/volver/", back, name="connect_youtube_back"),
-]
+urlpatterns = oauth_urls(KEY, setup=setup, authorize_url=authorize_url, callback=callback)
