@@ -110,4 +110,5 @@ def test_the_openapi_document_describes_the_refusal(client, db):
     responses = spec["paths"]["/api/v1/publications/{pk}/submit"]["post"]["responses"]
     ref = responses["422"]["content"]["application/json"]["schema"]["$ref"]
     schema = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
-    assert set(schema["properties"]) == {"detail", "problems"}
+    assert set(schema["properties"]) == {"detail", "problems", "errors"}
+    assert schema["required"] == ["detail"]  # a refusal for the publication's state has no problems
