@@ -73,3 +73,19 @@ def alt_text_messages(media: list[MediaInfo]) -> list[str]:
 
 def mib(size: int) -> str:
     return f"{size / MIB:.1f} MiB"
+
+
+def utf16_units(text: str) -> int:
+    """Length as networks written in JavaScript or Java count it (Telegram, TikTok):
+    UTF-16 code units, two for a character outside the Basic Multilingual Plane."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def utf16_cut(text: str, limit: int) -> str:
+    """The longest start of `text` within `limit` UTF-16 units, never half a character."""
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > limit:
+            return text[:index]
+    return text

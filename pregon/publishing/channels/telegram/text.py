@@ -15,6 +15,8 @@
 import html
 import re
 
+from pregon.publishing.channels.limits import utf16_cut, utf16_units
+
 # An address up to a space or a character that cannot end it (closing punctuation).
 URL = re.compile(r"https?://[^\s<>\"]*[^\s<>\"'.,;:!?)\]»”]")
 
@@ -41,14 +43,10 @@ def to_html(text: str) -> str:
 def length(text: str) -> int:
     """What Telegram counts: UTF-16 code units of the visible text, without the
     spaces and line breaks it trims at both ends."""
-    return sum(2 if ord(char) > 0xFFFF else 1 for char in text.strip())
+    return utf16_units(text.strip())
 
 
 def split(text: str, limit: int) -> tuple[str, str]:
     """(the part within `limit` UTF-16 units, the part past it)."""
-    units = 0
-    for index, char in enumerate(text):
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            return text[:index], text[index:]
-    return text, ""
+    head = utf16_cut(text, limit)
+    return head, text[len(head) :]

@@ -36,6 +36,7 @@ from pregon.publishing.channels.base import (
     PostResult,
     window_not_read,
 )
+from pregon.publishing.channels.limits import utf16_cut
 from pregon.publishing.channels.tiktok.api import NAME, SPAM, TikTokApi, error_code
 
 MIB = 1024 * 1024
@@ -79,15 +80,6 @@ FAIL_REASONS = {
     "spam_risk_user_banned_from_posting": "TikTok no deja publicar a esta cuenta.",
     "internal": "falla interna de TikTok.",
 }
-
-
-def utf16_cut(text: str, limit: int) -> str:
-    units, end = 0, 0
-    for end, char in enumerate(text):  # noqa: B007 - `end` is used after the loop
-        units += 2 if ord(char) > 0xFFFF else 1
-        if units > limit:
-            return text[:end]
-    return text
 
 
 def chunk_plan(size: int) -> tuple[int, int]:

@@ -3,7 +3,7 @@ of up to 2,200 UTF-16 units. The creator's longest video is checked when it goes
 (creator_info), since it depends on the account. Text alone is refused
 (network.needs_media)."""
 
-from pregon.publishing.channels.limits import MIB, Draft, MediaInfo, mib
+from pregon.publishing.channels.limits import MIB, Draft, MediaInfo, mib, utf16_units
 
 MAX_CAPTION = 2_200  # UTF-16 units («runes» in TikTok's docs)
 PHOTOS = (1, 35)
@@ -14,14 +14,10 @@ MAX_VIDEO_BYTES = 4 * 1024 * MIB
 MIN_VIDEO_SECONDS = 3
 
 
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
 def check(draft: Draft) -> list[str]:
     text, media = draft.text, draft.media
     messages = []
-    length = utf16_len(text)
+    length = utf16_units(text)
     if length > MAX_CAPTION:
         messages.append(
             f"TikTok: el texto mide {length} caracteres; el máximo es {MAX_CAPTION} "
