@@ -35,7 +35,12 @@ def setup(
 
 
 def authorize_url(
-    session: SessionBase, key: str, url: str, query: dict[str, str], pkce: Pkce = "S256", **flow
+    session: SessionBase,
+    key: str,
+    url: str,
+    query: dict[str, str],
+    pkce: Pkce = "S256",
+    **flow: object,
 ) -> str:
     """The consent screen's address: the network's own `query` (client, scopes, return
     address, extras) with `response_type=code`, a one-use state and, unless `pkce` is
