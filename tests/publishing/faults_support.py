@@ -3,9 +3,11 @@ and scheduled by another and due a second ago; a worker that dies right after th
 network accepted; and the clock moved past a wait or a dead worker's lease. Each
 `test_<net>_faults.py` keeps only what is its network's own."""
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
@@ -52,9 +54,10 @@ def stale(delivery: Delivery) -> None:
     Delivery.objects.filter(pk=delivery.pk).update(claimed_at=long_ago, lease_until=long_ago)
 
 
-def die_after_accepted(monkeypatch) -> Callable[[], None]:
-    """From now on the worker dies between the network's answer and recording it.
-    Returns what brings the worker back (only this patch is undone)."""
+@contextmanager
+def killed_after_accepted(monkeypatch) -> Iterator[None]:
+    """Inside the block the worker dies between the network's answer and recording
+    it, and the block must see it die; after it, workers record as they should."""
     real = attempts.record
 
     def record(delivery, worker, call, *, exc=None, outcome=None):
@@ -63,4 +66,8 @@ def die_after_accepted(monkeypatch) -> Callable[[], None]:
         return real(delivery, worker, call, exc=exc, outcome=outcome)
 
     monkeypatch.setattr(attempts, "record", record)
-    return lambda: monkeypatch.setattr(attempts, "record", real)
+    try:
+        with pytest.raises(WorkerKilled):
+            yield
+    finally:
+        monkeypatch.setattr(attempts, "record", real)

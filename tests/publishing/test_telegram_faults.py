@@ -23,10 +23,9 @@ from pregon.publishing.models import (
 from tests.publishing.conftest import jpeg_bytes
 from tests.publishing.fakes.telegram import TelegramFake
 from tests.publishing.faults_support import (
-    WorkerKilled,
     approve_and_schedule,
     delivery_of,
-    die_after_accepted,
+    killed_after_accepted,
     photo_add,
     stale,
 )
@@ -206,10 +205,8 @@ def test_timeout_after_telegram_accepted_stays_uncertain_for_a_person(tg, publis
 
 def test_worker_killed_after_telegram_accepted_never_sends_a_second(tg, publish, monkeypatch):
     delivery = publish()
-    revive = die_after_accepted(monkeypatch)  # between Telegram's answer and recording it
-    with pytest.raises(WorkerKilled):
+    with killed_after_accepted(monkeypatch):
         engine.publish_due()
-    revive()
     delivery.refresh_from_db()
     assert delivery.status == D.ENVIANDO and _copies(tg) == 1
     stale(delivery)

@@ -23,11 +23,10 @@ from pregon.publishing.models import (
 from tests.publishing.conftest import E2E_TEXT
 from tests.publishing.fakes.threads import ThreadsFake
 from tests.publishing.faults_support import (
-    WorkerKilled,
     approve_and_schedule,
     delivery_of,
-    die_after_accepted,
     due_now,
+    killed_after_accepted,
     photo_add,
     stale,
 )
@@ -115,10 +114,8 @@ def test_the_engine_looks_at_containers_later_instead_of_sleeping(threads, publi
 
 def test_worker_killed_after_threads_accepted_with_50_newer_posts(threads, publish, monkeypatch):
     publication = publish()
-    revive = die_after_accepted(monkeypatch)
-    with pytest.raises(WorkerKilled):
+    with killed_after_accepted(monkeypatch):
         engine.publish_due()
-    revive()
     delivery = delivery_of(publication)
     assert delivery.status == D.ENVIANDO and _copies(threads) == 1
     threads.add_posts("9001", 50)

@@ -18,11 +18,10 @@ from pregon.publishing.models import ChannelAccount, Delivery, DeliveryStatus, P
 from tests.publishing.conftest import make_clip
 from tests.publishing.fakes.tiktok import TikTokFake
 from tests.publishing.faults_support import (
-    WorkerKilled,
     approve_and_schedule,
     delivery_of,
-    die_after_accepted,
     due_now,
+    killed_after_accepted,
     photo_add,
     stale,
 )
@@ -155,10 +154,8 @@ def test_accepted_then_never_answered_is_found_not_resent(tiktok, schedule, what
 
 def test_killed_after_accepted_with_50_newer_videos_exactly_one_copy(tiktok, schedule, monkeypatch):
     publication = schedule("video")
-    revive = die_after_accepted(monkeypatch)
-    with pytest.raises(WorkerKilled):
+    with killed_after_accepted(monkeypatch):
         engine.publish_due()
-    revive()
     delivery = delivery_of(publication)
     assert delivery.status == D.ENVIANDO and _copies(tiktok) == 1
     tiktok.add_videos("open-1", 50)
