@@ -28,8 +28,6 @@ import re
 import secrets
 import time
 import unicodedata
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
 
 from tests.publishing.fakes.authorization import HTML, AuthorizationServer
@@ -84,7 +82,6 @@ class ThreadsFake(AuthorizationServer, FakeServer):
         self.container_polls = 0  # status reads answered IN_PROGRESS before FINISHED
         self.container_error = ""  # an error_message: containers end in ERROR
         self.quota_usage = 0
-        self.fetched: list[tuple[str, int, str]] = []  # (url, status, content type)
         self.insights_day: dict[tuple[str, str], int] = {}  # (user, metric) -> value
         self.post_insights: dict[tuple[str, str], int] = {}  # (media, metric) -> value
         self.refreshes = 0
@@ -251,14 +248,10 @@ class ThreadsFake(AuthorizationServer, FakeServer):
         """Threads fetches the file itself and refuses what it cannot read whole."""
         if not url.startswith(("http://", "https://")):
             return False
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                kind = response.headers.get("Content-Type", "")
-                body = response.read()
-                self.fetched.append((url, response.status, kind))
-        except (urllib.error.URLError, TimeoutError) as exc:
-            self.fetched.append((url, getattr(exc, "code", 0), ""))
+        fetched = self.fetch(url)
+        if fetched is None:
             return False
+        kind, body = fetched
         if video:
             return kind.startswith(("video/mp4", "video/quicktime")) and body[4:8] == b"ftyp"
         if len(body) > 8 * 1024 * 1024:
