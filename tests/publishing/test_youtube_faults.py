@@ -8,7 +8,10 @@ figures arrive through analytics' fetch_all."""
 import io
 import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -109,6 +112,26 @@ def scheduled(account, jorge, mariana, tmp_path):
     return make
 
 
+@contextmanager
+def killed_after_call(monkeypatch, dies: Callable[[Any], bool]) -> Iterator[None]:
+    """Inside the block the sender dies right after the HTTP call for which `dies` is
+    true (the call is recorded first), and the block must see it die."""
+    real = connectors._on_attempt
+
+    def on_attempt(attempt) -> None:
+        real(attempt)
+        if dies(attempt):
+            raise WorkerKilled
+
+    monkeypatch.setattr(connectors, "_on_attempt", on_attempt)
+    connectors._channels.clear()  # a cached sender keeps the callback it was made with
+    try:
+        with pytest.raises(WorkerKilled):
+            yield
+    finally:
+        monkeypatch.setattr(connectors, "_on_attempt", real)
+
+
 def _finish(delivery: Delivery, runs: int = 3) -> Delivery:
     for _ in range(runs):
         due_now(delivery)
@@ -148,22 +171,16 @@ def test_killed_mid_upload_resumes_the_same_session(yt, scheduled, monkeypatch):
     monkeypatch.setattr(YouTubeChannel, "chunk_bytes", UNIT)
     delivery = scheduled()
     engine.publish_due()  # the session is opened and stored
-    real = connectors._on_attempt
     chunks = []
 
-    def dies_after_second_chunk(attempt):
-        real(attempt)
+    def after_second_chunk(attempt) -> bool:
         if attempt.method == "PUT" and attempt.status == 308:
             chunks.append(attempt)
-            if len(chunks) == 3:  # the status look, then two chunks
-                raise WorkerKilled
+        return len(chunks) == 3  # the status look, then two chunks
 
-    monkeypatch.setattr(connectors, "_on_attempt", dies_after_second_chunk)
-    connectors._channels.clear()
     due_now(delivery)
-    with pytest.raises(WorkerKilled):
+    with killed_after_call(monkeypatch, after_second_chunk):
         engine.publish_due()
-    monkeypatch.setattr(connectors, "_on_attempt", real)
     delivery.refresh_from_db()
     [session] = yt.sessions.values()
     assert delivery.status == D.ENVIANDO and len(session["chunks"]) == 2
@@ -207,19 +224,9 @@ def test_killed_before_the_subtitles_the_check_adds_them(yt, scheduled, monkeypa
     video and adds the Spanish subtitles it never got before calling it published."""
     delivery = scheduled()
     engine.publish_due()
-    real = connectors._on_attempt
-
-    def dies_at_the_video(attempt):
-        real(attempt)
-        if attempt.method == "PUT" and attempt.status in (200, 201):
-            raise WorkerKilled
-
-    monkeypatch.setattr(connectors, "_on_attempt", dies_at_the_video)
-    connectors._channels.clear()
     due_now(delivery)
-    with pytest.raises(WorkerKilled):
+    with killed_after_call(monkeypatch, lambda a: a.method == "PUT" and a.status in (200, 201)):
         engine.publish_due()
-    monkeypatch.setattr(connectors, "_on_attempt", real)
     [video] = yt.uploaded("UC1")
     assert video["captions"] == []
     stale(delivery)
