@@ -228,9 +228,8 @@ E2E_TEXT = "Feria de la salud en el jardín municipal este sábado #Chapultepec"
 def publish(networks, jorge, mariana, settings, live_server):
     """`publish("facebook", "x", image=True, images=2)`: a publication scheduled a second ago
     on those fake networks (Instagram fetches the image from the live server)."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     from pregon.publishing import services
+    from tests.publishing.faults_support import approve_and_schedule, photo_add
 
     settings.PREGON_PUBLIC_URL = live_server.url
 
@@ -241,21 +240,10 @@ def publish(networks, jorge, mariana, settings, live_server):
         media_ids = []
         for n in range(images if image else 0):
             jpeg = jpeg_bytes(1080 - n)  # another photo, not the same bytes again
-            upload = SimpleUploadedFile(f"feria-{n}.jpg", jpeg, content_type="image/jpeg")
-            media = services.media_add(
-                publication=publication,
-                upload=upload,
-                alt_text=f"Módulos de salud {n + 1}" if n else "Módulos de salud",
-                user=jorge,
-            )
-            media_ids.append(media.pk)
+            alt_text = f"Módulos de salud {n + 1}" if n else "Módulos de salud"
+            media_ids.append(photo_add(publication, jorge, alt_text, f"feria-{n}.jpg", jpeg).pk)
         variants = {networks.accounts[k].pk: {"text": "", "media": media_ids} for k in keys}
-        services.variants_set(publication=publication, variants=variants, user=jorge)
-        services.publication_submit(publication=publication, user=jorge)
-        services.publication_approve(publication=publication, user=mariana)
-        services.publication_schedule(
-            publication=publication, user=mariana, when=timezone.now() - timedelta(seconds=1)
-        )
+        approve_and_schedule(publication, variants, author=jorge, approver=mariana)
         return publication
 
     return make

@@ -9,10 +9,9 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from pregon.publishing import attempts, connectors, engine, services
+from pregon.publishing import connectors, engine, services
 from pregon.publishing.models import (
     ChannelAccount,
     ChannelState,
@@ -23,29 +22,18 @@ from pregon.publishing.models import (
 )
 from tests.publishing.conftest import jpeg_bytes
 from tests.publishing.fakes.telegram import TelegramFake
+from tests.publishing.faults_support import (
+    approve_and_schedule,
+    delivery_of,
+    killed_after_accepted,
+    photo_add,
+    stale,
+)
 
 D = DeliveryStatus
 TOKEN = "7012345678:AAHfakeTOKENforPREGONtestsOnly_0123456"
 TEXT = "Feria de la salud en el jardín municipal este sábado #Chapultepec"
 LINK = "https://chapultepec.gob.mx/feria-salud"
-
-
-class WorkerKilled(BaseException):
-    """A SIGKILL seen from inside: nothing after it runs, nothing is written."""
-
-
-@pytest.fixture
-def killed_after_accepted(monkeypatch):
-    """The worker dies between Telegram's answer and recording it."""
-    real = attempts.record
-
-    def record(delivery, worker, call, *, exc=None, outcome=None):
-        if exc is None and outcome is None:
-            raise WorkerKilled
-        return real(delivery, worker, call, exc=exc, outcome=outcome)
-
-    monkeypatch.setattr(attempts, "record", record)
-    return monkeypatch
 
 
 @pytest.fixture
@@ -79,23 +67,18 @@ def publish(channel, jorge, mariana):
             author=jorge, title="Feria de la salud", text=TEXT, category="salud", link=LINK
         )
         media = [
-            services.media_add(
-                publication=publication,
-                upload=SimpleUploadedFile(f"feria-{n}.jpg", jpeg_bytes(1080 - n), "image/jpeg"),
-                alt_text=f"Módulos de salud {n + 1}",
-                user=jorge,
-            ).pk
+            photo_add(
+                publication,
+                jorge,
+                f"Módulos de salud {n + 1}",
+                f"feria-{n}.jpg",
+                jpeg_bytes(1080 - n),
+            )
             for n in range(images)
         ]
-        services.variants_set(
-            publication=publication, variants={channel.pk: {"text": "", "media": media}}, user=jorge
-        )
-        services.publication_submit(publication=publication, user=jorge)
-        services.publication_approve(publication=publication, user=mariana)
-        services.publication_schedule(
-            publication=publication, user=mariana, when=timezone.now() - timedelta(seconds=1)
-        )
-        return Delivery.objects.get(variant__publication=publication)
+        variants = {channel.pk: {"text": "", "media": [m.pk for m in media]}}
+        approve_and_schedule(publication, variants, author=jorge, approver=mariana)
+        return delivery_of(publication)
 
     return make
 
@@ -220,17 +203,13 @@ def test_timeout_after_telegram_accepted_stays_uncertain_for_a_person(tg, publis
     assert delivery.status == D.PUBLICADA and _copies(tg) == 1
 
 
-def test_worker_killed_after_telegram_accepted_never_sends_a_second(
-    tg, publish, killed_after_accepted
-):
+def test_worker_killed_after_telegram_accepted_never_sends_a_second(tg, publish, monkeypatch):
     delivery = publish()
-    with pytest.raises(WorkerKilled):
+    with killed_after_accepted(monkeypatch):
         engine.publish_due()
-    killed_after_accepted.undo()
     delivery.refresh_from_db()
     assert delivery.status == D.ENVIANDO and _copies(tg) == 1
-    long_ago = timezone.now() - timedelta(hours=1)
-    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=long_ago, lease_until=long_ago)
+    stale(delivery)
     connectors._channels.clear()
     for _ in range(3):
         engine.publish_due()
@@ -244,8 +223,7 @@ def test_worker_killed_after_telegram_accepted_never_sends_a_second(
 def test_worker_killed_before_sending_is_resent_only_by_a_person(tg, publish, mariana):
     delivery = publish()
     assert engine.claim(delivery.pk, "dead-worker", timezone.now())
-    long_ago = timezone.now() - timedelta(hours=1)
-    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=long_ago, lease_until=long_ago)
+    stale(delivery)
     engine.publish_due()
     delivery.refresh_from_db()
     assert delivery.status == D.INCIERTA and _copies(tg) == 0  # Pregón cannot tell

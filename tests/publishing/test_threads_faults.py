@@ -11,27 +11,29 @@ from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from pregon.publishing import attempts, connectors, engine, services, verdict
+from pregon.publishing import connectors, engine, services, verdict
 from pregon.publishing.channels.threads import ThreadsChannel
 from pregon.publishing.models import (
     ChannelAccount,
-    Delivery,
     DeliveryStatus,
     PublicationStatus,
 )
-from tests.publishing.conftest import E2E_TEXT, jpeg_bytes
+from tests.publishing.conftest import E2E_TEXT
 from tests.publishing.fakes.threads import ThreadsFake
+from tests.publishing.faults_support import (
+    approve_and_schedule,
+    delivery_of,
+    due_now,
+    killed_after_accepted,
+    photo_add,
+    stale,
+)
 from tests.publishing.test_connect import back_to_pregon, consent
 
 D = DeliveryStatus
 DAYS = 86_400
-
-
-class WorkerKilled(BaseException):
-    """A SIGKILL seen from inside: nothing after it runs, nothing is written."""
 
 
 @pytest.fixture
@@ -66,37 +68,16 @@ def publish(account, jorge, mariana):
         publication = services.publication_create(
             author=jorge, title="Feria de la salud", text=text, category="salud"
         )
-        media = []
-        if image:
-            upload = SimpleUploadedFile("feria.jpg", jpeg_bytes(), content_type="image/jpeg")
-            media.append(
-                services.media_add(
-                    publication=publication, upload=upload, alt_text="Módulos de salud", user=jorge
-                ).pk
-            )
-        target = on or account
-        variants = {target.pk: {"text": "", "media": media}}
-        services.variants_set(publication=publication, variants=variants, user=jorge)
-        services.publication_submit(publication=publication, user=jorge)
-        services.publication_approve(publication=publication, user=mariana)
-        services.publication_schedule(
-            publication=publication, user=mariana, when=timezone.now() - timedelta(seconds=1)
-        )
+        media = [photo_add(publication, jorge, "Módulos de salud").pk] if image else []
+        variants = {(on or account).pk: {"text": "", "media": media}}
+        approve_and_schedule(publication, variants, author=jorge, approver=mariana)
         return publication
 
     return make
 
 
-def _delivery(publication) -> Delivery:
-    return Delivery.objects.get(variant__publication=publication)
-
-
 def _copies(threads, text: str = E2E_TEXT) -> int:
     return sum(post["text"] == text for post in threads.posts.values())
-
-
-def _due_now(delivery: Delivery) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(scheduled_at=timezone.now())
 
 
 def test_approved_publication_goes_out_once_with_the_photo_fetched_from_pregon(
@@ -104,7 +85,7 @@ def test_approved_publication_goes_out_once_with_the_photo_fetched_from_pregon(
 ):
     publication = publish()
     assert engine.publish_due()["publicada"] == 1
-    delivery = _delivery(publication)
+    delivery = delivery_of(publication)
     assert delivery.status == D.PUBLICADA and delivery.remote_id in threads.posts
     assert delivery.remote_url == threads.posts[delivery.remote_id]["permalink"]
     [(url, status, kind)] = threads.fetched  # Threads read the signed link, whole
@@ -123,39 +104,22 @@ def test_the_engine_looks_at_containers_later_instead_of_sleeping(threads, publi
     started = time.monotonic()
     assert engine.publish_due()["en_proceso"] == 1
     assert time.monotonic() - started < ThreadsChannel.poll_interval  # nobody slept
-    delivery = _delivery(publication)
+    delivery = delivery_of(publication)
     assert delivery.status == D.PENDIENTE and delivery.network_ref in threads.containers
     assert threads.posts == {}
-    _due_now(delivery)
+    due_now(delivery)
     assert engine.publish_due()["publicada"] == 1
     assert _copies(threads) == 1 and len(threads.containers) == 1
 
 
-@pytest.fixture
-def killed_after_accepted(monkeypatch):
-    real = attempts.record
-
-    def record(delivery, worker, call, *, exc=None, outcome=None):
-        if exc is None and outcome is None:
-            raise WorkerKilled
-        return real(delivery, worker, call, exc=exc, outcome=outcome)
-
-    monkeypatch.setattr(attempts, "record", record)
-    return monkeypatch
-
-
-def test_worker_killed_after_threads_accepted_with_50_newer_posts(
-    threads, publish, killed_after_accepted
-):
+def test_worker_killed_after_threads_accepted_with_50_newer_posts(threads, publish, monkeypatch):
     publication = publish()
-    with pytest.raises(WorkerKilled):
+    with killed_after_accepted(monkeypatch):
         engine.publish_due()
-    killed_after_accepted.undo()
-    delivery = _delivery(publication)
+    delivery = delivery_of(publication)
     assert delivery.status == D.ENVIANDO and _copies(threads) == 1
     threads.add_posts("9001", 50)
-    long_ago = timezone.now() - timedelta(hours=1)
-    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=long_ago, lease_until=long_ago)
+    stale(delivery)
     connectors._channels.clear()
     engine.publish_due()
     engine.publish_due()
@@ -169,9 +133,9 @@ def test_a_500_is_retried_on_the_schedule_and_sent_once(threads, publish):
     publication = publish(image=False)
     threads.server_error(times=1, method="POST")  # the container was not made
     assert engine.publish_due()["reintentar"] == 1
-    delivery = _delivery(publication)
+    delivery = delivery_of(publication)
     assert delivery.status == D.PENDIENTE and "falla temporal" in delivery.last_error
-    _due_now(delivery)
+    due_now(delivery)
     assert engine.publish_due()["publicada"] == 1
     assert _copies(threads) == 1
 
@@ -181,11 +145,11 @@ def test_a_429_waits_as_long_as_meta_says(threads, publish):
     threads.rate_limit(minutes=7)
     before = timezone.now()
     assert engine.publish_due()["limite"] == 1
-    delivery = _delivery(publication)
+    delivery = delivery_of(publication)
     assert delivery.status == D.PENDIENTE
     assert delivery.scheduled_at >= before + timedelta(minutes=7) - timedelta(seconds=1)
     assert "Threads pidió esperar" in delivery.last_error and threads.posts == {}
-    _due_now(delivery)
+    due_now(delivery)
     engine.publish_due()
     assert _copies(threads) == 1
 
@@ -195,7 +159,7 @@ def test_timeout_after_threads_published_is_found_not_resent(threads, publish):
     threads.slow(2.5, method="POST", path="/threads_publish")  # done, answered too late
     engine.publish_due()
     engine.publish_due()
-    delivery = _delivery(publication)
+    delivery = delivery_of(publication)
     assert delivery.status == D.PUBLICADA, delivery.last_error
     outcomes = list(delivery.attempt_log.values_list("outcome", flat=True))
     assert outcomes == ["incierto", "encontrada"]
@@ -210,7 +174,7 @@ def test_expired_token_holds_the_delivery_for_reconnection(threads, account, pub
     engine.publish_due()
     account.refresh_from_db()
     assert account.state == "reconexion" and threads.posts == {}
-    assert _delivery(publication).status != D.FALLIDA
+    assert delivery_of(publication).status != D.FALLIDA
 
 
 def test_connect_with_threads_then_publish(client, mariana, jorge, threads, publish):
@@ -232,7 +196,7 @@ def test_connect_with_threads_then_publish(client, mariana, jorge, threads, publ
     assert stored["expires_at"] > time.time() + 59 * DAYS
     publication = publish(text="Aviso a la población de Chapultepec", image=False, on=connected)
     assert engine.publish_due()["publicada"] == 1
-    assert _delivery(publication).remote_id in threads.posts
+    assert delivery_of(publication).remote_id in threads.posts
 
 
 def test_an_unticked_publishing_permission_is_named_and_adds_nothing(client, mariana, threads):
@@ -266,7 +230,7 @@ def test_daily_figures_reach_analytics(threads, account, publish):
 
     publication = publish(image=False)
     engine.publish_due()
-    remote_id = _delivery(publication).remote_id
+    remote_id = delivery_of(publication).remote_id
     PostMetric.objects.create(
         account=account,
         remote_id=remote_id,
@@ -327,7 +291,7 @@ def test_a_token_near_its_end_is_renewed_and_stored_by_the_engine_and_the_daily_
     stored = json.loads(ChannelAccount.objects.get(pk=account.pk).credentials)
     assert stored["access_token"] != "old-token" and threads.refreshes == 1
     assert stored["expires_at"] > time.time() + 59 * DAYS
-    assert _delivery(publication).status == D.PUBLICADA
+    assert delivery_of(publication).status == D.PUBLICADA
     # Weeks later, with nothing published, the daily check renews it again.
     threads.advance(days=35)
     soon = {**stored, "expires_at": int(time.time()) + 25 * DAYS}

@@ -12,19 +12,23 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from pregon.publishing import attempts, connectors, engine, services
+from pregon.publishing import connectors, engine, services
 from pregon.publishing.channels.tiktok import TikTokChannel
 from pregon.publishing.models import ChannelAccount, Delivery, DeliveryStatus, PublicationStatus
-from tests.publishing.conftest import jpeg_bytes, make_clip
+from tests.publishing.conftest import make_clip
 from tests.publishing.fakes.tiktok import TikTokFake
+from tests.publishing.faults_support import (
+    approve_and_schedule,
+    delivery_of,
+    due_now,
+    killed_after_accepted,
+    photo_add,
+    stale,
+)
 
 D = DeliveryStatus
 TEXT = "Sesión de cabildo abierto en la explanada municipal #Chapultepec"
 SRT = b"1\n00:00:00,000 --> 00:00:02,000\nSe abre la sesi\xc3\xb3n de cabildo.\n"
-
-
-class WorkerKilled(BaseException):
-    """A SIGKILL seen from inside: nothing after it runs, nothing is written."""
 
 
 @pytest.fixture
@@ -64,36 +68,20 @@ def schedule(tiktok, jorge, mariana, tmp_path):
             asset_set_captions(asset=asset, upload=SimpleUploadedFile("c.srt", SRT), user=jorge)
             media = services.media_attach_asset(publication=publication, asset=asset, user=jorge)
         else:
-            upload = SimpleUploadedFile("cabildo.jpg", jpeg_bytes(), content_type="image/jpeg")
-            media = services.media_add(
-                publication=publication, upload=upload, alt_text="La explanada", user=jorge
-            )
+            media = photo_add(publication, jorge, "La explanada", name="cabildo.jpg")
         variants = {tiktok.account.pk: {"text": "", "media": [media.pk]}}
-        services.variants_set(publication=publication, variants=variants, user=jorge)
-        services.publication_submit(publication=publication, user=jorge)
-        services.publication_approve(publication=publication, user=mariana)
-        services.publication_schedule(
-            publication=publication, user=mariana, when=timezone.now() - timedelta(seconds=1)
-        )
+        approve_and_schedule(publication, variants, author=jorge, approver=mariana)
         return publication
 
     return make
-
-
-def _delivery(publication) -> Delivery:
-    return Delivery.objects.get(variant__publication=publication)
 
 
 def _copies(tiktok) -> int:
     return sum(v["title"] == TEXT or v["video_description"] == TEXT for v in tiktok.videos)
 
 
-def _due_now(delivery: Delivery) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(scheduled_at=timezone.now())
-
-
 def _published_once(tiktok, publication) -> Delivery:
-    delivery = _delivery(publication)
+    delivery = delivery_of(publication)
     assert delivery.status == D.PUBLICADA, delivery.last_error
     assert _copies(tiktok) == 1 and delivery.remote_id == tiktok.videos[-1]["id"]
     publication.refresh_from_db()
@@ -116,10 +104,10 @@ def test_processing_is_looked_at_later_not_by_a_sleeping_thread(tiktok, schedule
     tiktok.processing_polls = 1
     publication = schedule("video")
     assert engine.publish_due()["en_proceso"] == 1
-    delivery = _delivery(publication)
+    delivery = delivery_of(publication)
     assert delivery.status == D.PENDIENTE and delivery.network_ref.startswith("v:")
     assert delivery.scheduled_at > timezone.now() + timedelta(seconds=20)
-    _due_now(delivery)
+    due_now(delivery)
     assert engine.publish_due()["publicada"] == 1
     _published_once(tiktok, publication)
     assert len(tiktok.requests_to("POST", "/video/init/")) == 1
@@ -130,10 +118,10 @@ def test_a_500_is_retried_and_sent_once(tiktok, schedule):
     body = {"data": {}, "error": {"code": "internal_error", "message": "Something went wrong"}}
     tiktok.fail(500, body, path="/video/init/")
     assert engine.publish_due()["reintentar"] == 1
-    delivery = _delivery(publication)
+    delivery = delivery_of(publication)
     assert "TikTok tuvo una falla temporal" in delivery.last_error
     assert "Se reintentará a las" in delivery.last_error
-    _due_now(delivery)
+    due_now(delivery)
     assert engine.publish_due()["publicada"] == 1
     _published_once(tiktok, publication)
 
@@ -143,10 +131,10 @@ def test_a_429_waits_for_tiktok_then_goes_once(tiktok, schedule):
     tiktok.rate_limit(retry_after=90)
     started = timezone.now()
     assert engine.publish_due()["limite"] == 1
-    delivery = _delivery(publication)
+    delivery = delivery_of(publication)
     assert delivery.scheduled_at >= started + timedelta(seconds=85)
     assert "TikTok pidió esperar" in delivery.last_error
-    _due_now(delivery)
+    due_now(delivery)
     assert engine.publish_due()["publicada"] == 1
     _published_once(tiktok, publication)
 
@@ -166,22 +154,12 @@ def test_accepted_then_never_answered_is_found_not_resent(tiktok, schedule, what
 
 def test_killed_after_accepted_with_50_newer_videos_exactly_one_copy(tiktok, schedule, monkeypatch):
     publication = schedule("video")
-    real = attempts.record
-
-    def record(delivery, worker, call, *, exc=None, outcome=None):
-        if exc is None and outcome is None:
-            raise WorkerKilled
-        return real(delivery, worker, call, exc=exc, outcome=outcome)
-
-    monkeypatch.setattr(attempts, "record", record)
-    with pytest.raises(WorkerKilled):
+    with killed_after_accepted(monkeypatch):
         engine.publish_due()
-    monkeypatch.setattr(attempts, "record", real)
-    delivery = _delivery(publication)
+    delivery = delivery_of(publication)
     assert delivery.status == D.ENVIANDO and _copies(tiktok) == 1
     tiktok.add_videos("open-1", 50)
-    long_ago = timezone.now() - timedelta(hours=1)
-    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=long_ago, lease_until=long_ago)
+    stale(delivery)
     connectors._channels.clear()
     engine.publish_due()
     delivery.refresh_from_db()
@@ -194,7 +172,7 @@ def test_unaudited_app_leaves_the_clip_in_the_inbox_and_says_so(tiktok, schedule
     tiktok.audited = False
     publication = schedule("video")
     assert engine.publish_due()["en_proceso"] == 1
-    delivery = _delivery(publication)
+    delivery = delivery_of(publication)
     assert delivery.status == D.PENDIENTE and delivery.network_ref.startswith("i:")
     assert delivery.last_error.startswith(
         "TikTok: el video quedó en la bandeja de la cuenta; ábralo en la app para publicarlo"
@@ -206,13 +184,13 @@ def test_unaudited_app_leaves_the_clip_in_the_inbox_and_says_so(tiktok, schedule
     assert stored["inbox_only"] is True and stored["refresh_token"] == "rt-1"
     assert tiktok.videos == []
     # Looked at again while nobody has posted it: still waiting, still saying why.
-    _due_now(delivery)
+    due_now(delivery)
     engine.publish_due()
     delivery.refresh_from_db()
     assert delivery.status == D.PENDIENTE and "bandeja" in delivery.last_error
     # Someone posts it from the app; the next look publishes the delivery with its URL.
     tiktok.creator_posts(delivery.network_ref.split(":")[1], caption=TEXT)
-    _due_now(delivery)
+    due_now(delivery)
     assert engine.publish_due()["publicada"] == 1
     delivery = _published_once(tiktok, publication)
     assert delivery.last_error == "" and delivery.remote_url.endswith(delivery.remote_id)
@@ -224,7 +202,7 @@ def test_rotating_refresh_tokens_survive_two_expiries(tiktok, schedule):
         current = json.loads(ChannelAccount.objects.get(pk=tiktok.account.pk).credentials)
         tiktok.expire_access_token(current["access_token"])
         publication = schedule("photo", text=f"{TEXT} {round_}")
-        assert engine.publish_due()["publicada"] == 1, _delivery(publication).last_error
+        assert engine.publish_due()["publicada"] == 1, delivery_of(publication).last_error
         stored = json.loads(ChannelAccount.objects.get(pk=tiktok.account.pk).credentials)
         assert stored["refresh_token"] != current["refresh_token"]
         assert stored["refresh_token"] in tiktok.refresh_tokens
@@ -238,7 +216,7 @@ def test_daily_figures_reach_analytics_through_fetch_all(tiktok, schedule):
 
     publication = schedule("video")
     engine.publish_due()
-    delivery = _delivery(publication)
+    delivery = delivery_of(publication)
     tiktok.add_videos("open-1", 24)
     now = timezone.now()
     for video in tiktok.videos:

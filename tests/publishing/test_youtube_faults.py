@@ -8,25 +8,33 @@ figures arrive through analytics' fetch_all."""
 import io
 import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from pregon.publishing import attempts, connectors, engine, services
+from pregon.publishing import connectors, engine, services
 from pregon.publishing.channels.youtube.api import until_pacific_midnight
 from pregon.publishing.channels.youtube.connector import YouTubeChannel
 from pregon.publishing.models import ChannelAccount, Delivery, DeliveryStatus
 from tests.publishing.fakes.youtube import UNIT, YouTubeFake
+from tests.publishing.faults_support import (
+    WorkerKilled,
+    approve_and_schedule,
+    delivery_of,
+    due_now,
+    killed_after_accepted,
+    photo_add,
+    stale,
+)
 
 D = DeliveryStatus
 SRT = b"1\n00:00:00,000 --> 00:00:02,000\nSe abre la sesi\xc3\xb3n de cabildo.\n"
 LOCATION = "+19.2897-099.1312/"
-
-
-class WorkerKilled(BaseException):
-    """A SIGKILL seen from inside: nothing after it runs, nothing is written."""
 
 
 def noisy_clip(path, seconds: int = 2):
@@ -96,39 +104,37 @@ def scheduled(account, jorge, mariana, tmp_path):
 
             buffer = io.BytesIO()
             Image.new("RGB", (1280, 720), (10, 60, 120)).save(buffer, "JPEG")
-            upload = SimpleUploadedFile("portada.jpg", buffer.getvalue(), "image/jpeg")
-            media.append(
-                services.media_add(
-                    publication=publication, upload=upload, alt_text="Portada", user=jorge
-                )
-            )
-        services.variants_set(
-            publication=publication,
-            variants={account.pk: {"text": "", "media": [m.pk for m in media]}},
-            user=jorge,
-        )
-        services.publication_submit(publication=publication, user=jorge)
-        services.publication_approve(publication=publication, user=mariana)
-        services.publication_schedule(
-            publication=publication, user=mariana, when=timezone.now() - timedelta(seconds=1)
-        )
-        return Delivery.objects.get(variant__publication=publication)
+            media.append(photo_add(publication, jorge, "Portada", "portada.jpg", buffer.getvalue()))
+        variants = {account.pk: {"text": "", "media": [m.pk for m in media]}}
+        approve_and_schedule(publication, variants, author=jorge, approver=mariana)
+        return delivery_of(publication)
 
     return make
 
 
-def _due_now(delivery: Delivery) -> None:
-    Delivery.objects.filter(pk=delivery.pk).update(scheduled_at=timezone.now())
+@contextmanager
+def killed_after_call(monkeypatch, dies: Callable[[Any], bool]) -> Iterator[None]:
+    """Inside the block the sender dies right after the HTTP call for which `dies` is
+    true (the call is recorded first), and the block must see it die."""
+    real = connectors._on_attempt
 
+    def on_attempt(attempt) -> None:
+        real(attempt)
+        if dies(attempt):
+            raise WorkerKilled
 
-def _stale(delivery: Delivery) -> None:
-    long_ago = timezone.now() - timedelta(hours=1)
-    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=long_ago, lease_until=long_ago)
+    monkeypatch.setattr(connectors, "_on_attempt", on_attempt)
+    connectors._channels.clear()  # a cached sender keeps the callback it was made with
+    try:
+        with pytest.raises(WorkerKilled):
+            yield
+    finally:
+        monkeypatch.setattr(connectors, "_on_attempt", real)
 
 
 def _finish(delivery: Delivery, runs: int = 3) -> Delivery:
     for _ in range(runs):
-        _due_now(delivery)
+        due_now(delivery)
         engine.publish_due()
         delivery.refresh_from_db()
         if delivery.status != D.PENDIENTE:
@@ -165,27 +171,21 @@ def test_killed_mid_upload_resumes_the_same_session(yt, scheduled, monkeypatch):
     monkeypatch.setattr(YouTubeChannel, "chunk_bytes", UNIT)
     delivery = scheduled()
     engine.publish_due()  # the session is opened and stored
-    real = connectors._on_attempt
     chunks = []
 
-    def dies_after_second_chunk(attempt):
-        real(attempt)
+    def after_second_chunk(attempt) -> bool:
         if attempt.method == "PUT" and attempt.status == 308:
             chunks.append(attempt)
-            if len(chunks) == 3:  # the status look, then two chunks
-                raise WorkerKilled
+        return len(chunks) == 3  # the status look, then two chunks
 
-    monkeypatch.setattr(connectors, "_on_attempt", dies_after_second_chunk)
-    connectors._channels.clear()
-    _due_now(delivery)
-    with pytest.raises(WorkerKilled):
+    due_now(delivery)
+    with killed_after_call(monkeypatch, after_second_chunk):
         engine.publish_due()
-    monkeypatch.setattr(connectors, "_on_attempt", real)
     delivery.refresh_from_db()
     [session] = yt.sessions.values()
     assert delivery.status == D.ENVIANDO and len(session["chunks"]) == 2
     assert yt.uploaded("UC1") == []
-    _stale(delivery)
+    stale(delivery)
     connectors._channels.clear()
     engine.publish_due()  # stale → not on the channel → due again → resumed
     delivery = _finish(delivery)
@@ -203,21 +203,12 @@ def test_killed_mid_upload_resumes_the_same_session(yt, scheduled, monkeypatch):
 def test_killed_after_the_last_byte_is_found_among_newer_videos(yt, scheduled, monkeypatch):
     delivery = scheduled()
     engine.publish_due()
-    real = attempts.record
-
-    def record(delivery, worker, call, *, exc=None, outcome=None):
-        if exc is None and outcome is None:  # YouTube has it; the sender dies now
-            raise WorkerKilled
-        return real(delivery, worker, call, exc=exc, outcome=outcome)
-
-    monkeypatch.setattr(attempts, "record", record)
-    _due_now(delivery)
-    with pytest.raises(WorkerKilled):
+    due_now(delivery)
+    with killed_after_accepted(monkeypatch):  # YouTube has it; the sender dies then
         engine.publish_due()
-    monkeypatch.setattr(attempts, "record", real)
     assert len(yt.uploaded("UC1")) == 1
     yt.add_videos("UC1", 50)
-    _stale(delivery)
+    stale(delivery)
     connectors._channels.clear()
     engine.publish_due()
     delivery.refresh_from_db()
@@ -233,22 +224,12 @@ def test_killed_before_the_subtitles_the_check_adds_them(yt, scheduled, monkeypa
     video and adds the Spanish subtitles it never got before calling it published."""
     delivery = scheduled()
     engine.publish_due()
-    real = connectors._on_attempt
-
-    def dies_at_the_video(attempt):
-        real(attempt)
-        if attempt.method == "PUT" and attempt.status in (200, 201):
-            raise WorkerKilled
-
-    monkeypatch.setattr(connectors, "_on_attempt", dies_at_the_video)
-    connectors._channels.clear()
-    _due_now(delivery)
-    with pytest.raises(WorkerKilled):
+    due_now(delivery)
+    with killed_after_call(monkeypatch, lambda a: a.method == "PUT" and a.status in (200, 201)):
         engine.publish_due()
-    monkeypatch.setattr(connectors, "_on_attempt", real)
     [video] = yt.uploaded("UC1")
     assert video["captions"] == []
-    _stale(delivery)
+    stale(delivery)
     connectors._channels.clear()
     engine.publish_due()
     delivery.refresh_from_db()
@@ -263,7 +244,7 @@ def test_server_error_on_a_chunk_is_retried_in_the_same_session(yt, scheduled, m
     body = {"error": {"code": 503, "message": "Backend Error", "errors": []}}
     yt.fail(503, body, method="PUT", times=3)  # the status look passes, not the chunk
     yt.faults[0].times = 1
-    _due_now(delivery)
+    due_now(delivery)
     real_take = yt._take_fault
     puts = []
 
@@ -289,7 +270,7 @@ def test_lost_answer_to_the_last_chunk_is_not_a_second_video(yt, scheduled):
     delivery = scheduled()
     engine.publish_due()
     yt.lose_answer_to_chunk = 1  # the only chunk: YouTube has the video, we do not know
-    _due_now(delivery)
+    due_now(delivery)
     engine.publish_due()
     delivery.refresh_from_db()
     assert delivery.status == D.PENDIENTE and "sin subirlo dos veces" in delivery.last_error

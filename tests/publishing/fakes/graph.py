@@ -35,8 +35,6 @@ answers 506 "Duplicate status message", as Pages do.
 
 import json
 import time
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime, timedelta
 
 from tests.publishing.fakes.server import Answer, FakeServer, Recorded, complete_jpeg, page
@@ -103,7 +101,6 @@ class GraphFake(FakeServer):
         self.quota_total = 100
         self.fetch_images = False
         self.detect_duplicates = True
-        self.fetched: list[tuple[str, int, str]] = []  # (url, status, content type)
         # Insights: (ig user, metric, breakdown) -> {value: people}; (page, metric) -> value
         self.demographics: dict[tuple[str, str, str], dict] = {}
         self.page_insights: dict[tuple[str, str], object] = {}
@@ -375,14 +372,10 @@ class GraphFake(FakeServer):
 
     def _download(self, url: str, video: bool = False) -> bool:
         """Meta fetches the media itself and accepts only a JPEG (or an MP4) it can read."""
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                kind = response.headers.get("Content-Type", "")
-                body = response.read()
-                self.fetched.append((url, response.status, kind))
-        except (urllib.error.URLError, TimeoutError) as exc:
-            self.fetched.append((url, getattr(exc, "code", 0), ""))
+        fetched = self.fetch(url)
+        if fetched is None:
             return False
+        kind, body = fetched
         if video:
             return kind.startswith("video/mp4") and body[4:8] == b"ftyp"
         return kind.startswith("image/jpeg") and complete_jpeg(body)

@@ -2,6 +2,8 @@
 page (a real HTML form a browser can click), a one-use code bound to the redirect URI
 and the PKCE challenge, the token exchange, and what comes after (Meta's long-lived
 token and Page list, X's rotating refresh tokens, WordPress application passwords).
+What every network's authorisation server does alike (consent, one-use codes, PKCE,
+single-use refresh tokens) is in authorization.py, shared with the newer fakes.
 
     graph = MetaLoginFake(app_id="app-1", app_secret="s3cret").start()
     graph.add_login_user("u-1", [("111", "Gobierno", "page-tok", "178", "chapultepec.gob")])
@@ -11,51 +13,26 @@ token and Page list, X's rotating refresh tokens, WordPress application password
 """
 
 import base64
-import hashlib
-import html
 import secrets
-from urllib.parse import urlencode
 
+from tests.publishing.fakes.authorization import (
+    HTML,
+    AuthorizationServer,
+    consent_page,
+    oauth_error,
+    redirect,
+)
 from tests.publishing.fakes.graph import GraphFake, graph_error
 from tests.publishing.fakes.server import Answer, Recorded
 from tests.publishing.fakes.wordpress import WordPressFake, wp_error
 from tests.publishing.fakes.x import XFake
 
-HTML = {"Content-Type": "text/html; charset=utf-8"}
 
-
-def s256(verifier: str) -> str:
-    digest = hashlib.sha256(verifier.encode()).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def redirect(url: str, params: dict) -> Answer:
-    joiner = "&" if "?" in url else "?"
-    return Answer(302, "", {"Location": f"{url}{joiner}{urlencode(params)}"})
-
-
-def consent_page(action: str, hidden: dict, scopes: list[str], declined: set[str]) -> Answer:
-    fields = "".join(
-        f'<input type="hidden" name="{k}" value="{html.escape(v)}">' for k, v in hidden.items()
-    )
-    boxes = "".join(
-        f'<label><input type="checkbox" name="scope" value="{s}"'
-        f"{'' if s in declined else ' checked'}> {s}</label><br>"
-        for s in scopes
-    )
-    body = (
-        "<!doctype html><html lang='es'><head><title>Autorizar</title></head><body>"
-        f"<h1>¿Permitir el acceso a Pregón?</h1><form method='post' action='{action}'>"
-        f"{fields}{boxes}"
-        "<button name='accion' value='permitir'>Permitir</button>"
-        "<button name='accion' value='cancelar'>Cancelar</button></form></body></html>"
-    )
-    return Answer(200, body, HTML)
-
-
-class MetaLoginFake(GraphFake):
+class MetaLoginFake(AuthorizationServer, GraphFake):
     """Facebook Login (dialog + Graph token endpoints) on top of the Graph fake, so
     the Page tokens it hands out publish through the same server."""
+
+    denied_reason = {"error_reason": "user_denied"}
 
     def __init__(self, app_id: str, app_secret: str, latency: float = 0.0) -> None:
         super().__init__(latency)
@@ -63,8 +40,6 @@ class MetaLoginFake(GraphFake):
         self.login_user = ""
         self.user_pages: dict[str, list[dict]] = {}
         self.user_tokens: dict[str, dict] = {}  # token -> {"user", "long", "scopes"}
-        self.codes: dict[str, dict] = {}
-        self.declined_scopes: set[str] = set()
         self.token_expiry = 0  # debug_token's expires_at (0: never)
 
     def add_login_user(self, user_id: str, pages: list[tuple]) -> None:
@@ -84,7 +59,7 @@ class MetaLoginFake(GraphFake):
         if request.path == "/dialog/oauth" and request.method == "GET":
             return self._dialog(params)
         if request.path == "/dialog/oauth/consent" and request.method == "POST":
-            return self._consent(request)
+            return self.consent_answer(request, user=self.login_user)
         if request.path == "/oauth/access_token":
             return self._access_token(params)
         if request.path in ("/me/accounts", "/me/permissions", "/debug_token"):
@@ -98,32 +73,7 @@ class MetaLoginFake(GraphFake):
             return Answer(400, "Invalid app ID or redirect URI", HTML)
         if params.get("code_challenge_method") != "S256" or not params.get("state"):
             return Answer(400, "state and an S256 code_challenge are required", HTML)
-        keep = ("redirect_uri", "state", "code_challenge")
-        hidden = {k: params[k] for k in keep if k in params}
-        scopes = params.get("scope", "").split(",")
-        return consent_page(
-            f"{self.url}/dialog/oauth/consent", hidden, scopes, self.declined_scopes
-        )
-
-    def _consent(self, request: Recorded) -> Answer:
-        from urllib.parse import parse_qs
-
-        form = {k: v for k, v in parse_qs(request.body.decode()).items()}
-        one = {k: v[0] for k, v in form.items()}
-        back = one["redirect_uri"]
-        if one.get("accion") != "permitir":
-            return redirect(
-                back,
-                {"error": "access_denied", "error_reason": "user_denied", "state": one["state"]},
-            )
-        code = secrets.token_urlsafe(16)
-        self.codes[code] = {
-            "redirect_uri": back,
-            "challenge": one["code_challenge"],
-            "scopes": set(form.get("scope", [])),
-            "user": self.login_user,
-        }
-        return redirect(back, {"code": code, "state": one["state"]})
+        return self.consent_screen(params, f"{self.url}/dialog/oauth/consent", ",")
 
     def _access_token(self, params: dict) -> Answer:
         if params.get("client_id") != self.app_id or params.get("client_secret") != self.app_secret:
@@ -133,12 +83,13 @@ class MetaLoginFake(GraphFake):
             if short is None or short["long"]:
                 return graph_error(400, 190, "Invalid OAuth access token.")
             return self._issue({**short, "long": True}, 5_184_000)
-        grant = self.codes.pop(params.get("code", ""), None)  # one use only
-        if grant is None or grant["redirect_uri"] != params.get("redirect_uri"):
+        grant = self.take_code(params)
+        if grant is None:
             return graph_error(400, 100, "Invalid verification code format.", subcode=36007)
-        if s256(params.get("code_verifier", "")) != grant["challenge"]:
+        if not self.verifier_matches(grant, params):
             return graph_error(400, 100, "Invalid code verifier.")
-        return self._issue({"user": grant["user"], "long": False, "scopes": grant["scopes"]}, 3600)
+        scopes = set(grant["scopes"])
+        return self._issue({"user": grant["user"], "long": False, "scopes": scopes}, 3600)
 
     def _issue(self, grant: dict, seconds: int) -> Answer:
         token = f"user-{secrets.token_hex(8)}"
@@ -193,8 +144,6 @@ class XLoginFake(XFake):
         super().__init__(latency)
         self.client_id, self.client_secret = client_id, client_secret
         self.login_user: tuple[str, str] = ("", "")
-        self.codes: dict[str, dict] = {}
-        self.declined_scopes: set[str] = set()
 
     def login_as(self, user_id: str, username: str) -> None:
         self.login_user = (user_id, username)
@@ -204,7 +153,7 @@ class XLoginFake(XFake):
         if request.path == "/i/oauth2/authorize" and request.method == "GET":
             return self._authorize(request.query)
         if request.path == "/i/oauth2/authorize" and request.method == "POST":
-            return self._consent(request)
+            return self.consent_answer(request)
         return super().route(request)
 
     def _authorize(self, q: dict) -> Answer:
@@ -212,63 +161,22 @@ class XLoginFake(XFake):
             return Answer(400, "Something went wrong: invalid client.", HTML)
         if q.get("code_challenge_method") != "S256" or not q.get("state"):
             return Answer(400, "PKCE (S256) and state are required.", HTML)
-        hidden = {k: q[k] for k in ("redirect_uri", "state", "code_challenge")}
-        scopes = q.get("scope", "").split(" ")
-        return consent_page(f"{self.url}/i/oauth2/authorize", hidden, scopes, self.declined_scopes)
-
-    def _consent(self, request: Recorded) -> Answer:
-        from urllib.parse import parse_qs
-
-        form = parse_qs(request.body.decode())
-        one = {k: v[0] for k, v in form.items()}
-        if one.get("accion") != "permitir":
-            return redirect(one["redirect_uri"], {"error": "access_denied", "state": one["state"]})
-        code = secrets.token_urlsafe(16)
-        self.codes[code] = {
-            "redirect_uri": one["redirect_uri"],
-            "challenge": one["code_challenge"],
-            "scopes": " ".join(form.get("scope", [])),
-        }
-        return redirect(one["redirect_uri"], {"code": code, "state": one["state"]})
+        return self.consent_screen(q, f"{self.url}/i/oauth2/authorize", " ")
 
     def _token(self, request: Recorded) -> Answer:
         form = request.form
         if not self._client_ok(request):
-            return Answer(
-                401,
-                {
-                    "error": "unauthorized_client",
-                    "error_description": "Missing valid authorization header",
-                },
-            )
+            return oauth_error(401, "unauthorized_client", "Missing valid authorization header")
         if form.get("grant_type") != "authorization_code":
             return super()._token(request)
-        grant = self.codes.pop(form.get("code", ""), None)
-        if grant is None or grant["redirect_uri"] != form.get("redirect_uri"):
-            return Answer(
-                400,
-                {
-                    "error": "invalid_request",
-                    "error_description": "Value passed for the authorization code was invalid.",
-                },
+        grant = self.take_code(form)
+        if grant is None:
+            return oauth_error(
+                400, "invalid_request", "Value passed for the authorization code was invalid."
             )
-        if s256(form.get("code_verifier", "")) != grant["challenge"]:
-            return Answer(
-                400, {"error": "invalid_grant", "error_description": "code_verifier does not match"}
-            )
-        access, refresh = f"at-{secrets.token_hex(8)}", f"rt-{secrets.token_hex(8)}"
-        self.access_tokens[access] = self.login_user[0]
-        self.refresh_tokens[refresh] = self.login_user[0]
-        return Answer(
-            200,
-            {
-                "token_type": "bearer",
-                "expires_in": 7200,
-                "access_token": access,
-                "scope": grant["scopes"],
-                "refresh_token": refresh,
-            },
-        )
+        if not self.verifier_matches(grant, form):
+            return oauth_error(400, "invalid_grant", "code_verifier does not match")
+        return self.token_answer(self.login_user[0], " ".join(grant["scopes"]))
 
     def _client_ok(self, request: Recorded) -> bool:
         if not self.client_secret:

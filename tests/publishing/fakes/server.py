@@ -17,6 +17,8 @@ import email.policy
 import json
 import threading
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
@@ -119,6 +121,19 @@ class FakeServer:
         self.lock = threading.RLock()
         self._server: ThreadingHTTPServer | None = None
         self._counter = 1000
+        self.fetched: list[tuple[str, int, str]] = []  # (url, status, content type)
+
+    def fetch(self, url: str) -> tuple[str, bytes] | None:
+        """What the network downloads itself (media at Pregón's public address): its
+        content type and bytes, or None when it could not; each try is in `fetched`."""
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                kind, body = response.headers.get("Content-Type", ""), response.read()
+                self.fetched.append((url, response.status, kind))
+                return kind, body
+        except (urllib.error.URLError, TimeoutError) as exc:
+            self.fetched.append((url, getattr(exc, "code", 0), ""))
+            return None
 
     # Lifecycle ---------------------------------------------------------------
     def start(self) -> "FakeServer":

@@ -28,12 +28,9 @@ import re
 import secrets
 import time
 import unicodedata
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
-from urllib.parse import parse_qs
 
-from tests.publishing.fakes.oauth import consent_page, redirect
+from tests.publishing.fakes.authorization import HTML, AuthorizationServer
 from tests.publishing.fakes.server import Answer, FakeServer, Recorded, complete_jpeg
 
 DAY = 86_400
@@ -68,7 +65,7 @@ def _time(moment: float) -> str:
     return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
 
 
-class ThreadsFake(FakeServer):
+class ThreadsFake(AuthorizationServer, FakeServer):
     prefix = "/v1.0"
 
     def __init__(self, app_id: str, app_secret: str, latency: float = 0.0) -> None:
@@ -81,13 +78,10 @@ class ThreadsFake(FakeServer):
         ] = {}  # token -> {"user", "issued", "expires", "long", "scopes"}
         self.containers: dict[str, dict] = {}
         self.posts: dict[str, dict] = {}
-        self.codes: dict[str, dict] = {}
         self.login_user = ""
-        self.declined_scopes: set[str] = set()
         self.container_polls = 0  # status reads answered IN_PROGRESS before FINISHED
         self.container_error = ""  # an error_message: containers end in ERROR
         self.quota_usage = 0
-        self.fetched: list[tuple[str, int, str]] = []  # (url, status, content type)
         self.insights_day: dict[tuple[str, str], int] = {}  # (user, metric) -> value
         self.post_insights: dict[tuple[str, str], int] = {}  # (media, metric) -> value
         self.refreshes = 0
@@ -254,14 +248,10 @@ class ThreadsFake(FakeServer):
         """Threads fetches the file itself and refuses what it cannot read whole."""
         if not url.startswith(("http://", "https://")):
             return False
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                kind = response.headers.get("Content-Type", "")
-                body = response.read()
-                self.fetched.append((url, response.status, kind))
-        except (urllib.error.URLError, TimeoutError) as exc:
-            self.fetched.append((url, getattr(exc, "code", 0), ""))
+        fetched = self.fetch(url)
+        if fetched is None:
             return False
+        kind, body = fetched
         if video:
             return kind.startswith(("video/mp4", "video/quicktime")) and body[4:8] == b"ftyp"
         if len(body) > 8 * 1024 * 1024:
@@ -390,35 +380,19 @@ class ThreadsFake(FakeServer):
     def _authorize(self, request: Recorded, p: dict) -> Answer:
         if request.method == "GET":
             if p.get("client_id") != self.app_id or p.get("response_type") != "code":
-                return Answer(400, "Invalid app ID or response type", {"Content-Type": "text/html"})
+                return Answer(400, "Invalid app ID or response type", HTML)
             if not p.get("redirect_uri") or not p.get("state"):
-                return Answer(
-                    400, "redirect_uri and state are required", {"Content-Type": "text/html"}
-                )
-            hidden = {k: p[k] for k in ("redirect_uri", "state")}
-            scopes = p.get("scope", "").split(",")
-            return consent_page(
-                f"{self.host}/oauth/authorize", hidden, scopes, self.declined_scopes
-            )
-        form = parse_qs(request.body.decode())
-        one = {k: v[0] for k, v in form.items()}
-        if one.get("accion") != "permitir":
-            return redirect(one["redirect_uri"], {"error": "access_denied", "state": one["state"]})
-        code = secrets.token_urlsafe(16)
-        self.codes[code] = {
-            "redirect_uri": one["redirect_uri"],
-            "scopes": set(form.get("scope", [])),
-            "user": self.login_user,
-        }
-        return redirect(one["redirect_uri"], {"code": code, "state": one["state"]})
+                return Answer(400, "redirect_uri and state are required", HTML)
+            return self.consent_screen(p, f"{self.host}/oauth/authorize", ",")
+        return self.consent_answer(request, user=self.login_user)
 
     def _code_for_token(self, p: dict) -> Answer:
         if p.get("client_id") != self.app_id or p.get("client_secret") != self.app_secret:
             return threads_error(400, 1, "Invalid Client ID or secret")
         if p.get("grant_type") != "authorization_code":
             return threads_error(400, 100, "(#100) grant_type must be authorization_code")
-        grant = self.codes.pop(p.get("code", ""), None)  # one use only
-        if grant is None or grant["redirect_uri"] != p.get("redirect_uri"):
+        grant = self.take_code(p)
+        if grant is None:
             return threads_error(400, 100, "Invalid verification code format.", subcode=36007)
         token = self._issue(grant["user"], 3600, long=False, scopes=grant["scopes"])
         return Answer(200, {"access_token": token, "user_id": int(grant["user"])})

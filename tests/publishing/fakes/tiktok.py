@@ -20,15 +20,12 @@ JPEGs; refresh tokens are single-use (the old one answers invalid_grant);
 video/list pages with max_count ≤ 20 and a cursor (create time in ms).
 """
 
-import hashlib
 import re
-import secrets
 import time
-from urllib.parse import parse_qs
 
 import httpx
 
-from tests.publishing.fakes.oauth import consent_page, redirect
+from tests.publishing.fakes.authorization import HTML, RotatingTokens, hex256, oauth_error
 from tests.publishing.fakes.server import Answer, FakeServer, Recorded, complete_jpeg
 
 MB = 1024 * 1024
@@ -49,16 +46,12 @@ def utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-class TikTokFake(FakeServer):
+class TikTokFake(RotatingTokens, FakeServer):
     def __init__(self, client_key: str, client_secret: str, latency: float = 0.0) -> None:
         super().__init__(latency)
         self.client_key, self.client_secret = client_key, client_secret
-        self.users: dict[str, dict] = {}
-        self.access_tokens: dict[str, str] = {}  # token -> open_id
-        self.refresh_tokens: dict[str, str] = {}
-        self.codes: dict[str, dict] = {}
+        self.users: dict[str, dict] = {}  # access_tokens and refresh_tokens: -> open_id
         self.login_user = ""
-        self.declined_scopes: set[str] = set()
         self.audited = True
         self.processing_polls = 0
         self.creator: dict = {
@@ -87,9 +80,6 @@ class TikTokFake(FakeServer):
 
     def login_as(self, open_id: str) -> None:
         self.login_user = open_id
-
-    def expire_access_token(self, token: str) -> None:
-        self.access_tokens.pop(token, None)
 
     def rate_limit(self, *, times: int = 1, retry_after: int | None = None) -> None:
         answer = tt_error(429, "rate_limit_exceeded", "API rate limit was exceeded.")
@@ -139,7 +129,7 @@ class TikTokFake(FakeServer):
             return (
                 self._authorize(request.query)
                 if request.method == "GET"
-                else self._consent(request)
+                else self.consent_answer(request, open_id=self.login_user)
             )
         if path == "/v2/oauth/token/":
             return self._token(request.form)
@@ -172,81 +162,40 @@ class TikTokFake(FakeServer):
     # OAuth -------------------------------------------------------------------
     def _authorize(self, q: dict) -> Answer:
         if q.get("client_key") != self.client_key or q.get("response_type") != "code":
-            return Answer(400, "client_key: invalid", {"Content-Type": "text/html"})
+            return Answer(400, "client_key: invalid", HTML)
         if q.get("code_challenge_method") != "S256" or not q.get("state"):
-            return Answer(400, "PKCE and state are required.", {"Content-Type": "text/html"})
-        hidden = {k: q.get(k, "") for k in ("redirect_uri", "state", "code_challenge")}
-        scopes = q.get("scope", "").split(",")
-        return consent_page(f"{self.url}{AUTHORIZE}", hidden, scopes, self.declined_scopes)
+            return Answer(400, "PKCE and state are required.", HTML)
+        return self.consent_screen(q, f"{self.url}{AUTHORIZE}", ",")
 
-    def _consent(self, request: Recorded) -> Answer:
-        form = parse_qs(request.body.decode())
-        one = {k: v[0] for k, v in form.items()}
-        if one.get("accion") != "permitir":
-            return redirect(one["redirect_uri"], {"error": "access_denied", "state": one["state"]})
-        code = secrets.token_urlsafe(16)
-        self.codes[code] = {
-            "redirect_uri": one["redirect_uri"],
-            "challenge": one["code_challenge"],
-            "scope": ",".join(form.get("scope", [])),
-            "open_id": self.login_user,
-        }
-        scopes = ",".join(form.get("scope", []))
-        return redirect(
-            one["redirect_uri"], {"code": code, "state": one["state"], "scopes": scopes}
-        )
+    def code_answer(self, grant: dict) -> dict:
+        return {"scopes": ",".join(grant["scopes"])}
 
     def _token(self, form: dict) -> Answer:
         if (
             form.get("client_key") != self.client_key
             or form.get("client_secret") != self.client_secret
         ):
-            return Answer(
-                401,
-                {
-                    "error": "invalid_client",
-                    "error_description": "Client key or secret is incorrect.",
-                    "log_id": "l",
-                },
+            return oauth_error(
+                401, "invalid_client", "Client key or secret is incorrect.", log_id="l"
             )
         if form.get("grant_type") == "refresh_token":
-            open_id = self.refresh_tokens.pop(form.get("refresh_token", ""), None)
+            open_id = self.take_refresh_token(form.get("refresh_token", ""))
             if open_id is None:
-                return Answer(
-                    400,
-                    {
-                        "error": "invalid_grant",
-                        "error_description": "Refresh token is invalid or expired.",
-                        "log_id": "l",
-                    },
+                return oauth_error(
+                    400, "invalid_grant", "Refresh token is invalid or expired.", log_id="l"
                 )
             return self._tokens(open_id, "user.info.basic,video.publish,video.upload,video.list")
-        grant = self.codes.pop(form.get("code", ""), None)
-        if grant is None or grant["redirect_uri"] != form.get("redirect_uri"):
-            return Answer(
-                400,
-                {
-                    "error": "invalid_grant",
-                    "error_description": "Authorization code is expired.",
-                    "log_id": "l",
-                },
+        grant = self.take_code(form)
+        if grant is None:
+            return oauth_error(400, "invalid_grant", "Authorization code is expired.", log_id="l")
+        if not self.verifier_matches(grant, form, hex256):
+            return oauth_error(
+                400, "invalid_request", "Code verifier or code challenge is invalid.", log_id="l"
             )
-        verifier = form.get("code_verifier", "")
-        if hashlib.sha256(verifier.encode()).hexdigest() != grant["challenge"]:
-            return Answer(
-                400,
-                {
-                    "error": "invalid_request",
-                    "error_description": "Code verifier or code challenge is invalid.",
-                    "log_id": "l",
-                },
-            )
-        return self._tokens(grant["open_id"], grant["scope"])
+        return self._tokens(grant["open_id"], ",".join(grant["scopes"]))
 
     def _tokens(self, open_id: str, scope: str) -> Answer:
-        access, refresh = f"act.{secrets.token_hex(8)}", f"rft.{secrets.token_hex(8)}"
-        self.access_tokens[access] = open_id
-        self.refresh_tokens[refresh] = open_id
+        access, refresh = self.new_tokens(("act.", "rft."), open_id, open_id)
         return Answer(
             200,
             {

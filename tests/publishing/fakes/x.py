@@ -31,6 +31,7 @@ import secrets
 import time
 from datetime import UTC, datetime
 
+from tests.publishing.fakes.authorization import RotatingTokens, oauth_error
 from tests.publishing.fakes.server import Answer, FakeServer, Recorded, complete_jpeg, page
 
 
@@ -44,12 +45,13 @@ def _tco(text: str) -> str:
     return re.sub(r"https?://\S+", lambda _: f"https://t.co/{secrets.token_hex(5)}", text)
 
 
-class XFake(FakeServer):
+SCOPES = "tweet.read tweet.write users.read media.write offline.access"
+
+
+class XFake(RotatingTokens, FakeServer):
     def __init__(self, latency: float = 0.0) -> None:
         super().__init__(latency)
-        self.users: dict[str, dict] = {}
-        self.access_tokens: dict[str, str] = {}  # token -> user id
-        self.refresh_tokens: dict[str, str] = {}
+        self.users: dict[str, dict] = {}  # access_tokens and refresh_tokens: -> user id
         self.tweets: dict[str, dict] = {}
         self.uploads: dict[str, dict] = {}
         self.media_polls = 0
@@ -66,12 +68,6 @@ class XFake(FakeServer):
         self.users[user_id] = {"id": user_id, "name": username, "username": username}
         self.access_tokens[access_token] = user_id
         self.refresh_tokens[refresh_token] = user_id
-
-    def expire_access_token(self, token: str) -> None:
-        self.access_tokens.pop(token, None)
-
-    def revoke_refresh_token(self, token: str) -> None:
-        self.refresh_tokens.pop(token, None)
 
     def finish_processing(self) -> None:
         """What happens on X while Pregón waits: every upload is processed."""
@@ -112,19 +108,13 @@ class XFake(FakeServer):
 
     def _token(self, request: Recorded) -> Answer:
         form = request.form
-        user_id = self.refresh_tokens.pop(form.get("refresh_token", ""), None)
+        user_id = self.take_refresh_token(form.get("refresh_token", ""))
         if form.get("grant_type") != "refresh_token" or user_id is None:
-            return Answer(
-                400,
-                {
-                    "error": "invalid_request",
-                    "error_description": "Value passed for the token was invalid.",
-                },
-            )
-        access, refresh = f"at-{secrets.token_hex(8)}", f"rt-{secrets.token_hex(8)}"
-        self.access_tokens[access] = user_id
-        self.refresh_tokens[refresh] = user_id
-        scope = "tweet.read tweet.write users.read media.write offline.access"
+            return oauth_error(400, "invalid_request", "Value passed for the token was invalid.")
+        return self.token_answer(user_id, SCOPES)
+
+    def token_answer(self, user_id: str, scope: str) -> Answer:
+        access, refresh = self.new_tokens(("at-", "rt-"), user_id, user_id)
         body = {
             "token_type": "bearer",
             "expires_in": 7200,

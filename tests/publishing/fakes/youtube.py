@@ -29,9 +29,8 @@ import re
 import secrets
 import time
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import parse_qs
 
-from tests.publishing.fakes.oauth import HTML, consent_page, redirect, s256
+from tests.publishing.fakes.authorization import HTML, RotatingTokens, oauth_error
 from tests.publishing.fakes.server import Answer, FakeServer, Recorded
 
 UNIT = 256 * 1024
@@ -61,13 +60,14 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-class YouTubeFake(FakeServer):
+class YouTubeFake(RotatingTokens, FakeServer):
+    code_prefix = "4/"
+
     def __init__(self, client_id: str = "yt-client", client_secret: str = "") -> None:
         super().__init__()
         self.client_id, self.client_secret = client_id, client_secret or "yt-s3cret"
         self.channels: dict[str, dict] = {}
-        self.access_tokens: dict[str, dict] = {}  # token -> {"channel", "scopes", "until"}
-        self.refresh_tokens: dict[str, dict] = {}
+        # access_tokens: -> {"channel", "scopes", "until"}; refresh_tokens: -> {"channel", "scopes"}
         self.sessions: dict[str, dict] = {}
         self.videos: dict[str, dict] = {}  # newest last
         self.broadcasts: dict[str, dict] = {}
@@ -79,9 +79,7 @@ class YouTubeFake(FakeServer):
         self.thumbnails_allowed = True
         self.lose_answer_to_chunk = 0  # that data chunk is stored, then never answered
         self.token_seconds = 3599
-        self.codes: dict[str, dict] = {}
         self.login_channel = ""
-        self.declined_scopes: set[str] = set()
 
     # Set-up and knobs --------------------------------------------------------------------
     def add_channel(
@@ -103,12 +101,6 @@ class YouTubeFake(FakeServer):
     def _grant(self, token: str, channel_id: str, scopes: set[str]) -> None:
         until = time.time() + self.token_seconds
         self.access_tokens[token] = {"channel": channel_id, "scopes": set(scopes), "until": until}
-
-    def expire_access_token(self, token: str) -> None:
-        self.access_tokens.pop(token, None)
-
-    def revoke_refresh_token(self, token: str) -> None:
-        self.refresh_tokens.pop(token, None)
 
     def quota_exceeded(self, *, times: int = 1, path: str | None = None) -> None:
         answer = google_error(
@@ -189,50 +181,29 @@ class YouTubeFake(FakeServer):
                 return Answer(400, "PKCE (S256) and state are required.", HTML)
             if q.get("access_type") != "offline":
                 return Answer(400, "This test server wants access_type=offline.", HTML)
-            hidden = {k: q[k] for k in ("redirect_uri", "state", "code_challenge")}
-            hidden["offline"] = "1" if q.get("prompt") == "consent" else ""
-            scopes = q.get("scope", "").split(" ")
-            action = f"{self.url}/o/oauth2/v2/auth"
-            return consent_page(action, hidden, scopes, self.declined_scopes)
-        form = parse_qs(request.body.decode())
-        one = {k: v[0] for k, v in form.items()}
-        if one.get("accion") != "permitir":
-            return redirect(one["redirect_uri"], {"error": "access_denied", "state": one["state"]})
-        code = "4/" + secrets.token_urlsafe(16)
-        self.codes[code] = {
-            "redirect_uri": one["redirect_uri"],
-            "challenge": one["code_challenge"],
-            "scopes": set(form.get("scope", [])),
-            "offline": one.get("offline") == "1",
-            "channel": self.login_channel,
-        }
-        return redirect(one["redirect_uri"], {"code": code, "state": one["state"]})
+            # A refresh token only when asked offline with the consent shown again.
+            offline = "1" if q.get("prompt") == "consent" else ""
+            return self.consent_screen(q, f"{self.url}/o/oauth2/v2/auth", " ", offline=offline)
+        return self.consent_answer(request, channel=self.login_channel)
 
     def _token(self, request: Recorded) -> Answer:
         form = request.form
         if form.get("client_id") != self.client_id or form.get("client_secret") != (
             self.client_secret
         ):
-            return Answer(401, {"error": "invalid_client", "error_description": "Unauthorized"})
+            return oauth_error(401, "invalid_client", "Unauthorized")
         if form.get("grant_type") == "authorization_code":
-            grant = self.codes.pop(form.get("code", ""), None)  # one use only
-            if grant is None or grant["redirect_uri"] != form.get("redirect_uri"):
-                return Answer(400, {"error": "invalid_grant", "error_description": "Bad Request"})
-            if s256(form.get("code_verifier", "")) != grant["challenge"]:
-                return Answer(
-                    400, {"error": "invalid_grant", "error_description": "Invalid code verifier."}
-                )
-            return self._issue(grant["channel"], grant["scopes"], refresh=grant["offline"])
-        if form.get("grant_type") == "refresh_token":
-            grant = self.refresh_tokens.pop(form.get("refresh_token", ""), None)
+            grant = self.take_code(form)
             if grant is None:
-                return Answer(
-                    400,
-                    {
-                        "error": "invalid_grant",
-                        "error_description": "Token has been expired or revoked.",
-                    },
-                )
+                return oauth_error(400, "invalid_grant", "Bad Request")
+            if not self.verifier_matches(grant, form):
+                return oauth_error(400, "invalid_grant", "Invalid code verifier.")
+            scopes = set(grant["scopes"])
+            return self._issue(grant["channel"], scopes, refresh=grant["offline"] == "1")
+        if form.get("grant_type") == "refresh_token":
+            grant = self.take_refresh_token(form.get("refresh_token", ""))
+            if grant is None:
+                return oauth_error(400, "invalid_grant", "Token has been expired or revoked.")
             return self._issue(grant["channel"], grant["scopes"], refresh=True)
         return Answer(400, {"error": "unsupported_grant_type"})
 

@@ -6,7 +6,6 @@ are connected through the same flow (channels/instagram names this module)."""
 import json
 import time
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 import httpx
 from django.conf import settings
@@ -18,15 +17,14 @@ from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
 from pregon.core.crypto import decrypt, encrypt
+from pregon.publishing.channels import oauth
 from pregon.publishing.connect import (
     FLOW_SECONDS,
     MAX_PAGES,
     TIMEOUT,
     ConnectError,
     NetworkSetup,
-    begin,
     finish,
-    redirect_uri,
     save_account,
 )
 from pregon.publishing.models import ChannelAccount
@@ -55,37 +53,20 @@ META_SCOPES = {
 
 
 def setup(base_url: str) -> NetworkSetup:
-    missing = [
-        label
-        for label, value in (
-            ("el identificador de la app de Meta", settings.PREGON_META_APP_ID),
-            ("la clave secreta de la app de Meta", settings.PREGON_META_APP_SECRET),
-        )
-        if not value
-    ]
-    return NetworkSetup(
-        KEY,
-        "Facebook e Instagram",
-        not missing,
-        missing,
-        redirect_uri(base_url, KEY),
-        f"networks/{PAGE_KIND}/connect_setup.html",
-        META_SCOPES,
-    )
+    required = {
+        "el identificador de la app de Meta": settings.PREGON_META_APP_ID,
+        "la clave secreta de la app de Meta": settings.PREGON_META_APP_SECRET,
+    }
+    return oauth.setup(base_url, KEY, "Facebook e Instagram", PAGE_KIND, META_SCOPES, required)
 
 
 def meta_authorize_url(session, callback: str) -> str:
-    state, challenge = begin(session, KEY)
     query = {
         "client_id": settings.PREGON_META_APP_ID,
         "redirect_uri": callback,
-        "state": state,
-        "response_type": "code",
         "scope": ",".join(META_SCOPES),
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
     }
-    return f"{settings.PREGON_META_OAUTH_URL}?{urlencode(query)}"
+    return oauth.authorize_url(session, KEY, settings.PREGON_META_OAUTH_URL, query)
 
 
 def _graph(path: str, params: dict) -> dict:

@@ -5,18 +5,16 @@ short-lived token (POST graph.threads.net/oauth/access_token), that one for a
 account's id and username. The connector renews the token before it runs out."""
 
 import time
-from urllib.parse import urlencode
 
 import httpx
 
+from pregon.publishing.channels import oauth
 from pregon.publishing.channels.threads.conf import conf
 from pregon.publishing.connect import (
     TIMEOUT,
     ConnectError,
     NetworkSetup,
-    begin,
     finish,
-    redirect_uri,
     save_account,
 )
 from pregon.publishing.models import ChannelAccount
@@ -34,32 +32,20 @@ LONG_LIVED_SECONDS = 5_184_000  # 60 days, when Threads does not say
 
 
 def setup(base_url: str) -> NetworkSetup:
-    missing = []
-    if not conf.PREGON_THREADS_APP_ID:
-        missing.append("el identificador de la app de Threads")
-    if not conf.PREGON_THREADS_APP_SECRET:
-        missing.append("la clave secreta de la app de Threads")
-    return NetworkSetup(
-        KEY,
-        "Threads",
-        not missing,
-        missing,
-        redirect_uri(base_url, KEY),
-        f"networks/{KIND}/connect_setup.html",
-        SCOPES,
-    )
+    required = {
+        "el identificador de la app de Threads": conf.PREGON_THREADS_APP_ID,
+        "la clave secreta de la app de Threads": conf.PREGON_THREADS_APP_SECRET,
+    }
+    return oauth.setup(base_url, KEY, "Threads", KIND, SCOPES, required)
 
 
 def authorize_url(session, callback: str) -> str:
-    state, _challenge = begin(session, KEY)
     query = {
         "client_id": conf.PREGON_THREADS_APP_ID,
         "redirect_uri": callback,
         "scope": ",".join(SCOPES),
-        "response_type": "code",
-        "state": state,
     }
-    return f"{conf.PREGON_THREADS_OAUTH_URL}?{urlencode(query)}"
+    return oauth.authorize_url(session, KEY, conf.PREGON_THREADS_OAUTH_URL, query, pkce="")
 
 
 def _answer(method: str, url: str, **kwargs) -> dict:

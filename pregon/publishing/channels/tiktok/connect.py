@@ -7,12 +7,10 @@ Before leaving for TikTok the person says whether the app is audited for direct
 posting: an unaudited app may only upload drafts to the creator's inbox («bandeja»),
 and Pregón must say so on every such delivery instead of calling it published."""
 
-import hashlib
 import json
 import time
 from collections.abc import Mapping
 from typing import cast
-from urllib.parse import urlencode
 
 import httpx
 from django.contrib import messages
@@ -23,14 +21,13 @@ from django.urls import path
 
 from pregon.accounts import access
 from pregon.accounts.models import User
+from pregon.publishing.channels import oauth
 from pregon.publishing.channels.tiktok.conf import conf
 from pregon.publishing.connect import (
     TIMEOUT,
     ConnectError,
     NetworkSetup,
-    begin,
     finish,
-    redirect_uri,
     save_account,
 )
 from pregon.publishing.models import ChannelAccount
@@ -50,35 +47,23 @@ MODES = {"directo": False, "bandeja": True}  # mode -> inbox_only
 
 
 def setup(base_url: str) -> NetworkSetup:
-    missing = []
-    if not conf.PREGON_TIKTOK_CLIENT_KEY:
-        missing.append("la clave de cliente (Client key) de la app de TikTok")
-    if not conf.PREGON_TIKTOK_CLIENT_SECRET:
-        missing.append("el secreto de cliente (Client secret) de la app de TikTok")
-    return NetworkSetup(
-        KEY,
-        "TikTok",
-        not missing,
-        missing,
-        redirect_uri(base_url, KEY),
-        f"networks/{KIND}/connect_setup.html",
-        SCOPES,
-    )
+    required = {
+        "la clave de cliente (Client key) de la app de TikTok": conf.PREGON_TIKTOK_CLIENT_KEY,
+        "el secreto de cliente (Client secret) de la app de TikTok": (
+            conf.PREGON_TIKTOK_CLIENT_SECRET
+        ),
+    }
+    return oauth.setup(base_url, KEY, "TikTok", KIND, SCOPES, required)
 
 
 def authorize_url(session: SessionBase, callback: str, inbox_only: bool) -> str:
-    state, _ = begin(session, KEY, inbox_only=inbox_only)
-    verifier = session[f"connect:{KEY}"]["verifier"]
     query = {
         "client_key": conf.PREGON_TIKTOK_CLIENT_KEY,
-        "response_type": "code",
         "scope": ",".join(SCOPES),  # TikTok separates scopes with commas
         "redirect_uri": callback,
-        "state": state,
-        "code_challenge": hashlib.sha256(verifier.encode()).hexdigest(),
-        "code_challenge_method": "S256",
     }
-    return f"{conf.PREGON_TIKTOK_OAUTH_URL}?{urlencode(query)}"
+    url = conf.PREGON_TIKTOK_OAUTH_URL
+    return oauth.authorize_url(session, KEY, url, query, pkce="hex", inbox_only=inbox_only)
 
 
 def _post_token(form: dict) -> dict:

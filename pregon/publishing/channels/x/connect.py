@@ -2,18 +2,16 @@
 rotates is stored (encrypted) with the account."""
 
 import time
-from urllib.parse import urlencode
 
 import httpx
 from django.conf import settings
 
+from pregon.publishing.channels import oauth
 from pregon.publishing.connect import (
     TIMEOUT,
     ConnectError,
     NetworkSetup,
-    begin,
     finish,
-    redirect_uri,
     save_account,
 )
 from pregon.publishing.models import ChannelAccount
@@ -31,30 +29,17 @@ X_SCOPES = {
 
 
 def setup(base_url: str) -> NetworkSetup:
-    missing = [] if settings.PREGON_X_CLIENT_ID else ["el Client ID de la app de X"]
-    return NetworkSetup(
-        KEY,
-        "X",
-        not missing,
-        missing,
-        redirect_uri(base_url, KEY),
-        f"networks/{KIND}/connect_setup.html",
-        X_SCOPES,
-    )
+    required = {"el Client ID de la app de X": settings.PREGON_X_CLIENT_ID}
+    return oauth.setup(base_url, KEY, "X", KIND, X_SCOPES, required)
 
 
 def x_authorize_url(session, callback: str) -> str:
-    state, challenge = begin(session, KEY)
     query = {
-        "response_type": "code",
         "client_id": settings.PREGON_X_CLIENT_ID,
         "redirect_uri": callback,
         "scope": " ".join(X_SCOPES),
-        "state": state,
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
     }
-    return f"{settings.PREGON_X_OAUTH_URL}?{urlencode(query)}"
+    return oauth.authorize_url(session, KEY, settings.PREGON_X_OAUTH_URL, query)
 
 
 def _x_post_token(form: dict) -> dict:

@@ -5,18 +5,16 @@ know which channel the person chose on Google's screen. Tokens are stored encryp
 with the account; the connector refreshes them (api.py)."""
 
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
 
 import httpx
 
+from pregon.publishing.channels import oauth
 from pregon.publishing.channels.youtube.conf import conf
 from pregon.publishing.connect import (
     TIMEOUT,
     ConnectError,
     NetworkSetup,
-    begin,
     finish,
-    redirect_uri,
     save_account,
 )
 from pregon.publishing.models import ChannelAccount
@@ -35,37 +33,24 @@ SCOPES = {
 
 
 def setup(base_url: str) -> NetworkSetup:
-    missing = []
-    if not conf.PREGON_YOUTUBE_CLIENT_ID:
-        missing.append("el ID de cliente OAuth de Google")
-    if not conf.PREGON_YOUTUBE_CLIENT_SECRET:
-        missing.append("el secreto de ese cliente")
-    return NetworkSetup(
-        KEY,
-        "YouTube",
-        not missing,
-        missing,
-        redirect_uri(base_url, KEY),
-        f"networks/{KIND}/connect_setup.html",
-        {scope.removeprefix(GOOGLE): why for scope, why in SCOPES.items()},
-    )
+    required = {
+        "el ID de cliente OAuth de Google": conf.PREGON_YOUTUBE_CLIENT_ID,
+        "el secreto de ese cliente": conf.PREGON_YOUTUBE_CLIENT_SECRET,
+    }
+    short = {scope.removeprefix(GOOGLE): why for scope, why in SCOPES.items()}
+    return oauth.setup(base_url, KEY, "YouTube", KIND, short, required)
 
 
 def authorize_url(session, callback: str) -> str:
-    state, challenge = begin(session, KEY)
     query = {
-        "response_type": "code",
         "client_id": conf.PREGON_YOUTUBE_CLIENT_ID,
         "redirect_uri": callback,
         "scope": " ".join(SCOPES),
-        "access_type": "offline",
-        "prompt": "consent",
+        "access_type": "offline",  # so Google hands a refresh token
+        "prompt": "consent",  # ... every time, not only the first
         "include_granted_scopes": "false",
-        "state": state,
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
     }
-    return f"{conf.PREGON_YOUTUBE_OAUTH_URL}?{urlencode(query)}"
+    return oauth.authorize_url(session, KEY, conf.PREGON_YOUTUBE_OAUTH_URL, query)
 
 
 def _tokens(code: str, verifier: str, callback: str) -> dict:
