@@ -13,6 +13,7 @@ from django.utils import timezone
 from pregon.accounts import access
 from pregon.accounts.models import User
 from pregon.agenda.models import (
+    MAX_ACTIVITY_SPAN,
     Activity,
     ActivityQuerySet,
     ActivityStatus,
@@ -97,6 +98,21 @@ def period_for(view: str, anchor: date) -> Period:
     return Period("mes", first, last, anchor, previous_month, next_month)
 
 
+# The views that draw each activity as a chip (_activity_chip.html) read only what a
+# chip shows: a month holds hundreds of activities, each with its description.
+CHIP_VIEWS = ("mes", "semana")
+CHIP_FIELDS = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "all_day",
+    "status",
+    "is_public",
+    "priority_tier",
+    "priority_override",
+)
+
+
 def by_day(activities: Iterable[Activity], period: Period) -> dict[date, list[Activity]]:
     days: dict[date, list[Activity]] = {day: [] for day in period.days}
     for activity in activities:
@@ -167,7 +183,12 @@ def person_assignments(person: User, first: date, last: date) -> QuerySet[Covera
     start, end = _midnight(first), _midnight(last + timedelta(days=1))
     return (
         CoverageAssignment.objects.select_related("activity", "activity__area", "assignee")
-        .filter(assignee=person, activity__starts_at__lt=end, activity__ends_at__gt=start)
+        .filter(
+            assignee=person,
+            activity__starts_at__gte=start - MAX_ACTIVITY_SPAN,
+            activity__starts_at__lt=end,
+            activity__ends_at__gt=start,
+        )
         .exclude(status=CoverageStatus.CANCELADA)
         .order_by("activity__starts_at")
     )

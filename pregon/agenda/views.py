@@ -43,6 +43,8 @@ def _filters(request: HttpRequest) -> dict:
 def calendar(request: HttpRequest, view: str = "semana") -> HttpResponse:
     period = selectors.period_for(view, selectors.parse_day(request.GET.get("fecha")))
     qs = selectors.apply_filters(selectors.visible_activities(request.user), request.GET)
+    if period.view in selectors.CHIP_VIEWS:
+        qs = qs.select_related(None).only(*selectors.CHIP_FIELDS)
     activities = list(qs.between(*period.bounds))
     query = request.GET.copy()
     query.pop("fecha", None)
