@@ -11,20 +11,29 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from pregon.agenda import ics, services
+from pregon.agenda import ics, selectors, services
 from pregon.agenda.models import MAX_ACTIVITY_SPAN, Activity
 
 from .conftest import local
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
-def test_a_period_is_a_range_with_both_ends_on_the_start_index(db):
-    found = Activity.objects.between(local(2026, 12, 1), local(2027, 1, 1))
+def plan_of(found) -> str:
     sql, params = found.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
-        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        return " ".join(str(row[-1]) for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_a_period_is_a_range_with_both_ends_on_the_start_index(db):
+    plan = plan_of(Activity.objects.between(local(2026, 12, 1), local(2027, 1, 1)))
     assert "starts_at>? AND starts_at<?" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_the_public_feed_reads_from_the_start_index(db):
+    plan = plan_of(selectors.public_feed_activities())
+    assert "agenda_activity_starts_at" in plan and "SCAN agenda_activity" not in plan, plan
 
 
 def test_what_overlaps_the_period_is_still_found(make_activity):
