@@ -233,6 +233,9 @@ class Publication(models.Model):
             # A period's published publications (the goals' counts per quarter and year):
             # SQLite, without statistics, otherwise walks every publication by status.
             models.Index(fields=["status", "published_at"], name="publishing_pub_status_when"),
+            # A person's drafts and publications in review (the home page's «no
+            # salieron»), not every publication they ever wrote.
+            models.Index(fields=["author", "status"], name="publishing_pub_author_status"),
         ]
 
     def __str__(self) -> str:
