@@ -6,19 +6,14 @@ from django.urls import reverse
 from pregon.accounts import access
 from pregon.core.spanish import format_number
 from pregon.goals import selectors
+from pregon.publishing import cadence
 
 # Writes to these change what the panel shows (core.panels caches it per person and
 # app): every source an indicator reads (goals.sources), the cadence's included.
 HOME_WATCH = (
     "goals.Plan",
     "goals.Indicator",
-    "publishing.Publication",
-    "publishing.Delivery",
-    "publishing.ChannelAccount",
-    "publishing.Theme",
-    "publishing.ThemeTarget",
-    "compliance.ElectoralPeriod",
-    "compliance.ExemptCategory",
+    *cadence.READS,  # publications, deliveries, accounts, themes and vedas
     "agenda.Activity",
     "analytics.AccountMetric",
     "analytics.PostMetric",

@@ -25,6 +25,16 @@ from pregon.publishing.models import (
     ThemeTarget,
 )
 
+# What the board reads: a write to any of these may change it (home panels watch them).
+READS = (
+    "publishing.Publication",
+    "publishing.Delivery",
+    "publishing.ChannelAccount",
+    "publishing.Theme",
+    "publishing.ThemeTarget",
+    "compliance.ElectoralPeriod",
+    "compliance.ExemptCategory",
+)
 STATUS_LABELS = {"al_dia": "Al día", "atrasado": "Atrasado", "pausado": "En pausa por veda"}
 PERIOD_NOUNS = {CadencePeriod.WEEK: "esta semana", CadencePeriod.MONTH: "este mes"}
 
