@@ -117,7 +117,9 @@ def make_public_activities(count: int) -> None:
     from pregon.agenda.models import Activity
 
     area, _ = Area.objects.get_or_create(short_name="BENCH", defaults={"name": "Benchmark"})
-    start = datetime(2023, 1, 2, 9, tzinfo=MX)
+    # From five months ago on: the public feed holds the last six months and what is coming.
+    start = datetime.now(MX).replace(hour=9, minute=0, second=0, microsecond=0)
+    start -= timedelta(days=150)
     Activity.objects.bulk_create(
         Activity(
             title=f"{TITLES[i % len(TITLES)]} {i}",

@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -55,6 +58,14 @@ class Campaign(models.Model):
         return self.name
 
 
+# The longest an activity may last. It bounds what a calendar view reads: the
+# activities overlapping a period all start at most this long before it, so the index
+# on `starts_at` answers a range of weeks, not every activity of every earlier year.
+# (Longer undertakings are campaigns, with their own dates.)
+MAX_ACTIVITY_SPAN = timedelta(days=31)
+SPAN_ERROR = "Una actividad dura como máximo 31 días; lo que dura más es una campaña."
+
+
 class ActivityQuerySet(models.QuerySet):
     """Domain words for reading activities; the goals app counts with these."""
 
@@ -70,7 +81,9 @@ class ActivityQuerySet(models.QuerySet):
 
     def between(self, start, end) -> "ActivityQuerySet":
         """Activities that overlap the half-open interval [start, end)."""
-        return self.filter(starts_at__lt=end, ends_at__gt=start)
+        return self.filter(
+            starts_at__gte=start - MAX_ACTIVITY_SPAN, starts_at__lt=end, ends_at__gt=start
+        )
 
     def published(self) -> "ActivityQuerySet":
         # The publishing app adds Publication.activity (related_name="publications");
@@ -175,6 +188,10 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at - self.starts_at > MAX_ACTIVITY_SPAN:
+            raise ValidationError({"ends_at": SPAN_ERROR})
 
     @property
     def tier(self) -> str:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from pregon.accounts import access
 from pregon.accounts.models import User
 from pregon.agenda.models import (
+    MAX_ACTIVITY_SPAN,
     Activity,
     ActivityQuerySet,
     ActivityStatus,
@@ -97,6 +98,21 @@ def period_for(view: str, anchor: date) -> Period:
     return Period("mes", first, last, anchor, previous_month, next_month)
 
 
+# The views that draw each activity as a chip (_activity_chip.html) read only what a
+# chip shows: a month holds hundreds of activities, each with its description.
+CHIP_VIEWS = ("mes", "semana")
+CHIP_FIELDS = (
+    "title",
+    "starts_at",
+    "ends_at",
+    "all_day",
+    "status",
+    "is_public",
+    "priority_tier",
+    "priority_override",
+)
+
+
 def by_day(activities: Iterable[Activity], period: Period) -> dict[date, list[Activity]]:
     days: dict[date, list[Activity]] = {day: [] for day in period.days}
     for activity in activities:
@@ -167,7 +183,12 @@ def person_assignments(person: User, first: date, last: date) -> QuerySet[Covera
     start, end = _midnight(first), _midnight(last + timedelta(days=1))
     return (
         CoverageAssignment.objects.select_related("activity", "activity__area", "assignee")
-        .filter(assignee=person, activity__starts_at__lt=end, activity__ends_at__gt=start)
+        .filter(
+            assignee=person,
+            activity__starts_at__gte=start - MAX_ACTIVITY_SPAN,
+            activity__starts_at__lt=end,
+            activity__ends_at__gt=start,
+        )
         .exclude(status=CoverageStatus.CANCELADA)
         .order_by("activity__starts_at")
     )
@@ -178,6 +199,22 @@ def today_activities(user: User) -> ActivityQuerySet:
     return (
         visible_activities(user).active().between(_midnight(today), _midnight(today + timedelta(1)))
     )
+
+
+# The public feed holds what a subscriber's calendar needs: every upcoming public
+# activity and those of the last six months. Calendar apps replace a subscription
+# with what the feed says on each refresh, so older ones leave subscribers' calendars;
+# the whole agenda stays in Pregón (and in the staff export). Ten years of a large
+# municipality's agenda in one feed were 30,000 events, 554 KB even gzipped, that
+# every subscribed calendar downloaded on each change.
+PUBLIC_FEED_PAST = timedelta(days=183)
+
+
+def public_feed_activities(now: datetime | None = None) -> ActivityQuerySet:
+    since = (now or timezone.now()) - PUBLIC_FEED_PAST
+    activities = Activity.objects.public().upcoming(since)
+    # Implied by the line above (MAX_ACTIVITY_SPAN), and what the starts_at index answers.
+    return activities.filter(starts_at__gte=since - MAX_ACTIVITY_SPAN).select_related("area")
 
 
 def type_choices() -> list:

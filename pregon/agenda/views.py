@@ -43,6 +43,8 @@ def _filters(request: HttpRequest) -> dict:
 def calendar(request: HttpRequest, view: str = "semana") -> HttpResponse:
     period = selectors.period_for(view, selectors.parse_day(request.GET.get("fecha")))
     qs = selectors.apply_filters(selectors.visible_activities(request.user), request.GET)
+    if period.view in selectors.CHIP_VIEWS:
+        qs = qs.select_related(None).only(*selectors.CHIP_FIELDS)
     activities = list(qs.between(*period.bounds))
     query = request.GET.copy()
     query.pop("fecha", None)
@@ -439,10 +441,11 @@ def export_ics(request: HttpRequest) -> HttpResponse:
 
 @public_page()
 def public_feed(request: HttpRequest) -> HttpResponse:
-    """Stable public URL; only public, non-cancelled activities; no login. Calendar
-    apps poll it all day: it is served from the public page cache, with 304s."""
+    """Stable public URL; only public, non-cancelled activities, upcoming or of the last
+    six months (selectors.PUBLIC_FEED_PAST); no login. Calendar apps poll it all day:
+    it is served from the public page cache, with 304s."""
     name = "Agenda pública del H. Ayuntamiento de Chapultepec"
-    activities = Activity.objects.public().select_related("area")
+    activities = selectors.public_feed_activities()
     body = ics.export_ics(activities, name, stamp_with_revision=True)
     return _ics_response(body, "agenda-publica-chapultepec.ics", inline=True)
 

@@ -16,12 +16,15 @@ from pregon.analytics import definitions as d
 
 HOME_ROLES = (Role.COORDINACION, Role.CONSULTA)
 
-# Writes to these change what the panels show (core.views caches them per person).
+# Writes to these change what the panel shows (core.panels caches it per person and
+# app); the plan's followers baseline is the goals' (analytics.baseline).
 HOME_WATCH = (
     "analytics.AccountMetric",
     "analytics.PostMetric",
     "analytics.PageVisitDay",
     "publishing.ChannelAccount",
+    "goals.Plan",
+    "goals.Indicator",
 )
 
 

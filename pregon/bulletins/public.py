@@ -3,6 +3,7 @@ sitemap and unsubscribe. The veda rule (compliance) is applied by the selectors.
 
 import re
 
+from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -145,14 +146,52 @@ def press_agenda(request: HttpRequest) -> HttpResponse:
 
 @public_page()
 def press_sitemap(request: HttpRequest) -> HttpResponse:
-    urls = [(public_url(reverse("bulletins:press_list"), request), None)]
-    urls += [
-        (public_url(reverse("bulletins:press_detail", args=[b.pk]), request), b.updated_at)
-        for b in selectors.press_room().select_related(None).only("pk", "updated_at")[:5000]
+    """A sitemap index (sitemaps.org): one sitemap per year of bulletins, so the first
+    render after a publish draws this short list, and each year's page its own
+    hundreds of addresses, not every bulletin of every year in one document."""
+    years = (
+        selectors.press_room()
+        .order_by()
+        .values("year")
+        .annotate(lastmod=Max("updated_at"))
+        .order_by("-year")
+    )
+    sitemaps = [
+        (
+            public_url(reverse("bulletins:press_sitemap_year", args=[row["year"]]), request),
+            _lastmod(row["lastmod"]),
+        )
+        for row in years
     ]
+    return render(
+        request,
+        "bulletins/press/sitemap_index.xml",
+        {"sitemaps": sitemaps},
+        content_type="application/xml",
+    )
+
+
+@public_page()
+def press_sitemap_year(request: HttpRequest, year: int) -> HttpResponse:
+    """One year's bulletins (and the press room's list of that year); the newest year's
+    sitemap also holds the press room's front page."""
+    rows = list(selectors.press_room(year=year).values_list("pk", "updated_at"))
+    if not rows:
+        raise Http404("Sin boletines públicos ese año.")
+    press_list = reverse("bulletins:press_list")
+    urls = [(public_url(f"{press_list}?anio={year}", request), "")]
+    if year == max(selectors.press_room_years()):
+        urls.insert(0, (public_url(press_list, request), ""))
+    # One reverse for the pattern, not one per bulletin (a year holds hundreds).
+    detail = reverse("bulletins:press_detail", args=[0]).removesuffix("0/")
+    urls += [(public_url(f"{detail}{pk}/", request), _lastmod(when)) for pk, when in rows]
     return render(
         request, "bulletins/press/sitemap.xml", {"urls": urls}, content_type="application/xml"
     )
+
+
+def _lastmod(when) -> str:
+    return timezone.localtime(when).date().isoformat() if when else ""
 
 
 # The signed token is the authority; mail clients post one-click unsubscribes (RFC 8058).

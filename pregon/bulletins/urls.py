@@ -67,5 +67,10 @@ urlpatterns = [
     path("sala-de-prensa/rss/", feeds.BulletinFeed(), name="press_rss"),
     path("sala-de-prensa/atom/", feeds.BulletinAtomFeed(), name="press_atom"),
     path("sala-de-prensa/sitemap.xml", public.press_sitemap, name="press_sitemap"),
+    path(
+        "sala-de-prensa/sitemap-<int:year>.xml",
+        public.press_sitemap_year,
+        name="press_sitemap_year",
+    ),
     path("baja/<str:token>/", public.unsubscribe, name="unsubscribe"),
 ]

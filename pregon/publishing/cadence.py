@@ -25,6 +25,16 @@ from pregon.publishing.models import (
     ThemeTarget,
 )
 
+# What the board reads: a write to any of these may change it (home panels watch them).
+READS = (
+    "publishing.Publication",
+    "publishing.Delivery",
+    "publishing.ChannelAccount",
+    "publishing.Theme",
+    "publishing.ThemeTarget",
+    "compliance.ElectoralPeriod",
+    "compliance.ExemptCategory",
+)
 STATUS_LABELS = {"al_dia": "Al día", "atrasado": "Atrasado", "pausado": "En pausa por veda"}
 PERIOD_NOUNS = {CadencePeriod.WEEK: "esta semana", CadencePeriod.MONTH: "este mes"}
 
@@ -155,27 +165,59 @@ class CadenceBoard:
         return cells[:limit]
 
 
+_PUBLICATION = "variant__publication"
+_THEME = f"{_PUBLICATION}__theme"
+
+
 def _counts(themes: list[Theme], day: date) -> dict[tuple[int, str], dict]:
     """{(theme id, network): {"week", "month", "last"}} from published deliveries up to
-    the end of `day`, in one query."""
+    the end of `day`.
+
+    Two bounded reads rather than one over every delivery ever published: this week's
+    and month's deliveries (a range on the (status, published_at) index), which also
+    give the last post of every pair that posted lately; then, only for the themes with
+    a pair that did not, their own publications' deliveries before that (walked from
+    the theme's index), for the last post ever."""
     week, _ = period_bounds(day, CadencePeriod.WEEK)
     month, _ = period_bounds(day, CadencePeriod.MONTH)
-    cut = _aware(day + timedelta(days=1))
-    publication = "variant__publication"
-    rows = (
+    since, cut = _aware(min(week, month)), _aware(day + timedelta(days=1))
+    ids = [t.pk for t in themes]
+    recent = (
         Delivery.objects.filter(
             status=DeliveryStatus.PUBLICADA,
+            published_at__gte=since,
             published_at__lt=cut,
-            variant__publication__theme__in=[t.pk for t in themes],
+            **{f"{_THEME}__in": ids},
         )
-        .values(f"{publication}__theme", "account__kind")
+        .values(_THEME, "account__kind")
         .annotate(
-            week=Count(publication, filter=Q(published_at__gte=_aware(week)), distinct=True),
-            month=Count(publication, filter=Q(published_at__gte=_aware(month)), distinct=True),
+            week=Count(_PUBLICATION, filter=Q(published_at__gte=_aware(week)), distinct=True),
+            month=Count(_PUBLICATION, filter=Q(published_at__gte=_aware(month)), distinct=True),
             last=Max("published_at"),
         )
     )
-    return {(r[f"{publication}__theme"], r["account__kind"]): r for r in rows}
+    found = {(r[_THEME], r["account__kind"]): r for r in recent}
+    silent = [t.pk for t in themes if any((t.pk, g.channel) not in found for g in t.targets.all())]
+    if silent:
+        for key, last in _last_before(silent, since).items():
+            found.setdefault(key, {"week": 0, "month": 0, "last": last})
+    return found
+
+
+def _last_before(theme_ids: list[int], before: datetime) -> dict[tuple[int, str], datetime]:
+    """The last published delivery before `before` per (theme, network) of these themes.
+    The status is grouped on, not filtered: a filter on it would make SQLite (which
+    keeps no statistics) walk every published delivery instead of the themes' own."""
+    rows = (
+        Delivery.objects.filter(published_at__lt=before, **{f"{_THEME}__in": theme_ids})
+        .values(_THEME, "account__kind", "status")
+        .annotate(last=Max("published_at"))
+    )
+    return {
+        (r[_THEME], r["account__kind"]): r["last"]
+        for r in rows
+        if r["status"] == DeliveryStatus.PUBLICADA
+    }
 
 
 def _pause_reason(rules: BlackoutRules, theme: Theme, day: date) -> str:
@@ -188,7 +230,8 @@ def _pause_reason(rules: BlackoutRules, theme: Theme, day: date) -> str:
 
 
 def board(day: date | None = None) -> CadenceBoard:
-    """The cadence of every active theme on `day` (today by default). Five queries."""
+    """The cadence of every active theme on `day` (today by default). Five queries, six
+    when a theme has a network with nothing published this month."""
     day = day or timezone.localdate()
     themes = list(
         Theme.objects.filter(is_active=True).prefetch_related(

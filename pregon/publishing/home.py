@@ -9,16 +9,9 @@ from pregon.publishing import cadence, selectors
 from pregon.publishing.models import ChannelState, PublicationStatus
 from pregon.publishing.token_health import needing_people
 
-# Writes to these change what the panels show (core.views caches them per person).
-HOME_WATCH = (
-    "publishing.Publication",
-    "publishing.Delivery",
-    "publishing.ChannelAccount",
-    "publishing.Theme",
-    "publishing.ThemeTarget",
-    "compliance.ElectoralPeriod",
-    "compliance.ExemptCategory",
-)
+# Writes to these change what the panels show (core.panels caches them per person):
+# publications, deliveries and accounts, and what the cadence board reads.
+HOME_WATCH = cadence.READS
 
 
 def panels(request: HttpRequest) -> list[dict]:

@@ -229,6 +229,14 @@ class Publication(models.Model):
             ("approve_publication", "Puede aprobar publicaciones"),
             ("schedule_publication", "Puede programar publicaciones"),
         ]
+        indexes = [
+            # A period's published publications (the goals' counts per quarter and year):
+            # SQLite, without statistics, otherwise walks every publication by status.
+            models.Index(fields=["status", "published_at"], name="publishing_pub_status_when"),
+            # A person's drafts and publications in review (the home page's «no
+            # salieron»), not every publication they ever wrote.
+            models.Index(fields=["author", "status"], name="publishing_pub_author_status"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -425,6 +433,11 @@ class Delivery(models.Model):
         verbose_name = "envío"
         verbose_name_plural = "envíos"
         permissions = [("settle_delivery", "Puede resolver envíos inciertos o fallidos")]
+        indexes = [
+            # This week's and month's published deliveries (cadence.board) without
+            # reading every delivery ever published.
+            models.Index(fields=["status", "published_at"], name="publishing_del_status_when"),
+        ]
         constraints = [
             # At most one live (not cancelled, not failed) delivery per variant: a
             # second one could post the same text twice.

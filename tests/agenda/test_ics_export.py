@@ -1,16 +1,24 @@
 """Exported views and the public feed re-import into `icalendar` with the same events."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 import recurring_ical_events
+from django.utils import timezone
 
-from pregon.agenda import ics
+from pregon.agenda import ics, selectors
 from pregon.agenda.models import Activity
 from tests.agenda.conftest import DATA, local
 
 MX = ZoneInfo("America/Mexico_City")
+
+
+@pytest.fixture
+def feed_since_2023(monkeypatch):
+    """The samples are of 2023; the public feed holds the last six months only."""
+    monkeypatch.setattr(selectors, "PUBLIC_FEED_PAST", timezone.now() - local(2023, 1, 1))
 
 
 def _events(body: bytes) -> dict[str, icalendar.Event]:
@@ -18,7 +26,9 @@ def _events(body: bytes) -> dict[str, icalendar.Event]:
     return {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
 
 
-def test_public_feed_needs_no_login_and_hides_private_and_cancelled(client, make_activity):
+def test_public_feed_needs_no_login_and_hides_private_and_cancelled(
+    client, make_activity, feed_since_2023
+):
     make_activity("Feria del empleo", start=local(2023, 4, 12, 10), place="Plaza Cívica")
     make_activity("Reunión con Tesorería", start=local(2023, 4, 12, 13), is_public=False)
     make_activity("Concierto suspendido", start=local(2023, 4, 13, 18), status="cancelada")
@@ -33,7 +43,7 @@ def test_public_feed_needs_no_login_and_hides_private_and_cancelled(client, make
     assert "VTIMEZONE" in response.content.decode()
 
 
-def test_imported_calendar_round_trips_through_the_feed(client, pres):
+def test_imported_calendar_round_trips_through_the_feed(client, pres, feed_since_2023):
     ics.import_ics((DATA / "google_cabildo_2023.ics").read_bytes(), pres, public_default=True)
     body = client.get("/agenda/publica.ics").content
     calendar = icalendar.Calendar.from_ical(body)
@@ -91,7 +101,9 @@ def test_enlace_export_contains_only_his_area(client, ricardo, make_activity):
     assert list(_events(client.get("/agenda/exportar.ics").content)) == ["Obra"]
 
 
-def test_public_feed_is_cached_until_the_agenda_changes(client, make_activity, monkeypatch):
+def test_public_feed_is_cached_until_the_agenda_changes(
+    client, make_activity, monkeypatch, feed_since_2023
+):
     feria = make_activity("Feria del empleo", start=local(2023, 4, 12, 10))
     builds = []
     real = ics.export_ics
@@ -114,3 +126,29 @@ def test_public_feed_is_cached_until_the_agenda_changes(client, make_activity, m
     assert client.get("/agenda/publica.ics")["ETag"] == changed["ETag"]  # private: no change
     feria.delete()
     assert _events(client.get("/agenda/publica.ics").content) == {}
+
+
+def test_public_feed_holds_what_is_coming_and_the_last_six_months(client, make_activity):
+    """Calendar apps replace a subscription with the feed on each refresh: upcoming
+    activities and those of the last six months, whatever the years stored."""
+    now = timezone.now()
+    make_activity("Informe de hace un año", start=now - timedelta(days=365))
+    make_activity("Feria de hace siete meses", start=now - timedelta(days=213))
+    make_activity("Cabildo de hace cinco meses", start=now - timedelta(days=150))
+    make_activity("Jornada en curso", start=now - timedelta(hours=1))
+    make_activity("Desfile del mes que viene", start=now + timedelta(days=30))
+    make_activity("Festival del año que viene", start=now + timedelta(days=300))
+    calendar = icalendar.Calendar.from_ical(client.get("/agenda/publica.ics").content)
+    assert [c.errors for c in calendar.walk()] == [[] for _ in calendar.walk()]
+    shown = {
+        str(e["SUMMARY"])
+        for e in recurring_ical_events.of(calendar).between(
+            now - timedelta(days=3650), now + timedelta(days=3650)
+        )
+    }
+    assert shown == {
+        "Cabildo de hace cinco meses",
+        "Jornada en curso",
+        "Desfile del mes que viene",
+        "Festival del año que viene",
+    }

@@ -11,6 +11,7 @@ PAGES = [
     "/boletines/sala-de-prensa/rss/",
     "/boletines/sala-de-prensa/atom/",
     "/boletines/sala-de-prensa/sitemap.xml",
+    "/boletines/sala-de-prensa/sitemap-2023.xml",
     "/boletines/sala-de-prensa/agenda/",
 ]
 

@@ -85,7 +85,7 @@ def test_feeds_and_sitemap(client, approved_bulletin):
     atom = ElementTree.fromstring(client.get("/boletines/sala-de-prensa/atom/").content)  # noqa: S314
     ns = {"a": "http://www.w3.org/2005/Atom"}
     assert atom.find("a:entry/a:title", ns).text.startswith("Boletín 001/2023")
-    xml = client.get("/boletines/sala-de-prensa/sitemap.xml").content
+    xml = client.get("/boletines/sala-de-prensa/sitemap-2023.xml").content
     sitemap = ElementTree.fromstring(xml)  # noqa: S314
     locs = [e.text for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert any(loc.endswith(f"/boletines/sala-de-prensa/{bulletin.pk}/") for loc in locs)

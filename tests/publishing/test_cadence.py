@@ -7,8 +7,10 @@ from datetime import date, datetime, timedelta
 from importlib import import_module
 
 import pytest
+from django.db import connection
 from django.db.migrations import RunPython
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from pregon.compliance.models import ElectoralPeriod, ExemptCategory
@@ -217,17 +219,65 @@ def test_board_counts_match_the_stored_rows(two_themes, jorge):
     assert board.met() == sum(1 for c in board.cells() if c.count >= c.target.count)
 
 
+def test_the_last_post_ever_is_found_before_this_month(two_themes, jorge):
+    """A theme silent this month still shows its last post, months ago; a later failed
+    delivery, or one of another theme, does not count."""
+    facebook = ChannelAccount.objects.create(name="Página", kind=ChannelKind.FACEBOOK_PAGE)
+    x = ChannelAccount.objects.create(name="X", kind=ChannelKind.X)
+    now = timezone.now()
+    salud, cultura = two_themes["salud"], two_themes["cultura"]
+    cases = [
+        (salud, facebook, DeliveryStatus.PUBLICADA, now - timedelta(days=200)),
+        (salud, facebook, DeliveryStatus.PUBLICADA, now - timedelta(days=100)),
+        (salud, facebook, DeliveryStatus.FALLIDA, now - timedelta(days=50)),
+        (salud, x, DeliveryStatus.PUBLICADA, now - timedelta(hours=1)),
+        (cultura, facebook, DeliveryStatus.PUBLICADA, now - timedelta(days=40)),
+        (None, facebook, DeliveryStatus.PUBLICADA, now - timedelta(days=45)),
+    ]
+    for n, (theme, account, status, when) in enumerate(cases):
+        publication = Publication.objects.create(title=f"P{n}", text="t", author=jorge, theme=theme)
+        make_delivery(publication, account, status, when)
+    cells = {(c.theme.name, c.target.channel): c for c in cadence.board().cells()}
+    assert cells[("Salud", "facebook_page")].last_post == now - timedelta(days=100)
+    assert cells[("Salud", "facebook_page")].count == 0
+    assert cells[("Salud", "x")].last_post == now - timedelta(hours=1)
+    assert cells[("Cultura", "facebook_page")].last_post == now - timedelta(days=40)
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
+def test_the_board_does_not_walk_every_published_delivery(two_themes, jorge):
+    """This month's deliveries through the (status, published_at) index; the last
+    posts before it from the themes' own publications. Never the index on status
+    alone, which reads every delivery ever published (280,000 after ten years)."""
+    facebook = ChannelAccount.objects.create(name="Página", kind=ChannelKind.FACEBOOK_PAGE)
+    old = Publication.objects.create(title="P", text="t", author=jorge, theme=two_themes["salud"])
+    make_delivery(old, facebook, DeliveryStatus.PUBLICADA, timezone.now() - timedelta(days=90))
+    with CaptureQueriesContext(connection) as ctx:
+        cadence.board()
+    reads = [q["sql"] for q in ctx.captured_queries if "publishing_delivery" in q["sql"]]
+    assert len(reads) == 2  # this month, and the last posts of the silent pairs
+    plans = []
+    with connection.cursor() as cursor:
+        for sql in reads:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plans.append(" ".join(str(row[-1]) for row in cursor.fetchall()))
+    assert "publishing_del_status_when" in plans[0], plans[0]
+    assert "publishing_publication_theme_id" in plans[1], plans[1]
+    assert not any("publishing_delivery_status_" in plan for plan in plans), plans
+
+
 def test_board_page_query_count_does_not_grow_with_themes(
     two_themes, mariana, django_assert_num_queries
 ):
     client = client_for(mariana)
     client.get("/publicaciones/temas/")  # session and permissions warmed up
-    with django_assert_num_queries(9):
+    # Ten: nothing was published this month, so the last posts are looked up before it.
+    with django_assert_num_queries(10):
         assert client.get("/publicaciones/temas/").status_code == 200
     for n in range(8):
         theme = Theme.objects.create(name=f"Tema {n}", category=Category.OTRO)
         ThemeTarget.objects.create(theme=theme, channel=ChannelKind.INSTAGRAM, count=2)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         assert client.get("/publicaciones/temas/").status_code == 200
 
 
