@@ -42,7 +42,10 @@ class AgendaConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from pregon.core import public_cache  # noqa: PLC0415 - loads auth models: registry first
+        from pregon.agenda.models import SPAN_SCOPE  # noqa: PLC0415 - models: registry first
+        from pregon.core import public_cache, versions  # noqa: PLC0415 - loads auth models
 
         # The public ICS feed (and the press room's agenda) show activities.
         public_cache.watch("agenda.Activity", "accounts.Area")
+        # The calendar ranges' lower bound (models.longest_span).
+        versions.watch(SPAN_SCOPE, "agenda.Activity")

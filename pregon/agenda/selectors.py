@@ -13,7 +13,6 @@ from django.utils import timezone
 from pregon.accounts import access
 from pregon.accounts.models import User
 from pregon.agenda.models import (
-    MAX_ACTIVITY_SPAN,
     Activity,
     ActivityQuerySet,
     ActivityStatus,
@@ -21,6 +20,7 @@ from pregon.agenda.models import (
     Campaign,
     CoverageAssignment,
     CoverageStatus,
+    longest_span,
 )
 
 VIEWS = ("mes", "semana", "lista", "dia")
@@ -185,7 +185,7 @@ def person_assignments(person: User, first: date, last: date) -> QuerySet[Covera
         CoverageAssignment.objects.select_related("activity", "activity__area", "assignee")
         .filter(
             assignee=person,
-            activity__starts_at__gte=start - MAX_ACTIVITY_SPAN,
+            activity__starts_at__gte=start - longest_span(),
             activity__starts_at__lt=end,
             activity__ends_at__gt=start,
         )
@@ -213,8 +213,8 @@ PUBLIC_FEED_PAST = timedelta(days=183)
 def public_feed_activities(now: datetime | None = None) -> ActivityQuerySet:
     since = (now or timezone.now()) - PUBLIC_FEED_PAST
     activities = Activity.objects.public().upcoming(since)
-    # Implied by the line above (MAX_ACTIVITY_SPAN), and what the starts_at index answers.
-    return activities.filter(starts_at__gte=since - MAX_ACTIVITY_SPAN).select_related("area")
+    # Implied by the line above (longest_span), and what the starts_at index answers.
+    return activities.filter(starts_at__gte=since - longest_span()).select_related("area")
 
 
 def type_choices() -> list:

@@ -11,7 +11,7 @@ import recurring_ical_events
 from django.conf import settings
 from django.utils import timezone
 
-from pregon.agenda.models import MAX_ACTIVITY_SPAN, SPAN_ERROR, ActivityStatus
+from pregon.agenda.models import ActivityStatus
 
 MAX_OCCURRENCES = 20000  # five years of a busy municipal agenda, for the whole file
 STATUS_FROM_ICS = {
@@ -143,8 +143,6 @@ def expand(
     found = []
     for event in recurring_ical_events.of(calendar).between(since or first, until or last):
         found.append(to_occurrence(event, recurring, public_default))
-        if found[-1].ends_at - found[-1].starts_at > MAX_ACTIVITY_SPAN:
-            raise IcsError(f"«{found[-1].title}» ({found[-1].uid}): {SPAN_ERROR}")
         if len(found) > MAX_OCCURRENCES:
             raise IcsError(
                 f"El archivo produce más de {MAX_OCCURRENCES} ocurrencias; "
