@@ -159,7 +159,7 @@ def transition(
         rows = rows.filter(where)
     if not step.publication:
         return _moved(delivery, step, rows, user, data, fields)
-    with transaction.atomic():  # the delivery and its publication together
+    with transaction.atomic(savepoint=False):  # the delivery and its publication together
         moved = _moved(delivery, step, rows, user, data, fields)
         if moved:
             _follow(delivery, step)

@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -270,8 +270,9 @@ def _send(
     try:
         result = _publish_or_resume(channel, post, delivery.network_ref)
     except NotReady as wait:
-        attempts.record(delivery, worker, call, outcome=AttemptOutcome.PROCESSING)
-        return _park(delivery, worker, wait)
+        with transaction.atomic():  # one write: the attempt and the move
+            attempts.record(delivery, worker, call, outcome=AttemptOutcome.PROCESSING)
+            return _park(delivery, worker, wait)
     except ChannelError as exc:
         attempts.record(delivery, worker, call, exc=exc)
         return _on_error(delivery, exc, worker)
@@ -280,8 +281,9 @@ def _send(
         error = ChannelError(f"Error inesperado: {exc}", uncertain=True)
         attempts.record(delivery, worker, call, exc=error)
         return _on_error(delivery, error, worker)
-    attempts.record(delivery, worker, call)
-    return outcomes.published(delivery, result)
+    with transaction.atomic():  # one write: the attempt, the move and the publication
+        attempts.record(delivery, worker, call)
+        return outcomes.published(delivery, result)
 
 
 def _on_error(delivery: Delivery, exc: ChannelError, worker: str) -> str:
