@@ -235,6 +235,8 @@ def _load(delivery_id: int) -> Delivery:
 
 def _deliver_claimed(delivery_id: int, worker: str, now: datetime) -> str:
     delivery = _load(delivery_id)
+    if delivery.status != DeliveryStatus.ENVIANDO or delivery.claimed_by != worker:
+        return "tomada_por_otro"  # not (or no longer) this worker's claim: never sent
     if delivery.account.state != ChannelState.ACTIVE:
         # The account was marked for reconnection after the list was read: wait.
         _unclaim(delivery, worker)
