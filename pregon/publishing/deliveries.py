@@ -217,16 +217,19 @@ def claim(delivery_id: int, *, worker: str, now: datetime, lease: timedelta) -> 
     Single-table on purpose: with a join Django moves the conditions into a subquery,
     and PostgreSQL does not re-check a subquery after waiting for a concurrent update,
     so two workers could both "win"."""
-    rows = Delivery.objects.filter(pk=delivery_id, scheduled_at__lte=now)
-    taken = _write(
+    return _claim(Delivery.objects.filter(pk=delivery_id), worker, now, lease) == 1
+
+
+def _claim(rows: QuerySet, worker: str, now: datetime, lease: timedelta) -> int:
+    """The claim's conditional UPDATE on `rows` (due and still pending); how many."""
+    return _write(
         TRANSITIONS["claim"],
-        rows,
+        rows.filter(scheduled_at__lte=now),
         claimed_by=worker,
         claimed_at=now,
         lease_until=timezone.now() + lease,
         attempts=F("attempts") + 1,
     )
-    return taken == 1
 
 
 def claim_due(
@@ -244,16 +247,8 @@ def claim_due(
         ids = list(due.values_list("pk", flat=True)[:limit])
         if not ids:
             return []
-        rows = Delivery.objects.filter(pk__in=ids, scheduled_at__lte=now)
-        taken = _write(
-            TRANSITIONS["claim"],
-            rows,
-            claimed_by=worker,
-            claimed_at=now,
-            lease_until=timezone.now() + lease,
-            attempts=F("attempts") + 1,
-        )
-        if taken == len(ids):
+        rows = Delivery.objects.filter(pk__in=ids)
+        if _claim(rows, worker, now, lease) == len(ids):
             return ids
         mine = rows.filter(status=D.ENVIANDO, claimed_by=worker, claimed_at=now)
         return list(mine.values_list("pk", flat=True))
