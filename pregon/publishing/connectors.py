@@ -12,7 +12,7 @@ from django.db import transaction
 
 from pregon.core.audit import log_action
 from pregon.publishing.channels import get_channel
-from pregon.publishing.channels.base import AccountConfig, Channel
+from pregon.publishing.channels.base import AccountConfig, Channel, ChannelError
 from pregon.publishing.models import ChannelAccount
 
 
@@ -50,6 +50,10 @@ def _cached_channel(account: ChannelAccount) -> Channel:
             channel.on_credentials_changed = _on_credentials_changed
             channel.credentials_guard = functools.partial(credentials_guard, account.pk)
             channel.defer_waits = True
+            # Its HTTP client too, once and now: built lazily, every sender thread
+            # arriving at once would build its own (the CA bundle each time).
+            with contextlib.suppress(ChannelError):
+                getattr(channel, "http", None)
             _channels[key] = channel
         return _channels[key]
 

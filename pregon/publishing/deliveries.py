@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -159,7 +159,7 @@ def transition(
         rows = rows.filter(where)
     if not step.publication:
         return _moved(delivery, step, rows, user, data, fields)
-    with transaction.atomic():  # the delivery and its publication together
+    with transaction.atomic(savepoint=False):  # the delivery and its publication together
         moved = _moved(delivery, step, rows, user, data, fields)
         if moved:
             _follow(delivery, step)
@@ -217,16 +217,41 @@ def claim(delivery_id: int, *, worker: str, now: datetime, lease: timedelta) -> 
     Single-table on purpose: with a join Django moves the conditions into a subquery,
     and PostgreSQL does not re-check a subquery after waiting for a concurrent update,
     so two workers could both "win"."""
-    rows = Delivery.objects.filter(pk=delivery_id, scheduled_at__lte=now)
-    taken = _write(
+    return _claim(Delivery.objects.filter(pk=delivery_id), worker, now, lease) == 1
+
+
+def _claim(rows: QuerySet, worker: str, now: datetime, lease: timedelta) -> int:
+    """The claim's conditional UPDATE on `rows` (due and still pending); how many."""
+    return _write(
         TRANSITIONS["claim"],
-        rows,
+        rows.filter(scheduled_at__lte=now),
         claimed_by=worker,
         claimed_at=now,
         lease_until=timezone.now() + lease,
         attempts=F("attempts") + 1,
     )
-    return taken == 1
+
+
+def claim_due(
+    due: QuerySet, *, worker: str, now: datetime, lease: timedelta, limit: int
+) -> list[int]:
+    """pendiente → enviando for up to `limit` rows of `due`, in one short transaction;
+    the ids this worker took. Workers claiming at once take different rows without
+    waiting or retrying: PostgreSQL locks the rows it reads and skips those another
+    worker has locked (FOR UPDATE SKIP LOCKED); SQLite's transaction holds the write
+    lock from its start (IMMEDIATE), so nobody changes them between read and write.
+    The UPDATE itself is single-table and still conditional, as in `claim`."""
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            due = due.select_for_update(skip_locked=True, of=("self",))
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if not ids:
+            return []
+        rows = Delivery.objects.filter(pk__in=ids)
+        if _claim(rows, worker, now, lease) == len(ids):
+            return ids
+        mine = rows.filter(status=D.ENVIANDO, claimed_by=worker, claimed_at=now)
+        return list(mine.values_list("pk", flat=True))
 
 
 def _of(publication: Publication) -> QuerySet:
@@ -248,24 +273,26 @@ def move_open(publication: Publication, when: datetime) -> int:
 # --- the publication follows its deliveries --------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a move's transaction: part of it
 def publication_settle(publication: Publication) -> str:
     """Once no delivery is open, the publication is publicada (at least one channel
     got it) or fallida. Called after every delivery outcome, in the same transaction
     as the delivery's own change, so the two can never disagree. The publication's
     row is locked first: two of its deliveries finishing at once are settled one
     after the other, and the second sees the first."""
-    publication = Publication.objects.select_for_update().get(pk=publication.pk)
-    deliveries = _of(publication).exclude(status=D.CANCELADA)
-    statuses = set(deliveries.values_list("status", flat=True))
+    locked = Publication.objects.select_for_update().filter(pk=publication.pk)
+    status = locked.values_list("status", flat=True).get()
+    rows = list(_of(publication).exclude(status=D.CANCELADA).values_list("status", "published_at"))
+    statuses = {row_status for row_status, _ in rows}
     if not statuses or statuses & set(OPEN_DELIVERY_STATUSES):
-        return publication.status
-    first = deliveries.filter(status=D.PUBLICADA).order_by("published_at").first()
-    step = publications.STEPS["published" if first else "failed"]
-    if publication.status not in step.sources:  # already so, or cancelled
-        return publication.status
+        return status
+    published = D.PUBLICADA in statuses
+    step = publications.STEPS["published" if published else "failed"]
+    if status not in step.sources:  # already so, or cancelled
+        return status
+    times = [at for row_status, at in rows if row_status == D.PUBLICADA and at is not None]
     Publication.objects.filter(pk=publication.pk).update(
-        status=step.target, published_at=first.published_at if first else None
+        status=step.target, published_at=min(times) if times else None
     )
     log_action(publication, step.audit)
     return step.target

@@ -18,6 +18,7 @@ per account), leases.py (claims kept alive), attempts.py (the attempt log) and
 worker.py (the loop `pregon worker` runs).
 """
 
+import contextlib
 import logging
 import threading
 import time
@@ -28,8 +29,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from pregon.publishing import (
@@ -72,7 +74,9 @@ __all__ = [
     "awaiting_automatic_check",
     "build_post",
     "claim",
+    "claim_due",
     "deliver",
+    "deliver_claimed",
     "due",
     "new_worker_id",
     "publish_due",
@@ -81,6 +85,8 @@ __all__ = [
     "release_held",
     "repair_once",
     "settle",
+    "unclaim",
+    "warm_up",
 ]
 
 log = logging.getLogger(__name__)
@@ -103,6 +109,15 @@ def due(now: datetime) -> QuerySet:
         .exclude(account__kind__in=registry.kinds(needs_person=True))
         .order_by("scheduled_at", "pk")
     )
+
+
+def warm_up() -> None:
+    """What every sender would otherwise build for itself at its first delivery, each
+    thread racing the others: the URL resolver (signed media links are reversed) and
+    the network registry. Once per process, before the senders start."""
+    registry.networks()
+    with contextlib.suppress(NoReverseMatch):
+        reverse("publishing:public_media", args=["warm-up"])
 
 
 _repaired = threading.Event()
@@ -178,10 +193,50 @@ def deliver(delivery_id: int, worker: str, now: datetime | None = None) -> str:
         leases.let_go(delivery_id)
 
 
-def _deliver_claimed(delivery_id: int, worker: str, now: datetime) -> str:
+def claim_due(worker: str, limit: int) -> list[int]:
+    """Claim up to `limit` due deliveries at once (deliveries.claim_due), each with a
+    lease this process keeps renewing until it is sent (`deliver_claimed`) or let go."""
+    now = timezone.now()
+    claimed = deliveries.claim_due(
+        due(now), worker=worker, now=now, lease=leases.duration(), limit=limit
+    )
+    for delivery_id in claimed:
+        leases.keep(delivery_id, worker)
+    return claimed
+
+
+def deliver_claimed(delivery_id: int, worker: str) -> str:
+    """Send a delivery `claim_due` gave this worker."""
+    try:
+        return _deliver_claimed(delivery_id, worker, timezone.now())
+    finally:
+        leases.let_go(delivery_id)
+
+
+def unclaim(delivery_ids: list[int], worker: str) -> None:
+    """Claimed but never started (the worker is stopping): pending again at once."""
+    for delivery in Delivery.objects.filter(pk__in=delivery_ids, claimed_by=worker):
+        if delivery.status == DeliveryStatus.ENVIANDO:
+            _unclaim(delivery, worker)
+        leases.let_go(delivery.pk)
+
+
+def _load(delivery_id: int) -> Delivery:
+    """The delivery with what its send reads (account, publication, media with their
+    assets) in two queries; the variant's account is the delivery's, not read again."""
     delivery = Delivery.objects.select_related("account", "variant__publication").get(
         pk=delivery_id
     )
+    if delivery.variant.account_id == delivery.account_id:
+        delivery.variant.account = delivery.account
+    delivery.variant.load_media()
+    return delivery
+
+
+def _deliver_claimed(delivery_id: int, worker: str, now: datetime) -> str:
+    delivery = _load(delivery_id)
+    if delivery.status != DeliveryStatus.ENVIANDO or delivery.claimed_by != worker:
+        return "tomada_por_otro"  # not (or no longer) this worker's claim: never sent
     if delivery.account.state != ChannelState.ACTIVE:
         # The account was marked for reconnection after the list was read: wait.
         _unclaim(delivery, worker)
@@ -217,8 +272,9 @@ def _send(
     try:
         result = _publish_or_resume(channel, post, delivery.network_ref)
     except NotReady as wait:
-        attempts.record(delivery, worker, call, outcome=AttemptOutcome.PROCESSING)
-        return _park(delivery, worker, wait)
+        with transaction.atomic():  # one write: the attempt and the move
+            attempts.record(delivery, worker, call, outcome=AttemptOutcome.PROCESSING)
+            return _park(delivery, worker, wait)
     except ChannelError as exc:
         attempts.record(delivery, worker, call, exc=exc)
         return _on_error(delivery, exc, worker)
@@ -227,8 +283,9 @@ def _send(
         error = ChannelError(f"Error inesperado: {exc}", uncertain=True)
         attempts.record(delivery, worker, call, exc=error)
         return _on_error(delivery, error, worker)
-    attempts.record(delivery, worker, call)
-    return outcomes.published(delivery, result)
+    with transaction.atomic():  # one write: the attempt, the move and the publication
+        attempts.record(delivery, worker, call)
+        return outcomes.published(delivery, result)
 
 
 def _on_error(delivery: Delivery, exc: ChannelError, worker: str) -> str:

@@ -332,6 +332,19 @@ class Variant(models.Model):
     def alt_text_for(self, media: PublicationMedia) -> str:
         return self.alt_texts.get(str(media.pk)) or media.alt_text
 
+    def media_with_assets(self) -> list[PublicationMedia]:
+        """Its photos and videos in order, each with its archive asset: those
+        `load_media` kept, else one query."""
+        loaded = getattr(self, "_loaded_media", None)
+        if loaded is not None:
+            return loaded
+        return list(self.media.select_related("asset"))
+
+    def load_media(self) -> None:
+        """Read its media once for what this instance is used for next (a delivery
+        reads them for the verdict and again for the post)."""
+        self._loaded_media = list(self.media.select_related("asset"))
+
 
 class DeliveryStatus(models.TextChoices):
     PENDIENTE = "pendiente", "Pendiente"

@@ -20,7 +20,7 @@ def build_post(delivery: Delivery) -> OutgoingPost:
     publication = variant.publication
     network = delivery.account.network
     fetched = bool(network and network.needs_public_url)  # the network downloads the media
-    items = list(variant.media.select_related("asset"))
+    items = variant.media_with_assets()
     if network and network.needs_media and not items:  # approval refuses it; rows edited since
         raise ChannelError(f"{network.name}: necesita una imagen o un video.", permanent=True)
     if network and fetched and items and not settings.PREGON_PUBLIC_URL:

@@ -179,7 +179,7 @@ def item_of(media: PublicationMedia, alt_text: str | None = None) -> Item:
 
 def facts_of(variant: Variant) -> Facts:
     publication = variant.publication
-    media = variant.media.select_related("asset")
+    media = variant.media_with_assets()
     return Facts(
         kind=variant.account.kind,
         text=effective_text(variant),

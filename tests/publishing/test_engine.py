@@ -310,6 +310,54 @@ def test_idle_sender_takes_the_next_due_delivery(make_publication, network):
     assert len(network.posts) == 2
 
 
+def test_claims_in_batches_never_give_a_delivery_to_two_workers(make_publication, network):
+    for n in range(5):
+        make_publication(channels=("facebook",), text=f"Aviso {n} del DIF municipal.")
+    make_publication(channels=("facebook",), minutes=30, text="Aviso de mañana.")
+    first = engine.claim_due("w1", 3)
+    second = engine.claim_due("w2", 3)
+    assert len(first) == 3 and len(second) == 2  # the future one is not due
+    assert not set(first) & set(second)
+    assert engine.claim_due("w3", 3) == []
+    claimed = Delivery.objects.filter(pk__in=first + second)
+    assert {(d.status, d.attempts) for d in claimed} == {(D.ENVIANDO, 1)}
+    assert {d.claimed_by for d in claimed if d.pk in first} == {"w1"}
+    for delivery_id in first:
+        assert engine.deliver_claimed(delivery_id, "w1") == "publicada"
+    assert engine.deliver_claimed(second[0], "w1") == "tomada_por_otro"
+    assert len(network.posts) == 3
+
+
+def test_a_stopping_worker_gives_back_what_it_never_started(make_publication, network):
+    publication = make_publication()
+    feed = worker.Feed("w1", quiet=0.0, ahead=4)
+    assert feed.next() == _delivery(publication).pk
+    other = make_publication(text="Aviso de la feria del libro.")
+    feed.claimed.append(engine.claim_due("w1", 1)[0])  # claimed ahead, not yet started
+    feed.give_back()
+    delivery = _delivery(other)
+    assert (delivery.status, delivery.attempts) == (D.PENDIENTE, 0)
+    assert worker.deliver_next("w2") == "publicada"  # due again at once, for anyone
+
+
+def test_one_delivery_costs_a_fixed_number_of_queries(make_publication, network):
+    """Claimed, checked, sent, recorded and settled: the reads and writes of one
+    delivery do not grow with what the database holds (pinned: a new query per
+    delivery is a cost every send pays)."""
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(3):
+        make_publication(channels=("facebook",), text=f"Aviso {n} del DIF municipal.")
+    claimed = engine.claim_due("w1", 3)
+    engine.deliver_claimed(claimed[0], "w1")  # the first one warms the connector
+    with CaptureQueriesContext(connection) as queries:
+        assert engine.deliver_claimed(claimed[1], "w1") == "publicada"
+    statements = [q["sql"] for q in queries.captured_queries]
+    writes = [sql for sql in statements if sql.startswith(("INSERT", "UPDATE"))]
+    assert len(writes) == 5, writes  # attempt, delivery, its audit, publication, its audit
+    assert len(statements) <= 16, statements
+
+
 @pytest.mark.skipif(
     connection.vendor == "sqlite",
     reason="the in-memory SQLite test database cannot be shared by threads",
