@@ -123,9 +123,12 @@ INSTALLED_APPS = [
 # WhiteNoise and skip this.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pregon.core.csp.ContentSecurityPolicyMiddleware",
+    # A public page already cached is answered here, before sessions, locale, CSRF,
+    # authentication and messages (core/public_cache.py).
+    "pregon.core.public_cache.PublicPageHits",
     "django.middleware.gzip.GZipMiddleware",
     "pregon.core.middleware.ApiJsonErrors",
-    "pregon.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -11,6 +11,14 @@ bounds what only time changes (a transmission going live, a blackout starting).
 
 A page with a form (`csrf=True`) is stored with a placeholder where the token goes;
 each visitor gets their own token put in, and the answer is private to them.
+
+`PublicPageHits`, placed before sessions, locale, CSRF, authentication and messages,
+answers a page already in the cache by itself, so a reporter reloading the press room
+costs about what a bare Django view does. The first answer through the whole stack
+records the headers the other middleware added (Vary, Content-Language,
+X-Frame-Options, never_cache's); a hit puts them back. Never kept: an answer that sets
+a cookie (other than the CSRF cookie of a page with a form, set per visitor on every
+hit as CsrfViewMiddleware would) or anything but a 200.
 """
 
 import hashlib
@@ -24,7 +32,8 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.urls import Resolver404, resolve
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -40,6 +49,17 @@ SCOPE = "public"
 View = Callable[..., HttpResponse]
 DAY = 24 * 3600
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# Headers a hit computes itself (or must not replay) rather than copy from the answer
+# that went through the whole stack.
+NOT_REPLAYED = {
+    "content-length",
+    "content-encoding",
+    "etag",
+    "last-modified",
+    "set-cookie",
+    "content-security-policy",
+    "vary",
+}
 
 
 def watch(*models: str) -> None:
@@ -56,7 +76,7 @@ def public_page(*, csrf: bool = False, unless: Callable[[HttpRequest], bool] | N
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method not in ("GET", "HEAD") or (unless and unless(request)):
+            if not _cacheable(request, unless):
                 return view(request, *args, **kwargs)
             # Rendered as for an anonymous visitor, without touching the session.
             request.user = AnonymousUser()
@@ -67,13 +87,67 @@ def public_page(*, csrf: bool = False, unless: Callable[[HttpRequest], bool] | N
                 response = view(request, *args, **kwargs)
                 if response.status_code != HTTPStatus.OK or response.streaming:
                     return response
-                entry = _entry(response)
+                entry = _entry(response, csrf)
                 cache.set(key, entry, settings.PREGON_PUBLIC_CACHE_SECONDS)
+            if "outer" not in entry:  # for PublicPageHits to complete and keep
+                request.pregon_public_entry = (key, entry)
             return _csrf_response(request, entry) if csrf else _shared_response(request, entry)
 
+        wrapper.pregon_public_page = unless or _always  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
+
+
+def _always(request: HttpRequest) -> bool:
+    return False
+
+
+def _cacheable(request: HttpRequest, unless: Callable[[HttpRequest], bool] | None) -> bool:
+    return request.method in ("GET", "HEAD") and not (unless and unless(request))
+
+
+class PublicPageHits:
+    """Middleware: a public page already in the cache, answered before the rest of the
+    stack (see the module docstring)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        # Its cookie handling only (read the visitor's secret, set the cookie if new).
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method in ("GET", "HEAD") and _is_public_view(request):
+            entry = cache.get(_page_key(request))
+            if entry is not None and "outer" in entry:
+                return self._hit(request, entry)
+        response = self.get_response(request)
+        found = getattr(request, "pregon_public_entry", None)
+        if found is not None and response.status_code == HTTPStatus.OK:
+            key, entry = found
+            cookies = {name for name in response.cookies if name != settings.CSRF_COOKIE_NAME}
+            if not cookies and (entry["csrf"] or not response.cookies):
+                outer = [(n, v) for n, v in response.items() if n.lower() not in NOT_REPLAYED]
+                vary = response.get("Vary", "")
+                entry = {**entry, "outer": outer, "vary": vary}
+                cache.set(key, entry, settings.PREGON_PUBLIC_CACHE_SECONDS)
+        return response
+
+    def _hit(self, request: HttpRequest, entry: dict) -> HttpResponse:
+        if entry["csrf"]:
+            self.csrf.process_request(request)  # the visitor's secret, if any
+            response = _csrf_response(request, entry, entry["outer"], entry["vary"])
+            return self.csrf.process_response(request, response)
+        return _shared_response(request, entry, entry["outer"], entry["vary"])
+
+
+def _is_public_view(request: HttpRequest) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    unless = getattr(match.func, "pregon_public_page", None)
+    return unless is not None and not unless(request)
 
 
 def _page_key(request: HttpRequest) -> str:
@@ -81,10 +155,11 @@ def _page_key(request: HttpRequest) -> str:
     return f"pregon:public:page:{versions.version(SCOPE)}:{path}"
 
 
-def _entry(response: HttpResponse) -> dict:
+def _entry(response: HttpResponse, csrf: bool) -> dict:
     content = response.content
     etag = f'W/"{hashlib.sha256(content).hexdigest()[:32]}"'
     return {
+        "csrf": csrf,
         "content": content,
         # Compressed once here, not on every request (nothing secret in these pages).
         "gzip": compress_string(content),
@@ -99,10 +174,16 @@ def _entry(response: HttpResponse) -> dict:
     }
 
 
-def _shared_response(request: HttpRequest, entry: dict) -> HttpResponse:
+def _shared_response(
+    request: HttpRequest, entry: dict, outer: list | None = None, vary: str = ""
+) -> HttpResponse:
     """Same bytes for everyone: validators, 304s and a public Cache-Control."""
     gzipped = ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
-    response = HttpResponse(entry["gzip" if gzipped else "content"], headers=entry["headers"])
+    response = _with_outer(
+        HttpResponse(entry["gzip" if gzipped else "content"], headers=entry["headers"]),
+        outer,
+        vary,
+    )
     if gzipped:
         response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves it as it is
     patch_vary_headers(response, ("Accept-Encoding",))
@@ -118,10 +199,21 @@ def _shared_response(request: HttpRequest, entry: dict) -> HttpResponse:
     return conditional or response
 
 
-def _csrf_response(request: HttpRequest, entry: dict) -> HttpResponse:
+def _csrf_response(
+    request: HttpRequest, entry: dict, outer: list | None = None, vary: str = ""
+) -> HttpResponse:
     """The cached page with this visitor's own (masked) CSRF token put in; private."""
     token = get_token(request).encode()
     content = entry["content"].replace(CSRF_PLACEHOLDER.encode(), token)
-    response = HttpResponse(content, headers=entry["headers"])
+    response = _with_outer(HttpResponse(content, headers=entry["headers"]), outer, vary)
     patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+def _with_outer(response: HttpResponse, outer: list | None, vary: str) -> HttpResponse:
+    """The headers the rest of the middleware added to the first answer."""
+    for name, value in outer or ():
+        response[name] = value
+    if vary:
+        patch_vary_headers(response, [v.strip() for v in vary.split(",")])
     return response
