@@ -9,10 +9,11 @@ request) keeps a page's HTML for `STAFF_PAGE_SECONDS` under a key made of:
 - the full address and the htmx headers (a fragment is not the page);
 - the *data generation*: any save or delete of any model (and any change of a
   many-to-many relation, such as a person's groups) bumps it at once and again after
-  commit, so the next request renders afresh. Only the worker's bookkeeping
-  (heartbeats, periodic runs, queued tasks) and sessions are left out.
-  `QuerySet.update()` sends no signal: the short lifetime bounds what such a write, or
-  the clock, leaves stale.
+  commit, so the next request renders afresh — twice per transaction at most
+  (`versions.bump_once`). Only the worker's bookkeeping (heartbeats, periodic runs,
+  queued tasks), sessions and login throttling are left out. `QuerySet.update()`
+  sends no signal: services that use it say so with `versions.rows_updated(Model)`;
+  the short lifetime bounds what the clock leaves stale.
 
 What differs per response is put back on every answer: the CSRF token (stored as a
 placeholder, each answer gets a freshly masked token, as a rendered page would) and
@@ -28,7 +29,6 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -52,26 +52,16 @@ HTMX_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-Histo
 View = Callable[..., HttpResponse]
 
 
-def _bump_after_commit() -> None:
-    versions.bump(SCOPE)
-
-
 def data_changed(sender, raw: bool = False, **kwargs) -> None:
-    """Signal receiver: a row changed; bump the generation (once per transaction)."""
-    if raw or sender._meta.label_lower in UNWATCHED:
-        return
-    # Now, so this transaction's own reads see it; again after commit (once), because
-    # another request may have kept the old rows under the new generation meanwhile.
-    versions.bump(SCOPE)
-    if connection.in_atomic_block and not any(
-        hook[1] is _bump_after_commit for hook in connection.run_on_commit
-    ):
-        transaction.on_commit(_bump_after_commit)
+    """Signal receiver: a row changed; bump the generation (see the docstring)."""
+    if not raw and sender._meta.label_lower not in UNWATCHED:
+        versions.bump_once(SCOPE)
 
 
 def watch_all() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(data_changed, weak=False, dispatch_uid=f"page_cache:{id(signal)}")
+    versions.watch_every_model(SCOPE, UNWATCHED)
 
 
 def staff_page(view: View) -> View:

@@ -7,15 +7,17 @@ import re
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import connection
+from django.db import connection, transaction
 from django.middleware.csrf import _unmask_cipher_token
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from pregon.core import versions
 from pregon.core.page_cache import CSRF_PLACEHOLDER, NONCE_PLACEHOLDER
 from pregon.goals.models import Plan
 from pregon.publishing.models import Publication
+from tests.publishing.conftest import accounts, make_publication  # noqa: F401 - fixtures
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
 
@@ -92,3 +94,46 @@ def test_htmx_fragment_is_not_the_page(client, person):
     fragment = client.get("/archivo/?q=calles", headers={"HX-Request": "true"}).content.decode()
     assert "<html" in page and "<html" not in fragment
     assert "<html" in _get(client, "/archivo/?q=calles")[0]
+
+
+def test_a_change_made_with_update_shows_on_the_next_render(client, person):
+    user = person("fabian", "coordinacion", area="OPDU")
+    client.force_login(user)
+    row = Publication.objects.create(title="Poda en el parque Juárez", text="x", author=user)
+    _get(client, "/publicaciones/")
+    assert "Poda en el parque Juárez" in _get(client, "/publicaciones/")[0]  # kept
+    # An UPDATE sends no signal; the service that writes one says so.
+    Publication.objects.filter(pk=row.pk).update(title="Poda en el parque Hidalgo")
+    versions.rows_updated(Publication)
+    assert "Poda en el parque Hidalgo" in _get(client, "/publicaciones/")[0]
+
+
+def test_a_delivery_status_written_with_update_shows_at_once(client, make_publication, mariana):  # noqa: F811
+    from pregon.publishing import deliveries
+    from pregon.publishing.models import Delivery
+
+    rows = Delivery.objects.filter(variant__publication=make_publication())
+    rows.update(status="enviando", claimed_by="pub-w1", claimed_at=timezone.now())
+    client.force_login(mariana)
+    built = _get(client, "/publicaciones/envios/")[1]
+    assert _get(client, "/publicaciones/envios/")[1] < built  # kept
+    # The worker gives the claim back: a conditional UPDATE, no audit entry, no signal.
+    assert deliveries.transition(rows.get(), "unclaim", worker="pub-w1")
+    assert _get(client, "/publicaciones/envios/")[1] == built  # rendered again
+
+
+def test_many_saves_in_one_transaction_bump_once_and_once_after_commit(
+    transactional_db, person, monkeypatch
+):
+    user = person("hugo", "coordinacion", area="OPDU")
+    bumps = []
+    real = versions.bump
+    monkeypatch.setattr(versions, "bump", lambda *scopes: bumps.append(scopes) or real(*scopes))
+    with transaction.atomic():
+        for n in range(20):
+            Publication.objects.create(title=f"Aviso {n}", text="x", author=user)
+        assert bumps.count(("data",)) == 1
+        versions.version("data")  # this transaction read the cache: its next write bumps
+        Publication.objects.create(title="Aviso final", text="x", author=user)
+        assert bumps.count(("data",)) == 2
+    assert bumps.count(("data",)) == 3  # and once after commit
