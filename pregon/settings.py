@@ -202,6 +202,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's own backend, with the signed-in person and their permissions kept in the
+# cache (core/signed_in.py).
+AUTHENTICATION_BACKENDS = ["pregon.core.signed_in.CachedModelBackend"]
+# The session read from the cache (written through to the database).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PASSWORD_HASHERS = [
     "pregon.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -36,11 +36,11 @@ def test_served_from_cache_until_any_write(client, person):
     client.force_login(user)
     first, built = _get(client, "/publicaciones/")
     again, cached = _get(client, "/publicaciones/")
-    assert cached < built and cached <= 4  # session, person, permissions: no page queries
+    assert cached < built and cached <= 1  # the person's roles: no page queries
     assert "Bacheo nocturno en San Mateo" not in again
     Publication.objects.create(title="Bacheo nocturno en San Mateo", text="x", author=user)
     after, rebuilt = _get(client, "/publicaciones/")
-    assert "Bacheo nocturno en San Mateo" in after and rebuilt == built
+    assert "Bacheo nocturno en San Mateo" in after and rebuilt > cached
 
 
 def test_never_another_persons_page(person):
@@ -115,11 +115,11 @@ def test_a_delivery_status_written_with_update_shows_at_once(client, make_public
     rows = Delivery.objects.filter(variant__publication=make_publication())
     rows.update(status="enviando", claimed_by="pub-w1", claimed_at=timezone.now())
     client.force_login(mariana)
-    built = _get(client, "/publicaciones/envios/")[1]
-    assert _get(client, "/publicaciones/envios/")[1] < built  # kept
+    _get(client, "/publicaciones/envios/")
+    cached = _get(client, "/publicaciones/envios/")[1]
     # The worker gives the claim back: a conditional UPDATE, no audit entry, no signal.
     assert deliveries.transition(rows.get(), "unclaim", worker="pub-w1")
-    assert _get(client, "/publicaciones/envios/")[1] == built  # rendered again
+    assert _get(client, "/publicaciones/envios/")[1] > cached  # rendered again
 
 
 def test_many_saves_in_one_transaction_bump_once_and_once_after_commit(
