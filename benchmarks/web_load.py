@@ -240,10 +240,13 @@ def start_pregon(var_dir: Path, port: int, workers: int) -> subprocess.Popen:
 
 
 def start_reference(port: int, workers: int) -> subprocess.Popen:
-    # The same gunicorn settings `pregon serve` uses (workers, access log, timeouts).
+    # The same gunicorn settings `pregon serve` uses (workers, access log, timeouts,
+    # preloading and replacing workers after some requests).
+    from pregon.core.management.commands.serve import Command
+
     cmd = [PYTHON, "-m", "gunicorn", "benchmarks.reference_app:application", "--bind",
            f"127.0.0.1:{port}", "--workers", str(workers), "--access-logfile", "-",
-           "--graceful-timeout", "10"]  # fmt: skip
+           "--graceful-timeout", "10", *Command._recycling()]  # fmt: skip
     return subprocess.Popen(  # noqa: S603
         cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )

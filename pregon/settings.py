@@ -65,6 +65,9 @@ PREGON_X_CLIENT_SECRET = env("PREGON_X_CLIENT_SECRET")
 PREGON_X_OAUTH_URL = env("PREGON_X_OAUTH_URL", "https://x.com/i/oauth2/authorize")
 # Seconds gunicorn lets one request run (a large import answered in the request).
 PREGON_WEB_TIMEOUT = envint("PREGON_WEB_TIMEOUT", "120")
+# Requests a web worker answers before gunicorn replaces it (±10 %, so they do not all
+# go at once): bounds what large pages and logins leave on its heap. 0: never.
+PREGON_WEB_MAX_REQUESTS = envint("PREGON_WEB_MAX_REQUESTS", "2000")
 PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a token ends
 # Channels: seconds to wait for a network's answer; Instagram's hashtag limit per caption.
 PREGON_CHANNEL_TIMEOUT = float(env("PREGON_CHANNEL_TIMEOUT", "20"))

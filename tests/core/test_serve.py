@@ -261,3 +261,15 @@ def test_make_run_on_a_busy_port_fails_with_the_message(tmp_path):
         )
     assert result.returncode != 0
     assert f"el puerto {port} de 127.0.0.1 ya está en uso" in result.stderr
+
+
+def test_web_workers_are_replaced_after_some_requests(settings):
+    from pregon.core.management.commands.serve import Command
+
+    settings.PREGON_WEB_MAX_REQUESTS = 2000
+    options = Command._recycling()
+    assert options[options.index("--max-requests") + 1] == "2000"
+    assert options[options.index("--max-requests-jitter") + 1] == "200"
+    assert "--preload" in options  # a replacement is forked, not imported again
+    settings.PREGON_WEB_MAX_REQUESTS = 0
+    assert Command._recycling() == []
