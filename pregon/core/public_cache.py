@@ -21,6 +21,7 @@ a cookie (other than the CSRF cookie of a page with a form, set per visitor on e
 hit as CsrfViewMiddleware would) or anything but a 200.
 """
 
+import gzip
 import hashlib
 import re
 import time
@@ -160,8 +161,11 @@ def _entry(response: HttpResponse, csrf: bool) -> dict:
     etag = f'W/"{hashlib.sha256(content).hexdigest()[:32]}"'
     return {
         "csrf": csrf,
-        "content": content,
-        # Compressed once here, not on every request (nothing secret in these pages).
+        # Kept compressed only (once here, not on every request; nothing secret in
+        # these pages): every read of the entry costs its size, and the public
+        # calendar is 550 KB compressed, ten times that plain. A page with a form
+        # keeps its plain text, where each visitor's token goes.
+        "content": content if csrf else None,
         "gzip": compress_string(content),
         "headers": {
             name: value
@@ -180,7 +184,9 @@ def _shared_response(
     """Same bytes for everyone: validators, 304s and a public Cache-Control."""
     gzipped = ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", ""))
     response = _with_outer(
-        HttpResponse(entry["gzip" if gzipped else "content"], headers=entry["headers"]),
+        HttpResponse(
+            entry["gzip"] if gzipped else gzip.decompress(entry["gzip"]), headers=entry["headers"]
+        ),
         outer,
         vary,
     )
