@@ -16,7 +16,7 @@ request) keeps a page's HTML for `STAFF_PAGE_SECONDS` under a key made of:
   the short lifetime bounds what the clock leaves stale.
 
 The same person's same page asked for again while it is being drawn waits for that
-drawing (at most `RENDER_WAIT_SECONDS`) instead of drawing it again on another worker.
+drawing instead of drawing it again on another worker (core/single_flight.py).
 
 What differs per response is put back on every answer: the CSRF token (stored as a
 placeholder, each answer gets a freshly masked token, as a rendered page would) and
@@ -26,7 +26,6 @@ answered anything but a 200.
 """
 
 import hashlib
-import time
 from collections.abc import Callable
 from functools import wraps
 from http import HTTPStatus
@@ -37,7 +36,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
-from pregon.core import versions
+from pregon.core import single_flight, versions
 
 SCOPE = "data"
 STAFF_PAGE_SECONDS = 30
@@ -52,10 +51,6 @@ UNWATCHED = {
     "core.periodicjob",
     "django_tasks_database.dbtaskresult",
 }
-# Single flight: how long a request waits for the same page drawn by another.
-RENDER_WAIT_SECONDS = 3
-RENDER_POLL_SECONDS = 0.02
-RENDERING, NOT_KEPT = "rendering", "not-kept"
 HTMX_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-History-Restore-Request")
 View = Callable[..., HttpResponse]
 
@@ -82,39 +77,19 @@ def staff_page(view: View) -> View:
         if len(messages.get_messages(request)):  # waiting messages: shown on this page
             return view(request, *args, **kwargs)
         key = _key(request)
-        entry = cache.get(key) or _rendered_meanwhile(key)
+        entry = cache.get(key) or single_flight.drawn_meanwhile(key)
         if entry is None:
             try:
                 response, entry = _render(request, view, args, kwargs)
+                if entry is not None:
+                    cache.set(key, entry, STAFF_PAGE_SECONDS)
             finally:
-                if entry is None:  # those waiting render it themselves
-                    cache.set(f"{key}:rendering", NOT_KEPT, RENDER_WAIT_SECONDS)
+                single_flight.finished(key, kept=entry is not None)
             if entry is None:
                 return response
-            cache.set(key, entry, STAFF_PAGE_SECONDS)
-            cache.delete(f"{key}:rendering")
         return _answer(request, entry)
 
     return wrapper
-
-
-def _rendered_meanwhile(key: str) -> dict | None:
-    """The same person's same page asked for again while it is being drawn (tabs,
-    htmx polling, a reload): wait for that render instead of drawing it again on
-    another worker at the same time — a slow page after a write would otherwise be
-    drawn by every worker at once. None: draw it here (nobody else is, theirs is
-    not kept, or it takes too long)."""
-    if cache.add(f"{key}:rendering", RENDERING, RENDER_WAIT_SECONDS):
-        return None
-    deadline = time.monotonic() + RENDER_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        time.sleep(RENDER_POLL_SECONDS)
-        found = cache.get_many([key, f"{key}:rendering"])
-        if key in found:
-            return found[key]
-        if found.get(f"{key}:rendering") != RENDERING:
-            return None
-    return None
 
 
 def _key(request: HttpRequest) -> str:

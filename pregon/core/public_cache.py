@@ -8,6 +8,8 @@ Last-Modified date, so a reporter's browser or a proxy gets a 304 when nothing
 changed. Any write to what those pages show bumps the version (`watch`, see
 versions.py), so the next request renders afresh; `PREGON_PUBLIC_CACHE_SECONDS`
 bounds what only time changes (a transmission going live, a blackout starting).
+While a missing page is drawn, other requests for it wait for that drawing
+(core/single_flight.py) instead of drawing it too.
 
 A page with a form (`csrf=True`) is stored with a placeholder where the token goes;
 each visitor gets their own token put in, and the answer is private to them.
@@ -43,7 +45,7 @@ from django.utils.cache import (
 from django.utils.http import http_date
 from django.utils.text import compress_string
 
-from pregon.core import versions
+from pregon.core import single_flight, versions
 
 CSRF_PLACEHOLDER = "pregon-csrf-placeholder-7c1f"
 SCOPE = "public"
@@ -83,13 +85,17 @@ def public_page(*, csrf: bool = False, unless: Callable[[HttpRequest], bool] | N
             request.user = AnonymousUser()
             request.pregon_public_page = CSRF_PLACEHOLDER if csrf else ""
             key = _page_key(request)
-            entry = cache.get(key)
+            entry = cache.get(key) or single_flight.drawn_meanwhile(key)
             if entry is None:
-                response = view(request, *args, **kwargs)
-                if response.status_code != HTTPStatus.OK or response.streaming:
+                try:
+                    response = view(request, *args, **kwargs)
+                    if response.status_code == HTTPStatus.OK and not response.streaming:
+                        entry = _entry(response, csrf)
+                        cache.set(key, entry, settings.PREGON_PUBLIC_CACHE_SECONDS)
+                finally:
+                    single_flight.finished(key, kept=entry is not None)
+                if entry is None:
                     return response
-                entry = _entry(response, csrf)
-                cache.set(key, entry, settings.PREGON_PUBLIC_CACHE_SECONDS)
             if "outer" not in entry:  # for PublicPageHits to complete and keep
                 request.pregon_public_entry = (key, entry)
             return _csrf_response(request, entry) if csrf else _shared_response(request, entry)

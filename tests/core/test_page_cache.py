@@ -141,24 +141,24 @@ def test_many_saves_in_one_transaction_bump_once_and_once_after_commit(
     assert bumps.count(("data",)) == 3  # and once after commit
 
 
-def test_a_page_being_drawn_is_waited_for_not_drawn_again(settings):
+def test_a_page_being_drawn_is_waited_for_not_drawn_again():
     from django.core.cache import cache
 
-    from pregon.core import page_cache
+    from pregon.core import single_flight
 
     key = "pregon:staff:page:test:abc"
-    assert page_cache._rendered_meanwhile(key) is None  # nobody draws it: draw it here
+    assert single_flight.drawn_meanwhile(key) is None  # nobody draws it: draw it here
     # Meanwhile, another request for the same page waits for this drawing.
     threading.Timer(0.1, lambda: cache.set(key, {"content": b"listo"}, 30)).start()
     started = time.monotonic()
-    assert page_cache._rendered_meanwhile(key) == {"content": b"listo"}
+    assert single_flight.drawn_meanwhile(key) == {"content": b"listo"}
     assert time.monotonic() - started < 1
     # A drawing that is not kept (messages, a cookie) lets the waiting ones draw it.
     other = "pregon:staff:page:test:def"
-    assert page_cache._rendered_meanwhile(other) is None
-    threading.Timer(0.1, lambda: cache.set(f"{other}:rendering", page_cache.NOT_KEPT, 5)).start()
+    assert single_flight.drawn_meanwhile(other) is None
+    threading.Timer(0.1, lambda: single_flight.finished(other, kept=False)).start()
     started = time.monotonic()
-    assert page_cache._rendered_meanwhile(other) is None
+    assert single_flight.drawn_meanwhile(other) is None
     assert time.monotonic() - started < 1
 
 
@@ -167,4 +167,4 @@ def test_a_kept_page_frees_the_drawing_for_the_next_generation(client, person):
 
     client.force_login(person("ines", "coordinacion"))
     _get(client, "/publicaciones/")
-    assert not [k for k in cache._cache if k.endswith(":rendering")]  # noqa: SLF001
+    assert not [k for k in cache._cache if k.endswith(":drawing")]  # noqa: SLF001

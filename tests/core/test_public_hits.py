@@ -51,3 +51,20 @@ def test_not_a_hit_when_rendered_for_a_code_or_written(make_survey, client):  # 
     assert hasattr(personal.wsgi_request, "session") and "NOEXISTE" in personal.content.decode()
     sent = client.post(url, {})
     assert hasattr(sent.wsgi_request, "session")
+
+
+def test_a_missing_public_page_is_drawn_once_while_others_wait(client, db, monkeypatch):
+    from django.core.cache import cache
+
+    from pregon.core import single_flight
+
+    client.get(PRESS)  # a first visit creates the compliance settings row
+    cache.clear()
+    waited = []
+    real = single_flight.drawn_meanwhile
+    monkeypatch.setattr(
+        single_flight, "drawn_meanwhile", lambda key: waited.append(key) or real(key)
+    )
+    assert client.get(PRESS).status_code == 200
+    # The drawing took the mark and left it free: the next miss draws at once.
+    assert waited and not [k for k in cache._cache if k.endswith(":drawing")]  # noqa: SLF001
