@@ -13,7 +13,9 @@ from typing import Any
 
 from django.core.cache import cache
 
-WAIT_SECONDS = 3
+# Long enough for the slowest first drawing under load (a ten-year public calendar
+# takes seconds): waiting for it is cheaper than drawing it again meanwhile.
+WAIT_SECONDS = 15
 POLL_SECONDS = 0.02
 DRAWING, NOT_KEPT = "drawing", "not-kept"
 

@@ -89,15 +89,17 @@ class Command(BaseCommand):
     @staticmethod
     def _recycling() -> list[str]:
         """A worker's heap only grows (a 550 KB calendar, a login's 19 MiB hash leave it
-        larger), so each is replaced after some requests. The application is loaded
+        larger), so each is replaced after some requests, or at once when it grew past
+        PREGON_WEB_MAX_RSS_MB (core/gunicorn_config.py). The application is loaded
         once in gunicorn's master (--preload) and the workers forked from it: a
         replacement starts in milliseconds instead of importing Django again, and the
         imported code's memory is shared between them."""
+        options = ["--preload", "--config", "python:pregon.core.gunicorn_config"]  # its RSS
         limit = settings.PREGON_WEB_MAX_REQUESTS
         if limit <= 0:
-            return []
+            return options
         jitter = str(max(limit // 10, 1))
-        return ["--preload", "--max-requests", str(limit), "--max-requests-jitter", jitter]
+        return [*options, "--max-requests", str(limit), "--max-requests-jitter", jitter]
 
     def _supervisor(self, where: Bind, web_workers: int) -> Supervisor:
         # A login hashes with Argon2 in 19 MiB. glibc serves a block that large with mmap
