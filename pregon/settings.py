@@ -68,6 +68,8 @@ PREGON_WEB_TIMEOUT = envint("PREGON_WEB_TIMEOUT", "120")
 # Requests a web worker answers before gunicorn replaces it (±10 %, so they do not all
 # go at once): bounds what large pages and logins leave on its heap. 0: never.
 PREGON_WEB_MAX_REQUESTS = envint("PREGON_WEB_MAX_REQUESTS", "2000")
+# ... or once its memory (RSS) passed this many MB, after its request (0: never).
+PREGON_WEB_MAX_RSS_MB = envint("PREGON_WEB_MAX_RSS_MB", "140")
 PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a token ends
 # Channels: seconds to wait for a network's answer; Instagram's hashtag limit per caption.
 PREGON_CHANNEL_TIMEOUT = float(env("PREGON_CHANNEL_TIMEOUT", "20"))
@@ -307,6 +309,11 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Past this many files Django deletes a third of them at random — the
+            # versions, sessions and signed-in people with them, so every cached page
+            # would be drawn again. Django's 300 was reached by one person's pages
+            # and a few feeds; each write lists the folder, so not unbounded either.
+            "OPTIONS": {"MAX_ENTRIES": envint("PREGON_FILE_CACHE_ENTRIES", "20000")},
         }
     }
 

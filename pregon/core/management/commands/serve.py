@@ -94,7 +94,9 @@ class Command(BaseCommand):
         once in gunicorn's master (--preload) and the workers forked from it: a
         replacement starts in milliseconds instead of importing Django again, and the
         imported code's memory is shared between them."""
-        options = ["--preload", "--config", "python:pregon.core.gunicorn_config"]  # its RSS
+        # The RSS limit reaches gunicorn's settings module (loaded before Django) here.
+        os.environ["PREGON_WEB_MAX_RSS_MB"] = str(settings.PREGON_WEB_MAX_RSS_MB)
+        options = ["--preload", "--config", "python:pregon.core.gunicorn_config"]
         limit = settings.PREGON_WEB_MAX_REQUESTS
         if limit <= 0:
             return options
