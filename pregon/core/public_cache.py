@@ -9,7 +9,10 @@ changed. Any write to what those pages show bumps the version (`watch`, see
 versions.py), so the next request renders afresh; `PREGON_PUBLIC_CACHE_SECONDS`
 bounds what only time changes (a transmission going live, a blackout starting).
 While a missing page is drawn, other requests for it wait for that drawing
-(core/single_flight.py) instead of drawing it too.
+(core/single_flight.py) instead of drawing it too; a page past that time (same
+version) is drawn again by one request while the others keep getting the copy they
+had, for up to `STALE_SECONDS` more — a ten-year calendar takes seconds to draw under
+load, and every reader would otherwise wait for it.
 
 A page with a form (`csrf=True`) is stored with a placeholder where the token goes;
 each visitor gets their own token put in, and the answer is private to them.
@@ -51,6 +54,7 @@ CSRF_PLACEHOLDER = "pregon-csrf-placeholder-7c1f"
 SCOPE = "public"
 View = Callable[..., HttpResponse]
 DAY = 24 * 3600
+STALE_SECONDS = 120
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # Headers a hit computes itself (or must not replay) rather than copy from the answer
 # that went through the whole stack.
@@ -85,13 +89,13 @@ def public_page(*, csrf: bool = False, unless: Callable[[HttpRequest], bool] | N
             request.user = AnonymousUser()
             request.pregon_public_page = CSRF_PLACEHOLDER if csrf else ""
             key = _page_key(request)
-            entry = cache.get(key) or single_flight.drawn_meanwhile(key)
+            entry = _kept(key)
             if entry is None:
                 try:
                     response = view(request, *args, **kwargs)
                     if response.status_code == HTTPStatus.OK and not response.streaming:
                         entry = _entry(response, csrf)
-                        cache.set(key, entry, settings.PREGON_PUBLIC_CACHE_SECONDS)
+                        cache.set(key, entry, _lifetime())
                 finally:
                     single_flight.finished(key, kept=entry is not None)
                 if entry is None:
@@ -110,6 +114,26 @@ def _always(request: HttpRequest) -> bool:
     return False
 
 
+def _lifetime() -> int:
+    return settings.PREGON_PUBLIC_CACHE_SECONDS + STALE_SECONDS
+
+
+def _fresh(entry: dict) -> bool:
+    return entry["fresh_until"] > time.time()
+
+
+def _kept(key: str) -> dict | None:
+    """The page kept under `key`; None: draw it here. Missing: the first request
+    draws it, the others wait for that. Past its time: one request draws it again,
+    the others are answered the copy meanwhile."""
+    entry = cache.get(key)
+    if entry is None:
+        return single_flight.drawn_meanwhile(key)
+    if _fresh(entry) or not single_flight.claim(key):
+        return entry
+    return None
+
+
 def _cacheable(request: HttpRequest, unless: Callable[[HttpRequest], bool] | None) -> bool:
     return request.method in ("GET", "HEAD") and not (unless and unless(request))
 
@@ -125,8 +149,11 @@ class PublicPageHits:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method in ("GET", "HEAD") and _is_public_view(request):
-            entry = cache.get(_page_key(request))
-            if entry is not None and "outer" in entry:
+            key = _page_key(request)
+            entry = cache.get(key)
+            # Past its time and nobody drawing it: the view (public_page) draws it.
+            hit = entry is not None and "outer" in entry
+            if hit and (_fresh(entry) or single_flight.drawing(key)):
                 return self._hit(request, entry)
         response = self.get_response(request)
         found = getattr(request, "pregon_public_entry", None)
@@ -137,7 +164,7 @@ class PublicPageHits:
                 outer = [(n, v) for n, v in response.items() if n.lower() not in NOT_REPLAYED]
                 vary = response.get("Vary", "")
                 entry = {**entry, "outer": outer, "vary": vary}
-                cache.set(key, entry, settings.PREGON_PUBLIC_CACHE_SECONDS)
+                cache.set(key, entry, _lifetime())
         return response
 
     def _hit(self, request: HttpRequest, entry: dict) -> HttpResponse:
@@ -179,6 +206,7 @@ def _entry(response: HttpResponse, csrf: bool) -> dict:
             if name.lower() in ("content-type", "content-disposition", "content-language")
         },
         "etag": etag,
+        "fresh_until": time.time() + settings.PREGON_PUBLIC_CACHE_SECONDS,
         # The same bytes keep the date they first had, whatever bumped the version.
         "last_modified": cache.get_or_set(f"pregon:public:since:{etag}", time.time, DAY),
     }

@@ -24,11 +24,20 @@ def _mark(key: str) -> str:
     return f"{key}:drawing"
 
 
+def claim(key: str) -> bool:
+    """True: this request draws `key` again (nobody else is)."""
+    return cache.add(_mark(key), DRAWING, WAIT_SECONDS)
+
+
+def drawing(key: str) -> bool:
+    return cache.get(_mark(key)) == DRAWING
+
+
 def drawn_meanwhile(key: str) -> Any | None:
     """The value another request is drawing under `key`, once it is there; None:
     draw it here (nobody else is — the mark is now ours —, theirs is not kept, or
     it takes too long)."""
-    if cache.add(_mark(key), DRAWING, WAIT_SECONDS):
+    if claim(key):
         return None
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:

@@ -68,3 +68,23 @@ def test_a_missing_public_page_is_drawn_once_while_others_wait(client, db, monke
     assert client.get(PRESS).status_code == 200
     # The drawing took the mark and left it free: the next miss draws at once.
     assert waited and not [k for k in cache._cache if k.endswith(":drawing")]  # noqa: SLF001
+
+
+def test_a_page_past_its_time_is_drawn_again_while_others_get_the_copy(client, db, settings):
+    from django.core.cache import cache
+
+    from pregon.core import public_cache, single_flight, versions
+
+    client.get(PRESS)  # a first visit creates the compliance settings row
+    client.get(PRESS)
+    current = f":public:page:{versions.version('public')}:"
+    [key] = [k.split(":", 2)[2] for k in cache._cache if current in k]  # noqa: SLF001
+    entry = cache.get(key)
+    cache.set(key, {**entry, "fresh_until": 0, "content": None}, 60)  # past its time
+    single_flight.claim(key)  # another request is drawing it again
+    meanwhile = client.get(PRESS)
+    assert meanwhile.status_code == 200 and not hasattr(meanwhile.wsgi_request, "session")
+    single_flight.finished(key, kept=True)
+    redrawn = client.get(PRESS)  # nobody drawing: this request draws it
+    assert hasattr(redrawn.wsgi_request, "session")
+    assert public_cache._fresh(cache.get(key))
