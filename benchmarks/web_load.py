@@ -8,9 +8,9 @@ with a bare Django view served by the same gunicorn settings.
    copied for every run, so a run never changes it.
 2. CPU: every page one request at a time, in this process (Django test client,
    gzip accepted): median CPU milliseconds and SQL queries per request.
-3. Load: `pregon serve` (gunicorn, 3 sync workers forked from a preloaded master and
-   replaced after 2,000 ± 200 requests, the background worker too, DEBUG off) on the
-   copy, and benchmarks/reference_app.py under the same gunicorn settings. For each
+3. Load: `pregon serve` (gunicorn, 3 sync workers forked from a preloaded master,
+   replaced after PREGON_WEB_MAX_REQUESTS requests, the background worker too, DEBUG
+   off) on the copy, and benchmarks/reference_app.py under the same gunicorn settings. For each
    page wrk runs against the reference, then the page (alternating, so both see the
    same noise from the machine); staff pages with the session of a real login.
    Prints req/s, p50/p95/p99, the ratio of p95 to the reference, errors and the

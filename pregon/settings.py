@@ -67,7 +67,7 @@ PREGON_X_OAUTH_URL = env("PREGON_X_OAUTH_URL", "https://x.com/i/oauth2/authorize
 PREGON_WEB_TIMEOUT = envint("PREGON_WEB_TIMEOUT", "120")
 # Requests a web worker answers before gunicorn replaces it (±10 %, so they do not all
 # go at once): bounds what large pages and logins leave on its heap. 0: never.
-PREGON_WEB_MAX_REQUESTS = envint("PREGON_WEB_MAX_REQUESTS", "2000")
+PREGON_WEB_MAX_REQUESTS = envint("PREGON_WEB_MAX_REQUESTS", "10000")
 # ... or once its memory (RSS) passed this many MB, after its request (0: never).
 PREGON_WEB_MAX_RSS_MB = envint("PREGON_WEB_MAX_RSS_MB", "140")
 PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a token ends
