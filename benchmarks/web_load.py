@@ -412,8 +412,10 @@ def main() -> None:
     queries = queries_per_page(var_dir, pages)
     pregon_port, ref_port = free_port(), free_port()
     server = start_pregon(var_dir, pregon_port, args.workers)
-    reference = start_reference(ref_port, args.workers)
+    reference = None
     try:
+        # Within the try: if the reference fails to start, Pregón is still stopped.
+        reference = start_reference(ref_port, args.workers)
         wait_for(pregon_port, "/healthz")
         wait_for(ref_port)
         cookie, logins = login(pregon_port, args.logins)
@@ -446,7 +448,8 @@ def main() -> None:
         rss = list(web_workers(server.pid).values())
     finally:
         stop(server)
-        stop(reference)
+        if reference is not None:
+            stop(reference)
         shutil.rmtree(var_dir, ignore_errors=True)
     report(args, queries, cpu, fresh, rows, logins, rss)
 
