@@ -8,12 +8,13 @@ with a bare Django view served by the same gunicorn settings.
    copied for every run, so a run never changes it.
 2. CPU: every page one request at a time, in this process (Django test client,
    gzip accepted): median CPU milliseconds and SQL queries per request.
-3. Load: `pregon serve` (gunicorn, 3 sync workers, the background worker too, DEBUG
-   off) on the copy, and benchmarks/reference_app.py under the same gunicorn
-   settings. For each page wrk runs against the reference, then the page
-   (alternating, so both see the same noise from the machine); staff pages with
-   the session of a real login. Prints req/s, p50/p95/p99, the ratio of p95 to the
-   reference, errors and the load average.
+3. Load: `pregon serve` (gunicorn, 3 sync workers forked from a preloaded master,
+   replaced after PREGON_WEB_MAX_REQUESTS requests, the background worker too, DEBUG
+   off) on the copy, and benchmarks/reference_app.py under the same gunicorn settings. For each
+   page wrk runs against the reference, then the page (alternating, so both see the
+   same noise from the machine); staff pages with the session of a real login.
+   Prints req/s, p50/p95/p99, the ratio of p95 to the reference, errors and the
+   load average.
 4. Memory: the web workers' RSS after the run (after --logins real logins).
 
 Needs wrk (Debian package `wrk`); not part of CI.
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,19 +153,24 @@ def queries_per_page(var_dir: Path, pages: list[str]) -> dict[str, tuple[int, in
 def cpu_ticks(pids: list[int]) -> int:
     total = 0
     for pid in pids:
-        with open(f"/proc/{pid}/stat") as fh:
-            fields = fh.read().rsplit(")", 1)[1].split()
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:  # replaced meanwhile (--max-requests): measured again
+            continue
         total += int(fields[11]) + int(fields[12])  # utime + stime
     return total
 
 
 def cpu_per_request(
-    port: int, pids: list[int], url: str, cookie: str, rounds: int, fresh: bool = False
-) -> float:
+    port: int, workers: Callable[[], list[int]], url: str, cookie: str, rounds: int,
+    fresh: bool = False,
+) -> float:  # fmt: skip
     """Server CPU milliseconds per request (all web workers), one request at a time.
     `fresh`: every request with its own address (an extra, ignored parameter), so a
     staff page is rendered each time instead of coming from the per-person page cache
-    (the data caches it reads, such as the home panels, stay warm)."""
+    (the data caches it reads, such as the home panels, stay warm). Measured again if
+    gunicorn replaced a worker meanwhile (its ticks would be lost)."""
     import httpx
 
     headers = {"Accept-Encoding": "gzip", **({"Cookie": cookie} if cookie else {})}
@@ -174,12 +181,16 @@ def cpu_per_request(
         return f"{url}{sep}sin-cache={i}" if fresh else url
 
     with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
-        for i in range(3):
-            client.get(address(-i - 1))
-        before = cpu_ticks(pids)
-        for i in range(rounds):
-            client.get(address(i))
-        spent = cpu_ticks(pids) - before
+        for attempt in range(3):
+            for i in range(3):
+                client.get(address(-i - 1 - 10 * attempt))
+            pids = workers()
+            before = cpu_ticks(pids)
+            for i in range(rounds):
+                client.get(address(i + rounds * attempt))
+            spent = cpu_ticks(pids) - before
+            if sorted(workers()) == sorted(pids):
+                break
     return spent * 1000 / os.sysconf("SC_CLK_TCK") / rounds
 
 
@@ -240,10 +251,13 @@ def start_pregon(var_dir: Path, port: int, workers: int) -> subprocess.Popen:
 
 
 def start_reference(port: int, workers: int) -> subprocess.Popen:
-    # The same gunicorn settings `pregon serve` uses (workers, access log, timeouts).
+    # The same gunicorn settings `pregon serve` uses (workers, access log, timeouts,
+    # preloading and replacing workers after some requests).
+    from pregon.core.management.commands.serve import Command
+
     cmd = [PYTHON, "-m", "gunicorn", "benchmarks.reference_app:application", "--bind",
            f"127.0.0.1:{port}", "--workers", str(workers), "--access-logfile", "-",
-           "--graceful-timeout", "10"]  # fmt: skip
+           "--graceful-timeout", "10", *Command._recycling()]  # fmt: skip
     return subprocess.Popen(  # noqa: S603
         cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
@@ -398,12 +412,21 @@ def main() -> None:
     queries = queries_per_page(var_dir, pages)
     pregon_port, ref_port = free_port(), free_port()
     server = start_pregon(var_dir, pregon_port, args.workers)
-    reference = start_reference(ref_port, args.workers)
+    reference = None
     try:
+        # Within the try: if the reference fails to start, Pregón is still stopped.
+        reference = start_reference(ref_port, args.workers)
         wait_for(pregon_port, "/healthz")
         wait_for(ref_port)
         cookie, logins = login(pregon_port, args.logins)
-        pids = list(web_workers(server.pid))
+
+        def pids() -> list[int]:
+            return list(web_workers(server.pid))
+
+        def ref_pids() -> list[int]:
+            children = subprocess.check_output(["pgrep", "-P", str(reference.pid)])  # noqa: S607
+            return [int(pid) for pid in children.split()]
+
         print("CPU por petición, una a la vez …", flush=True)
         cpu = {
             url: cpu_per_request(
@@ -416,8 +439,6 @@ def main() -> None:
             for url in pages
             if url not in PUBLIC_RESOLVED
         }
-        children = subprocess.check_output(["pgrep", "-P", str(reference.pid)])  # noqa: S607
-        ref_pids = [int(pid) for pid in children.split()]
         cpu["reference"] = cpu_per_request(ref_port, ref_pids, "/", "", args.rounds)
         for url, ms in cpu.items():
             cold = f", {fresh[url]:.1f} ms sin caché de página" if url in fresh else ""
@@ -427,7 +448,8 @@ def main() -> None:
         rss = list(web_workers(server.pid).values())
     finally:
         stop(server)
-        stop(reference)
+        if reference is not None:
+            stop(reference)
         shutil.rmtree(var_dir, ignore_errors=True)
     report(args, queries, cpu, fresh, rows, logins, rss)
 

@@ -65,6 +65,11 @@ PREGON_X_CLIENT_SECRET = env("PREGON_X_CLIENT_SECRET")
 PREGON_X_OAUTH_URL = env("PREGON_X_OAUTH_URL", "https://x.com/i/oauth2/authorize")
 # Seconds gunicorn lets one request run (a large import answered in the request).
 PREGON_WEB_TIMEOUT = envint("PREGON_WEB_TIMEOUT", "120")
+# Requests a web worker answers before gunicorn replaces it (±10 %, so they do not all
+# go at once): bounds what large pages and logins leave on its heap. 0: never.
+PREGON_WEB_MAX_REQUESTS = envint("PREGON_WEB_MAX_REQUESTS", "10000")
+# ... or once its memory (RSS) passed this many MB, after its request (0: never).
+PREGON_WEB_MAX_RSS_MB = envint("PREGON_WEB_MAX_RSS_MB", "140")
 PREGON_TOKEN_WARN_DAYS = envint("PREGON_TOKEN_WARN_DAYS", "7")  # warn before a token ends
 # Channels: seconds to wait for a network's answer; Instagram's hashtag limit per caption.
 PREGON_CHANNEL_TIMEOUT = float(env("PREGON_CHANNEL_TIMEOUT", "20"))
@@ -123,9 +128,12 @@ INSTALLED_APPS = [
 # WhiteNoise and skip this.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pregon.core.csp.ContentSecurityPolicyMiddleware",
+    # A public page already cached is answered here, before sessions, locale, CSRF,
+    # authentication and messages (core/public_cache.py).
+    "pregon.core.public_cache.PublicPageHits",
     "django.middleware.gzip.GZipMiddleware",
     "pregon.core.middleware.ApiJsonErrors",
-    "pregon.core.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -199,6 +207,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's own backend, with the signed-in person and their permissions kept in the
+# cache (core/signed_in.py).
+AUTHENTICATION_BACKENDS = ["pregon.core.signed_in.CachedModelBackend"]
+# The session read from the cache (written through to the database).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 PASSWORD_HASHERS = [
     "pregon.accounts.hashers.OwaspArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -296,6 +309,11 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
+            # Past this many files Django deletes a third of them at random — the
+            # versions, sessions and signed-in people with them, so every cached page
+            # would be drawn again. Django's 300 was reached by one person's pages
+            # and a few feeds; each write lists the folder, so not unbounded either.
+            "OPTIONS": {"MAX_ENTRIES": envint("PREGON_FILE_CACHE_ENTRIES", "20000")},
         }
     }
 

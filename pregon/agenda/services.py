@@ -24,6 +24,7 @@ from pregon.agenda.models import (
     PriorityRuleSet,
     Tier,
 )
+from pregon.core import versions
 from pregon.core.audit import log_action
 
 AREA_DENIED = "Solo puede registrar actividades de su propia área."
@@ -85,6 +86,7 @@ def rescore(activities: Iterable[Activity]) -> None:
             Activity.objects.filter(pk__in=pks[start : start + 500]).update(
                 priority_score=total, priority_tier=tier, priority_terms=terms
             )
+    versions.rows_updated(Activity)  # an UPDATE sends no signal
 
 
 def rescore_month(activity: Activity) -> None:
@@ -217,6 +219,7 @@ def change_status(activity: Activity, status: str, user: User, reason: str = "")
         activity.coverage.exclude(status=CoverageStatus.CUBIERTA).update(
             status=CoverageStatus.CANCELADA
         )
+        versions.rows_updated(CoverageAssignment)
     log_action(
         activity, "agenda.status_changed", user=user, data={"from": old.status, "to": status}
     )

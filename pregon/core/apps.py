@@ -11,10 +11,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # periodic loads models, which exist only once the app registry is ready.
-        from pregon.core import periodic  # noqa: PLC0415 - see above
+        from pregon.core import periodic, signed_in  # noqa: PLC0415 - see above
 
         panels.watch_home()
         page_cache.watch_all()
+        signed_in.watch()
 
         periodic.register(
             "core.prune_heartbeats", timedelta(hours=6), "pregon.core.tasks.prune_heartbeats"

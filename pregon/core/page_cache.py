@@ -9,10 +9,14 @@ request) keeps a page's HTML for `STAFF_PAGE_SECONDS` under a key made of:
 - the full address and the htmx headers (a fragment is not the page);
 - the *data generation*: any save or delete of any model (and any change of a
   many-to-many relation, such as a person's groups) bumps it at once and again after
-  commit, so the next request renders afresh. Only the worker's bookkeeping
-  (heartbeats, periodic runs, queued tasks) and sessions are left out.
-  `QuerySet.update()` sends no signal: the short lifetime bounds what such a write, or
-  the clock, leaves stale.
+  commit, so the next request renders afresh — twice per transaction at most
+  (`versions.bump_once`). Only the worker's bookkeeping (heartbeats, periodic runs,
+  queued tasks), sessions and login throttling are left out. `QuerySet.update()`
+  sends no signal: services that use it say so with `versions.rows_updated(Model)`;
+  the short lifetime bounds what the clock leaves stale.
+
+The same person's same page asked for again while it is being drawn waits for that
+drawing instead of drawing it again on another worker (core/single_flight.py).
 
 What differs per response is put back on every answer: the CSRF token (stored as a
 placeholder, each answer gets a freshly masked token, as a rendered page would) and
@@ -28,12 +32,11 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 
-from pregon.core import versions
+from pregon.core import single_flight, versions
 
 SCOPE = "data"
 STAFF_PAGE_SECONDS = 30
@@ -52,26 +55,16 @@ HTMX_HEADERS = ("HX-Request", "HX-Target", "HX-Trigger", "HX-Boosted", "HX-Histo
 View = Callable[..., HttpResponse]
 
 
-def _bump_after_commit() -> None:
-    versions.bump(SCOPE)
-
-
 def data_changed(sender, raw: bool = False, **kwargs) -> None:
-    """Signal receiver: a row changed; bump the generation (once per transaction)."""
-    if raw or sender._meta.label_lower in UNWATCHED:
-        return
-    # Now, so this transaction's own reads see it; again after commit (once), because
-    # another request may have kept the old rows under the new generation meanwhile.
-    versions.bump(SCOPE)
-    if connection.in_atomic_block and not any(
-        hook[1] is _bump_after_commit for hook in connection.run_on_commit
-    ):
-        transaction.on_commit(_bump_after_commit)
+    """Signal receiver: a row changed; bump the generation (see the docstring)."""
+    if not raw and sender._meta.label_lower not in UNWATCHED:
+        versions.bump_once(SCOPE)
 
 
 def watch_all() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(data_changed, weak=False, dispatch_uid=f"page_cache:{id(signal)}")
+    versions.watch_every_model(SCOPE, UNWATCHED)
 
 
 def staff_page(view: View) -> View:
@@ -84,12 +77,16 @@ def staff_page(view: View) -> View:
         if len(messages.get_messages(request)):  # waiting messages: shown on this page
             return view(request, *args, **kwargs)
         key = _key(request)
-        entry = cache.get(key)
+        entry = cache.get(key) or single_flight.drawn_meanwhile(key)
         if entry is None:
-            response, entry = _render(request, view, args, kwargs)
+            try:
+                response, entry = _render(request, view, args, kwargs)
+                if entry is not None:
+                    cache.set(key, entry, STAFF_PAGE_SECONDS)
+            finally:
+                single_flight.finished(key, kept=entry is not None)
             if entry is None:
                 return response
-            cache.set(key, entry, STAFF_PAGE_SECONDS)
         return _answer(request, entry)
 
     return wrapper

@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
@@ -22,6 +23,9 @@ def _key(scope: str) -> str:
 
 def version(*scopes: str) -> str:
     """The current versions of these scopes, as one string for a cache key."""
+    noted = getattr(transaction.get_connection(), "pregon_bumped", None)
+    if noted is not None:  # read since the last bump: the next write bumps again
+        noted.bumped.difference_update(scopes)
     keys = [_key(scope) for scope in scopes]
     found = cache.get_many(keys)
     for key in keys:
@@ -35,6 +39,67 @@ def bump(*scopes: str) -> None:
     """What these scopes show changed: values cached under them are stale from now on."""
     now = f"{time.time():.6f}"
     cache.set_many({_key(scope): now for scope in scopes}, None)
+
+
+def bump_once(scope: str) -> None:
+    """A row this scope shows changed. Bumped now, so this transaction's own reads see
+    it (again only if one of them read the version since: a worker's delivery, its
+    attempt and its audit entry, or an import's thousands of rows, bump once), and,
+    inside a transaction, once after commit (another request may have kept the old
+    rows under the new version meanwhile)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        bump(scope)
+        return
+    noted = _noted(connection)
+    if scope not in noted.bumped:
+        bump(scope)
+        noted.bumped.add(scope)
+    if scope not in noted.after_commit:
+        transaction.on_commit(lambda: bump(scope))
+        noted.after_commit.add(scope)
+
+
+class _Noted:
+    """The scopes bumped in one transaction (`hooks` is its `run_on_commit` list)."""
+
+    def __init__(self, hooks: list) -> None:
+        self.hooks = hooks
+        self.bumped: set[str] = set()
+        self.after_commit: set[str] = set()
+
+
+def _noted(connection) -> _Noted:
+    # Django replaces `run_on_commit` by a new list on commit and on rollback (of a
+    # savepoint too): what was noted with this very list belongs to this transaction.
+    noted = getattr(connection, "pregon_bumped", None)
+    if noted is None or noted.hooks is not connection.run_on_commit:
+        noted = connection.pregon_bumped = _Noted(connection.run_on_commit)
+    return noted
+
+
+_WATCHERS: dict[str, set[str]] = {}  # model label → scopes bumped by its writes
+_EVERY_MODEL: dict[str, set[str]] = {}  # scope → labels left out (page_cache's)
+
+
+def label(model: type[Model] | str) -> str:
+    return model.lower() if isinstance(model, str) else model._meta.label_lower
+
+
+def rows_updated(model: type[Model] | str) -> None:
+    """`QuerySet.update()` sends no signal: a service that writes a watched model
+    that way says so here, and every scope watching it is bumped as a save would."""
+    name = label(model)
+    scopes = set(_WATCHERS.get(name, ()))
+    scopes.update(scope for scope, left_out in _EVERY_MODEL.items() if name not in left_out)
+    for scope in sorted(scopes):
+        bump_once(scope)
+
+
+def watch_every_model(scope: str, left_out: set[str]) -> None:
+    """`rows_updated` of any model but these also bumps `scope` (the saves and deletes
+    are the caller's own signal receivers: page_cache's)."""
+    _EVERY_MODEL[scope] = left_out
 
 
 def cached(name: str, scopes: tuple[str, ...], seconds: int, compute: Callable[[], T]) -> T:
@@ -52,17 +117,14 @@ def watch(scope: str, *models: str) -> None:
 
     Signals rather than calls in each service: the admin, the API, imports and the
     workflow all write these rows, and a stale page must not depend on every one of
-    them remembering to say so. (`QuerySet.update()` sends no signal: the short
-    lifetime of every cached value bounds what such a write leaves stale.)"""
+    them remembering to say so. (`QuerySet.update()` sends no signal: the services
+    that use it on a watched model call `rows_updated`.)"""
 
     def changed(sender, raw: bool = False, **kwargs) -> None:
-        # Now, so this transaction's own reads see it; again after commit, because
-        # another request may have cached the old rows under the new version meanwhile.
-        if raw:
-            return
-        bump(scope)
-        transaction.on_commit(lambda: bump(scope))
+        if not raw:
+            bump_once(scope)
 
     for model in models:
+        _WATCHERS.setdefault(label(model), set()).add(scope)
         for signal in (post_save, post_delete):
             signal.connect(changed, sender=model, weak=False, dispatch_uid=f"{scope}:{model}")

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from pregon.core import versions
 from pregon.core.audit import log_action
 from pregon.publishing import publications
 from pregon.publishing.models import Delivery, DeliveryStatus, Publication, PublicationStatus
@@ -196,7 +197,10 @@ def _write(step: Transition, rows: QuerySet, **fields: object) -> int:
         rows = rows.filter(status=step.sources[0])
     else:
         rows = rows.filter(status__in=step.sources)
-    return rows.update(status=step.target, **fields)
+    written = rows.update(status=step.target, **fields)
+    if written:  # an UPDATE sends no signal: the cached pages are told here
+        versions.rows_updated(Delivery)
+    return written
 
 
 def _follow(delivery: Delivery, step: Transition) -> None:
@@ -206,6 +210,7 @@ def _follow(delivery: Delivery, step: Transition) -> None:
     else:  # whatever its status was (publications.STEPS["reopen"])
         reopened = publications.STEPS["reopen"].target
         Publication.objects.filter(pk=publication.pk).update(status=reopened)
+        versions.rows_updated(Publication)
 
 
 # --- moves made before anyone read the row, or for a whole publication -----------------
@@ -294,6 +299,7 @@ def publication_settle(publication: Publication) -> str:
     Publication.objects.filter(pk=publication.pk).update(
         status=step.target, published_at=min(times) if times else None
     )
+    versions.rows_updated(Publication)
     log_action(publication, step.audit)
     return step.target
 

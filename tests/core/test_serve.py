@@ -261,3 +261,35 @@ def test_make_run_on_a_busy_port_fails_with_the_message(tmp_path):
         )
     assert result.returncode != 0
     assert f"el puerto {port} de 127.0.0.1 ya está en uso" in result.stderr
+
+
+def test_web_workers_are_replaced_after_some_requests(settings):
+    from pregon.core.management.commands.serve import Command
+
+    settings.PREGON_WEB_MAX_REQUESTS = 2000
+    options = Command._recycling()
+    assert options[options.index("--max-requests") + 1] == "2000"
+    assert options[options.index("--max-requests-jitter") + 1] == "200"
+    assert "--preload" in options  # a replacement is forked, not imported again
+    assert "python:pregon.core.gunicorn_config" in options  # replaced when it grew too
+    settings.PREGON_WEB_MAX_REQUESTS = 0
+    assert "--max-requests" not in Command._recycling()
+
+
+def test_a_worker_grown_past_the_limit_is_replaced_after_its_request(monkeypatch):
+    from types import SimpleNamespace
+
+    from pregon.core import gunicorn_config
+
+    assert 20 < gunicorn_config.resident_mb() < 4000  # this process, read from /proc
+    worker = SimpleNamespace(nr=100, alive=True, log=SimpleNamespace(info=lambda *a: None))
+    monkeypatch.setattr(gunicorn_config, "LIMIT_MB", 100_000)
+    gunicorn_config.post_request(worker, None, {}, None)
+    assert worker.alive
+    monkeypatch.setattr(gunicorn_config, "LIMIT_MB", 1)
+    worker.nr = 5  # a fresh worker answers a few requests first
+    gunicorn_config.post_request(worker, None, {}, None)
+    assert worker.alive
+    worker.nr = 100
+    gunicorn_config.post_request(worker, None, {}, None)
+    assert not worker.alive

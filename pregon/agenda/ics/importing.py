@@ -16,6 +16,7 @@ from pregon.agenda.models import (
     Activity,
     ActivityChange,
     ActivityStatus,
+    CoverageAssignment,
     CoverageStatus,
     ImportedCalendarEvent,
 )
@@ -119,6 +120,7 @@ def _update(occ: Occurrence, user, status: str, reason: str) -> Activity:
     Activity.objects.filter(pk=occ.activity_id).update(
         **values, status=status, updated_at=timezone.now()
     )
+    versions.rows_updated(Activity)  # an UPDATE sends no signal
     activity.refresh_from_db()
     return activity
 
@@ -133,6 +135,8 @@ def _cancel(occ: Occurrence, user) -> None:
     activity.coverage.exclude(status=CoverageStatus.CUBIERTA).update(
         status=CoverageStatus.CANCELADA
     )
+    versions.rows_updated(Activity)
+    versions.rows_updated(CoverageAssignment)
 
 
 def _apply(occurrences: list[Occurrence], area: Area, user) -> list[Activity]:
