@@ -12,7 +12,6 @@ from pregon.agenda import services
 from pregon.agenda.ics.occurrences import SYNCED_FIELDS, ImportResult, Occurrence, expand
 from pregon.agenda.ics.reading import check_series, parse_calendar
 from pregon.agenda.models import (
-    SPAN_SCOPE,
     Activity,
     ActivityChange,
     ActivityStatus,
@@ -171,7 +170,7 @@ def _create_all(new: list[Occurrence], area: Area, user) -> list[Activity]:
         for occ in new
     ]
     created = Activity.objects.bulk_create(rows, batch_size=500)
-    versions.bump(SPAN_SCOPE)  # bulk_create sends no signal; an event may be the longest
+    versions.rows_updated(Activity)  # bulk_create sends no signal (spans, pages, feed)
     if created and created[0].pk is None:  # a backend that does not return ids
         keys = [(o.uid, o.recurrence_id) for o in new]
         found = {
