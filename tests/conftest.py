@@ -31,6 +31,17 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_claims_left_held():
+    """A test that ends with a delivery still claimed (a worker «killed» mid-send) must
+    not leave this process's lease keeper renewing it into the next tests."""
+    yield
+    from pregon.publishing import leases
+
+    with leases._held_lock:
+        leases._held_claims.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
