@@ -12,12 +12,9 @@ from pregon.publishing import attempts, connectors, engine
 from pregon.publishing.channels.x import connector as x_connector
 from pregon.publishing.models import Delivery, DeliveryStatus, PublicationStatus
 from tests.publishing.conftest import E2E_TEXT
+from tests.publishing.faults_support import WorkerKilled, stale
 
 D = DeliveryStatus
-
-
-class WorkerKilled(BaseException):
-    """A SIGKILL seen from inside: nothing after it runs, nothing is written."""
 
 
 @pytest.fixture
@@ -55,12 +52,6 @@ def _add_newer(networks, kind: str, count: int) -> None:
         networks.wp.add_posts(count)
 
 
-def _stale(delivery: Delivery) -> None:
-    """The dead worker's claim, as the next worker sees it once its lease ran out."""
-    long_ago = timezone.now() - timedelta(hours=1)
-    Delivery.objects.filter(pk=delivery.pk).update(claimed_at=long_ago, lease_until=long_ago)
-
-
 @pytest.mark.parametrize("kind", ["facebook", "instagram", "x", "wordpress"])
 def test_killed_after_accepted_with_50_newer_posts_exactly_one_copy(
     kind, publish, networks, killed_after_accepted
@@ -75,7 +66,7 @@ def test_killed_after_accepted_with_50_newer_posts_exactly_one_copy(
     delivery = Delivery.objects.get(variant__publication=publication)
     assert delivery.status == D.ENVIANDO and _copies(networks, kind) == 1
     _add_newer(networks, kind, 50)
-    _stale(delivery)
+    stale(delivery)
     connectors._channels.clear()
     counts = engine.publish_due()
     engine.publish_due()
@@ -96,7 +87,7 @@ def test_a_page_that_cannot_be_read_leaves_it_uncertain_with_its_reason(
     killed_after_accepted.undo()
     networks.graph.add_posts("111", 150)  # two pages of 100
     delivery = Delivery.objects.get(variant__publication=publication)
-    _stale(delivery)
+    stale(delivery)
     # The second page fails on every try: the window was not read whole.
     networks.graph.fail(500, {"error": {"code": 2, "message": "x"}}, times=3, path="/feed")
     networks.graph.faults[0].method = "GET"
