@@ -89,7 +89,9 @@ def test_refused_content_is_permanent(graph, facebook_account):
     assert caught.value.permanent and not caught.value.reconnect
 
 
-def test_slow_answer_is_uncertain_and_settles_with_find_existing(graph, facebook_account):
+def test_slow_answer_is_uncertain_and_settles_with_find_existing(
+    graph, facebook_account, short_timeout
+):
     since = datetime.now(UTC) - timedelta(minutes=1)
     graph.slow(1.5, path="/feed")
     channel = channel_for(facebook_account)

@@ -36,7 +36,7 @@ def test_connection_refused_is_transient_after_retries():
     assert len(attempts) == 3 and all(a.status is None and a.error for a in attempts)
 
 
-def test_post_without_answer_is_uncertain_and_not_retried(echo):
+def test_post_without_answer_is_uncertain_and_not_retried(echo, short_timeout):
     echo.slow(1.5)
     attempts = []
     with pytest.raises(ChannelError) as caught:
@@ -45,7 +45,7 @@ def test_post_without_answer_is_uncertain_and_not_retried(echo):
     assert len(echo.requests) == 1 and "ReadTimeout" in attempts[0].error
 
 
-def test_get_without_answer_is_retried(echo):
+def test_get_without_answer_is_retried(echo, short_timeout):
     echo.slow(1.5)
     response = HttpClient(echo.url).request("GET", "/leer")
     assert response.status_code == 200 and len(echo.requests) == 2

@@ -74,7 +74,7 @@ def test_container_error_is_permanent(graph, instagram_account, photo):
     assert graph.media == {}
 
 
-def test_slow_container_creation_is_only_transient(graph, instagram_account, photo):
+def test_slow_container_creation_is_only_transient(graph, instagram_account, photo, short_timeout):
     # An unanswered container is invisible: retrying cannot post twice.
     graph.slow(1.5, path="/178/media")
     with pytest.raises(ChannelError) as caught:
@@ -82,7 +82,7 @@ def test_slow_container_creation_is_only_transient(graph, instagram_account, pho
     assert not caught.value.uncertain and not caught.value.permanent
 
 
-def test_slow_publish_is_uncertain_and_settles(graph, instagram_account, photo):
+def test_slow_publish_is_uncertain_and_settles(graph, instagram_account, photo, short_timeout):
     since = datetime.now(UTC) - timedelta(minutes=1)
     graph.slow(1.5, path="/media_publish")
     channel = instagram(instagram_account)

@@ -208,7 +208,9 @@ def test_limits_for_carousels_files_and_links():
     assert "6 enlaces distintos" in limits.check(Draft(six))[0]
 
 
-def test_lost_publish_answer_is_uncertain_and_found_among_newer_posts(threads, account):
+def test_lost_publish_answer_is_uncertain_and_found_among_newer_posts(
+    threads, account, short_timeout
+):
     since = datetime.now(UTC) - timedelta(seconds=5)
     threads.slow(1.5, method="POST", path="/threads_publish")
     connector = channel(account)

@@ -58,7 +58,7 @@ def test_500_is_transient(wp, wp_account):
     assert not (caught.value.permanent or caught.value.uncertain)
 
 
-def test_slow_post_is_uncertain_and_settles(wp, wp_account):
+def test_slow_post_is_uncertain_and_settles(wp, wp_account, short_timeout):
     since = datetime.now(UTC) - timedelta(minutes=1)
     wp.slow(1.5, path="/posts")
     channel = get_channel(wp_account)
@@ -75,7 +75,7 @@ def test_slow_post_is_uncertain_and_settles(wp, wp_account):
     assert channel.find_existing(OutgoingPost(TEXT, reference="pregon-8"), since) is None
 
 
-def test_slow_media_upload_is_only_transient(wp, wp_account, photo):
+def test_slow_media_upload_is_only_transient(wp, wp_account, photo, short_timeout):
     wp.slow(1.5, path="/media")
     with pytest.raises(ChannelError) as caught:
         get_channel(wp_account).publish(OutgoingPost(TEXT, media=[photo]))

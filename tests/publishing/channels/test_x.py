@@ -98,7 +98,7 @@ def test_invalid_request_is_permanent(xfake, x_account):
     assert caught.value.permanent and caught.value.status == 400
 
 
-def test_slow_answer_is_uncertain_and_settles_despite_tco_links(xfake, x_account):
+def test_slow_answer_is_uncertain_and_settles_despite_tco_links(xfake, x_account, short_timeout):
     since = datetime.now(UTC) - timedelta(minutes=1)
     post = OutgoingPost(TEXT, link="https://chapultepec.gob.mx/reforestacion")
     xfake.slow(1.5, path="/2/tweets")
@@ -129,7 +129,7 @@ def test_rate_limit_reset_without_header_waits_a_window(xfake, x_account):
     assert caught.value.retry_after == 900
 
 
-def test_lost_token_answer_is_transient_not_uncertain(xfake, x_account):
+def test_lost_token_answer_is_transient_not_uncertain(xfake, x_account, short_timeout):
     xfake.expire_access_token("at-1")
     xfake.slow(1.5, path="/2/oauth2/token")
     with pytest.raises(ChannelError) as caught:
