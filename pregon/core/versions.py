@@ -5,6 +5,7 @@ A cached value's key includes the versions of the *scopes* it reads ("public",
 next read computes afresh; nothing has to find and delete old keys (they expire).
 """
 
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -23,9 +24,7 @@ def _key(scope: str) -> str:
 
 def version(*scopes: str) -> str:
     """The current versions of these scopes, as one string for a cache key."""
-    noted = getattr(transaction.get_connection(), "pregon_bumped", None)
-    if noted is not None:  # read since the last bump: the next write bumps again
-        noted.bumped.difference_update(scopes)
+    _bump_pending(scopes)
     keys = [_key(scope) for scope in scopes]
     found = cache.get_many(keys)
     for key in keys:
@@ -42,30 +41,103 @@ def bump(*scopes: str) -> None:
 
 
 def bump_once(scope: str) -> None:
-    """A row this scope shows changed. Bumped now, so this transaction's own reads see
-    it (again only if one of them read the version since: a worker's delivery, its
-    attempt and its audit entry, or an import's thousands of rows, bump once), and,
-    inside a transaction, once after commit (another request may have kept the old
-    rows under the new version meanwhile)."""
+    """A row this scope shows changed. Outside a transaction: bumped now. Inside one:
+    bumped once after commit (together with every other scope it changed: one cache
+    write), and, should this transaction itself read the scope's version before that
+    (a view that writes, then draws a cached panel), just before that read. A worker's
+    delivery, its attempt and its audit entry, or an import's thousands of rows, cost
+    one write to the cache, not one per row."""
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        bump(scope)
+        _committed({scope})
         return
     noted = _noted(connection)
-    if scope not in noted.bumped:
-        bump(scope)
-        noted.bumped.add(scope)
-    if scope not in noted.after_commit:
-        transaction.on_commit(lambda: bump(scope))
-        noted.after_commit.add(scope)
+    noted.pending.add(scope)
+    if not noted.after_commit:
+        transaction.on_commit(lambda: _committed(noted.after_commit))
+    noted.after_commit.add(scope)
+
+
+def _committed(scopes: set[str]) -> None:
+    if _gathered is not None:
+        _gathered.add(scopes)
+    else:
+        bump(*sorted(scopes))
+
+
+class _Gathered:
+    """A process's committed changes, bumped together by one thread every `seconds`."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.scopes: set[str] = set()
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="pregon-versions", daemon=True)
+
+    def add(self, scopes: set[str]) -> None:
+        with self.lock:
+            self.scopes.update(scopes)
+
+    def flush(self) -> None:
+        with self.lock:
+            scopes, self.scopes = self.scopes, set()
+        if scopes:
+            bump(*sorted(scopes))
+
+    def _run(self) -> None:
+        while not self.stop.wait(self.seconds):
+            try:
+                self.flush()
+            except Exception:  # noqa: BLE001 - a cache hiccup: the next round bumps them
+                time.sleep(self.seconds)
+
+
+_gathered: _Gathered | None = None
+
+
+def gather_bumps(seconds: float) -> Callable[[], None]:
+    """From now on this process bumps what its transactions changed at most every
+    `seconds` (one thread, one cache write per scope), not after each commit: a
+    worker commits several times per delivery, dozens of deliveries a second, and
+    each bump is a file written and renamed with the file cache. Pages may show what
+    it wrote that much later. Returns the function that stops gathering and bumps
+    what is left."""
+    global _gathered
+    gathered = _gathered = _Gathered(seconds)
+    gathered.thread.start()
+
+    def stop() -> None:
+        global _gathered
+        if _gathered is gathered:
+            _gathered = None
+        gathered.stop.set()
+        gathered.thread.join(timeout=5)
+        gathered.flush()
+
+    return stop
+
+
+def _bump_pending(scopes: tuple[str, ...]) -> None:
+    """This transaction changed rows of these scopes and now reads them: bump first,
+    or it would find (and keep) what it draws under a version others still use."""
+    connection = transaction.get_connection()
+    noted = getattr(connection, "pregon_bumped", None)
+    if noted is None or noted.hooks is not connection.run_on_commit:
+        return  # nothing written in this transaction
+    pending = noted.pending.intersection(scopes)
+    if pending:
+        bump(*sorted(pending))
+        noted.pending -= pending
 
 
 class _Noted:
-    """The scopes bumped in one transaction (`hooks` is its `run_on_commit` list)."""
+    """The scopes written in one transaction (`hooks` is its `run_on_commit` list):
+    those not bumped yet, and those its one after-commit hook bumps."""
 
     def __init__(self, hooks: list) -> None:
         self.hooks = hooks
-        self.bumped: set[str] = set()
+        self.pending: set[str] = set()
         self.after_commit: set[str] = set()
 
 

@@ -10,11 +10,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import close_old_connections, connection
 
+from pregon.core import versions
 from pregon.publishing import engine
 
 log = logging.getLogger(__name__)
 CLAIM_AHEAD = 4  # deliveries claimed at once even when one sender asks
 SWEEP_SECONDS = 1.0  # at most this often: rows to repair, dead workers' claims, holds
+BUMP_SECONDS = 0.25  # what the senders wrote shows on cached pages at most this late
 
 
 class Feed:
@@ -77,6 +79,7 @@ def run_forever(
         threading.Thread(target=_send_loop, args=(feed, stop, idle), daemon=True)
         for _ in range(count)
     ]
+    stop_gathering = versions.gather_bumps(BUMP_SECONDS)
     for thread in threads:
         thread.start()
     try:
@@ -88,6 +91,7 @@ def run_forever(
         for thread in threads:
             thread.join(timeout=60)
         _guarded(feed.give_back)
+        stop_gathering()
         connection.close()  # this thread's own connection (the sweeps)
 
 

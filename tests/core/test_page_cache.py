@@ -2,6 +2,7 @@
 never one person's page for another, a fresh CSRF token and nonce on every answer,
 and never a page with messages."""
 
+import contextlib
 import re
 import threading
 import time
@@ -124,7 +125,7 @@ def test_a_delivery_status_written_with_update_shows_at_once(client, make_public
     assert _get(client, "/publicaciones/envios/")[1] > cached  # rendered again
 
 
-def test_many_saves_in_one_transaction_bump_once_and_once_after_commit(
+def test_many_saves_in_one_transaction_bump_once_after_commit(
     transactional_db, person, monkeypatch
 ):
     user = person("hugo", "coordinacion", area="OPDU")
@@ -134,11 +135,53 @@ def test_many_saves_in_one_transaction_bump_once_and_once_after_commit(
     with transaction.atomic():
         for n in range(20):
             Publication.objects.create(title=f"Aviso {n}", text="x", author=user)
-        assert bumps.count(("data",)) == 1
-        versions.version("data")  # this transaction read the cache: its next write bumps
+        assert bumps == []  # nobody else can see these rows yet
+        before = versions.version("data")  # this transaction reads what it wrote
+        assert bumps == [("data",)]
+        assert versions.version("data") == before  # nothing written since
         Publication.objects.create(title="Aviso final", text="x", author=user)
+        assert versions.version("data") != before
         assert bumps.count(("data",)) == 2
-    assert bumps.count(("data",)) == 3  # and once after commit
+    # And once after commit: every scope the transaction changed, in one write.
+    assert len(bumps) == 3 and "data" in bumps[-1]
+
+
+def test_a_rolled_back_transaction_bumps_nothing_after(transactional_db, person, monkeypatch):
+    user = person("irma", "coordinacion", area="OPDU")
+    bumps = []
+    monkeypatch.setattr(versions, "bump", lambda *scopes: bumps.append(scopes))
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        Publication.objects.create(title="Aviso que no queda", text="x", author=user)
+        raise RuntimeError
+    assert bumps == []
+
+
+def test_a_worker_process_bumps_what_it_committed_together_soon_after(
+    transactional_db, person, monkeypatch
+):
+    user = person("joel", "coordinacion", area="OPDU")
+    bumps = []
+    monkeypatch.setattr(versions, "bump", lambda *scopes: bumps.append(scopes))
+    stop = versions.gather_bumps(0.2)
+    try:
+        for n in range(5):
+            with transaction.atomic():
+                Publication.objects.create(title=f"Aviso {n}", text="x", author=user)
+        Publication.objects.create(title="Aviso sin transacción", text="x", author=user)
+        assert bumps == []  # not one cache write per commit
+        deadline = time.monotonic() + 5
+        while not bumps and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(bumps) == 1 and "data" in bumps[0]  # all of them, at once
+        # Stopping (the worker ends) bumps what is left at once.
+        stop_slow = versions.gather_bumps(60)
+        Publication.objects.create(title="Aviso al final", text="x", author=user)
+        stop_slow()
+        assert len(bumps) == 2 and "data" in bumps[1]
+    finally:
+        stop()
+    Publication.objects.create(title="Aviso después", text="x", author=user)
+    assert ("data",) in bumps[2:]  # no longer gathered: bumped after its own commit
 
 
 def test_a_page_being_drawn_is_waited_for_not_drawn_again():
