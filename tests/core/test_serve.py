@@ -293,3 +293,31 @@ def test_a_worker_grown_past_the_limit_is_replaced_after_its_request(monkeypatch
     worker.nr = 100
     gunicorn_config.post_request(worker, None, {}, None)
     assert not worker.alive
+
+
+def test_the_preloaded_application_has_the_urls_and_templates_a_new_worker_needs(tmp_path):
+    """gunicorn's master imports pregon.wsgi once and forks the workers from it: what a
+    worker's first request would load (the URLconf with the API, the templates) is
+    loaded there, so a replaced worker answers at once."""
+    script = (
+        "import sys\n"
+        "import pregon.wsgi\n"
+        "from django.template import engines\n"
+        "from django.template.loader import get_template\n"
+        "assert 'pregon.api' in sys.modules, 'URLconf not loaded'\n"
+        "loader = engines['django'].engine.template_loaders[0]\n"
+        "held = len(loader.get_template_cache)\n"
+        "assert held > 50, held\n"
+        "get_template('base.html')\n"
+        "assert len(loader.get_template_cache) == held, 'base.html parsed again'\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=_serve_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "ok", result.stderr
