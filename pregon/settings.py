@@ -307,12 +307,13 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "pregon.core.file_cache.FileCache",
             "LOCATION": str(VAR_DIR / "cache"),
             # Past this many files Django deletes a third of them at random — the
             # versions, sessions and signed-in people with them, so every cached page
             # would be drawn again. Django's 300 was reached by one person's pages
-            # and a few feeds; each write lists the folder, so not unbounded either.
+            # and a few feeds. Django counts the files on every write (22 ms at 20,000):
+            # core/file_cache.py counts at most every 10 s.
             "OPTIONS": {"MAX_ENTRIES": envint("PREGON_FILE_CACHE_ENTRIES", "20000")},
         }
     }
