@@ -42,6 +42,7 @@ from pregon.publishing import (
     leases,
     outcomes,
     reconcile,
+    twitter_text,
 )
 from pregon.publishing.channels import registry
 from pregon.publishing.channels.base import (
@@ -114,8 +115,10 @@ def due(now: datetime) -> QuerySet:
 def warm_up() -> None:
     """What every sender would otherwise build for itself at its first delivery, each
     thread racing the others: the URL resolver (signed media links are reversed) and
-    the network registry. Once per process, before the senders start."""
+    the network registry, X's list of domain endings (a YAML file and a large regex).
+    Once per process, before the senders start."""
     registry.networks()
+    twitter_text.weighted_length("https://chapultepec.gob.mx")
     with contextlib.suppress(NoReverseMatch):
         reverse("publishing:public_media", args=["warm-up"])
 
