@@ -37,8 +37,7 @@ def _no_claims_left_held():
     yield
     from pregon.publishing import leases
 
-    with leases._held_lock:
-        leases._held_claims.clear()
+    leases.let_go_all()
 
 
 @pytest.fixture(autouse=True)

@@ -40,6 +40,13 @@ def let_go(delivery_id: int) -> None:
         _held_claims.pop(delivery_id, None)
 
 
+def let_go_all() -> None:
+    """This process renews none of its claims from now on (as if it had died): tests
+    that «kill» a worker mid-send, so the next test starts with nothing held."""
+    with _held_lock:
+        _held_claims.clear()
+
+
 def _renew_forever() -> None:
     """Renews this process's claims a few times per lease. It dies with the process,
     which is the point: then the leases run out and another worker checks them."""
