@@ -1,6 +1,7 @@
 """Dashboards (social accounts and portal), purpose rules, and the cookieless counter."""
 
 from datetime import date
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -37,58 +38,70 @@ from pregon.core.clientip import client_address
 from pregon.core.page_cache import staff_page
 
 
-def _year(request: HttpRequest, model) -> int:
-    latest = model.objects.order_by("-date").values_list("date", flat=True).first()
-    default = latest.year if latest else timezone.localdate().year
+def _asked_year(request: HttpRequest) -> int | None:
     try:
-        return int(request.GET.get("anio", default))
-    except ValueError:
-        return default
+        return int(request.GET["anio"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _latest_year(model) -> int:
+    latest = model.objects.order_by("-date").values_list("date", flat=True).first()
+    return latest.year if latest else timezone.localdate().year
+
+
+def _year(request: HttpRequest, model) -> int:
+    asked = _asked_year(request)
+    return _latest_year(model) if asked is None else asked
+
+
+def _asked_account(request: HttpRequest) -> str:
+    """The account asked for as its id's digits; anything else is none (every account)."""
+    asked = request.GET.get("cuenta", "")
+    return asked if asked.isascii() and asked.isdigit() and len(asked) <= 10 else ""
 
 
 @access.require("analytics.view_accountmetric")
 @staff_page
 def dashboard(request: HttpRequest) -> HttpResponse:
-    year = _year(request, AccountMetric)
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    everyone = selectors.measured_accounts()
-    chosen = [a for a in everyone if str(a.pk) == request.GET.get("cuenta")]
-    accounts = chosen or everyone
-    # The plan's one baseline goes with the sum of the accounts it covers, not with
-    # one account on its own (that one is compared with its own first figure).
-    plan = None if chosen else baseline.plan_baseline()
+    asked, account = _asked_year(request), _asked_account(request)
+    # The current plan (its baseline) is the one of this year.
+    name = f"analytics-dashboard:{timezone.localdate().year}:{asked}:{account}"
     context = {
-        "year": year,
-        "years": range(year - 3, year + 2),
-        "accounts": everyone,
-        "chosen": chosen[0] if chosen else None,
         "definitions": d.DEFINITIONS,
         "band": d.LIKES_BAND,
-        "plan": selectors.plan_progress(plan, end) if plan else None,
-        **_social_figures(accounts, start, end, plan),
+        **versions.cached(
+            name, (SCOPE,), FIGURES_SECONDS, partial(_dashboard_figures, asked, account)
+        ),
     }
     return render(request, "analytics/dashboard.html", context)
 
 
-# The figures read a year of daily and per-post rows: computed once per version of
-# the metrics (any import or correction drops them), kept at most ten minutes.
+# The figures read a year of daily and per-post rows and the plan's baseline: computed
+# once per version of the metrics (any import or correction drops them, and so does a
+# change to the plan: GoalsConfig.ready), kept at most ten minutes.
 FIGURES_SECONDS = 600
 
 
-def _social_figures(
-    accounts: list, start: date, end: date, plan: baseline.PlanBaseline | None
-) -> dict:
-    def compute() -> dict:
-        return {
-            "summary": selectors.post_summary(accounts, start, end),
-            "top_posts": list(selectors.top_posts(accounts, start, end)),
-            "charts": _social_charts(accounts, start, end, plan),
-        }
-
-    name = f"analytics-social:{start}:{end}:{','.join(str(a.pk) for a in accounts)}"
-    if plan:
-        name += f":plan:{plan.key}"
-    return versions.cached(name, (SCOPE,), FIGURES_SECONDS, compute)
+def _dashboard_figures(asked: int | None, account: str) -> dict:
+    year = _latest_year(AccountMetric) if asked is None else asked
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    everyone = selectors.measured_accounts()
+    chosen = [a for a in everyone if str(a.pk) == account]
+    accounts = chosen or everyone
+    # The plan's one baseline goes with the sum of the accounts it covers, not with
+    # one account on its own (that one is compared with its own first figure).
+    plan = None if chosen else baseline.plan_baseline()
+    return {
+        "year": year,
+        "years": range(year - 3, year + 2),
+        "accounts": everyone,
+        "chosen": chosen[0] if chosen else None,
+        "plan": selectors.plan_progress(plan, end) if plan else None,
+        "summary": selectors.post_summary(accounts, start, end),
+        "top_posts": list(selectors.top_posts(accounts, start, end)),
+        "charts": _social_charts(accounts, start, end, plan),
+    }
 
 
 def _followers_chart(

@@ -1,5 +1,12 @@
 from django.apps import AppConfig
 
+from pregon.analytics.apps import METRICS_SCOPE
+from pregon.core import versions
+
+# The dashboard's figures are cached under this scope (see views.py); every model an
+# indicator reads bumps it (goals.sources.READS).
+FIGURES_SCOPE = "goals"
+
 READ = ["goals.view_plan", "goals.view_indicator"]
 EDIT = [
     "goals.add_plan",
@@ -20,7 +27,11 @@ class GoalsConfig(AppConfig):
 
     def ready(self) -> None:
         from pregon.analytics import baseline  # noqa: PLC0415 - apps loaded: registry first
-        from pregon.goals import selectors  # noqa: PLC0415 - imports models
+        from pregon.goals import selectors, sources  # noqa: PLC0415 - imports models
 
-        # Analytics shows the plan's one followers baseline; goals keeps it.
+        versions.watch(FIGURES_SCOPE, *sources.READS)
+
+        # Analytics shows the plan's one followers baseline; goals keeps it. Analytics
+        # caches its figures with the baseline: a change to the plan drops them too.
         baseline.register(selectors.followers_baseline)
+        versions.watch(METRICS_SCOPE, "goals.Plan", "goals.Indicator")

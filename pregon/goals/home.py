@@ -5,23 +5,11 @@ from django.urls import reverse
 
 from pregon.accounts import access
 from pregon.core.spanish import format_number
-from pregon.goals import selectors
-from pregon.publishing import cadence
+from pregon.goals import selectors, sources
 
 # Writes to these change what the panel shows (core.panels caches it per person and
 # app): every source an indicator reads (goals.sources), the cadence's included.
-HOME_WATCH = (
-    "goals.Plan",
-    "goals.Indicator",
-    *cadence.READS,  # publications, deliveries, accounts, themes and vedas
-    "agenda.Activity",
-    "analytics.AccountMetric",
-    "analytics.PostMetric",
-    "analytics.PageVisitDay",
-    "surveys.Survey",
-    "surveys.Response",
-    "bulletins.Bulletin",
-)
+HOME_WATCH = sources.READS
 
 
 def panels(request: HttpRequest) -> list[dict]:

@@ -7,7 +7,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from pregon.agenda.models import ActivityQuerySet
@@ -174,18 +174,26 @@ def quarter_progress(plan: Plan, as_of: date | None = None) -> list[dict]:
 
 
 def coverage_by_area(period: Period) -> list[dict]:
-    """Public acciones registered and with ≥1 published publication, per area."""
+    """Public acciones registered and with ≥1 published publication, per area: one
+    grouped query, a row per area whatever the number of acciones."""
     start, end = period.bounds()
     registered = sources.activities(start, end, {})
-    published = set(registered.published().values_list("pk", flat=True))
-    areas: dict[str, dict] = {}
-    for pk, short, name in registered.values_list("pk", "area__short_name", "area__name"):
-        row = areas.setdefault(
-            short, {"area": short, "name": name, "registered": 0, "published": 0}
-        )
-        row["registered"] += 1
-        row["published"] += pk in published
-    rows = sorted(areas.values(), key=lambda r: r["name"])
+    published = Q(pk__in=registered.published().values("pk"))
+    counts = (
+        registered.order_by()
+        .values("area__short_name", "area__name")
+        .annotate(registered=Count("pk"), published=Count("pk", filter=published))
+    )
+    rows = [
+        {
+            "area": r["area__short_name"],
+            "name": r["area__name"],
+            "registered": r["registered"],
+            "published": r["published"],
+        }
+        for r in counts
+    ]
+    rows.sort(key=lambda r: r["name"])
     for row in rows:
         row["unpublished"] = row["registered"] - row["published"]
         row["percent"] = round(100 * row["published"] / row["registered"], 1)

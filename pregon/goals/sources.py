@@ -28,6 +28,23 @@ from pregon.surveys.selectors import survey_results
 
 SourceFunction = Callable[[datetime, datetime, dict], Decimal | None]
 FILTER_KEYS = ("channel", "area", "campaign", "purpose")
+# What the plan and its sources read: a write to any of these may change an indicator
+# (the dashboard's figures and the home panel are cached until one happens).
+READS = (
+    "goals.Plan",
+    "goals.Indicator",
+    *cadence.READS,  # publications, deliveries, accounts, themes and vedas
+    "agenda.Activity",
+    "agenda.Campaign",
+    "accounts.Area",
+    "analytics.AccountMetric",
+    "analytics.PostMetric",
+    "analytics.PageVisitDay",
+    "surveys.Survey",
+    "surveys.Response",
+    "surveys.Answer",
+    "bulletins.Bulletin",
+)
 
 
 def local_dates(start: datetime, end: datetime) -> tuple[date, date]:

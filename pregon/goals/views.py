@@ -1,6 +1,7 @@
 """Goals dashboard (Coordinación, Consulta, Presidencia read) and plan editing."""
 
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -10,10 +11,12 @@ from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
 from pregon.analytics.charts import hbar_chart
+from pregon.core import versions
 from pregon.core.api_types import parse_id
 from pregon.core.page_cache import staff_page
 from pregon.core.pagination import paginate
 from pregon.goals import periods, selectors, services, sources
+from pregon.goals.apps import FIGURES_SCOPE
 from pregon.goals.charts import target_bars
 from pregon.goals.forms import IndicatorForm, PlanForm
 from pregon.goals.models import Indicator, Plan
@@ -51,35 +54,44 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "goals/empty.html")
     as_of = _as_of(request, plan)
     period = _period(request, str(plan.year))
-    with sources.one_reading():  # the cadence board: built once for T1 and its section
-        return _dashboard(request, plan, as_of, period)
-
-
-def _dashboard(
-    request: HttpRequest, plan: Plan, as_of: date, period: periods.Period
-) -> HttpResponse:
-    quarters = selectors.quarter_progress(plan, as_of)
-    coverage = selectors.coverage_by_area(period)
+    name = f"goals-dashboard:{plan.pk}:{as_of}:{period.key}"
     context = {
         "plan": plan,
-        "plans": Plan.objects.all(),
         "as_of": as_of,
         "period": period,
-        "statuses": selectors.plan_status(plan, as_of),
-        "quarters": quarters,
-        "coverage": coverage,
-        "coverage_total": selectors.coverage_total(coverage),
-        "quarter_chart": _quarter_chart(quarters),
-        "coverage_chart": mark_safe(  # noqa: S308 - labels are escaped in charts
-            hbar_chart(
-                [(r["name"], r["percent"] or 0) for r in coverage],
-                title=f"Acciones publicadas por área (%), {period.label}",
-            )
-        ),
         "can_edit": access.can(request.user, "goals.change_plan"),
-        "cadence": selectors.cadence_board(as_of),
+        **versions.cached(
+            name, (FIGURES_SCOPE,), FIGURES_SECONDS, partial(_figures, plan, as_of, period)
+        ),
     }
     return render(request, "goals/dashboard.html", context)
+
+
+# The figures read the plan's year of publications, acciones and metrics: computed
+# once per version of what the sources read (any write to those drops them) and day
+# asked for, kept at most ten minutes.
+FIGURES_SECONDS = 600
+
+
+def _figures(plan: Plan, as_of: date, period: periods.Period) -> dict:
+    with sources.one_reading():  # the cadence board: built once for T1 and its section
+        quarters = selectors.quarter_progress(plan, as_of)
+        coverage = selectors.coverage_by_area(period)
+        return {
+            "plans": list(Plan.objects.all()),
+            "statuses": selectors.plan_status(plan, as_of),
+            "quarters": quarters,
+            "coverage": coverage,
+            "coverage_total": selectors.coverage_total(coverage),
+            "quarter_chart": _quarter_chart(quarters),
+            "coverage_chart": mark_safe(  # noqa: S308 - labels are escaped in charts
+                hbar_chart(
+                    [(r["name"], r["percent"] or 0) for r in coverage],
+                    title=f"Acciones publicadas por área (%), {period.label}",
+                )
+            ),
+            "cadence": selectors.cadence_board(as_of),
+        }
 
 
 def _quarter_chart(quarters: list[dict]) -> str:

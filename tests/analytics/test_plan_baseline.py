@@ -101,3 +101,17 @@ def test_the_home_panel_says_the_plan_baseline_once(demo_year, mariana, client):
     assert page.count("Línea base del plan: 6,900 seguidores") == 1
     assert "frente a la línea base de 6,900" not in page
     assert "desde su primera cifra del año" in page
+
+
+def test_a_changed_baseline_shows_on_the_dashboard_at_once(demo_year, mariana, client):
+    """The figures are cached with the baseline; the plan's writes drop them."""
+    indicator = followers_goal()
+    client.force_login(mariana)
+    url = reverse("analytics:dashboard")
+    assert "Línea base del plan" in client.get(url, {"vez": 1}).content.decode()
+    indicator.baseline = 7100
+    indicator.save()
+    body = client.get(url, {"vez": 2}).content.decode()
+    assert f"Línea base del plan (01/01/{timezone.localdate().year}): 7,100" in body
+    indicator.delete()
+    assert "Línea base del plan" not in client.get(url, {"vez": 3}).content.decode()
