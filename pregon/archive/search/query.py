@@ -130,8 +130,10 @@ def run(
     offset: int = 0,
     facets: bool = True,
     visible_areas: list[int] | None = None,
+    attach: bool = True,
 ) -> Results:
-    """Search assets and clippings. `order` is "recientes" (default) or "relevancia"."""
+    """Search assets and clippings. `order` is "recientes" (default) or "relevancia".
+    With `attach=False` the hits carry no objects (the caller reads only what it shows)."""
     query = parse(q)
     if not query.empty:
         tokens, filters = _split_filters(filters or {})
@@ -151,7 +153,8 @@ def run(
     total = plan.count(COUNT_CAP + 1)
     rows = plan.page(offset, limit, relevance=relevance)
     hits = [Hit(*row) for row in rows]
-    _attach(hits)
+    if attach:
+        _attach(hits)
     at_least = total > COUNT_CAP or getattr(plan, "broad", False)
     result = Results(total=total, hits=hits, facets={}, at_least=at_least)
     if facets:
