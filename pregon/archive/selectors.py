@@ -8,11 +8,13 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from pregon.accounts import access
 from pregon.accounts.models import Area, User
 from pregon.archive import search
 from pregon.archive.models import Asset, AssetKind, Clipping, MediaType, SearchEntry, Tone
-from pregon.core.spanish import format_date
+from pregon.core.spanish import MONTHS_SHORT
 
 
 def visible_area_ids(user: User) -> list[int] | None:
@@ -85,7 +87,7 @@ def _asset_card(row: dict[str, Any], hit: search.Hit, index_url: str) -> dict[st
         "alt": row["alt_text"] or row["caption"] or row["original_name"],
         "title": row["title"] or row["original_name"],
         "kind": KIND_LABELS.get(row["kind"], row["kind"]),
-        "date": format_date(hit.date, "j M Y"),
+        "date": _day(hit.date),
     }
 
 
@@ -95,7 +97,7 @@ def _clipping_card(row: dict[str, Any], index_url: str) -> dict[str, Any]:
         "url": f"{index_url}hemeroteca/{row['pk']}/",
         "headline": row["headline"],
         "outlet": row["outlet"],
-        "date": format_date(row["date"], "j M Y"),
+        "date": _day(row["date"]),
         "tone": row["tone"],
         "tone_label": TONE_LABELS.get(row["tone"], row["tone"]),
     }
@@ -129,3 +131,13 @@ def synthesis(day: dt.date) -> dict[str, Any]:
         "ad_value": value,
         "own": sum(1 for c in clips if c.is_own_bulletin),
     }
+
+
+def _day(value: dt.date | dt.datetime | None) -> str:
+    """«2 mar. 2026», the text of the `fecha:"j M Y"` filter, without building a
+    DateFormat per card (a third of the cards' cost)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{value.day} {MONTHS_SHORT[value.month - 1]} {value.year:04d}"
