@@ -81,7 +81,7 @@ def _asset_card(row: dict[str, Any], hit: search.Hit, index_url: str) -> dict[st
     pk = row["pk"]
     return {
         "asset": True,
-        "pk": pk,
+        "pk": str(pk),  # as printed: no number formatting per card
         "url": f"{index_url}{pk}/",
         "thumbnail": f"{index_url}{pk}/miniatura.jpg" if row["thumbnail"] else "",
         "alt": row["alt_text"] or row["caption"] or row["original_name"],
