@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -36,15 +37,17 @@ def _asset(request: HttpRequest, pk: int) -> Asset:
 def index(request: HttpRequest) -> HttpResponse:
     results = selectors.run_search(request.user, request.GET)
     facets = results.facets
+    areas = selectors.areas()
     context = {
         "results": results,
+        "cards": selectors.result_cards(results.hits, reverse("archive:index")),
         "q": request.GET.get("q", ""),
         "params": request.GET,
         "facets": facets,
-        "area_facet": selectors.area_facet(facets.get("area", [])),
+        "area_facet": selectors.area_facet(facets.get("area", []), areas),
         "kinds": AssetKind.choices + [("nota", "Nota de prensa")],
         "tones": Tone.choices,
-        "areas": Area.objects.filter(is_active=True),
+        "areas": [a for a in areas if a["is_active"]],
     }
     template = (
         "archive/_results.html" if request.headers.get("HX-Request") else "archive/index.html"

@@ -1,6 +1,7 @@
 """Reads: the public press room (with the veda rule), the public agenda, live now."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -9,7 +10,13 @@ from pregon.accounts import access
 from pregon.accounts.models import User
 from pregon.agenda.models import Activity
 from pregon.bulletins.live import LIVE_TYPES
-from pregon.bulletins.models import Bulletin, LiveTransmission, MediaContact
+from pregon.bulletins.models import (
+    Bulletin,
+    BulletinKind,
+    BulletinStatus,
+    LiveTransmission,
+    MediaContact,
+)
 from pregon.bulletins.text import search_words
 from pregon.compliance.rules import press_room_hides, press_room_notice
 from pregon.publishing.models import Category
@@ -84,6 +91,33 @@ def recordings(limit: int = 12) -> QuerySet[LiveTransmission]:
 
 def bulletins_for(user: User) -> QuerySet[Bulletin]:
     return access.scope_to_area(user, Bulletin.objects.select_related("area", "author"))
+
+
+KIND_LABELS = dict(BulletinKind.choices)
+STATUS_LABELS = dict(BulletinStatus.choices)
+
+
+def bulletin_rows(bulletins: QuerySet[Bulletin]) -> QuerySet[dict[str, Any]]:
+    """Only the staff list's columns, as dicts: no body, no author, no instances."""
+    return bulletins.values(
+        "pk", "kind", "number", "year", "title", "status", "dated", "area__short_name"
+    )
+
+
+def bulletin_row(row: dict[str, Any], list_url: str) -> dict[str, Any]:
+    """One line of the staff list, ready to print (the same text as Bulletin.label,
+    get_status_display and the `fecha:"d/m/Y"` filter)."""
+    kind = KIND_LABELS.get(row["kind"], row["kind"])
+    number = row["number"]
+    return {
+        "label": f"{kind} {number:03d}/{row['year']}" if number else f"{kind} (sin número)",
+        # The detail page is `<int:pk>/` under the list: no reverse() per row.
+        "url": f"{list_url}{row['pk']}/",
+        "title": row["title"],
+        "status": STATUS_LABELS.get(row["status"], row["status"]),
+        "dated": f"{row['dated']:%d/%m/%Y}",
+        "area": row["area__short_name"] or "—",
+    }
 
 
 def contacts_search(query: str = "", list_id: int | None = None) -> QuerySet[MediaContact]:

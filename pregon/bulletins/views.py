@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -55,9 +56,10 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
     bulletins = selectors.bulletins_for(request.user)
     if status:
         bulletins = bulletins.filter(status=status)
-    page = paginate(request, bulletins)
+    page = paginate(request, selectors.bulletin_rows(bulletins))
+    list_url = reverse("bulletins:list")
     context = {
-        "bulletins": page.items,
+        "bulletins": [selectors.bulletin_row(row, list_url) for row in page.items],
         "page": page,
         "status": status,
         "statuses": BulletinStatus.choices,

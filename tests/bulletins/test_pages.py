@@ -62,3 +62,19 @@ def test_permissions(pedro, ricardo, jorge, make_bulletin, mariana):
     assert enlace.get(f"/boletines/{bulletin.pk}/").status_code == 404  # other area
     transmissions = enlace.get("/boletines/transmisiones/").content.decode()
     assert "<h1>Transmisiones en vivo</h1>" in transmissions
+
+
+def test_list_rows_read_as_the_model_does(jorge, mariana, make_bulletin, approved_bulletin):
+    """The list prints plain values, not instances: the same label, state and date."""
+    approved = approved_bulletin("Aprobado <con> marcas", kind="comunicado")
+    draft = make_bulletin("Borrador sin área")
+    Bulletin.objects.filter(pk=draft.pk).update(area=None)
+    client = Client()
+    client.force_login(mariana)
+    page = client.get("/boletines/").content.decode()
+    approved.refresh_from_db()
+    assert f"<td>{approved.label}</td>" in page and "Comunicado (sin número)" not in page
+    assert f'<a href="/boletines/{approved.pk}/">Aprobado &lt;con&gt; marcas</a>' in page
+    assert '<span class="badge">Aprobado</span>' in page and "<td>05/08/2023</td>" in page
+    assert "<td>Boletín (sin número)</td>" in page and "<td>—</td>" in page
+    assert '<span class="badge">Borrador</span>' in page

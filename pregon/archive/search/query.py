@@ -130,8 +130,10 @@ def run(
     offset: int = 0,
     facets: bool = True,
     visible_areas: list[int] | None = None,
+    attach: bool = True,
 ) -> Results:
-    """Search assets and clippings. `order` is "recientes" (default) or "relevancia"."""
+    """Search assets and clippings. `order` is "recientes" (default) or "relevancia".
+    With `attach=False` the hits carry no objects (the caller reads only what it shows)."""
     query = parse(q)
     if not query.empty:
         tokens, filters = _split_filters(filters or {})
@@ -151,7 +153,8 @@ def run(
     total = plan.count(COUNT_CAP + 1)
     rows = plan.page(offset, limit, relevance=relevance)
     hits = [Hit(*row) for row in rows]
-    _attach(hits)
+    if attach:
+        _attach(hits)
     at_least = total > COUNT_CAP or getattr(plan, "broad", False)
     result = Results(total=total, hits=hits, facets={}, at_least=at_least)
     if facets:
@@ -162,21 +165,16 @@ def run(
 
 
 def _facets(rows: list[tuple]) -> dict:
-    """Count facet values in Python over already-fetched rows (one query, no GROUP BYs)."""
+    """Count facet values in Python over already-fetched rows (one query, no GROUP BYs).
+    Column by column: Counter counts an iterable in C, about 5× faster than a loop."""
     tz = timezone.get_current_timezone()
     years = list(range(1990, timezone.now().year + 2))
     starts = [int(dt.datetime(y, 1, 1, tzinfo=tz).timestamp()) << 20 for y in years]
-    counters: dict[str, Counter] = {k: Counter() for k in ("kind", "year", "area", "tone",
-                                                          "outlet", "gps", "minors")}  # fmt: skip
-    for kind, key, area, tone, outlet, gps, minors in rows:
-        counters["kind"][kind] += 1
-        if key is not None and key >= starts[0]:
-            counters["year"][years[bisect.bisect_right(starts, key) - 1]] += 1
-        counters["area"][area] += 1
-        counters["tone"][tone] += 1
-        counters["outlet"][outlet] += 1
-        counters["gps"][gps] += 1
-        counters["minors"][minors] += 1
+    names = ("kind", "year", "area", "tone", "outlet", "gps", "minors")  # year: sort_key
+    columns = dict(zip(names, zip(*rows, strict=True), strict=True)) if rows else {}
+    keys = (k for k in columns.get("year", ()) if k is not None and k >= starts[0])
+    columns["year"] = [years[bisect.bisect_right(starts, k) - 1] for k in keys]
+    counters = {name: Counter(columns.get(name, ())) for name in names}
 
     def ranked(name: str) -> list[tuple]:
         items = counters[name].items()
