@@ -236,6 +236,16 @@ class Publication(models.Model):
             # A person's drafts and publications in review (the home page's «no
             # salieron»), not every publication they ever wrote.
             models.Index(fields=["author", "status"], name="publishing_pub_author_status"),
+            # The list's page of 50 in its order (everyone's, by status, an area's):
+            # without them SQLite sorted every publication for each page, 11 ms at
+            # 70,000 and 54 ms for «Publicada».
+            models.Index(fields=["scheduled_at", "created_at"], name="publishing_pub_list"),
+            models.Index(
+                fields=["status", "scheduled_at", "created_at"], name="publishing_pub_list_status"
+            ),
+            models.Index(
+                fields=["area", "scheduled_at", "created_at"], name="publishing_pub_list_area"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,10 @@
 from django.urls import include, path
 
-from pregon.publishing import connect, views, views_cadence, views_connect
+from pregon.publishing import connect, views, views_cadence, views_connect, views_lists
 
 app_name = "publishing"
 urlpatterns = [
-    path("", views.publication_list, name="list"),
+    path("", views_lists.publication_list, name="list"),
     path("nueva/", views.publication_create, name="create"),
     path("componer/revisar/", views.compose_check, name="compose_check"),
     path("componer/subir/", views.compose_upload, name="compose_upload"),
@@ -17,7 +17,7 @@ urlpatterns = [
     path("temas/sugerencia/", views_cadence.theme_suggestion, name="theme_suggestion"),
     path("temas/<int:pk>/", views_cadence.theme_edit, name="theme_edit"),
     path("temas/<int:pk>/eliminar/", views_cadence.theme_delete, name="theme_delete"),
-    path("envios/", views.delivery_list, name="deliveries"),
+    path("envios/", views_lists.delivery_list, name="deliveries"),
     path("envios/<int:pk>/paquete/", views.manual_package, name="package"),
     path("envios/<int:pk>/<str:action>/", views.delivery_action, name="delivery_action"),
     path("canales/", views.account_list, name="accounts"),

@@ -19,8 +19,6 @@ from pregon.archive.models import Asset
 from pregon.archive.selectors import visible_area_ids
 from pregon.archive.services import IngestError
 from pregon.core import redirects
-from pregon.core.page_cache import staff_page
-from pregon.core.pagination import paginate
 from pregon.publishing import compliance, composer, media_links, selectors, services, tasks
 from pregon.publishing.channels import registry
 from pregon.publishing.forms import (
@@ -32,7 +30,6 @@ from pregon.publishing.forms import (
 from pregon.publishing.models import (
     ChannelAccount,
     Delivery,
-    DeliveryStatus,
     PublicationMedia,
     PublicationStatus,
 )
@@ -41,23 +38,6 @@ from pregon.publishing.validation import effective_text, variant_problems
 
 def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
-
-
-@access.require("publishing.view_publication")
-@staff_page
-def publication_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("estado", "")
-    publications = selectors.publication_rows(request.user)
-    if status:
-        publications = publications.filter(status=status)
-    page = paginate(request, publications)
-    context = {
-        "publications": page.items,
-        "page": page,
-        "status": status,
-        "statuses": PublicationStatus.choices,
-    }
-    return render(request, "publishing/list.html", context)
 
 
 @access.require("publishing.view_publication")
@@ -355,20 +335,6 @@ def today(request: HttpRequest) -> HttpResponse:
     queue = selectors.today_queue(request.user)
     held = selectors.held_deliveries(request.user)
     return render(request, "publishing/today.html", {"queue": queue, "held": held})
-
-
-@access.require("publishing.view_delivery")
-@staff_page
-def delivery_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("estado", "")
-    page = paginate(request, selectors.deliveries_for(request.user, status))
-    context = {
-        "deliveries": page.items,
-        "page": page,
-        "status": status,
-        "statuses": DeliveryStatus.choices,
-    }
-    return render(request, "publishing/deliveries.html", context)
 
 
 def _delivery_scoped(request: HttpRequest, pk: int) -> Delivery:
