@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
 from pregon.accounts.models import User
-from pregon.agenda import forms, ics, selectors, services
+from pregon.agenda import chips, forms, ics, selectors, services
 from pregon.agenda.models import (
     Activity,
     ActivityStatus,
@@ -43,17 +43,13 @@ def _filters(request: HttpRequest) -> dict:
 def calendar(request: HttpRequest, view: str = "semana") -> HttpResponse:
     period = selectors.period_for(view, selectors.parse_day(request.GET.get("fecha")))
     qs = selectors.apply_filters(selectors.visible_activities(request.user), request.GET)
-    if period.view in selectors.CHIP_VIEWS:
-        qs = qs.select_related(None).only(*selectors.CHIP_FIELDS)
-    activities = list(qs.between(*period.bounds))
-    query = request.GET.copy()
-    query.pop("fecha", None)
+    params = request.GET.copy()
+    params.pop("fecha", None)
+    query = params.urlencode()
     context = {
         "period": period,
-        "activities": activities,
-        "days": selectors.by_day(activities, period),
         "filters": _filters(request),
-        "query": query.urlencode(),
+        "query": query,
         "areas": forms.areas_for(request.user),
         "types": ActivityType.choices,
         "statuses": ActivityStatus.choices,
@@ -63,6 +59,14 @@ def calendar(request: HttpRequest, view: str = "semana") -> HttpResponse:
         ),
         "can_add": access.can(request.user, "agenda.add_activity"),
     }
+    if period.view in chips.CHIP_VIEWS:
+        days = chips.by_day(chips.chips(qs, period), period)
+        if period.view == "mes":
+            context["cells"] = chips.month_cells(days, period, query)
+        else:
+            context["days"] = chips.week_days(days)
+    else:
+        context["activities"] = list(qs.between(*period.bounds))
     return render(request, f"agenda/calendar_{period.view}.html", context)
 
 
