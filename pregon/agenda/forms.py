@@ -91,6 +91,12 @@ def areas_for(user):
     return access.scope_to_area(user, qs, field="pk") if user else qs
 
 
+class FlatSelect(forms.Select):
+    """A select of plain choices (no groups) that writes its options in one template."""
+
+    template_name = "agenda/widgets/select.html"
+
+
 class QuickActivityForm(forms.Form):
     """Quick creation from the calendar: title, day and hours."""
 
@@ -104,8 +110,10 @@ class QuickActivityForm(forms.Form):
     end = forms.TimeField(
         label="Fin", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
     )
-    area = forms.ModelChoiceField(label="Área", queryset=Area.objects.none())
-    type = forms.ChoiceField(label="Tipo", choices=ActivityType.choices)
+    area = forms.ModelChoiceField(
+        label="Área", queryset=Area.objects.none(), empty_label="Elija…", widget=FlatSelect
+    )
+    type = forms.ChoiceField(label="Tipo", choices=ActivityType.choices, widget=FlatSelect)
 
     def __init__(self, *args, user=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
