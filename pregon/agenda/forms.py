@@ -115,9 +115,10 @@ class QuickActivityForm(forms.Form):
     )
     type = forms.ChoiceField(label="Tipo", choices=ActivityType.choices, widget=FlatSelect)
 
-    def __init__(self, *args, user=None, **kwargs) -> None:
+    def __init__(self, *args, user=None, areas=None, **kwargs) -> None:
+        """`areas`: areas_for(user), when the caller has it already."""
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas_for(user)
+        self.fields["area"].queryset = areas_for(user) if areas is None else areas
         if user and user.area_id:
             self.fields["area"].initial = user.area_id
 

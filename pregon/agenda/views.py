@@ -46,16 +46,17 @@ def calendar(request: HttpRequest, view: str = "semana") -> HttpResponse:
     params = request.GET.copy()
     params.pop("fecha", None)
     query = params.urlencode()
+    areas = forms.areas_for(request.user)
     context = {
         "period": period,
         "filters": _filters(request),
         "query": query,
-        "areas": forms.areas_for(request.user),
+        "areas": areas,
         "types": ActivityType.choices,
         "statuses": ActivityStatus.choices,
         "today": timezone.localdate(),
         "quick_form": forms.QuickActivityForm(
-            user=request.user, initial=forms.default_quick_initial(period.anchor)
+            user=request.user, areas=areas, initial=forms.default_quick_initial(period.anchor)
         ),
         "can_add": access.can(request.user, "agenda.add_activity"),
     }
