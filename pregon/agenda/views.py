@@ -61,7 +61,7 @@ def calendar(request: HttpRequest, view: str = "semana") -> HttpResponse:
         "can_add": access.can(request.user, "agenda.add_activity"),
     }
     if period.view in chips.CHIP_VIEWS:
-        days = chips.by_day(chips.chips(qs, period), period)
+        days = chips.by_day(chips.rows(qs, period), period)
         if period.view == "mes":
             context["cells"] = chips.month_cells(days, period, query)
         else:
