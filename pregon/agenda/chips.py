@@ -87,29 +87,42 @@ def week_days(days: dict[date, list[tuple]]) -> dict[date, list[SafeString]]:
     return {day: [mark_safe(chip(row)) for row in items] for day, items in days.items()}  # noqa: S308
 
 
-def month_cells(days: dict[date, list[tuple]], period: Period, query: str) -> list[dict]:
-    """What each cell of the month grid shows, its links written once here."""
+DAY_HEAD = '<a class="day-number" href="{}"><span class="weekday-name">{} </span>{}</a>\n      '
+DAY_ADD = (
+    '<button type="button" class="day-add" hx-get="{}?fecha={}" hx-target="#quick-create"'
+    ' hx-swap="outerHTML show:top" aria-label="Registrar actividad el {} de {}"'
+    ' title="Registrar actividad este día">+</button>'
+)
+DAY_MORE = '<li class="small"><a href="{}">y {} más</a></li>'
+
+
+def month_cells(
+    days: dict[date, list[tuple]], period: Period, query: str, can_add: bool
+) -> list[dict]:
+    """What each cell of the month grid shows, its HTML but the cell itself written here:
+    42 cells of a dozen template nodes each cost ≈ 1 ms."""
     chip = ChipWriter()
     today = timezone.localdate()
     day_url = reverse("agenda:calendar_view", args=["dia"])
     add_url = reverse("agenda:quick_create")
     cells = []
     for number, (day, items) in enumerate(days.items(), start=1):
-        iso = day.isoformat()
         classes = "" if day.month == period.anchor.month else "other-month"
         classes += " is-today" if day == today else ""
         classes += "" if items else " is-empty"
-        shown = items[:MONTH_CHIPS]
+        link = format_html("{}?fecha={}&{}", day_url, day.isoformat(), query)
+        head = format_html(DAY_HEAD, link, WEEKDAYS_SHORT[day.weekday()], day.day)
+        if can_add:
+            month = MONTHS[day.month - 1]
+            head += format_html(DAY_ADD, add_url, day.isoformat(), day.day, month)
+        more = len(items) - MONTH_CHIPS
+        chips = "".join(f"<li>{chip(row)}</li>" for row in items[:MONTH_CHIPS])
         cells.append(
             {
                 "classes": classes,
-                "link": format_html("{}?fecha={}&{}", day_url, iso, query),
-                "add_link": f"{add_url}?fecha={iso}",
-                "weekday": WEEKDAYS_SHORT[day.weekday()],
-                "day": day.day,
-                "label": f"{day.day} de {MONTHS[day.month - 1]}",
-                "chips": mark_safe("".join(f"<li>{chip(row)}</li>" for row in shown)),  # noqa: S308
-                "more": len(items) - MONTH_CHIPS,
+                "head": head,
+                "chips": mark_safe(chips),  # noqa: S308 - ChipWriter escapes each value
+                "more": format_html(DAY_MORE, link, more) if more > 0 else "",
                 "ends_week": number % 7 == 0 and number < len(days),
             }
         )
