@@ -17,12 +17,12 @@ from pregon.agenda import chips, forms, ics, selectors, services
 from pregon.agenda.models import (
     Activity,
     ActivityStatus,
-    ActivityType,
     Campaign,
     CoverageAssignment,
     PriorityRuleSet,
 )
 from pregon.agenda.selectors import coverage_label
+from pregon.agenda.toolbar import toolbar
 from pregon.core import redirects
 from pregon.core.api_types import parse_id
 from pregon.core.page_cache import staff_page
@@ -47,14 +47,13 @@ def calendar(request: HttpRequest, view: str = "semana") -> HttpResponse:
     params.pop("fecha", None)
     query = params.urlencode()
     areas = forms.areas_for(request.user)
+    filters, today = _filters(request), timezone.localdate()
     context = {
         "period": period,
-        "filters": _filters(request),
+        "filters": filters,
         "query": query,
-        "areas": areas,
-        "types": ActivityType.choices,
-        "statuses": ActivityStatus.choices,
-        "today": timezone.localdate(),
+        "toolbar": toolbar(period, today, query, filters, areas),
+        "today": today,
         "quick_form": forms.QuickActivityForm(
             user=request.user, areas=areas, initial=forms.default_quick_initial(period.anchor)
         ),
