@@ -11,7 +11,6 @@ from html import escape
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from pregon.agenda.models import ActivityQuerySet, ActivityStatus
@@ -87,43 +86,50 @@ def week_days(days: dict[date, list[tuple]]) -> dict[date, list[SafeString]]:
     return {day: [mark_safe(chip(row)) for row in items] for day, items in days.items()}  # noqa: S308
 
 
-DAY_HEAD = '<a class="day-number" href="{}"><span class="weekday-name">{} </span>{}</a>\n      '
+# One day of the month grid (calendar_mes.html places them all), written with str.format:
+# 42 cells of a dozen template nodes each cost ≈ 1.5 ms. Every value is escaped.
+DAY_CELL = """
+    <td class="{classes}">
+      <div class="day-head"><a class="day-number" href="{link}"><span class="weekday-name">\
+{weekday} </span>{day}</a>
+      {add}</div>
+      <ul class="plain">{chips}
+      {more}</ul>
+    </td>
+    {week_end}
+  """
 DAY_ADD = (
-    '<button type="button" class="day-add" hx-get="{}?fecha={}" hx-target="#quick-create"'
-    ' hx-swap="outerHTML show:top" aria-label="Registrar actividad el {} de {}"'
+    '<button type="button" class="day-add" hx-get="{url}?fecha={iso}" hx-target="#quick-create"'
+    ' hx-swap="outerHTML show:top" aria-label="Registrar actividad el {day} de {month}"'
     ' title="Registrar actividad este día">+</button>'
 )
-DAY_MORE = '<li class="small"><a href="{}">y {} más</a></li>'
+DAY_MORE = '<li class="small"><a href="{link}">y {more} más</a></li>'
 
 
-def month_cells(
-    days: dict[date, list[tuple]], period: Period, query: str, can_add: bool
-) -> list[dict]:
-    """What each cell of the month grid shows, its HTML but the cell itself written here:
-    42 cells of a dozen template nodes each cost ≈ 1 ms."""
+def month_grid(days: dict[date, list[tuple]], period: Period, query: str, can_add: bool) -> str:
+    """The cells of the month grid, a week a row, each with its first chips."""
     chip = ChipWriter()
     today = timezone.localdate()
     day_url = reverse("agenda:calendar_view", args=["dia"])
     add_url = reverse("agenda:quick_create")
+    query = escape(query)
     cells = []
     for number, (day, items) in enumerate(days.items(), start=1):
         classes = "" if day.month == period.anchor.month else "other-month"
         classes += " is-today" if day == today else ""
         classes += "" if items else " is-empty"
-        link = format_html("{}?fecha={}&{}", day_url, day.isoformat(), query)
-        head = format_html(DAY_HEAD, link, WEEKDAYS_SHORT[day.weekday()], day.day)
-        if can_add:
-            month = MONTHS[day.month - 1]
-            head += format_html(DAY_ADD, add_url, day.isoformat(), day.day, month)
+        iso, month = day.isoformat(), MONTHS[day.month - 1]
+        link = f"{day_url}?fecha={iso}&{query}"
         more = len(items) - MONTH_CHIPS
-        chips = "".join(f"<li>{chip(row)}</li>" for row in items[:MONTH_CHIPS])
-        cells.append(
-            {
-                "classes": classes,
-                "head": head,
-                "chips": mark_safe(chips),  # noqa: S308 - ChipWriter escapes each value
-                "more": format_html(DAY_MORE, link, more) if more > 0 else "",
-                "ends_week": number % 7 == 0 and number < len(days),
-            }
+        cell = DAY_CELL.format(
+            classes=classes,
+            link=link,
+            weekday=WEEKDAYS_SHORT[day.weekday()],
+            day=day.day,
+            add=DAY_ADD.format(url=add_url, iso=iso, day=day.day, month=month) if can_add else "",
+            chips="".join(f"<li>{chip(row)}</li>" for row in items[:MONTH_CHIPS]),
+            more=DAY_MORE.format(link=link, more=more) if more > 0 else "",
+            week_end="</tr><tr>" if number % 7 == 0 and number < len(days) else "",
         )
-    return cells
+        cells.append(cell)
+    return mark_safe("".join(cells))  # noqa: S308 - every value above is escaped or ours

@@ -62,7 +62,7 @@ def calendar(request: HttpRequest, view: str = "semana") -> HttpResponse:
     if period.view in chips.CHIP_VIEWS:
         days = chips.by_day(chips.rows(qs, period), period)
         if period.view == "mes":
-            context["cells"] = chips.month_cells(days, period, query, context["can_add"])
+            context["grid"] = chips.month_grid(days, period, query, context["can_add"])
         else:
             context["days"] = chips.week_days(days)
     else:
