@@ -1,8 +1,10 @@
 from datetime import datetime, time, timedelta
+from html import escape
 
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from pregon.accounts import access
 from pregon.accounts.models import Area, User
@@ -92,9 +94,24 @@ def areas_for(user):
 
 
 class FlatSelect(forms.Select):
-    """A select of plain choices (no groups) that writes its options in one template."""
+    """A select of plain choices (no groups) whose options are written here: the quick
+    form on every calendar page has some thirty, and an include (plus its attrs include)
+    per option cost ≈ 1 ms. The HTML is Django's select.html with our select_option.html."""
 
     template_name = "agenda/widgets/select.html"
+
+    def get_context(self, name, value, attrs) -> dict:
+        context = super().get_context(name, value, attrs)
+        options = (option for _, group, _ in context["widget"]["optgroups"] for option in group)
+        context["widget"]["options"] = mark_safe(  # noqa: S308 - each value is escaped
+            "".join(
+                f'\n  \n<option value="{escape(str(option["value"]))}"'
+                f"{' selected' if option['selected'] else ''}>{escape(str(option['label']))}"
+                "</option>\n"
+                for option in options
+            )
+        )
+        return context
 
 
 class QuickActivityForm(forms.Form):
