@@ -53,6 +53,9 @@ def by_day(rows: Iterable[tuple], period: Period) -> dict[date, list[tuple]]:
         first, last = row[2].astimezone(tz).date(), row[3].astimezone(tz).date()
         if row[4] and last > first:  # all day: its DTEND is exclusive
             last -= timedelta(days=1)
+        if first == last and first in days:  # most activities: no walk over the days
+            days[first].append(row)
+            continue
         day = max(first, period.first)
         while day <= last and day <= period.last:
             days[day].append(row)
