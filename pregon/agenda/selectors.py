@@ -1,6 +1,6 @@
 """Reads: what each person may see, calendar ranges, the publication queue, weeks."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -96,35 +96,6 @@ def period_for(view: str, anchor: date) -> Period:
     last_day = next_month - timedelta(1)
     last = last_day + timedelta(days=6 - last_day.weekday())
     return Period("mes", first, last, anchor, previous_month, next_month)
-
-
-# The views that draw each activity as a chip (_activity_chip.html) read only what a
-# chip shows: a month holds hundreds of activities, each with its description.
-CHIP_VIEWS = ("mes", "semana")
-CHIP_FIELDS = (
-    "title",
-    "starts_at",
-    "ends_at",
-    "all_day",
-    "status",
-    "is_public",
-    "priority_tier",
-    "priority_override",
-)
-
-
-def by_day(activities: Iterable[Activity], period: Period) -> dict[date, list[Activity]]:
-    days: dict[date, list[Activity]] = {day: [] for day in period.days}
-    for activity in activities:
-        day = timezone.localtime(activity.starts_at).date()
-        end = timezone.localtime(activity.ends_at).date()
-        if activity.all_day and end > day:
-            end -= timedelta(days=1)  # DTEND of an all-day event is exclusive
-        while day <= end:
-            if day in days:
-                days[day].append(activity)
-            day += timedelta(days=1)
-    return days
 
 
 def effective_tier_expression() -> Coalesce:

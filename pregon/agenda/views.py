@@ -13,16 +13,16 @@ from django.views.decorators.http import require_POST
 
 from pregon.accounts import access
 from pregon.accounts.models import User
-from pregon.agenda import forms, ics, selectors, services
+from pregon.agenda import chips, forms, ics, selectors, services
 from pregon.agenda.models import (
     Activity,
     ActivityStatus,
-    ActivityType,
     Campaign,
     CoverageAssignment,
     PriorityRuleSet,
 )
 from pregon.agenda.selectors import coverage_label
+from pregon.agenda.toolbar import toolbar
 from pregon.core import redirects
 from pregon.core.api_types import parse_id
 from pregon.core.page_cache import staff_page
@@ -43,26 +43,30 @@ def _filters(request: HttpRequest) -> dict:
 def calendar(request: HttpRequest, view: str = "semana") -> HttpResponse:
     period = selectors.period_for(view, selectors.parse_day(request.GET.get("fecha")))
     qs = selectors.apply_filters(selectors.visible_activities(request.user), request.GET)
-    if period.view in selectors.CHIP_VIEWS:
-        qs = qs.select_related(None).only(*selectors.CHIP_FIELDS)
-    activities = list(qs.between(*period.bounds))
-    query = request.GET.copy()
-    query.pop("fecha", None)
+    params = request.GET.copy()
+    params.pop("fecha", None)
+    query = params.urlencode()
+    areas = forms.areas_for(request.user)
+    filters, today = _filters(request), timezone.localdate()
     context = {
         "period": period,
-        "activities": activities,
-        "days": selectors.by_day(activities, period),
-        "filters": _filters(request),
-        "query": query.urlencode(),
-        "areas": forms.areas_for(request.user),
-        "types": ActivityType.choices,
-        "statuses": ActivityStatus.choices,
-        "today": timezone.localdate(),
+        "filters": filters,
+        "query": query,
+        "toolbar": toolbar(period, today, query, filters, areas),
+        "today": today,
         "quick_form": forms.QuickActivityForm(
-            user=request.user, initial=forms.default_quick_initial(period.anchor)
+            user=request.user, areas=areas, initial=forms.default_quick_initial(period.anchor)
         ),
         "can_add": access.can(request.user, "agenda.add_activity"),
     }
+    if period.view in chips.CHIP_VIEWS:
+        days = chips.by_day(chips.rows(qs, period), period)
+        if period.view == "mes":
+            context["grid"] = chips.month_grid(days, period, query, context["can_add"])
+        else:
+            context["days"] = chips.week_days(days)
+    else:
+        context["activities"] = list(qs.between(*period.bounds))
     return render(request, f"agenda/calendar_{period.view}.html", context)
 
 
