@@ -31,6 +31,9 @@ def has_role(user: Someone, *roles: str) -> bool:
     if user is None or not user.is_authenticated:
         return False
     labels = {Role(r).label for r in roles}
+    kept = getattr(user, "pregon_groups", None)  # the signed-in person (core/signed_in.py)
+    if kept is not None:
+        return not kept.isdisjoint(labels)
     return user.groups.filter(name__in=labels).exists()
 
 

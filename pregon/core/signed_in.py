@@ -31,6 +31,8 @@ class CachedModelBackend(ModelBackend):
             if user is None:
                 return None
             self.get_all_permissions(user)  # kept with the person (_perm_cache and co.)
+            # Their roles too (accounts.access.has_role), read on most pages.
+            user.pregon_groups = frozenset(user.groups.values_list("name", flat=True))
             cache.set(key, user, SECONDS)
         return user
 

@@ -170,8 +170,9 @@ def test_page_shows_each_account_and_marks_thin_cells(
     own_posts, mariana, client, django_assert_num_queries
 ):
     client.force_login(mariana)
-    # The session from the cache (cached_db); the person read once and kept.
-    with django_assert_num_queries(6):
+    # The session from the cache (cached_db); the person read once and kept, with her
+    # permissions and roles (4 of these; later pages read none of them).
+    with django_assert_num_queries(7):
         response = client.get(reverse("analytics:responds"))
     body = response.content.decode()
     assert response.status_code == 200
@@ -300,8 +301,8 @@ def test_listening_page_query_count(graph, db, mariana, client, django_assert_nu
             )  # fmt: skip
     client.force_login(mariana)
     # The session comes from the cache (cached_db); the person and her permissions are
-    # read once and kept (core/signed_in.py): the page's own queries, and those three.
-    with django_assert_num_queries(5):
+    # read once and kept (core/signed_in.py): the page's own queries, and those four.
+    with django_assert_num_queries(6):
         assert client.get(reverse("analytics:listening")).status_code == 200
 
 

@@ -52,3 +52,18 @@ def test_deactivated_or_new_password_signs_out(client, person):
     user.is_active = False
     user.save()
     assert client.get(PAGE).status_code == 302
+
+
+def test_roles_are_kept_with_the_person_and_count_at_once(person):
+    from pregon.accounts import access
+    from pregon.core.signed_in import CachedModelBackend
+
+    user = person("lucia", "consulta")
+    backend = CachedModelBackend()
+    assert not access.has_role(backend.get_user(user.pk), "coordinacion")
+    with CaptureQueriesContext(connection) as ctx:
+        again = backend.get_user(user.pk)
+        assert access.has_role(again, "consulta") and not access.has_role(again, "coordinacion")
+    assert ctx.captured_queries == []  # person, permissions and roles from the cache
+    user.groups.add(Group.objects.get(name=access.Role("coordinacion").label))
+    assert access.has_role(backend.get_user(user.pk), "coordinacion")
