@@ -67,15 +67,15 @@ def result_cards(hits: list[search.Hit], index_url: str) -> list[dict[str, Any] 
     cards: list[dict[str, Any] | None] = []
     for hit in hits:
         if hit.object_type == SearchEntry.ASSET:
-            row = assets.get(hit.object_id)
-            cards.append(row and _asset_card(row, hit, index_url))
+            asset = assets.get(hit.object_id)
+            cards.append(asset and _asset_card(asset, hit, index_url))
         else:
-            row = clips.get(hit.object_id)
-            cards.append(row and _clipping_card(row, index_url))
+            clip = clips.get(hit.object_id)
+            cards.append(clip and _clipping_card(clip, index_url))
     return cards
 
 
-def _asset_card(row: dict[str, Any], hit: search.Hit, index_url: str) -> dict[str, Any]:
+def _asset_card(row: Mapping[str, Any], hit: search.Hit, index_url: str) -> dict[str, Any]:
     # The same text as str(asset), get_kind_display and the `fecha:"j M Y"` filter;
     # the links are archive:detail and archive:derivative (`<pk>/miniatura.jpg`).
     pk = row["pk"]
@@ -91,7 +91,7 @@ def _asset_card(row: dict[str, Any], hit: search.Hit, index_url: str) -> dict[st
     }
 
 
-def _clipping_card(row: dict[str, Any], index_url: str) -> dict[str, Any]:
+def _clipping_card(row: Mapping[str, Any], index_url: str) -> dict[str, Any]:
     return {
         "asset": False,
         "url": f"{index_url}hemeroteca/{row['pk']}/",
@@ -103,12 +103,14 @@ def _clipping_card(row: dict[str, Any], index_url: str) -> dict[str, Any]:
     }
 
 
-def areas() -> list[dict[str, Any]]:
+def areas() -> list[Mapping[str, Any]]:
     """Every area by name, once for both the filter (active ones) and the facet names."""
     return list(Area.objects.values("pk", "short_name", "is_active"))
 
 
-def area_facet(counts: list[tuple[int, int]], areas: list[dict[str, Any]]) -> list[tuple[str, int]]:
+def area_facet(
+    counts: list[tuple[int, int]], areas: list[Mapping[str, Any]]
+) -> list[tuple[str, int]]:
     names = {a["pk"]: a["short_name"] for a in areas}
     return [(names.get(i, str(i)), n) for i, n in counts]
 

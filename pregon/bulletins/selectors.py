@@ -97,7 +97,7 @@ KIND_LABELS = dict(BulletinKind.choices)
 STATUS_LABELS = dict(BulletinStatus.choices)
 
 
-def bulletin_rows(bulletins: QuerySet[Bulletin]) -> QuerySet[dict[str, Any]]:
+def bulletin_rows(bulletins: QuerySet[Bulletin]) -> QuerySet[Bulletin, Any]:
     """Only the staff list's columns, as dicts: no body, no author, no instances."""
     return bulletins.values(
         "pk", "kind", "number", "year", "title", "status", "dated", "area__short_name"
