@@ -5,6 +5,7 @@ A cached value's key includes the versions of the *scopes* it reads ("public",
 next read computes afresh; nothing has to find and delete old keys (they expire).
 """
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def _key(scope: str) -> str:
@@ -82,15 +84,20 @@ class _Gathered:
     def flush(self) -> None:
         with self.lock:
             scopes, self.scopes = self.scopes, set()
-        if scopes:
+        if not scopes:
+            return
+        try:
             bump(*sorted(scopes))
+        except Exception:
+            self.add(scopes)  # not lost: the next round bumps them
+            raise
 
     def _run(self) -> None:
         while not self.stop.wait(self.seconds):
             try:
                 self.flush()
-            except Exception:  # noqa: BLE001 - a cache hiccup: the next round bumps them
-                time.sleep(self.seconds)
+            except Exception:  # noqa: BLE001 - a cache hiccup: logged, tried again
+                log.exception("No se pudieron renovar las versiones de la caché")
 
 
 _gathered: _Gathered | None = None
@@ -121,9 +128,8 @@ def gather_bumps(seconds: float) -> Callable[[], None]:
 def _bump_pending(scopes: tuple[str, ...]) -> None:
     """This transaction changed rows of these scopes and now reads them: bump first,
     or it would find (and keep) what it draws under a version others still use."""
-    connection = transaction.get_connection()
-    noted = getattr(connection, "pregon_bumped", None)
-    if noted is None or noted.hooks is not connection.run_on_commit:
+    noted = _current(transaction.get_connection())
+    if noted is None:
         return  # nothing written in this transaction
     pending = noted.pending.intersection(scopes)
     if pending:
@@ -141,11 +147,17 @@ class _Noted:
         self.after_commit: set[str] = set()
 
 
-def _noted(connection) -> _Noted:
-    # Django replaces `run_on_commit` by a new list on commit and on rollback (of a
-    # savepoint too): what was noted with this very list belongs to this transaction.
+def _current(connection) -> _Noted | None:
+    """What this transaction noted, if anything. Django replaces `run_on_commit` by a
+    new list on commit and on rollback (of a savepoint too): what was noted with this
+    very list belongs to this transaction."""
     noted = getattr(connection, "pregon_bumped", None)
-    if noted is None or noted.hooks is not connection.run_on_commit:
+    return noted if noted is not None and noted.hooks is connection.run_on_commit else None
+
+
+def _noted(connection) -> _Noted:
+    noted = _current(connection)
+    if noted is None:
         noted = connection.pregon_bumped = _Noted(connection.run_on_commit)
     return noted
 

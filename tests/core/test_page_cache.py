@@ -213,3 +213,20 @@ def test_a_kept_page_frees_the_drawing_for_the_next_generation(client, person):
     client.force_login(person("ines", "coordinacion"))
     _get(client, "/publicaciones/")
     assert not [k for k in cache._cache if k.endswith(":drawing")]  # noqa: SLF001
+
+
+def test_gathered_bumps_survive_a_cache_that_fails_once(monkeypatch):
+    bumps, failures = [], [RuntimeError("caché caída")]
+
+    def flaky(*scopes):
+        if failures:
+            raise failures.pop()
+        bumps.append(scopes)
+
+    monkeypatch.setattr(versions, "bump", flaky)
+    stop = versions.gather_bumps(60)
+    versions.bump_once("data")  # outside a transaction: committed already
+    with contextlib.suppress(RuntimeError):
+        versions._gathered.flush()  # noqa: SLF001 - the thread's round, now
+    stop()  # the next round
+    assert bumps == [("data",)]
