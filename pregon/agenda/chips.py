@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from pregon.agenda.models import ActivityQuerySet, ActivityStatus
 from pregon.agenda.selectors import Period
+from pregon.core.links import EACH, for_each
 from pregon.core.spanish import MONTHS, WEEKDAYS_SHORT
 
 CHIP_VIEWS = ("mes", "semana")
@@ -67,8 +68,7 @@ class ChipWriter:
     """Writes a row as its chip, the link to the activity joined from one reverse()."""
 
     def __init__(self) -> None:
-        sentinel = "987654321"
-        self.before, self.after = reverse("agenda:detail", args=[sentinel]).split(sentinel)
+        self.link = for_each("agenda:detail", EACH)
         self.tz = timezone.get_current_timezone()
 
     def __call__(self, row: tuple) -> str:
@@ -80,7 +80,7 @@ class ChipWriter:
         badges = BADGES.get(status, "") + ("" if is_public else PRIVATE)
         return (
             f'<a class="chip chip-{escape(status)} tier-{escape(override or tier)}" '
-            f'href="{self.before}{pk}{self.after}">{hour}{escape(title)}{badges}</a>\n'
+            f'href="{self.link(pk)}">{hour}{escape(title)}{badges}</a>\n'
         )
 
 

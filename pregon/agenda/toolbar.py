@@ -7,21 +7,20 @@ from collections.abc import Iterable
 from datetime import date
 from html import escape
 
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from pregon.accounts.models import Area
 from pregon.agenda.models import ActivityStatus, ActivityType
 from pregon.agenda.selectors import VIEWS, Period
+from pregon.core.links import EACH, for_each
 
 
 def toolbar(period: Period, today: date, query: str, filters: dict, areas: Iterable[Area]) -> dict:
     anchor = period.anchor.isoformat()
-    sentinel = "vista-987654321"  # one reverse() for the four views
-    before, after = reverse("agenda:calendar_view", args=[sentinel]).split(sentinel)
+    view_link = for_each("agenda:calendar_view", EACH)  # one reverse() for the four views
     area_choices = ((a.short_name, f"{a.short_name} · {a.name}") for a in areas)
     query = escape(query)
-    links = {view: f"{before}{view}{after}?fecha={anchor}&{query}" for view in VIEWS}
+    links = {view: f"{view_link(view)}?fecha={anchor}&{query}" for view in VIEWS}
     return {
         "views": {view: mark_safe(link) for view, link in links.items()},  # noqa: S308 - escaped
         "anchor": anchor,

@@ -14,6 +14,7 @@ from pregon.accounts import access
 from pregon.accounts.models import Area, User
 from pregon.archive import search
 from pregon.archive.models import Asset, AssetKind, Clipping, MediaType, SearchEntry, Tone
+from pregon.core.links import EACH, for_each
 from pregon.core.spanish import MONTHS_SHORT
 
 
@@ -45,10 +46,11 @@ KIND_LABELS = dict(AssetKind.choices)
 TONE_LABELS = dict(Tone.choices)
 
 
-def result_cards(hits: list[search.Hit], index_url: str) -> list[dict[str, Any] | None]:
+def result_cards(hits: list[search.Hit]) -> list[dict[str, Any] | None]:
     """The search page's cards as plain values, in the hits' order: two narrow queries
     instead of whole assets and clippings, the links written from the archive's URL.
     None where the object is gone (the index can lag a deletion)."""
+    links = _CardLinks()
     by_type: dict[str, list[int]] = {SearchEntry.ASSET: [], SearchEntry.CLIPPING: []}
     for hit in hits:
         by_type.setdefault(hit.object_type, []).append(hit.object_id)
@@ -68,22 +70,28 @@ def result_cards(hits: list[search.Hit], index_url: str) -> list[dict[str, Any] 
     for hit in hits:
         if hit.object_type == SearchEntry.ASSET:
             asset = assets.get(hit.object_id)
-            cards.append(asset and _asset_card(asset, hit, index_url))
+            cards.append(asset and _asset_card(asset, hit, links))
         else:
             clip = clips.get(hit.object_id)
-            cards.append(clip and _clipping_card(clip, index_url))
+            cards.append(clip and _clipping_card(clip, links))
     return cards
 
 
-def _asset_card(row: Mapping[str, Any], hit: search.Hit, index_url: str) -> dict[str, Any]:
-    # The same text as str(asset), get_kind_display and the `fecha:"j M Y"` filter;
-    # the links are archive:detail and archive:derivative (`<pk>/miniatura.jpg`).
+class _CardLinks:
+    def __init__(self) -> None:
+        self.asset = for_each("archive:detail", EACH)
+        self.thumbnail = for_each("archive:derivative", EACH, "miniatura")
+        self.clipping = for_each("archive:clipping_detail", EACH)
+
+
+def _asset_card(row: Mapping[str, Any], hit: search.Hit, links: _CardLinks) -> dict[str, Any]:
+    # The same text as str(asset), get_kind_display and the `fecha:"j M Y"` filter.
     pk = row["pk"]
     return {
         "asset": True,
         "pk": str(pk),  # as printed: no number formatting per card
-        "url": f"{index_url}{pk}/",
-        "thumbnail": f"{index_url}{pk}/miniatura.jpg" if row["thumbnail"] else "",
+        "url": links.asset(pk),
+        "thumbnail": links.thumbnail(pk) if row["thumbnail"] else "",
         "alt": row["alt_text"] or row["caption"] or row["original_name"],
         "title": row["title"] or row["original_name"],
         "kind": KIND_LABELS.get(row["kind"], row["kind"]),
@@ -91,10 +99,10 @@ def _asset_card(row: Mapping[str, Any], hit: search.Hit, index_url: str) -> dict
     }
 
 
-def _clipping_card(row: Mapping[str, Any], index_url: str) -> dict[str, Any]:
+def _clipping_card(row: Mapping[str, Any], links: _CardLinks) -> dict[str, Any]:
     return {
         "asset": False,
-        "url": f"{index_url}hemeroteca/{row['pk']}/",
+        "url": links.clipping(row["pk"]),
         "headline": row["headline"],
         "outlet": row["outlet"],
         "date": _day(row["date"]),

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -40,7 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
     areas = selectors.areas()
     context = {
         "results": results,
-        "cards": selectors.result_cards(results.hits, reverse("archive:index")),
+        "cards": selectors.result_cards(results.hits),
         "q": request.GET.get("q", ""),
         "params": request.GET,
         "facets": facets,

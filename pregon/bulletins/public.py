@@ -18,6 +18,7 @@ from pregon.bulletins.pdf import PAPER_SIZES, brand, bulletin_pdf, public_photo_
 from pregon.bulletins.services import public_url
 from pregon.bulletins.text import dateline, plain_text
 from pregon.compliance.rules import press_room_notice
+from pregon.core.links import EACH, for_each
 from pregon.core.public_cache import public_page
 from pregon.core.spanish import spanish_date
 from pregon.publishing.models import Category
@@ -182,9 +183,8 @@ def press_sitemap_year(request: HttpRequest, year: int) -> HttpResponse:
     urls = [(public_url(f"{press_list}?anio={year}", request), "")]
     if year == max(selectors.press_room_years()):
         urls.insert(0, (public_url(press_list, request), ""))
-    # One reverse for the pattern, not one per bulletin (a year holds hundreds).
-    detail = reverse("bulletins:press_detail", args=[0]).removesuffix("0/")
-    urls += [(public_url(f"{detail}{pk}/", request), _lastmod(when)) for pk, when in rows]
+    detail = for_each("bulletins:press_detail", EACH)  # a year holds hundreds
+    urls += [(public_url(detail(pk), request), _lastmod(when)) for pk, when in rows]
     return render(
         request, "bulletins/press/sitemap.xml", {"urls": urls}, content_type="application/xml"
     )

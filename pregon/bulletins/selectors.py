@@ -1,5 +1,6 @@
 """Reads: the public press room (with the veda rule), the public agenda, live now."""
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -104,15 +105,14 @@ def bulletin_rows(bulletins: QuerySet[Bulletin]) -> QuerySet[Bulletin, Any]:
     )
 
 
-def bulletin_row(row: dict[str, Any], list_url: str) -> dict[str, Any]:
+def bulletin_row(row: dict[str, Any], link: Callable[[object], str]) -> dict[str, Any]:
     """One line of the staff list, ready to print (the same text as Bulletin.label,
     get_status_display and the `fecha:"d/m/Y"` filter)."""
     kind = KIND_LABELS.get(row["kind"], row["kind"])
     number = row["number"]
     return {
         "label": f"{kind} {number:03d}/{row['year']}" if number else f"{kind} (sin número)",
-        # The detail page is `<int:pk>/` under the list: no reverse() per row.
-        "url": f"{list_url}{row['pk']}/",
+        "url": link(row["pk"]),
         "title": row["title"],
         "status": STATUS_LABELS.get(row["status"], row["status"]),
         "dated": f"{row['dated']:%d/%m/%Y}",

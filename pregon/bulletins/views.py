@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -37,6 +36,7 @@ from pregon.bulletins.models import (
 from pregon.bulletins.pdf import PAPER_SIZES, bulletin_pdf, public_photo_path
 from pregon.bulletins.text import dateline
 from pregon.core.api_types import parse_id
+from pregon.core.links import EACH, for_each
 from pregon.core.page_cache import staff_page
 from pregon.core.pagination import paginate
 
@@ -57,9 +57,9 @@ def bulletin_list(request: HttpRequest) -> HttpResponse:
     if status:
         bulletins = bulletins.filter(status=status)
     page = paginate(request, selectors.bulletin_rows(bulletins))
-    list_url = reverse("bulletins:list")
+    link = for_each("bulletins:detail", EACH)
     context = {
-        "bulletins": [selectors.bulletin_row(row, list_url) for row in page.items],
+        "bulletins": [selectors.bulletin_row(row, link) for row in page.items],
         "page": page,
         "status": status,
         "statuses": BulletinStatus.choices,

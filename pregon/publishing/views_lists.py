@@ -3,14 +3,12 @@ values (labels, dates, links), so the template draws a page of 50 without resolv
 attributes, choices and filters cell by cell: that was ≈16,000 variable lookups and
 250 model instances a render."""
 
-from collections.abc import Callable
-
 from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from pregon.accounts import access
+from pregon.core.links import EACH, for_each
 from pregon.core.page_cache import staff_page
 from pregon.core.pagination import paginate
 from pregon.core.spanish import format_date
@@ -58,7 +56,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
 
 def _publication_rows(items: list[dict]) -> list[tuple]:
     """(link, title, status, status label, date, author, category) per publication."""
-    link = _detail_link()
+    link = for_each("publishing:detail", EACH)
     statuses, categories = _labels(Publication, "status"), _labels(Publication, "category")
     return [
         (
@@ -75,7 +73,7 @@ def _publication_rows(items: list[dict]) -> list[tuple]:
 
 
 def _delivery_rows(items: list[dict], can_settle: bool) -> list[dict]:
-    link = _detail_link()
+    link = for_each("publishing:detail", EACH)
     statuses = _labels(Delivery, "status")
     attempts = selectors.attempt_lines([d["pk"] for d in items])
     actions: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -110,12 +108,6 @@ def _actions(kind: str, status: str, known: dict) -> tuple[str, ...]:
         delivery = Delivery(account=ChannelAccount(kind=kind), status=status)
         known[kind, status] = delivery.actions
     return known[kind, status]
-
-
-def _detail_link() -> Callable[[int], str]:
-    """reverse() once a page, not once a row: the publication's pk ends the path."""
-    head = reverse("publishing:detail", args=[0]).removesuffix("0/")
-    return lambda pk: f"{head}{pk}/"
 
 
 def _labels(model: type[models.Model], field: str) -> dict:
