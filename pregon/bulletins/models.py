@@ -29,6 +29,14 @@ class BulletinQuerySet(models.QuerySet):
         return self.filter(status=BulletinStatus.APROBADO, number__isnull=False)
 
 
+def bulletin_label(kind: str, number: int | None, year: int | None) -> str:
+    """ "Boletín 045/2023" (or "Boletín (sin número)" before approval); `kind` is the
+    kind's label. Bulletin.label, and the staff list from its columns."""
+    if not number:
+        return f"{kind} (sin número)"
+    return f"{kind} {number:03d}/{year}"
+
+
 class Bulletin(models.Model):
     kind = models.CharField(
         "tipo", max_length=12, choices=BulletinKind.choices, default=BulletinKind.BOLETIN
@@ -125,10 +133,7 @@ class Bulletin(models.Model):
 
     @property
     def label(self) -> str:
-        """ "Boletín 045/2023" (or "Boletín (sin número)" before approval)."""
-        if not self.number:
-            return f"{self.get_kind_display()} (sin número)"
-        return f"{self.get_kind_display()} {self.number:03d}/{self.year}"
+        return bulletin_label(self.get_kind_display(), self.number, self.year)
 
     @property
     def is_editable(self) -> bool:

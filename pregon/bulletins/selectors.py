@@ -17,6 +17,7 @@ from pregon.bulletins.models import (
     BulletinStatus,
     LiveTransmission,
     MediaContact,
+    bulletin_label,
 )
 from pregon.bulletins.text import search_words
 from pregon.compliance.rules import press_room_hides, press_room_notice
@@ -109,9 +110,8 @@ def bulletin_row(row: dict[str, Any], link: Callable[[object], str]) -> dict[str
     """One line of the staff list, ready to print (the same text as Bulletin.label,
     get_status_display and the `fecha:"d/m/Y"` filter)."""
     kind = KIND_LABELS.get(row["kind"], row["kind"])
-    number = row["number"]
     return {
-        "label": f"{kind} {number:03d}/{row['year']}" if number else f"{kind} (sin número)",
+        "label": bulletin_label(kind, row["number"], row["year"]),
         "url": link(row["pk"]),
         "title": row["title"],
         "status": STATUS_LABELS.get(row["status"], row["status"]),
