@@ -118,7 +118,7 @@ def warm_up() -> None:
     the network registry, X's list of domain endings (a YAML file and a large regex).
     Once per process, before the senders start."""
     registry.networks()
-    twitter_text.weighted_length("https://chapultepec.gob.mx")
+    twitter_text.load()
     with contextlib.suppress(NoReverseMatch):
         reverse("publishing:public_media", args=["warm-up"])
 

@@ -98,6 +98,12 @@ def _url_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return extract, ascii_domain, tco
 
 
+def load() -> None:
+    """Build the URL patterns now (the TLD list's YAML and a large regex), once per
+    process: the delivery worker does it before its senders race to build their own."""
+    _url_patterns()
+
+
 def _label_length(label: str) -> int:
     if label.isascii():
         return len(label)
