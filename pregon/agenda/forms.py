@@ -1,10 +1,11 @@
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from html import escape
 
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 from pregon.accounts import access
 from pregon.accounts.models import Area, User
@@ -93,6 +94,17 @@ def areas_for(user):
     return access.scope_to_area(user, qs, field="pk") if user else qs
 
 
+def option_tags(options: Iterable[tuple[object, object, bool]]) -> SafeString:
+    """`<option>` tags for (value, label, selected) triples, value and label escaped."""
+    return mark_safe(  # noqa: S308 - each value is escaped
+        "".join(
+            f'<option value="{escape(str(value))}"{" selected" if selected else ""}>'
+            f"{escape(str(label))}</option>"
+            for value, label, selected in options
+        )
+    )
+
+
 class FlatSelect(forms.Select):
     """A select of plain choices (no groups) whose options are written here: the quick
     form on every calendar page has some thirty, and an include (plus its attrs include)
@@ -103,13 +115,8 @@ class FlatSelect(forms.Select):
     def get_context(self, name, value, attrs) -> dict:
         context = super().get_context(name, value, attrs)
         options = (option for _, group, _ in context["widget"]["optgroups"] for option in group)
-        context["widget"]["options"] = mark_safe(  # noqa: S308 - each value is escaped
-            "".join(
-                f'\n  \n<option value="{escape(str(option["value"]))}"'
-                f"{' selected' if option['selected'] else ''}>{escape(str(option['label']))}"
-                "</option>\n"
-                for option in options
-            )
+        context["widget"]["options"] = option_tags(
+            (option["value"], option["label"], option["selected"]) for option in options
         )
         return context
 

@@ -10,6 +10,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from pregon.accounts.models import Area
+from pregon.agenda.forms import option_tags
 from pregon.agenda.models import ActivityStatus, ActivityType
 from pregon.agenda.selectors import VIEWS, Period
 from pregon.core.links import EACH, for_each
@@ -34,9 +35,4 @@ def toolbar(period: Period, today: date, query: str, filters: dict, areas: Itera
 
 
 def _options(choices: Iterable[tuple[str, str]], selected: str) -> SafeString:
-    options = (
-        f'<option value="{escape(value)}" {"selected" if value == selected else ""}>'
-        f"{escape(label)}</option>"
-        for value, label in choices
-    )
-    return mark_safe("".join(options))  # noqa: S308 - each value is escaped
+    return option_tags((value, label, value == selected) for value, label in choices)
