@@ -45,14 +45,16 @@ def _asked_year(request: HttpRequest) -> int | None:
         return None
 
 
-def _latest_year(model) -> int:
+def _year_or_latest(asked: int | None, model) -> int:
+    """The year asked for, or the latest one `model` has figures for."""
+    if asked is not None:
+        return asked
     latest = model.objects.order_by("-date").values_list("date", flat=True).first()
     return latest.year if latest else timezone.localdate().year
 
 
 def _year(request: HttpRequest, model) -> int:
-    asked = _asked_year(request)
-    return _latest_year(model) if asked is None else asked
+    return _year_or_latest(_asked_year(request), model)
 
 
 def _asked_account(request: HttpRequest) -> str:
@@ -84,7 +86,7 @@ FIGURES_SECONDS = 600
 
 
 def _dashboard_figures(asked: int | None, account: str) -> dict:
-    year = _latest_year(AccountMetric) if asked is None else asked
+    year = _year_or_latest(asked, AccountMetric)
     start, end = date(year, 1, 1), date(year, 12, 31)
     everyone = selectors.measured_accounts()
     chosen = [a for a in everyone if str(a.pk) == account]
